@@ -1,0 +1,39 @@
+"""tradestd: validate customs and cargo messages (WCO Data Model) and convert them
+between XML and JSON.
+
+The public API is what ``__all__`` names; everything else may change.
+"""
+
+from importlib.metadata import PackageNotFoundError, version
+
+from .intake import Limits
+from .issues import Issue, Layer, Report, RulePackRef, Severity
+from .registry import DetectionError, MessageType, Registry, UnknownMessageType, bundled_registry
+from .schemaset import SchemaError, SchemaSet, load_schema_set
+from .validation import RuleLayer, Validator, validate
+
+try:
+    __version__ = version("tradestd")
+except PackageNotFoundError:  # running from a source tree without installation
+    __version__ = "0.0.0+unknown"
+
+__all__ = [
+    "validate",
+    "load_schema_set",
+    "SchemaSet",
+    "SchemaError",
+    "Validator",
+    "Report",
+    "Issue",
+    "Severity",
+    "Layer",
+    "RulePackRef",
+    "Limits",
+    "MessageType",
+    "Registry",
+    "bundled_registry",
+    "DetectionError",
+    "UnknownMessageType",
+    "RuleLayer",
+    "__version__",
+]

@@ -1,0 +1,1 @@
+"""The ``tradestd`` command: a thin shell over the library."""

@@ -1,0 +1,64 @@
+"""Options shared by several commands, and turning them into library objects."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from ..intake import Limits
+from ..registry import MessageType, UnknownMessageType, bundled_registry
+from ..schemaset import SchemaError, SchemaSet, load_schema_set
+
+__all__ = ["schema_options", "resolve_schema", "limits_option", "ConfigError"]
+
+
+class ConfigError(click.ClickException):
+    """A usage or configuration problem: exit code 2."""
+
+    exit_code = 2
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"tradestd: error: {self.format_message()}", err=True)
+
+
+def schema_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    func = click.option("--xsd", "xsd", multiple=True, type=click.Path(dir_okay=True),
+                        help="XSD file or directory; repeat to combine an envelope and a payload "
+                             "schema into one set.")(func)
+    func = click.option("--schema", "schema_id", metavar="ID",
+                        help="Bundled message type id (see `tradestd schemas`), e.g. "
+                             "wco-declaration or wco-declaration@1.0. Default: detect.")(func)
+    return func
+
+
+def limits_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--max-bytes", type=click.IntRange(min=1), default=None,
+                        help="Refuse single messages larger than this (default 200 MiB).")(func)
+
+
+def make_limits(max_bytes: int | None) -> Limits:
+    return Limits(max_bytes=max_bytes) if max_bytes else Limits()
+
+
+def resolve_schema(schema_id: str | None, xsd: tuple[str, ...]
+                   ) -> tuple[SchemaSet | None, MessageType | None]:
+    """Turn ``--schema``/``--xsd`` into a schema set or message type (or neither: detect)."""
+    if schema_id and xsd:
+        raise ConfigError("give either --schema or --xsd, not both")
+    if xsd:
+        try:
+            return load_schema_set(list(xsd)), None
+        except SchemaError as exc:
+            raise ConfigError(f"schema set cannot be built: {exc}") from None
+    if schema_id:
+        try:
+            message_type = bundled_registry().get(schema_id)
+            message_type.schema_set()
+            return None, message_type
+        except UnknownMessageType as exc:
+            raise ConfigError(str(exc)) from None
+        except SchemaError as exc:
+            raise ConfigError(f"bundled schema {schema_id} cannot be built: {exc}") from None
+    return None, None

@@ -1,0 +1,160 @@
+"""Validation findings as immutable values: Issue, Severity, Layer and Report.
+
+Every layer (syntax, schema, rules) yields :class:`Issue` values; nothing in the
+library raises for a problem *in the message*. Exceptions are kept for problems
+in the *configuration* (an unknown schema id, an XSD that does not compile).
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+__all__ = ["Severity", "Layer", "Issue", "Report", "RulePackRef"]
+
+
+class Severity(str, enum.Enum):
+    """How bad a finding is. Ordered: ``ERROR`` > ``WARNING`` > ``INFO``."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        return _RANK[self]
+
+    @classmethod
+    def parse(cls, text: str) -> Severity:
+        try:
+            return cls(text.strip().lower())
+        except ValueError:
+            raise ValueError(
+                f"unknown severity {text!r}; expected one of: error, warning, info"
+            ) from None
+
+
+_RANK = {Severity.ERROR: 3, Severity.WARNING: 2, Severity.INFO: 1}
+
+
+class Layer(str, enum.Enum):
+    """The validation layer that produced an issue, in the order they run."""
+
+    INTAKE = "intake"  # reading bytes: missing file, too large, unreadable
+    SYNTAX = "syntax"  # well-formedness, forbidden DTD/entities/XInclude
+    SCHEMA = "schema"  # XSD or JSON Schema
+    RULES = "rules"  # business rules and code lists
+
+
+@dataclass(frozen=True, slots=True)
+class Issue:
+    """One finding about one message.
+
+    ``path`` is an XPath with positions for XML messages (``/md:MetaData/Declaration/
+    GoodsShipment/GovernmentAgencyGoodsItem[2]``) and a JSON Pointer for JSON ones.
+    ``line``/``column`` are 1-based and ``None`` where unknown.
+    """
+
+    code: str
+    severity: Severity
+    layer: Layer
+    message: str
+    line: int | None = None
+    column: int | None = None
+    path: str | None = None
+    rule_id: str | None = None
+    record: int | None = None  # index of the record in a batch stream, 0-based
+
+    def with_severity(self, severity: Severity) -> Issue:
+        return replace(self, severity=severity)
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "code": self.code,
+            "severity": self.severity.value,
+            "layer": self.layer.value,
+            "message": self.message,
+            "line": self.line,
+            "column": self.column,
+            "path": self.path,
+        }
+        if self.rule_id is not None:
+            data["rule_id"] = self.rule_id
+        if self.record is not None:
+            data["record"] = self.record
+        return data
+
+    @property
+    def sort_key(self) -> tuple[int, int, int, str]:
+        return (self.line or 0, self.column or 0, -self.severity.rank, self.code)
+
+
+@dataclass(frozen=True, slots=True)
+class RulePackRef:
+    """Identity of a rule pack applied to a message, named in every report."""
+
+    id: str
+    version: str
+    effective_from: str | None = None
+    digest: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "version": self.version,
+            "effective_from": self.effective_from,
+            "digest": self.digest,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """The verdict on one message: all issues of all layers that ran."""
+
+    source: str
+    issues: tuple[Issue, ...] = ()
+    message_type: str | None = None
+    layers: tuple[Layer, ...] = ()
+    rule_packs: tuple[RulePackRef, ...] = field(default=())
+
+    @property
+    def valid(self) -> bool:
+        """True when no issue has severity ``error``."""
+        return not any(i.severity is Severity.ERROR for i in self.issues)
+
+    @property
+    def errors(self) -> tuple[Issue, ...]:
+        return tuple(i for i in self.issues if i.severity is Severity.ERROR)
+
+    @property
+    def warnings(self) -> tuple[Issue, ...]:
+        return tuple(i for i in self.issues if i.severity is Severity.WARNING)
+
+    def failed(self, fail_on: Severity = Severity.ERROR) -> bool:
+        """True when some issue is at least as severe as ``fail_on``."""
+        return any(i.severity.rank >= fail_on.rank for i in self.issues)
+
+    def best_issue(self) -> Issue | None:
+        """The issue a reader should see first: most severe, earliest layer, earliest line."""
+        if not self.issues:
+            return None
+        order = list(Layer)
+        return min(
+            self.issues,
+            key=lambda i: (-i.severity.rank, order.index(i.layer), i.line or 0, i.column or 0),
+        )
+
+    def with_issues(self, issues: Iterable[Issue]) -> Report:
+        return replace(self, issues=tuple(issues))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.source,
+            "valid": self.valid,
+            "message_type": self.message_type,
+            "layers": [layer.value for layer in self.layers],
+            "rule_packs": [p.to_dict() for p in self.rule_packs],
+            "issues": [i.to_dict() for i in self.issues],
+        }

@@ -1,0 +1,100 @@
+"""The validation pipeline: intake -> syntax -> schema -> rules, one Report per message.
+
+A :class:`Validator` is built once (schema set or registry, limits, rule layer) and
+then applied to any number of messages; it holds no per-message state and is safe
+to share between threads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Protocol, runtime_checkable
+
+from .intake import DEFAULT_LIMITS, Limits, Source, XmlDocument, load_xml
+from .issues import Issue, Layer, Report, RulePackRef, Severity
+from .locate import Locator, element_path
+from .registry import DetectionError, MessageType, Registry, bundled_registry
+from .schemaset import SchemaSet
+
+__all__ = ["Validator", "RuleLayer", "validate"]
+
+
+@runtime_checkable
+class RuleLayer(Protocol):
+    """What the ``rules`` layer offers the pipeline."""
+
+    def packs_for(self, message_type: MessageType | None) -> tuple[RulePackRef, ...]: ...
+
+    def check(self, doc: XmlDocument, locator: Locator,
+              message_type: MessageType | None) -> Iterable[Issue]: ...
+
+
+@dataclass
+class Validator:
+    """Validates messages against one schema set, or against the detected bundled type."""
+
+    schema_set: SchemaSet | None = None
+    message_type: MessageType | None = None
+    registry: Registry = field(default_factory=bundled_registry)
+    limits: Limits = DEFAULT_LIMITS
+    rules: RuleLayer | None = None
+
+    def validate(self, source: Source) -> Report:
+        return self.validate_document(load_xml(source, self.limits))
+
+    def validate_document(self, doc: XmlDocument) -> Report:
+        layers = [Layer.SYNTAX]
+        if not doc.ok:
+            return Report(doc.name, tuple(doc.issues), None, tuple(layers))
+        assert doc.root is not None and doc.tree is not None
+        schema_set, message_type, problem = self._resolve(doc)
+        if problem is not None:
+            return Report(doc.name, tuple(doc.issues) + (problem,), None, tuple(layers))
+        assert schema_set is not None
+        label = message_type.key if message_type else schema_set.name
+        locator = Locator(doc.data, doc.tree)
+        issues = list(doc.issues)
+        issues += schema_set.schema_issues(doc, locator)
+        layers.append(Layer.SCHEMA)
+        packs: tuple[RulePackRef, ...] = ()
+        if self.rules is not None:
+            packs = self.rules.packs_for(message_type)
+            issues += self.rules.check(doc, locator, message_type)
+            layers.append(Layer.RULES)
+        return Report(doc.name, tuple(issues), label, tuple(layers), packs)
+
+    def _resolve(self, doc: XmlDocument
+                 ) -> tuple[SchemaSet | None, MessageType | None, Issue | None]:
+        assert doc.root is not None
+        if self.schema_set is not None:
+            return self.schema_set, self.message_type, None
+        if self.message_type is not None:
+            return self.message_type.schema_set(), self.message_type, None
+        try:
+            detected = self.registry.detect(doc.root)
+        except DetectionError as exc:
+            return None, None, Issue("MESSAGE_TYPE_UNKNOWN", Severity.ERROR, Layer.SCHEMA,
+                                     str(exc), doc.root.sourceline, None,
+                                     element_path(doc.root))
+        return detected.schema_set(), detected, None
+
+
+def validate(source: Source, schema: str | SchemaSet | MessageType | None = None, *,
+             limits: Limits | None = None, registry: Registry | None = None,
+             rules: RuleLayer | None = None) -> Report:
+    """Validate one message.
+
+    ``schema`` is a bundled message-type id (``"wco-declaration"`` or
+    ``"wco-declaration@1.0"``), a :class:`MessageType`, a :class:`SchemaSet`, or
+    ``None`` to detect the type from the message itself.
+    """
+    reg = registry or bundled_registry()
+    validator = Validator(registry=reg, limits=limits or DEFAULT_LIMITS, rules=rules)
+    if isinstance(schema, SchemaSet):
+        validator.schema_set = schema
+    elif isinstance(schema, MessageType):
+        validator.message_type = schema
+    elif isinstance(schema, str):
+        validator.message_type = reg.get(schema)
+    return validator.validate(source)

@@ -1,0 +1,197 @@
+"""Turn schema-engine errors into readable, located issues.
+
+libxml2 says ``Element '{urn:x}Foo': This element is not expected. Expected is (
+{urn:x}Bar ).``; a customs developer wants ``unexpected element Foo; expected Bar``
+with a line, a column and an XPath. This module does that translation for libxml2
+(via lxml's error log) and for xmlschema errors.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from lxml import etree
+
+from .issues import Issue, Layer, Severity
+from .locate import Locator, element_path
+
+__all__ = ["Finding", "from_libxml2", "from_xmlschema", "humanize"]
+
+_CLARK = re.compile(r"\{[^}]*\}")
+_SUBJECT = re.compile(r"^Element '(?P<el>[^']+)'(?:, attribute '(?P<attr>[^']+)')?: (?P<rest>.*)$",
+                      re.S)
+_EXPECTED = re.compile(r"Expected is(?: one of)? \( (?P<names>.*?) \)\.?")
+_FACET = re.compile(r"^\[facet '(?P<facet>\w+)'\] (?P<rest>.*)$", re.S)
+
+_FACET_CODES = {
+    "maxLength": "SCHEMA_MAX_LENGTH",
+    "minLength": "SCHEMA_MIN_LENGTH",
+    "length": "SCHEMA_LENGTH",
+    "pattern": "SCHEMA_PATTERN",
+    "enumeration": "SCHEMA_ENUMERATION",
+    "totalDigits": "SCHEMA_TOTAL_DIGITS",
+    "fractionDigits": "SCHEMA_FRACTION_DIGITS",
+    "minInclusive": "SCHEMA_RANGE",
+    "maxInclusive": "SCHEMA_RANGE",
+    "minExclusive": "SCHEMA_RANGE",
+    "maxExclusive": "SCHEMA_RANGE",
+}
+
+
+def humanize(text: str) -> str:
+    """Drop namespace URIs in ``{uri}local`` names and tidy whitespace."""
+    return " ".join(_CLARK.sub("", text).split())
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Finding:
+    """A libxml2 error tied to the element it is about."""
+
+    code: str
+    message: str
+    element: etree._Element | None
+    attribute: str | None
+    line: int | None
+
+    def _located(self, locator: Locator) -> tuple[int | None, int | None, str | None]:
+        if self.element is None:
+            return self.line, None, None
+        line, column = locator.position(self.element)
+        path = element_path(self.element)
+        if self.attribute:
+            path += f"/@{self.attribute}"
+        return line or self.line, column, path
+
+    def to_issue(self, locator: Locator) -> Issue:
+        line, column, path = self._located(locator)
+        return Issue(self.code, Severity.ERROR, Layer.SCHEMA, self.message, line, column, path)
+
+    def disputed_issue(self, locator: Locator) -> Issue:
+        line, column, path = self._located(locator)
+        return Issue("SCHEMA_ENGINE_DISAGREEMENT", Severity.INFO, Layer.SCHEMA,
+                     f"libxml2 reported \u201c{self.message}\u201d, but the XSD specification "
+                     "(checked with xmlschema) accepts it, so it is not an error",
+                     line, column, path)
+
+
+def _element_from_path(root: etree._Element, path: str | None) -> etree._Element | None:
+    """Walk a libxml2 node path (``/p:A/*[2]/B``) from ``root``."""
+    if not path or not path.startswith("/"):
+        return None
+    steps = path.strip("/").split("/")
+    current: etree._Element | None = None
+    for depth, step in enumerate(steps):
+        match = re.fullmatch(r"(?P<name>[^\[]+)(?:\[(?P<index>\d+)\])?", step)
+        if match is None:
+            return None
+        name, index = match.group("name"), int(match.group("index") or 1)
+        if depth == 0:
+            candidates = [root]
+        else:
+            assert current is not None
+            candidates = list(current.iterchildren(tag=etree.Element))
+        if name != "*":
+            prefix, _, local = name.rpartition(":")
+            candidates = [c for c in candidates if etree.QName(c).localname == local
+                          and (c.prefix or "") == prefix]
+        if len(candidates) < index:
+            return None
+        current = candidates[index - 1]
+    return current
+
+
+def _translate(element: str, attribute: str | None, rest: str, type_name: str) -> tuple[str, str]:
+    subject = humanize(element) + (f"/@{attribute}" if attribute else "")
+    rest = rest.strip()
+    facet = _FACET.match(rest)
+    if facet:
+        return (_FACET_CODES.get(facet.group("facet"), "SCHEMA_FACET"),
+                f"{subject}: {humanize(facet.group('rest')).rstrip('.')}")
+    expected = _EXPECTED.search(rest)
+    wanted = humanize(expected.group("names")).replace(" , ", ", ") if expected else ""
+    if "This element is not expected" in rest:
+        tail = f"; expected {wanted}" if wanted else "; nothing more is allowed here"
+        return "SCHEMA_UNEXPECTED_ELEMENT", f"unexpected element {subject}{tail}"
+    if "Missing child element" in rest:
+        return "SCHEMA_MISSING_ELEMENT", f"{subject} is incomplete: missing {wanted}"
+    if "is required but missing" in rest:
+        name = re.search(r"attribute '([^']+)'", rest)
+        return ("SCHEMA_MISSING_ATTRIBUTE",
+                f"{subject} lacks the required attribute {name.group(1) if name else ''}".strip())
+    if "is not allowed" in rest and "attribute" in rest.lower() and attribute:
+        return "SCHEMA_UNEXPECTED_ATTRIBUTE", f"attribute {subject} is not allowed here"
+    if "The attribute" in rest and "is not allowed" in rest:
+        name = re.search(r"attribute '([^']+)'", rest)
+        return ("SCHEMA_UNEXPECTED_ATTRIBUTE",
+                f"{subject}: attribute {humanize(name.group(1)) if name else ''} is not allowed")
+    if "is not a valid value of" in rest:
+        value = re.match(r"'(?P<v>.*)' is not a valid value of (?:the )?(?:atomic |local )?"
+                         r"(?:list |union )?type '?(?P<t>[^']*)'?", rest, re.S)
+        if value:
+            return ("SCHEMA_INVALID_VALUE",
+                    f"{subject}: {value.group('v')!r} is not a valid {humanize(value.group('t'))}")
+    if "No matching global declaration" in rest:
+        return ("SCHEMA_UNKNOWN_ROOT",
+                f"{subject} is not a message element of this schema set")
+    if "Character content" in rest:
+        return "SCHEMA_TEXT_NOT_ALLOWED", f"{subject}: text is not allowed in this element"
+    if "Duplicate key-sequence" in rest or "No match found for key-sequence" in rest:
+        return "SCHEMA_IDENTITY", f"{subject}: {humanize(rest)}"
+    if "No matching global element declaration available" in rest:
+        return ("SCHEMA_WILDCARD_UNKNOWN",
+                f"{subject}: no declaration is available for this element, and the wildcard here "
+                "is strict")
+    return "SCHEMA_INVALID", f"{subject}: {humanize(rest)}"
+
+
+def from_libxml2(entries: Iterable[Any], root: etree._Element, subtree: bool) -> list[Finding]:
+    """Findings for lxml error-log entries; ``root`` is where validation started."""
+    findings: list[Finding] = []
+    typed_elements: set[int] = set()
+    for entry in entries:
+        message = str(entry.message)
+        match = _SUBJECT.match(message)
+        element = _element_from_path(root, entry.path)
+        if match is None:
+            findings.append(Finding("SCHEMA_INVALID", humanize(message), element, None,
+                                    entry.line or None))
+            continue
+        code, text = _translate(match.group("el"), match.group("attr"), match.group("rest"),
+                                entry.type_name)
+        key = id(element) ^ hash(match.group("attr"))
+        if code == "SCHEMA_INVALID_VALUE" and key in typed_elements:
+            continue  # the facet error said it already
+        if code.startswith("SCHEMA_") and code not in ("SCHEMA_UNEXPECTED_ELEMENT",
+                                                       "SCHEMA_MISSING_ELEMENT"):
+            typed_elements.add(key)
+        findings.append(Finding(code, text, element, match.group("attr"), entry.line or None))
+    return findings
+
+
+_XMLSCHEMA_CODES = (
+    ("Unexpected child", "SCHEMA_UNEXPECTED_ELEMENT"),
+    ("is not an element of the schema", "SCHEMA_UNKNOWN_ROOT"),
+    ("missing required attribute", "SCHEMA_MISSING_ATTRIBUTE"),
+    ("attribute", "SCHEMA_INVALID"),
+    ("The content of element", "SCHEMA_MISSING_ELEMENT"),
+    ("length", "SCHEMA_LENGTH"),
+    ("pattern", "SCHEMA_PATTERN"),
+    ("enumeration", "SCHEMA_ENUMERATION"),
+    ("invalid value", "SCHEMA_INVALID_VALUE"),
+)
+
+
+def from_xmlschema(error: Any, locator: Locator) -> Issue:
+    """An issue for an ``xmlschema`` validation error."""
+    reason = humanize(str(getattr(error, "reason", None) or error))
+    code = next((c for needle, c in _XMLSCHEMA_CODES if needle in reason), "SCHEMA_INVALID")
+    element = getattr(error, "elem", None)
+    if isinstance(element, etree._Element):
+        line, column = locator.position(element)
+        local = etree.QName(element).localname
+        return Issue(code, Severity.ERROR, Layer.SCHEMA, f"{local}: {reason}", line, column,
+                     element_path(element))
+    return Issue(code, Severity.ERROR, Layer.SCHEMA, reason, None, None, getattr(error, "path", None))
