@@ -1,0 +1,36 @@
+"""Shared test fixtures: no network in any test, paths to the repo's data."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "fixtures"
+SCHEMAS = ROOT / "schemas"
+DATA = Path(__file__).resolve().parent / "data"
+CORPORA = ROOT.parent / "shared" / "corpora"
+
+
+class NetworkBlocked(RuntimeError):
+    pass
+
+
+@pytest.fixture(autouse=True)
+def _no_network(monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> None:
+    """Any attempt to open a non-loopback connection fails the test."""
+    if request.node.get_closest_marker("allow_loopback_server"):
+        return
+    real_connect = socket.socket.connect
+
+    def guarded(self: socket.socket, address: object) -> object:
+        host = address[0] if isinstance(address, tuple) else address
+        if isinstance(host, str) and host.startswith(("127.", "::1", "localhost")):
+            return real_connect(self, address)  # type: ignore[arg-type]
+        if self.family == socket.AF_UNIX:
+            return real_connect(self, address)  # type: ignore[arg-type]
+        raise NetworkBlocked(f"network access attempted: {address!r}")
+
+    monkeypatch.setattr(socket.socket, "connect", guarded)
