@@ -143,10 +143,13 @@ class _Writer:
         except ValueError as exc:
             raise ConversionError(f"{tag!r} is not an element name: {exc}") from None
         declared = self.plan.globals.get(tag) if typed else None
-        if declared is not None:
-            self.fill(child, declared.type, content)
-        else:
-            generic(child, content)
+        try:
+            if declared is not None:
+                self.fill(child, declared.type, content)
+            else:
+                generic(child, content)
+        except ConversionError as exc:
+            raise exc.under(tag) from None
 
     # -- order ---------------------------------------------------------------------
 
@@ -164,7 +167,9 @@ class _Writer:
             used[key] = index + 1
             item = value[key]
             if member.array:
-                if not isinstance(item, list) or index >= len(item):
+                if not isinstance(item, list):
+                    raise ConversionError(f"expected an array, got {_kind(item)}").under(key)
+                if index >= len(item):
                     raise ConversionError(f"$order names {key!r} more often than it has items"
                                           ).under(ORDER_KEY, position)
                 self.child(el, tp, key, item[index], (key, index))
