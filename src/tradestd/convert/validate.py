@@ -27,7 +27,7 @@ from .plan import plan_for
 from .to_xml import data_to_element
 from .values import ConversionError
 
-__all__ = ["validate_json", "json_schema_for", "json_issues"]
+__all__ = ["validate_json", "json_schema_for", "json_issues", "check_and_convert"]
 
 _CACHE: weakref.WeakKeyDictionary[SchemaSet, dict[tuple[str, ...], Any]] = \
     weakref.WeakKeyDictionary()
@@ -85,20 +85,28 @@ def _message(error: ValidationError) -> str:
 def json_issues(doc: JsonDocument, schema_set: SchemaSet,
                 message_type: MessageType | None = None) -> list[Issue]:
     """The schema layer for a parsed JSON message."""
+    return check_and_convert(doc, schema_set, message_type)[0]
+
+
+def check_and_convert(doc: JsonDocument, schema_set: SchemaSet,
+                      message_type: MessageType | None = None
+                      ) -> tuple[list[Issue], etree._Element | None]:
+    """Schema-layer issues of a parsed JSON message, and its XML when it converts."""
     validator = _validator(schema_set, message_type)
     issues = [doc.issue(f"JSON_SCHEMA_{str(error.validator).upper()}", _message(error),
                         pointer(error.absolute_path))
               for error in validator.iter_errors(doc.data)]
     if issues:
-        return sorted(issues, key=lambda i: i.sort_key)
+        return sorted(issues, key=lambda i: i.sort_key), None
     try:
         root = data_to_element(plan_for(schema_set), doc.data)
     except ConversionError as exc:
-        return [doc.issue("JSON_CONVERSION", exc.reason, exc.path)]
+        return [doc.issue("JSON_CONVERSION", exc.reason, exc.path)], None
     xml = parse_bytes(doc.name, etree.tostring(root), schema_set.limits, unwrap_soap=False)
-    return [Issue(code=i.code, severity=i.severity, layer=i.layer,
-                  message=f"after conversion to XML: {i.message}", path=i.path)
-            for i in schema_set.schema_issues(xml)]
+    issues = [Issue(code=i.code, severity=i.severity, layer=i.layer,
+                    message=f"after conversion to XML: {i.message}", path=i.path)
+              for i in schema_set.schema_issues(xml)]
+    return issues, root
 
 
 def validate_json(source: Source, schema: str | SchemaSet | MessageType | None = None, *,
