@@ -30,11 +30,12 @@ def element_to_json_data(schema_set: SchemaSet, root: etree._Element) -> dict[st
 def to_data(schema_set: SchemaSet, source: Source) -> dict[str, Any]:
     """Plain Python data (``json.dumps`` accepts it) for one XML message.
 
-    The message is parsed by the hardened intake (no DTD, no network). It is not
+    The message is parsed by the hardened intake (no DTD, no network); of a SOAP
+    envelope, the message in its Body is converted (the envelope is transport). It is not
     validated: a message that does not fit the schema's structure raises
     :class:`ConversionError`; validate first for a full verdict.
     """
-    doc = load_xml(source, schema_set.limits, unwrap_soap=False)
+    doc = load_xml(source, schema_set.limits)
     if not doc.ok or doc.root is None:
         first = doc.issues[0] if doc.issues else None
         raise ConversionError(first.message if first else "not an XML document",

@@ -137,7 +137,7 @@ class Converter:
         return outcome
 
     def to_json(self, job: Job) -> Outcome:
-        doc = load_xml(job.source, self.limits, unwrap_soap=False)
+        doc = load_xml(job.source, self.limits)
         if not doc.ok or doc.root is None:
             return Outcome(job, Report(doc.name, tuple(doc.issues), None, (Layer.SYNTAX,)))
         try:
@@ -146,6 +146,10 @@ class Converter:
             return _failed(job, doc.name, "MESSAGE_TYPE_UNKNOWN", str(exc), doc.root.sourceline)
         label = message_type.key if message_type else schema_set.name
         issues = list(doc.issues) + schema_set.schema_issues(doc)
+        if doc.envelope:
+            issues.append(Issue("SOAP_NOT_CONVERTED", Severity.INFO, Layer.SYNTAX,
+                                f"the {doc.envelope} envelope is transport and is not "
+                                "converted: the output holds the message in its Body"))
         report = Report(doc.name, tuple(issues), label, (Layer.SYNTAX, Layer.SCHEMA))
         if not report.valid:
             return Outcome(job, report)

@@ -9,8 +9,10 @@ enforced.
 
 from __future__ import annotations
 
+import json
 import threading
 import weakref
+from pathlib import Path
 from typing import Any
 
 from jsonschema import Draft202012Validator
@@ -27,7 +29,8 @@ from .plan import plan_for
 from .to_xml import data_to_element
 from .values import ConversionError
 
-__all__ = ["validate_json", "json_schema_for", "json_issues", "check_and_convert"]
+__all__ = ["validate_json", "json_schema_for", "json_issues", "check_and_convert",
+           "bundled_schema_path", "bundled_schema_text"]
 
 _CACHE: weakref.WeakKeyDictionary[SchemaSet, dict[tuple[str, ...], Any]] = \
     weakref.WeakKeyDictionary()
@@ -53,6 +56,18 @@ def json_schema_for(schema_set: SchemaSet, message_type: MessageType | None = No
     title = message_type.title if message_type else schema_set.name
     return derive_json_schema(plan_for(schema_set), roots or None, title=title,
                               schema_id=schema_id)
+
+
+def bundled_schema_path(message_type: MessageType) -> Path:
+    """Where the committed JSON Schema of a bundled type lives."""
+    return message_type.directory / f"{message_type.id}.schema.json"
+
+
+def bundled_schema_text(message_type: MessageType) -> str:
+    """The JSON Schema text committed for a bundled type (see scripts/)."""
+    schema = json_schema_for(message_type.schema_set(), message_type,
+                             schema_id=f"urn:tradestd:jsonschema:{message_type.key}")
+    return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
 
 
 def _validator(schema_set: SchemaSet, message_type: MessageType | None) -> Any:
