@@ -13,13 +13,14 @@ from typing import Any
 
 from .plan import (ANY_KEY, MIXED, MIXED_KEY, ORDER_KEY, SIMPLE, SIMPLE_ATTRS, UNBOUNDED,
                    VALUE_KEY, ElementPlan, Member, Plan, TypePlan)
-from .values import BOOL, INT, QNAME
+from .values import BOOL, INT, QNAME, STR
 
 __all__ = ["derive_json_schema", "DRAFT"]
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 XS = "http://www.w3.org/2001/XMLSchema"
 _XSI_MEMBERS = {"^@xsi:": {"type": ["string", "boolean"]}}
+_PADDED = r"^[ \t\n\r]|[ \t\n\r]$"
 _ANY_ITEM = {"type": "object", "minProperties": 1, "maxProperties": 1}
 
 
@@ -113,6 +114,15 @@ def value_schema(simple: Any, codec: int) -> dict[str, Any]:
     if facets.get("enumeration") is not None:
         string["enum"] = list(dict.fromkeys(facets["enumeration"]))
     return string
+
+
+def attribute_schema(simple: Any, codec: int) -> dict[str, Any]:
+    """Attribute values are carried exactly: one with surrounding whitespace stays a
+    string (its facets are then checked by the XSD after conversion)."""
+    schema = value_schema(simple, codec)
+    if codec == STR:
+        return schema
+    return {"anyOf": [schema, {"type": "string", "pattern": _PADDED}]}
 
 
 def _derives(simple: Any, local: str) -> bool:
@@ -218,7 +228,7 @@ class _Deriver:
         required: list[str] = []
         for name, (key, codec) in tp.attrs.items():
             xsd_attribute = tp.xsd.attributes[name]
-            properties[key] = value_schema(xsd_attribute.type, codec)
+            properties[key] = attribute_schema(xsd_attribute.type, codec)
         required.extend(tp.required_attrs)
         if tp.kind == SIMPLE_ATTRS:
             properties[VALUE_KEY] = value_schema(tp.xsd.content, tp.codec)

@@ -8,7 +8,8 @@ from lxml import etree
 
 from .plan import (ANY_KEY, MIXED, MIXED_KEY, ORDER_KEY, SIMPLE, SIMPLE_ATTRS, VALUE_KEY, Plan,
                    TypePlan, default_order)
-from .values import BOOL, QNAME, STR, XSI_NS, ConversionError, attribute_key, decode
+from .values import (BOOL, QNAME, STR, XSI_NS, ConversionError, attribute_key, decode,
+                     decode_attribute)
 
 __all__ = ["element_to_data"]
 
@@ -87,13 +88,13 @@ def _attributes(el: etree._Element, attrib: Any, tp: TypePlan) -> dict[str, Any]
         spec = attrs.get(name)
         if spec is not None:
             key, codec = spec
-            obj[key] = _qname(el, value) if codec == QNAME else decode(codec, value)
+            obj[key] = _qname(el, value) if codec == QNAME else decode_attribute(codec, value)
         elif name.startswith(_XSI):
             local = name[len(_XSI):]
             if local == "type":
                 obj["@xsi:type"] = _qname(el, value)
             elif local == "nil":
-                obj["@xsi:nil"] = decode(BOOL, value)
+                obj["@xsi:nil"] = decode_attribute(BOOL, value)
             else:
                 obj["@xsi:" + local] = value
         else:

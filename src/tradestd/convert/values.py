@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-__all__ = ["STR", "TOKEN", "INT", "BOOL", "QNAME", "decode", "encode", "attribute_key",
+__all__ = ["STR", "TOKEN", "INT", "BOOL", "QNAME", "decode", "decode_attribute", "encode", "attribute_key",
            "key_to_name", "ConversionError", "XSI_NS", "XML_NS"]
 
 XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
@@ -62,6 +62,14 @@ def decode(codec: int, text: str) -> Any:
         if value == "false":
             return False
     return value
+
+
+def decode_attribute(codec: int, text: str) -> Any:
+    """Like :func:`decode`, but an attribute value with surrounding whitespace is kept
+    as it is: canonical XML compares attribute values exactly."""
+    if text and (text[0] in _WS or text[-1] in _WS):
+        return text
+    return decode(codec, text)
 
 
 def encode(value: Any) -> str:
