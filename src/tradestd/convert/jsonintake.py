@@ -176,17 +176,18 @@ def _syntax(code: str, message: str, line: int | None = None,
                  line=line, column=column)
 
 
-def _max_depth(text: str) -> tuple[int, int]:
-    depth = deepest = offset = 0
+def _too_deep(text: str, limit: int) -> int | None:
+    """Offset of the first bracket nested deeper than ``limit``, if any."""
+    depth = 0
     for match in _STRUCTURE.finditer(text):
         token = match.group()
         if token in "[{":
             depth += 1
-            if depth > deepest:
-                deepest, offset = depth, match.start()
+            if depth > limit:
+                return match.start()
         elif token in "]}":
             depth -= 1
-    return deepest, offset
+    return None
 
 
 def _decode(name: str, source: Source, limits: Limits) -> str:
@@ -217,8 +218,8 @@ def load_json(source: Source, limits: Limits = DEFAULT_LIMITS) -> JsonDocument:
     if not text.strip():
         doc.issues.append(_syntax("JSON_EMPTY", "the file is empty", 1, 1))
         return doc
-    depth, offset = _max_depth(text)
-    if depth > limits.max_depth:
+    offset = _too_deep(text, limits.max_depth)
+    if offset is not None:
         line, column = doc.locator.line_column(offset)
         doc.issues.append(_syntax("JSON_LIMIT_EXCEEDED",
                                   f"arrays and objects are nested more than {limits.max_depth} "
