@@ -153,18 +153,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         "xmlschema.to_dict+json.dumps": best(1, lambda: [
             json.dumps(model.to_dict(d.decode("utf-8")), default=str) for d in docs]),
     }
-    backward = {
+    backward: dict[str, float | str] = {
         "tradestd to_xml": best(args.rounds, lambda: [schema_set.to_xml(t) for t in ours_json]),
         "xmltodict.unparse": best(args.rounds, lambda: [
             xmltodict.unparse(json.loads(t)) for t in todict_json]),
-        "xmlschema.encode": best(1, lambda: [
-            etree.tostring(model.encode(json.loads(t), etree_element_class=etree.Element))
-            for t in xs_json]),
     }
-    for title, timings in (("XML -> JSON", forward), ("JSON -> XML", backward)):
+    try:
+        backward["xmlschema.encode"] = best(1, lambda: [
+            etree.tostring(model.encode(json.loads(t), etree_element_class=etree.Element))
+            for t in xs_json])
+    except Exception as exc:  # xmlschema cannot always take back its own JSON
+        backward["xmlschema.encode"] = f"failed on its own JSON: {type(exc).__name__}"
+    for title, timings in (("XML -> JSON", dict[str, float | str](forward)),
+                           ("JSON -> XML", backward)):
         print(f"\n{title}")
         ours = next(iter(timings.values()))
+        assert isinstance(ours, float)
         for name, seconds in timings.items():
+            if isinstance(seconds, str):
+                print(f"  {name:32s} {seconds}")
+                continue
             print(f"  {name:32s} {len(docs) / seconds:9.0f} docs/s  "
                   f"{megabytes / seconds:7.2f} MB/s  tradestd is {seconds / ours:6.2f}x")
     return 0
