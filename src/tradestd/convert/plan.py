@@ -20,7 +20,8 @@ from xmlschema.validators import XsdAnyElement, XsdElement, XsdGroup
 from ..schemaset import SchemaSet
 from .values import (BOOL, INT, QNAME, STR, TOKEN, XML_NS, XSI_NS, attribute_key)
 
-__all__ = ["Plan", "TypePlan", "ElementPlan", "Member", "plan_for", "walk_model", "default_order", "ANY_KEY", "ORDER_KEY",
+__all__ = ["Plan", "TypePlan", "ElementPlan", "Member", "plan_for", "walk_model", "default_order",
+           "order_is_default", "ANY_KEY", "ORDER_KEY",
            "MIXED_KEY", "VALUE_KEY", "SIMPLE", "SIMPLE_ATTRS", "COMPLEX", "MIXED"]
 
 XS = "http://www.w3.org/2001/XMLSchema"
@@ -30,6 +31,7 @@ MIXED_KEY = "$mixed"
 VALUE_KEY = "value"
 UNBOUNDED = 1 << 62
 _MAX_ROUNDS = 1 << 24
+_MEMO_LIMIT = 4096
 
 # TypePlan.kind
 SIMPLE = 0        # the JSON value is the text value itself
@@ -73,6 +75,8 @@ class TypePlan:
     ambiguous: bool = False
     model: Model | None = None
     xsd: Any = None
+    #: member orders seen in documents -> whether to_xml restores them without $order
+    restorable: dict[tuple[str, ...], bool] = field(default_factory=dict)
 
 
 @dataclass(slots=True, eq=False)
@@ -341,6 +345,19 @@ def default_order(plan: TypePlan, order: list[str]) -> list[str]:
     for key in plan.order:
         out.extend([key] * len(queues.get(key, ())))
     return out
+
+
+def order_is_default(plan: TypePlan, order: list[str]) -> bool:
+    """Whether ``to_xml`` restores this member order without ``$order`` (memoised:
+    documents repeat the same few shapes)."""
+    key = tuple(order)
+    known = plan.restorable.get(key)
+    if known is None:
+        known = default_order(plan, order) == order
+        if len(plan.restorable) >= _MEMO_LIMIT:
+            plan.restorable.clear()
+        plan.restorable[key] = known
+    return known
 
 
 def _rekey(model: Model, plan: TypePlan) -> Model:

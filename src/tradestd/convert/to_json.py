@@ -7,7 +7,7 @@ from typing import Any
 from lxml import etree
 
 from .plan import (ANY_KEY, MIXED, MIXED_KEY, ORDER_KEY, SIMPLE, SIMPLE_ATTRS, VALUE_KEY, Plan,
-                   TypePlan, default_order)
+                   TypePlan, order_is_default)
 from .values import (BOOL, QNAME, STR, XSI_NS, ConversionError, attribute_key, decode,
                      decode_attribute)
 
@@ -139,7 +139,7 @@ def _children(plan: Plan, el: etree._Element, tp: TypePlan, obj: dict[str, Any])
                 obj[key] = value
         if order is not None:
             order.append(key)
-    if order is not None and order != default_order(tp, order):
+    if order is not None and not order_is_default(tp, order):
         obj[ORDER_KEY] = order
 
 
