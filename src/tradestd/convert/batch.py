@@ -25,7 +25,7 @@ from .to_json import element_to_data
 from .validate import check_and_convert
 from .values import ConversionError
 
-__all__ = ["Job", "Outcome", "plan_jobs", "Converter", "write_atomic", "SOURCE_SUFFIXES"]
+__all__ = ["SOURCE_SUFFIXES", "Converter", "Job", "Outcome", "plan_jobs", "write_atomic"]
 
 SOURCE_SUFFIXES = {"json": (".xml",), "xml": (".json",), None: (".xml", ".json")}
 

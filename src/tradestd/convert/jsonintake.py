@@ -21,10 +21,10 @@ from ..issues import Issue, Layer, Severity
 
 __all__ = ["JsonDocument", "JsonLocator", "load_json", "pointer"]
 
-_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.S)
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
 _WS = re.compile(r"[ \t\n\r]*")
 _LITERAL = re.compile(r"[^,\]}\s]+")
-_STRUCTURE = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]', re.S)
+_STRUCTURE = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]', re.DOTALL)
 
 
 def pointer(parts: Any) -> str:
@@ -231,10 +231,11 @@ def load_json(source: Source, limits: Limits = DEFAULT_LIMITS) -> JsonDocument:
     except _Duplicate as exc:
         locator = doc.locator
         locator.position("")
-        line, column = locator.key_position(locator.duplicates[0]) if locator.duplicates \
-            else (None, None)
+        where: tuple[int | None, int | None] = (None, None)
+        if locator.duplicates:
+            where = locator.key_position(locator.duplicates[0])
         doc.issues.append(_syntax("JSON_DUPLICATE_KEY", f"the member name {exc.key!r} occurs "
-                                  "twice in one object", line, column))
+                                  "twice in one object", *where))
     except json.JSONDecodeError as exc:
         doc.issues.append(_syntax("JSON_MALFORMED", f"not well-formed JSON: {exc.msg}",
                                   exc.lineno, exc.colno))

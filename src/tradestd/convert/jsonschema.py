@@ -11,11 +11,22 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from .plan import (ANY_KEY, MIXED, MIXED_KEY, ORDER_KEY, SIMPLE, SIMPLE_ATTRS, UNBOUNDED,
-                   VALUE_KEY, ElementPlan, Member, Plan, TypePlan)
+from .plan import (
+    MIXED,
+    MIXED_KEY,
+    ORDER_KEY,
+    SIMPLE,
+    SIMPLE_ATTRS,
+    UNBOUNDED,
+    VALUE_KEY,
+    ElementPlan,
+    Member,
+    Plan,
+    TypePlan,
+)
 from .values import BOOL, INT, QNAME, STR
 
-__all__ = ["derive_json_schema", "DRAFT"]
+__all__ = ["DRAFT", "derive_json_schema"]
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 XS = "http://www.w3.org/2001/XMLSchema"
@@ -248,7 +259,7 @@ class _Deriver:
         schema: dict[str, Any] = {"type": "object", "properties": properties}
         if required:
             schema["required"] = required
-        pattern = dict(_XSI_MEMBERS)
+        pattern: dict[str, Any] = dict(_XSI_MEMBERS)
         if tp.any_attribute:
             declared = "|".join(re.escape(k[1:]) for k in tp.attr_keys)
             guard = f"(?!(?:{declared})$)" if declared else ""

@@ -18,11 +18,26 @@ from typing import Any
 from xmlschema.validators import XsdAnyElement, XsdElement, XsdGroup
 
 from ..schemaset import SchemaSet
-from .values import (BOOL, INT, QNAME, STR, TOKEN, XML_NS, XSI_NS, attribute_key)
+from .values import BOOL, INT, QNAME, STR, TOKEN, XML_NS, XSI_NS, attribute_key
 
-__all__ = ["Plan", "TypePlan", "ElementPlan", "Member", "plan_for", "walk_model", "default_order",
-           "order_is_default", "ANY_KEY", "ORDER_KEY",
-           "MIXED_KEY", "VALUE_KEY", "SIMPLE", "SIMPLE_ATTRS", "COMPLEX", "MIXED"]
+__all__ = [
+    "ANY_KEY",
+    "COMPLEX",
+    "MIXED",
+    "MIXED_KEY",
+    "ORDER_KEY",
+    "SIMPLE",
+    "SIMPLE_ATTRS",
+    "VALUE_KEY",
+    "ElementPlan",
+    "Member",
+    "Plan",
+    "TypePlan",
+    "default_order",
+    "order_is_default",
+    "plan_for",
+    "walk_model",
+]
 
 XS = "http://www.w3.org/2001/XMLSchema"
 ANY_KEY = "$any"
@@ -326,7 +341,7 @@ def walk_model(model: Model, queues: dict[str, list[Any]],
         elif kind == "choice":
             if not any(walk_model(c, queues, emit) for c in children):
                 break
-        elif not any([walk_model(c, queues, emit) for c in children]):
+        elif not any([walk_model(c, queues, emit) for c in children]):  # noqa: C419 (all run)
             break
         used = True
         if kind == "all":

@@ -6,10 +6,28 @@ from typing import Any
 
 from lxml import etree
 
-from .plan import (ANY_KEY, MIXED, MIXED_KEY, ORDER_KEY, SIMPLE, SIMPLE_ATTRS, VALUE_KEY, Plan,
-                   TypePlan, order_is_default)
-from .values import (BOOL, QNAME, STR, XSI_NS, ConversionError, attribute_key, decode,
-                     decode_attribute)
+from .plan import (
+    ANY_KEY,
+    MIXED,
+    MIXED_KEY,
+    ORDER_KEY,
+    SIMPLE,
+    SIMPLE_ATTRS,
+    VALUE_KEY,
+    Plan,
+    TypePlan,
+    order_is_default,
+)
+from .values import (
+    BOOL,
+    QNAME,
+    STR,
+    XSI_NS,
+    ConversionError,
+    attribute_key,
+    decode,
+    decode_attribute,
+)
 
 __all__ = ["element_to_data"]
 

@@ -6,8 +6,18 @@ from typing import Any
 
 from lxml import etree
 
-from .plan import (ANY_KEY, MIXED, MIXED_KEY, ORDER_KEY, SIMPLE, SIMPLE_ATTRS, VALUE_KEY, Plan,
-                   TypePlan, walk_model)
+from .plan import (
+    ANY_KEY,
+    MIXED,
+    MIXED_KEY,
+    ORDER_KEY,
+    SIMPLE,
+    SIMPLE_ATTRS,
+    VALUE_KEY,
+    Plan,
+    TypePlan,
+    walk_model,
+)
 from .values import QNAME, XML_NS, XSI_NS, ConversionError, encode, key_to_name
 
 __all__ = ["data_to_element"]
@@ -207,7 +217,7 @@ class _Writer:
                 if member.array:
                     if not isinstance(item, list):
                         raise ConversionError(f"expected an array, got {_kind(item)}").under(key)
-                    queues[key] = [(entry, (key, i)) for i, entry in enumerate(item)][::-1]
+                    queues[key] = [(entry, (key, i)) for i, entry in reversed(list(enumerate(item)))]
                 else:
                     queues[key] = [(item, (key,))]
         count = len(queues)
@@ -319,7 +329,7 @@ def data_to_element(plan: Plan, data: Any) -> etree._Element:
                               f"(known: {known})")
     writer = _Writer(plan, plan.namespaces_of(element))
     try:
-        root = etree.Element(element.tag, nsmap=writer.nsmap)  # type: ignore[arg-type]
+        root = etree.Element(element.tag, nsmap=writer.nsmap)
         writer.fill(root, element.type, value)
         writer.finish(root)
     except ConversionError as exc:

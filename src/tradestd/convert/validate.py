@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from jsonschema import Draft202012Validator
-from lxml import etree
 from jsonschema.exceptions import ValidationError
+from lxml import etree
 
 from ..intake import DEFAULT_LIMITS, Limits, Source, parse_bytes
 from ..issues import Issue, Layer, Report
@@ -29,8 +29,14 @@ from .plan import plan_for
 from .to_xml import data_to_element
 from .values import ConversionError
 
-__all__ = ["validate_json", "json_schema_for", "json_issues", "check_and_convert",
-           "bundled_schema_path", "bundled_schema_text"]
+__all__ = [
+    "bundled_schema_path",
+    "bundled_schema_text",
+    "check_and_convert",
+    "json_issues",
+    "json_schema_for",
+    "validate_json",
+]
 
 _CACHE: weakref.WeakKeyDictionary[SchemaSet, dict[tuple[str, ...], Any]] = \
     weakref.WeakKeyDictionary()
@@ -84,7 +90,7 @@ def _validator(schema_set: SchemaSet, message_type: MessageType | None) -> Any:
 
 
 def _message(error: ValidationError) -> str:
-    text = error.message
+    text = str(error.message)
     if error.validator == "additionalProperties":
         extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
         text = "member(s) not allowed here: " + ", ".join(repr(k) for k in extra

@@ -5,8 +5,21 @@ from __future__ import annotations
 import re
 from typing import Any
 
-__all__ = ["STR", "TOKEN", "INT", "BOOL", "QNAME", "decode", "decode_attribute", "encode", "attribute_key",
-           "key_to_name", "ConversionError", "XSI_NS", "XML_NS"]
+__all__ = [
+    "BOOL",
+    "INT",
+    "QNAME",
+    "STR",
+    "TOKEN",
+    "XML_NS",
+    "XSI_NS",
+    "ConversionError",
+    "attribute_key",
+    "decode",
+    "decode_attribute",
+    "encode",
+    "key_to_name",
+]
 
 XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
