@@ -16,6 +16,8 @@ from hypothesis import strategies as st
 from lxml import etree
 from xmlschema.validators import XsdAnyElement, XsdElement, XsdGroup
 
+from tradestd.convert.plan import derives_from
+
 XS = "http://www.w3.org/2001/XMLSchema"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 XML = "http://www.w3.org/XML/1998/namespace"
@@ -25,13 +27,7 @@ _MAX_DEPTH = 6
 
 
 def _derives(xsd_type: Any, local: str) -> bool:
-    node = xsd_type
-    while node is not None:
-        if node.name == f"{{{XS}}}{local}":
-            return True
-        base = getattr(node, "base_type", None)
-        node = base if base is not node else None
-    return False
+    return derives_from(xsd_type, f"{{{XS}}}{local}")
 
 
 def _facet(xsd_type: Any, local: str) -> Any:

@@ -23,6 +23,7 @@ from .plan import (
     Member,
     Plan,
     TypePlan,
+    derives_from,
 )
 from .values import BOOL, INT, QNAME, STR
 
@@ -137,13 +138,7 @@ def attribute_schema(simple: Any, codec: int) -> dict[str, Any]:
 
 
 def _derives(simple: Any, local: str) -> bool:
-    node = simple
-    while node is not None:
-        if node.name == f"{{{XS}}}{local}":
-            return True
-        base = getattr(node, "base_type", None)
-        node = base if base is not node else None
-    return False
+    return derives_from(simple, f"{{{XS}}}{local}")
 
 
 def _is_decimal(simple: Any) -> bool:

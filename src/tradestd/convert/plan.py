@@ -141,7 +141,8 @@ def _add_namespace(found: set[str], tag: str) -> None:
 # --------------------------------------------------------------------------- codecs
 
 
-def _derives_from(xsd_type: Any, name: str) -> bool:
+def derives_from(xsd_type: Any, name: str) -> bool:
+    """Whether a type is ``name`` (Clark notation) or derived from it."""
     node = xsd_type
     while node is not None:
         if node.name == name:
@@ -159,13 +160,13 @@ def codec_of(simple: Any) -> int:
         return TOKEN
     if simple.is_union():
         return STR
-    if _derives_from(simple, f"{{{XS}}}integer"):
+    if derives_from(simple, f"{{{XS}}}integer"):
         return INT
-    if _derives_from(simple, f"{{{XS}}}boolean"):
+    if derives_from(simple, f"{{{XS}}}boolean"):
         return BOOL
-    if _derives_from(simple, f"{{{XS}}}QName"):
+    if derives_from(simple, f"{{{XS}}}QName"):
         return QNAME
-    if _derives_from(simple, f"{{{XS}}}string"):
+    if derives_from(simple, f"{{{XS}}}string"):
         return TOKEN if getattr(simple, "white_space", None) == "collapse" else STR
     return TOKEN
 

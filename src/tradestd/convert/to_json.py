@@ -161,17 +161,18 @@ def _children(plan: Plan, el: etree._Element, tp: TypePlan, obj: dict[str, Any])
         obj[ORDER_KEY] = order
 
 
+def _add_text(items: list[Any], text: str | None) -> None:
+    """Append text, merged with a text just before (comments between them are gone)."""
+    if text:
+        if items and isinstance(items[-1], str):
+            items[-1] += text
+        else:
+            items.append(text)
+
+
 def _mixed(plan: Plan, el: etree._Element, tp: TypePlan) -> list[Any]:
     items: list[Any] = []
-
-    def add(text: str | None) -> None:
-        if text:
-            if items and isinstance(items[-1], str):
-                items[-1] += text
-            else:
-                items.append(text)
-
-    add(el.text)
+    _add_text(items, el.text)
     for child in el:
         tag = child.tag
         if isinstance(tag, str):
@@ -183,7 +184,7 @@ def _mixed(plan: Plan, el: etree._Element, tp: TypePlan) -> list[Any]:
             else:
                 raise ConversionError(f"element {tag} is not allowed here",
                                       line=child.sourceline)
-        add(child.tail)
+        _add_text(items, child.tail)
     return items
 
 
@@ -205,19 +206,11 @@ def generic(el: etree._Element) -> Any:
         return _text(el, STR)
     obj: dict[str, Any] = {attribute_key(name): value for name, value in attrib.items()}
     content: list[Any] = []
-
-    def add(text: str | None) -> None:
-        if text:
-            if content and isinstance(content[-1], str):
-                content[-1] += text
-            else:
-                content.append(text)
-
-    add(el.text)
+    _add_text(content, el.text)
     for child in el:
         if isinstance(child.tag, str):
             content.append({child.tag: generic(child)})
-        add(child.tail)
+        _add_text(content, child.tail)
     if elements:
         content = [c for c in content if not isinstance(c, str) or c.strip()]
     if content:
