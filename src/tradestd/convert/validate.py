@@ -76,7 +76,8 @@ def bundled_schema_text(message_type: MessageType) -> str:
     return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
 
 
-def _validator(schema_set: SchemaSet, message_type: MessageType | None) -> Any:
+def json_validator(schema_set: SchemaSet, message_type: MessageType | None = None) -> Any:
+    """A Draft 2020-12 validator for the derived schema (built once per schema set)."""
     roots = _roots(schema_set, message_type)
     with _LOCK:
         cached = _CACHE.setdefault(schema_set, {})
@@ -113,7 +114,7 @@ def check_and_convert(doc: JsonDocument, schema_set: SchemaSet,
                       message_type: MessageType | None = None
                       ) -> tuple[list[Issue], etree._Element | None]:
     """Schema-layer issues of a parsed JSON message, and its XML when it converts."""
-    validator = _validator(schema_set, message_type)
+    validator = json_validator(schema_set, message_type)
     issues = [doc.issue(f"JSON_SCHEMA_{str(error.validator).upper()}", _message(error),
                         pointer(error.absolute_path))
               for error in validator.iter_errors(doc.data)]
