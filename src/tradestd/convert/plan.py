@@ -111,9 +111,17 @@ class Plan:
     prefixes: dict[str, str]
     any_type: TypePlan
     root_tags: dict[str, str]
+    nsmaps: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def namespaces_of(self, element: ElementPlan) -> dict[str, str]:
-        """prefix -> namespace for every namespace reachable from ``element``."""
+        """prefix -> namespace for every namespace reachable from ``element`` (the
+        declarations of a document with this root; computed once per root)."""
+        found_map = self.nsmaps.get(element.tag)
+        if found_map is None:
+            found_map = self.nsmaps[element.tag] = self._reachable(element)
+        return found_map
+
+    def _reachable(self, element: ElementPlan) -> dict[str, str]:
         seen: set[int] = set()
         found: set[str] = set()
         pending = [element.type]
