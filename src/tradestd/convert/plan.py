@@ -251,6 +251,14 @@ class _Compiler:
         wildcards: list[Any] = []
         model = self._model(group, group.min_occurs, _max(group.max_occurs), occurrences,
                             ambiguous, wildcards)
+        open_content = getattr(group, "open_content", None)
+        if open_content is not None and open_content.mode != "none" \
+                and open_content.any_element is not None:
+            # XSD 1.1 open content: wildcard elements anywhere (interleave) or after
+            # everything else (suffix): the order is not the schema's to restore.
+            wildcards.append(open_content.any_element)
+            occurrences.append((ANY_KEY, None, 0, UNBOUNDED))
+            ambiguous[0] = True
         tags: dict[str, list[tuple[Any, int, int]]] = {}
         for tag, xsd_element, low, high in occurrences:
             tags.setdefault(tag, []).append((xsd_element, low, high))
