@@ -35,7 +35,7 @@ def _containers(node: Any, out: list[Any]) -> list[Any]:
     return out
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=1000, deadline=None)
 @given(st.data())
 def test_edited_json_converts_or_is_refused_with_a_pointer(data: st.DataObject) -> None:
     edited = copy.deepcopy(DATA_)

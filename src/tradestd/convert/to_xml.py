@@ -268,8 +268,12 @@ def generic(el: etree._Element, content: Any) -> None:
             el.set(key_to_name(key[1:]), encode(item))
         elif key != "$content":
             raise ConversionError(f"unknown member {key!r} in wildcard content")
+    items = content.get("$content", [])
+    if not isinstance(items, list):
+        raise ConversionError("$content must be an array of strings and elements"
+                              ).under("$content")
     last: etree._Element | None = None
-    for index, item in enumerate(content.get("$content", ())):
+    for index, item in enumerate(items):
         if isinstance(item, str):
             if last is None:
                 el.text = (el.text or "") + item
