@@ -168,3 +168,14 @@ def test_qname_namespaces_outside_the_root_map_get_one_prefix(kitchen: SchemaSet
     data["Shipment"]["Consignor"] = [{"@xsi:type": "{urn:elsewhere}T", "Name": "A"}]
     with pytest.raises(ConversionError, match="names no type"):
         kitchen.to_xml(data)
+
+
+@pytest.mark.parametrize("edit", [
+    (b"<k:ID> GB123 </k:ID>", b"<k:ID> GB<k:X/>123 </k:ID>"),
+    (b"<k:Mode>3</k:Mode>", b"<k:Mode>3</k:Mode>stray text"),
+    (b"<k:Item><k:Sequence>2", b"<k:Item>lost<k:Sequence>2"),
+])
+def test_content_the_convention_cannot_hold_is_refused(kitchen: SchemaSet,
+                                                      edit: tuple[bytes, bytes]) -> None:
+    with pytest.raises(ConversionError):
+        kitchen.to_data(SOURCE.replace(*edit))
