@@ -144,8 +144,10 @@ def test_xml_that_does_not_fit_is_refused_with_its_line(kitchen: SchemaSet) -> N
                  "Lang": {"@lang": "en", "value": "hi"}}),
     ("open11", {"$any": [{"{urn:z}x": "1"}, {"{urn:z}y": ""}, {"{urn:z}w": "t"}], "A": "a",
                 "B": [1, 2], "$order": ["$any", "A", "$any", "B", "B", "$any"]}),
+    ("wildsib", {"A": [1, 2], "B": ["b"], "$any": [{"{urn:w}C": "c"}],
+                 "$order": ["A", "B", "A", "$any"]}),
 ])
-def test_any_type_lists_unions_and_xsd11_open_content(name: str, expected: Any) -> None:
+def test_any_type_lists_unions_open_content_and_wildcards_matching_members(name: str, expected: Any) -> None:
     schema_set = load_schema_set(DATA / f"{name}.xsd")
     source = (DATA / f"{name}.xml").read_bytes()
     data = schema_set.to_data(source)
