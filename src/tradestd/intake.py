@@ -22,7 +22,7 @@ import os
 import re
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO, Any, Union
 
@@ -37,6 +37,9 @@ __all__ = [
     "read_source",
     "load_xml",
     "new_parser",
+    "new_pull_parser",
+    "stream_syntax_issue",
+    "doctype_forbidden",
     "SOAP_NAMESPACES",
 ]
 
@@ -197,8 +200,7 @@ def read_source(source: Source, limits: Limits = DEFAULT_LIMITS) -> tuple[str, b
 # --------------------------------------------------------------------------- parsing
 
 
-def new_parser(**overrides: Any) -> etree.XMLParser:
-    """A hardened lxml parser. The only place tradestd builds one."""
+def _hardened_options(overrides: dict[str, Any]) -> dict[str, Any]:
     options: dict[str, Any] = dict(
         resolve_entities=False,
         no_network=True,
@@ -212,7 +214,49 @@ def new_parser(**overrides: Any) -> etree.XMLParser:
     options["no_network"] = True
     options["huge_tree"] = False
     options["load_dtd"] = False
-    return etree.XMLParser(**options)
+    return options
+
+
+def new_parser(**overrides: Any) -> etree.XMLParser:
+    """A hardened lxml parser. The only place tradestd builds one."""
+    return etree.XMLParser(**_hardened_options(overrides))
+
+
+def new_pull_parser(tags: list[str]) -> etree.XMLPullParser:
+    """A hardened incremental parser reporting start and end events of ``tags`` only.
+
+    Used to read batch files record by record (see :mod:`tradestd.stream`); ``huge_tree``
+    stays off, so one text node is capped at 10 MB and nesting at 256 levels, while the
+    total size of the batch is not limited.
+    """
+    return etree.XMLPullParser(events=("start", "end"), tag=tags, **_hardened_options({}))
+
+
+def stream_syntax_issue(parser: etree.XMLPullParser,
+                        exc: etree.XMLSyntaxError | None = None) -> Issue | None:
+    """The first well-formedness error an incremental parser met, as a located issue.
+
+    libxml2 may stop at an error without raising until more data comes (an undeclared
+    entity, for one), so streams ask after every chunk; ``None`` means no error so far.
+    """
+    for entry in parser.feed_error_log:
+        if entry.level_name in ("ERROR", "FATAL"):
+            code = _SYNTAX_CODES.get(entry.type_name, "XML_MALFORMED")
+            return _issue(code, _syntax_message(entry.type_name, entry.message, b"x"),
+                          entry.line or None, entry.column or None)
+    if exc is None:
+        return None
+    line, column = exc.position if exc.position else (None, None)
+    return _issue("XML_MALFORMED", f"not well-formed XML: {exc.msg}", line or None,
+                  column or None)
+
+
+def doctype_forbidden(tree: etree._ElementTree, line: int | None) -> Issue | None:
+    """The XML_DTD_FORBIDDEN issue when ``tree`` carries a document type declaration."""
+    docinfo = tree.docinfo
+    if not (docinfo.doctype or docinfo.internalDTD is not None or docinfo.system_url):
+        return None
+    return _issue("XML_DTD_FORBIDDEN", _DTD_MESSAGE, line, None)
 
 
 _SYNTAX_CODES = {
@@ -280,18 +324,18 @@ def offset_to_line_col(data: bytes, offset: int) -> tuple[int, int]:
 _DOCTYPE = re.compile(rb"<!DOCTYPE", re.I)
 
 
+_DTD_MESSAGE = ("a document type declaration (DOCTYPE) is not accepted: customs messages never "
+                "need one, and entities or external DTDs in it are a classic attack (XXE, billion "
+                "laughs); nothing in it was loaded or expanded")
+
+
 def _doctype_issue(data: bytes, tree: etree._ElementTree) -> Issue | None:
-    docinfo = tree.docinfo
-    if not (docinfo.doctype or docinfo.internalDTD is not None or docinfo.system_url):
+    problem = doctype_forbidden(tree, None)
+    if problem is None:
         return None
     match = _DOCTYPE.search(data)
     line, column = offset_to_line_col(data, match.start()) if match else (1, 1)
-    return _issue(
-        "XML_DTD_FORBIDDEN",
-        "a document type declaration (DOCTYPE) is not accepted: customs messages never need "
-        "one, and entities or external DTDs in it are a classic attack (XXE, billion laughs); "
-        "nothing in it was loaded or expanded",
-        line, column)
+    return replace(problem, line=line, column=column)
 
 
 def _depth_exceeds(root: etree._Element, limit: int) -> etree._Element | None:

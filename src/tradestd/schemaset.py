@@ -35,6 +35,8 @@ from . import xsdmessages
 from .intake import DEFAULT_LIMITS, Limits, Source, XmlDocument, load_xml, new_parser
 from .issues import Issue, Layer, Report
 from .locate import Locator
+from .stream.source import BatchSource
+from .stream.validate import RecordStream, record_candidates
 
 __all__ = ["SchemaSet", "SchemaError", "load_schema_set", "collect_xsd_files"]
 
@@ -350,6 +352,20 @@ class SchemaSet:
         issues = list(doc.issues) + self.schema_issues(doc, locator)
         return Report(source=doc.name, issues=tuple(issues), message_type=message_type,
                       layers=(Layer.SYNTAX, Layer.SCHEMA))
+
+    def iter_validate(self, source: BatchSource, *, record: str | None = None,
+                      limits: Limits | None = None) -> RecordStream:
+        """Validate a batch file record by record (syntax and schema layers).
+
+        ``record`` is the record element (``{namespace}local`` or a local name); ``None``
+        detects it from the bundled message types. Iterate the result for
+        :class:`~tradestd.stream.RecordReport` values; its ``summary`` counts them.
+        """
+        from .registry import bundled_registry  # the registry builds on this module
+
+        candidates = () if record else record_candidates(bundled_registry())
+        return RecordStream(source, self.validate_document, record=record,
+                            candidates=candidates, limits=limits or self.limits)
 
     def iter_issues(self, source: Source) -> Iterator[Issue]:
         yield from self.validate(source).issues

@@ -13,6 +13,7 @@ from ..report import RunResult, get_reporter
 from ..report.text import TextReporter, summary_line
 from ..validation import Validator
 from .options import ConfigError, limits_option, make_limits, resolve_schema, schema_options
+from .stream import record_option, validate_batches
 
 
 @click.command("validate")
@@ -24,15 +25,20 @@ from .options import ConfigError, limits_option, make_limits, resolve_schema, sc
               help="Write the report to this file; a summary still goes to the terminal.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only the summary line.")
 @click.option("-v", "--verbose", is_flag=True, help="Also print information issues and valid files.")
+@record_option
 @click.argument("paths", nargs=-1, required=True)
 def validate_command(schema_id: str | None, xsd: tuple[str, ...], max_bytes: int | None, fmt: str,
-                     output: str | None, quiet: bool, verbose: bool, paths: tuple[str, ...]) -> int:
+                     output: str | None, quiet: bool, verbose: bool, record: str | None,
+                     paths: tuple[str, ...]) -> int:
     """Validate XML messages: files, directories (recursive), globs, or - for stdin."""
     if quiet and verbose:
         raise ConfigError("-q and -v exclude each other")
     schema_set, message_type = resolve_schema(schema_id, xsd)
     validator = Validator(schema_set=schema_set, message_type=message_type,
                           limits=make_limits(max_bytes))
+    if record:
+        return validate_batches(validator, paths, record, fmt=fmt, output=output, quiet=quiet,
+                                verbose=verbose)
     files = expand_inputs(paths)
     run = RunResult(tool_version=__version__)
     for item in files:
