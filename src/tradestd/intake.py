@@ -31,16 +31,16 @@ from lxml import etree
 from .issues import Issue, Layer, Severity
 
 __all__ = [
+    "SOAP_NAMESPACES",
     "Limits",
     "Source",
     "XmlDocument",
-    "read_source",
+    "doctype_forbidden",
     "load_xml",
     "new_parser",
     "new_pull_parser",
+    "read_source",
     "stream_syntax_issue",
-    "doctype_forbidden",
-    "SOAP_NAMESPACES",
 ]
 
 #: What a caller may hand to :func:`load_xml`.
@@ -132,7 +132,7 @@ def _looks_like_xml_text(text: str) -> bool:
     return text.lstrip("\ufeff \t\r\n").startswith("<")
 
 
-_ENCODING_DECL = re.compile(r"^(\s*<\?xml[^>]*?)\sencoding\s*=\s*(['\"])[^'\"]*\2", re.S)
+_ENCODING_DECL = re.compile(r"^(\s*<\?xml[^>]*?)\sencoding\s*=\s*(['\"])[^'\"]*\2", re.DOTALL)
 
 
 def _text_to_bytes(text: str) -> bytes:
@@ -321,7 +321,7 @@ def offset_to_line_col(data: bytes, offset: int) -> tuple[int, int]:
     return line, column
 
 
-_DOCTYPE = re.compile(rb"<!DOCTYPE", re.I)
+_DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
 
 
 _DTD_MESSAGE = ("a document type declaration (DOCTYPE) is not accepted: customs messages never "

@@ -38,7 +38,7 @@ from .locate import Locator
 from .stream.source import BatchSource
 from .stream.validate import RecordStream, record_candidates
 
-__all__ = ["SchemaSet", "SchemaError", "load_schema_set", "collect_xsd_files"]
+__all__ = ["SchemaError", "SchemaSet", "collect_xsd_files", "load_schema_set"]
 
 XS = "http://www.w3.org/2001/XMLSchema"
 VC = "http://www.w3.org/2007/XMLSchema-versioning"
@@ -133,9 +133,7 @@ def _scan_closure(top: Sequence[Path]) -> _Closure:
         seen[path] = tree
         root = tree.getroot()
         namespaces[path] = root.get("targetNamespace")
-        if root.get(f"{{{VC}}}minVersion", "1.0") >= "1.1":
-            xsd11 = True
-        elif next(root.iter(*_XSD11_ONLY), None) is not None:
+        if root.get(f"{{{VC}}}minVersion", "1.0") >= "1.1" or next(root.iter(*_XSD11_ONLY), None) is not None:
             xsd11 = True
         for ref in root.iter(*_REFERENCES):
             location = ref.get("schemaLocation")

@@ -19,7 +19,7 @@ from .schemaset import SchemaSet
 from .stream.source import BatchSource
 from .stream.validate import RecordStream, record_candidates
 
-__all__ = ["Validator", "RuleLayer", "validate"]
+__all__ = ["RuleLayer", "Validator", "validate"]
 
 
 @runtime_checkable

@@ -4,10 +4,20 @@ from __future__ import annotations
 
 import sys
 from types import TracebackType
+from typing import Self
 
 from rich.console import Console
-from rich.progress import (BarColumn, DownloadColumn, Progress, ProgressColumn, Task, TaskID,
-                           TextColumn, TimeElapsedColumn, TransferSpeedColumn)
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+    TransferSpeedColumn,
+)
 from rich.text import Text
 
 __all__ = ["StreamProgress"]
@@ -32,7 +42,7 @@ class StreamProgress:
                 console=Console(stderr=True), transient=True)
         self._task: TaskID | None = None
 
-    def __enter__(self) -> StreamProgress:
+    def __enter__(self) -> Self:
         if self._progress is not None:
             self._progress.start()
         return self

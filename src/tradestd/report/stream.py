@@ -14,7 +14,7 @@ from ..issues import Severity
 from ..stream import RecordReport, StreamSummary
 from .text import format_issue
 
-__all__ = ["StreamTextWriter", "StreamJsonWriter", "stream_summary_line"]
+__all__ = ["StreamJsonWriter", "StreamTextWriter", "stream_summary_line"]
 
 
 def _rate(summary: StreamSummary) -> str:

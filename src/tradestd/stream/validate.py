@@ -19,7 +19,7 @@ from ..issues import Issue, Report, Severity
 from .source import BatchSource, open_batch
 from .xmlrecords import XmlRecord, XmlRecordReader, record_pattern
 
-__all__ = ["RecordReport", "StreamSummary", "RecordStream", "record_candidates"]
+__all__ = ["RecordReport", "RecordStream", "StreamSummary", "record_candidates"]
 
 #: Validates one parsed message: ``Validator.validate_document`` or ``SchemaSet``'s.
 CheckDocument = Callable[[XmlDocument], Report]

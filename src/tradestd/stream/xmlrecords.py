@@ -20,8 +20,15 @@ from typing import IO
 
 from lxml import etree
 
-from ..intake import (DEFAULT_LIMITS, Limits, XmlDocument, doctype_forbidden, new_pull_parser,
-                      parse_bytes, stream_syntax_issue)
+from ..intake import (
+    DEFAULT_LIMITS,
+    Limits,
+    XmlDocument,
+    doctype_forbidden,
+    new_pull_parser,
+    parse_bytes,
+    stream_syntax_issue,
+)
 from ..issues import Issue, Layer, Severity
 
 __all__ = ["XmlRecord", "XmlRecordReader", "record_pattern"]
@@ -63,6 +70,23 @@ def _inherited_declarations(element: etree._Element) -> int:
     return added
 
 
+def source_line(element: etree._Element) -> int | None:
+    """The line of an element's start tag, also beyond line 65535.
+
+    libxml2 keeps 16 bits of line per element; past 65535 it answers with the line at
+    which the element's first text node *ends* (or its tail's, for an empty element).
+    This undoes that by subtracting the newlines of that text.
+    """
+    line = element.sourceline
+    if line is None or line < 65535:
+        return line
+    node = element
+    while node.text is None and len(node) and isinstance(node[0].tag, str):
+        node = node[0]
+    text = node.text if node.text is not None or len(node) else node.tail
+    return line - text.count("\n") if text else line
+
+
 def _last_descendant(element: etree._Element) -> etree._Element:
     while len(element):
         element = element[-1]
@@ -102,15 +126,16 @@ class XmlRecord:
 
     def _map_lines(self, copy: etree._Element) -> dict[int, int] | None:
         """None when the copy keeps the original layout (the usual case), else a table."""
-        original_last = _last_descendant(self.element).sourceline
+        original_last = source_line(_last_descendant(self.element))
         copy_last = _last_descendant(copy).sourceline
         if original_last is not None and copy_last is not None and \
                 original_last - self.line + 1 == copy_last:
             return None
         table: dict[int, int] = {}
         for mine, theirs in zip(copy.iter(), self.element.iter()):
-            if mine.sourceline is not None and theirs.sourceline is not None:
-                table.setdefault(mine.sourceline, theirs.sourceline)
+            line = source_line(theirs)
+            if mine.sourceline is not None and line is not None:
+                table.setdefault(mine.sourceline, line)
         return table
 
     def place(self, line: int | None, column: int | None) -> tuple[int | None, int | None]:
@@ -165,7 +190,8 @@ class XmlRecordReader:
         self._depth = 0
         self._lines = 1
         self._blank = True
-        self._start = (0, None)  # type: tuple[int, int | None]
+        self._current: etree._Element | None = None
+        self._column: int | None = None
 
     # -- iteration -------------------------------------------------------------------
 
@@ -213,7 +239,7 @@ class XmlRecordReader:
                 continue
             self._depth -= 1
             if self._depth == 0 and not self.stopped:
-                record = XmlRecord(self.records, self._start[0], self._start[1],
+                record = XmlRecord(self.records, source_line(element) or 0, self._column,
                                    self.bytes_read, element, self.name)
                 self.records += 1
                 self._boundary = self.bytes_read
@@ -232,16 +258,18 @@ class XmlRecordReader:
             problem = doctype_forbidden(element.getroottree(), 1)
             if problem is not None:
                 self._stop(problem)
-        self._start = (element.sourceline or 0, _start_column(element))
+        self._current = element
+        self._column = _start_column(element)
 
     def _release(self, element: etree._Element) -> None:
         element.clear(keep_tail=True)
         parent = element.getparent()
         if parent is None:
             return
-        while (previous := element.getprevious()) is not None:
-            if isinstance(previous.tag, str) and not self._is_record(previous):
-                self._note_outside(previous)
+        while element.getprevious() is not None:
+            first = parent[0]
+            if isinstance(first.tag, str) and not self._is_record(first):
+                self._note_outside(first)
             del parent[0]
 
     def _is_record(self, element: etree._Element) -> bool:
@@ -266,7 +294,7 @@ class XmlRecordReader:
             self._stop(Issue("RECORD_TOO_LARGE", Severity.ERROR, Layer.INTAKE,
                              f"the record is larger than the {self._limits.max_bytes:,}-byte "
                              "limit for one message (Limits.max_bytes, --max-bytes)",
-                             self._start[0], self._start[1]))
+                             self._current_line(), self._column))
         else:
             what = "a record element" if self.record_tag is None else "the next record"
             self._stop(Issue("STREAM_NO_RECORD", Severity.ERROR, Layer.INTAKE,
@@ -274,13 +302,16 @@ class XmlRecordReader:
                              f"{self._limits.max_bytes:,}-byte limit for one message); "
                              "is --record right?"))
 
+    def _current_line(self) -> int | None:
+        return source_line(self._current) if self._current is not None else None
+
     def _truncated(self, parser: etree.XMLPullParser, exc: etree.XMLSyntaxError) -> Issue:
         """The input ended before the document did: empty, not XML, or cut short."""
         if self._blank:
             return Issue("XML_EMPTY", Severity.ERROR, Layer.SYNTAX, "the batch is empty", 1, 1)
         issue = stream_syntax_issue(parser, exc)
         assert issue is not None
-        if issue.code != "XML_TRUNCATED":
+        if issue.code == "XML_EMPTY":
             return issue
         detail = issue.message.split(": ", 1)[-1]
         return Issue("XML_TRUNCATED", Severity.ERROR, Layer.SYNTAX,
@@ -290,7 +321,7 @@ class XmlRecordReader:
     def _stop(self, issue: Issue) -> None:
         self.stopped = True
         inside = self._depth > 0
-        where = (f"in record {self.records}, which starts at line {self._start[0]}; "
+        where = (f"in record {self.records}, which starts at line {self._current_line()}; "
                  if inside else "")
         message = (f"{issue.message} ({where}the stream stopped after "
                    f"{_records(self.records)})")
