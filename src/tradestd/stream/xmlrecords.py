@@ -77,13 +77,13 @@ def source_line(element: etree._Element) -> int | None:
     which the element's first text node *ends* (or its tail's, for an empty element).
     This undoes that by subtracting the newlines of that text.
     """
-    line = element.sourceline
+    line: int | None = element.sourceline
     if line is None or line < 65535:
         return line
     node = element
     while node.text is None and len(node) and isinstance(node[0].tag, str):
         node = node[0]
-    text = node.text if node.text is not None or len(node) else node.tail
+    text: str | None = node.text if node.text is not None or len(node) else node.tail
     return line - text.count("\n") if text else line
 
 
@@ -114,7 +114,8 @@ class XmlRecord:
     @property
     def data(self) -> bytes:
         """The record serialized on its own, with the namespace declarations it needs."""
-        return etree.tostring(self.element, encoding="UTF-8", with_tail=False)
+        data: bytes = etree.tostring(self.element, encoding="UTF-8", with_tail=False)
+        return data
 
     def document(self, limits: Limits = DEFAULT_LIMITS) -> XmlDocument:
         """The record as its own message, parsed with the hardened parser."""
@@ -251,7 +252,7 @@ class XmlRecordReader:
             return True
         if self.record_tag is None:
             self.record_tag = str(element.tag)
-        return element.tag == self.record_tag
+        return bool(element.tag == self.record_tag)
 
     def _begin(self, element: etree._Element) -> None:
         if self.records == 0:
@@ -274,7 +275,7 @@ class XmlRecordReader:
 
     def _is_record(self, element: etree._Element) -> bool:
         if self._pattern is None:
-            return element.tag == self.record_tag
+            return bool(element.tag == self.record_tag)
         namespace, local = self._pattern
         qname = etree.QName(element)
         return qname.localname == local and (namespace is None or qname.namespace == namespace)
