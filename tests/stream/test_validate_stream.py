@@ -209,3 +209,19 @@ def test_memory_is_released_between_records(schema_set: SchemaSet) -> None:
         assert report.valid
     # the reader keeps nothing but the cleared last record in the container
     assert stream.summary.records == 50
+
+
+def test_validator_detects_the_record_from_message_types(tmp_path: Path) -> None:
+    from tradestd import MessageType, Registry, Validator
+    toml = tmp_path / "message.toml"
+    toml.write_text(f'id = "test-record"\nversion = "1.0"\nroot = "{{{NS}}}Declaration"\n'
+                    f'xsd = ["{SCHEMA.as_posix()}"]\nrecord = "{{{NS}}}Declaration"\n')
+    validator = Validator(registry=Registry([MessageType.from_toml(toml)]))
+    data = batch([record("D0"), record("D1", currency=None)],
+                 head=f'  <Declaration xmlns="urn:elsewhere"/>\n')
+    stream = validator.iter_validate(data)
+    reports = list(stream)
+    assert [(r.index, r.valid, r.report.message_type) for r in reports] == [
+        (0, True, "test-record@1.0"), (1, False, "test-record@1.0")]
+    assert stream.summary.record_tag == f"{{{NS}}}Declaration"
+    assert stream.summary.issues[0].code == "STREAM_CONTAINER_CONTENT"

@@ -10,7 +10,7 @@ from typing import Any, TextIO
 import click
 
 from .. import __version__
-from ..report.stream import StreamJsonWriter, StreamTextWriter
+from ..report.stream import StreamJsonWriter, StreamTextWriter, stream_summary_line
 from ..stream import RecordStream
 from ..validation import Validator
 from .options import ConfigError
@@ -40,6 +40,7 @@ def validate_batches(validator: Validator, paths: Sequence[str], record: str | N
                      fmt: str, output: str | None, quiet: bool, verbose: bool) -> int:
     """Validate each path as a batch; exit 0 when every record is valid and every batch whole."""
     ok = True
+    summaries: list[str] = []
     with ExitStack() as stack:
         out: TextIO = sys.stdout
         if output:
@@ -52,9 +53,10 @@ def validate_batches(validator: Validator, paths: Sequence[str], record: str | N
             except ValueError as exc:
                 raise ConfigError(f"--record: {exc}") from None
             ok = _run_one(stream, writer, progress) and ok
+            summaries.append(stream_summary_line(stream.summary))
         writer.close()
     if output:
-        print(f"report written to {output}", file=sys.stderr)
+        click.echo("\n".join(summaries))
     return 0 if ok else 1
 
 

@@ -1,0 +1,79 @@
+"""``tradestd validate --record``: reports by record, summary by record, exit codes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tradestd.cli.main import main
+
+from .batches import SCHEMA, batch, record
+
+
+@pytest.fixture()
+def feed(tmp_path: Path) -> Path:
+    path = tmp_path / "day.xml"
+    path.write_bytes(batch([record("D0"), record("D1", amount="abc"), record("D2")]))
+    return path
+
+
+def test_text_report_names_record_and_line(feed: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["validate", "--xsd", str(SCHEMA), "--record", "Declaration", str(feed)])
+    out = capsys.readouterr().out.splitlines()
+    assert code == 1
+    assert out[0].startswith(f"{feed}:14:7: record 1: error SCHEMA_INVALID_VALUE")
+    assert "3 records checked: 2 valid, 1 invalid; 1 errors" in out[-1]
+
+
+def test_json_report_gives_index_line_and_record_counts(
+        feed: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["validate", "--xsd", str(SCHEMA), "--record", "Declaration",
+                 "--format", "json", str(feed)])
+    report = json.loads(capsys.readouterr().out)
+    assert code == 1 and report["kind"] == "stream"
+    (one,) = report["batches"]
+    assert [(r["record"], r["line"], r["valid"]) for r in one["results"]] == [(1, 10, False)]
+    assert one["results"][0]["issues"][0]["record"] == 1
+    assert one["summary"]["records"] == 3 and one["summary"]["complete"] is True
+    assert report["summary"] == {"batches": 1, "records": 3, "valid": 2, "invalid": 1,
+                                 "errors": 1, "warnings": 0, "infos": 0, "complete": 1}
+
+
+def test_verbose_json_lists_every_record(feed: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    main(["validate", "--xsd", str(SCHEMA), "--record", "Declaration", "--format", "json", "-v",
+          str(feed)])
+    report = json.loads(capsys.readouterr().out)
+    assert [r["record"] for r in report["batches"][0]["results"]] == [0, 1, 2]
+
+
+def test_valid_batch_exits_0_and_broken_batch_exits_1(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    good = tmp_path / "good.xml"
+    good.write_bytes(batch([record("D0")]))
+    assert main(["validate", "--xsd", str(SCHEMA), "--record", "Declaration", str(good)]) == 0
+    cut = tmp_path / "cut.xml"
+    cut.write_bytes(batch([record("D0")])[:-12])
+    assert main(["validate", "--xsd", str(SCHEMA), "--record", "Declaration", str(cut)]) == 1
+    out = capsys.readouterr().out
+    assert "XML_TRUNCATED" in out and "STOPPED" in out
+
+
+def test_report_to_file(feed: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / "report.json"
+    main(["validate", "--xsd", str(SCHEMA), "--record", "Declaration", "--format", "json",
+          "-o", str(target), str(feed)])
+    assert json.loads(target.read_text())["summary"]["records"] == 3
+    out = capsys.readouterr().out
+    assert out.count("\n") == 1 and "3 records checked: 2 valid, 1 invalid" in out
+
+
+def test_auto_without_known_types_is_a_usage_error(
+        feed: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    import tradestd.registry as registry
+    monkeypatch.setattr(registry, "_BUNDLED", registry.Registry())
+    code = main(["validate", "--xsd", str(SCHEMA), "--record", "auto", str(feed)])
+    assert code == 2
+    assert "--record" in capsys.readouterr().err
