@@ -17,6 +17,7 @@ Security posture (untrusted input is the normal case):
 
 from __future__ import annotations
 
+import copy
 import io
 import os
 import re
@@ -36,6 +37,7 @@ __all__ = [
     "Source",
     "XmlDocument",
     "doctype_forbidden",
+    "copy_document",
     "load_xml",
     "new_parser",
     "new_pull_parser",
@@ -401,6 +403,13 @@ def parse_bytes(name: str, data: bytes, limits: Limits = DEFAULT_LIMITS,
     if problem is not None:
         doc.issues.append(problem)
         return doc
+    xinclude = XINCLUDE_NS in data or XINCLUDE_NS.decode() in _maybe_decoded(data)
+    return _inspect(doc, tree, limits, unwrap_soap, xinclude)
+
+
+def _inspect(doc: XmlDocument, tree: etree._ElementTree, limits: Limits, unwrap_soap: bool,
+             xinclude: bool) -> XmlDocument:
+    """The checks every well-formed message goes through, then the SOAP unwrap."""
     root = tree.getroot()
     if limits.max_depth < LIBXML2_MAX_DEPTH:
         deep = _depth_exceeds(root, limits.max_depth)
@@ -409,7 +418,7 @@ def parse_bytes(name: str, data: bytes, limits: Limits = DEFAULT_LIMITS,
                                      f"elements are nested more than {limits.max_depth} levels "
                                      "deep (Limits.max_depth)", deep.sourceline))
             return doc
-    if XINCLUDE_NS in data or XINCLUDE_NS.decode() in _maybe_decoded(data):
+    if xinclude:
         doc.issues.extend(_xinclude_issues(root))
     doc.issues.extend(_schema_location_notes(root))
     if unwrap_soap:
@@ -421,6 +430,22 @@ def parse_bytes(name: str, data: bytes, limits: Limits = DEFAULT_LIMITS,
         root = payload  # type: ignore[assignment]
     doc.root = root
     return doc
+
+
+def copy_document(name: str, element: etree._Element,
+                  limits: Limits = DEFAULT_LIMITS) -> XmlDocument:
+    """A detached copy of an already parsed element as a message of its own.
+
+    The copy goes through the same checks as a parsed message. Its ``data`` is empty,
+    so issues on it carry no columns; streams use it to validate a record quickly and
+    parse the record's text again only when there is something to locate.
+    """
+    root = copy.deepcopy(element)
+    root.tail = None
+    tree = etree.ElementTree(root)
+    doc = XmlDocument(name=name, data=b"", tree=tree)
+    xinclude = next(root.iter(f"{{{XINCLUDE_NS.decode()}}}*"), None) is not None
+    return _inspect(doc, tree, limits, True, xinclude)
 
 
 def _maybe_decoded(data: bytes) -> str:

@@ -1,8 +1,9 @@
 """Validating a batch record by record: :class:`RecordStream` yields :class:`RecordReport`.
 
-Each record is parsed on its own and goes through the same pipeline as a single
-message (syntax, schema, rules), then its issues are moved back to the batch's line
-numbers and tagged with the record's index. A schema-invalid record is reported and
+Each record goes through the same pipeline as a single message (syntax, schema,
+rules), first as a fast copy of the batch's element; a record with anything to report
+is serialized and parsed again on its own so that every issue gets an exact line and
+column, moved back to the batch's numbering and tagged with the record's index. A schema-invalid record is reported and
 the stream goes on; a batch that stops being well-formed ends the stream with a
 located issue in :attr:`StreamSummary.issues` naming the records already handled.
 """
@@ -160,6 +161,10 @@ class RecordStream:
             self.summary.seconds = time.perf_counter() - started
 
     def _validate(self, record: XmlRecord) -> RecordReport:
+        report = self._check(record.copy(self._limits))
+        if not report.issues:
+            return RecordReport(record.index, record.line, report, record.offset)
+        # Something to report: validate the record's own text again to locate it exactly.
         report = self._check(record.document(self._limits))
         issues = tuple(_placed(issue, record) for issue in report.issues)
         return RecordReport(record.index, record.line, replace(report, issues=issues),

@@ -1,0 +1,202 @@
+"""Streaming a large batch: peak memory and per-record throughput against separate files.
+
+Usage (from the repository root)::
+
+    PYTHONPATH=src python benchmarks/bench_stream.py [--size 64M] [--files 1000]
+    PYTHONPATH=src python benchmarks/bench_stream.py --size 1G      # the real figure
+
+The script writes its own feed into a temporary directory (``--workdir`` to choose):
+a ``<Batch>`` of declarations made from the bundled valid declaration fixtures
+(``fixtures/declaration/valid``, or ``--templates DIR``), each scaled to about 16 KB by
+repeating its goods items, round robin until the file reaches ``--size``.
+
+Measured in one run, each in a fresh subprocess so that its peak RSS (VmHWM) is its own:
+
+* ``files``: the first ``--files`` records written as separate small files, each
+  validated with ``Validator.validate`` -- the per-record baseline;
+* ``stream validate``: the whole feed through ``Validator.iter_validate`` (all layers
+  the validator has);
+* ``stream to JSON Lines`` and ``JSON Lines to XML`` when the converter is available.
+
+Targets: peak RSS under 300 MB for a 1 GB feed, and stream throughput (records/s) at no
+less than 0.8x the files baseline.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from lxml import etree
+
+ROOT = Path(__file__).resolve().parents[1]
+TARGET_RECORD = 16 * 1024
+ITEM = "GovernmentAgencyGoodsItem"
+UNITS = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30}
+
+
+def parse_size(text: str) -> int:
+    text = text.strip().upper().removesuffix("B")
+    factor = UNITS.get(text[-1:], 1)
+    return int(float(text[:-1] if text[-1:] in UNITS else text) * factor)
+
+
+# --------------------------------------------------------------------------- the feed
+
+
+def _scaled(path: Path, record_tags: set[str]) -> bytes | None:
+    """A fixture as one record of about 16 KB, or None when it is not a bare record."""
+    from tradestd.intake import new_parser
+
+    root = etree.fromstring(path.read_bytes(), new_parser())
+    if root.tag not in record_tags:
+        return None
+    items = [e for e in root.iter(f"{{*}}{ITEM}")]
+    if items:
+        parent, template = items[-1].getparent(), items[-1]
+        index = parent.index(template)
+        while len(etree.tostring(root)) < TARGET_RECORD and len(items) < 999:
+            copy = etree.fromstring(etree.tostring(template))
+            parent.insert(index + 1, copy)
+            items.append(copy)
+    return etree.tostring(root, encoding="UTF-8")
+
+
+def templates(directory: Path) -> list[bytes]:
+    from tradestd.registry import bundled_registry
+
+    tags = {t.record or t.root for t in bundled_registry()}
+    found = [_scaled(p, tags) for p in sorted(directory.glob("*.xml"))]
+    records = [r for r in found if r is not None]
+    if not records:
+        sys.exit(f"no bare record among the fixtures in {directory}")
+    return records
+
+
+def _records(records: list[bytes]) -> Iterator[bytes]:
+    while True:
+        yield from records
+
+
+def write_feed(path: Path, records: list[bytes], size: int) -> int:
+    count = 0
+    with path.open("wb", buffering=1 << 20) as out:
+        written = out.write(b'<?xml version="1.0" encoding="UTF-8"?>\n<Batch>\n')
+        for record in _records(records):
+            if written >= size:
+                break
+            written += out.write(record + b"\n")
+            count += 1
+        out.write(b"</Batch>\n")
+    return count
+
+
+def write_files(directory: Path, records: list[bytes], count: int) -> list[Path]:
+    directory.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for index, record in zip(range(count), _records(records)):
+        path = directory / f"record-{index:06d}.xml"
+        path.write_bytes(b'<?xml version="1.0" encoding="UTF-8"?>\n' + record + b"\n")
+        paths.append(path)
+    return paths
+
+
+# --------------------------------------------------------------------------- children
+
+
+def _peak_kib() -> int:
+    status = Path("/proc/self/status").read_text()
+    return int(status.split("VmHWM:")[1].split()[0])
+
+
+def child_files(directory: str) -> dict[str, float]:
+    from tradestd import Validator
+
+    validator = Validator()
+    paths = sorted(Path(directory).glob("*.xml"))
+    validator.validate(paths[0])  # compile the schema set before timing
+    started = time.perf_counter()
+    invalid = sum(not validator.validate(p).valid for p in paths)
+    seconds = time.perf_counter() - started
+    return {"records": len(paths), "invalid": invalid, "seconds": seconds}
+
+
+def child_stream(feed: str) -> dict[str, float]:
+    from tradestd import Validator
+
+    validator = Validator()
+    stream = validator.iter_validate(feed)
+    started = time.perf_counter()
+    invalid = sum(not r.valid for r in stream)
+    seconds = time.perf_counter() - started
+    if stream.summary.issues:
+        raise SystemExit(f"stream problems: {stream.summary.issues}")
+    return {"records": stream.summary.records, "invalid": invalid, "seconds": seconds}
+
+
+CHILDREN = {"files": child_files, "stream": child_stream}
+
+
+def run_child(kind: str, argument: str) -> dict[str, float]:
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
+    done = subprocess.run([sys.executable, __file__, "--child", kind, argument],
+                          capture_output=True, text=True, env=env, check=False)
+    if done.returncode != 0:
+        sys.exit(f"{kind} child failed:\n{done.stderr}")
+    result: dict[str, float] = json.loads(done.stdout)
+    return result
+
+
+# --------------------------------------------------------------------------- main
+
+
+def _row(name: str, result: dict[str, float]) -> str:
+    rate = result["records"] / result["seconds"]
+    return (f"{name:<18} {int(result['records']):>9,} records {result['seconds']:>9.2f} s "
+            f"{rate:>9,.0f} rec/s  peak RSS {result['peak_kib'] / 1024:>7.1f} MB")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--size", default="64M", help="feed size, e.g. 64M or 1G")
+    parser.add_argument("--files", type=int, default=1000, help="records in the files baseline")
+    parser.add_argument("--templates", type=Path,
+                        default=ROOT / "fixtures" / "declaration" / "valid")
+    parser.add_argument("--workdir", type=Path, help="where to write the feed (default: temp)")
+    parser.add_argument("--child", nargs=2, metavar=("KIND", "ARG"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        kind, argument = args.child
+        result = CHILDREN[kind](argument)
+        result["peak_kib"] = _peak_kib()
+        print(json.dumps(result))
+        return
+    with tempfile.TemporaryDirectory(dir=args.workdir) as work:
+        workdir = Path(work)
+        records = templates(args.templates)
+        feed = workdir / "feed.xml"
+        size = parse_size(args.size)
+        started = time.perf_counter()
+        count = write_feed(feed, records, size)
+        print(f"feed: {count:,} records of ~{sum(map(len, records)) // len(records):,} bytes "
+              f"from {len(records)} templates, {feed.stat().st_size / 1e6:,.1f} MB "
+              f"(written in {time.perf_counter() - started:.1f} s)")
+        write_files(workdir / "files", records, min(args.files, count))
+        files = run_child("files", str(workdir / "files"))
+        stream = run_child("stream", str(feed))
+        print(_row("files (baseline)", files))
+        print(_row("stream validate", stream))
+        ratio = (stream["records"] / stream["seconds"]) / (files["records"] / files["seconds"])
+        print(f"stream/files throughput ratio: {ratio:.2f}x (target >= 0.80)")
+        print(f"stream peak RSS: {stream['peak_kib'] / 1024:.1f} MB (target < 300 MB)")
+
+
+if __name__ == "__main__":
+    main()
