@@ -72,7 +72,7 @@ def test_report_to_file(feed: Path, tmp_path: Path, capsys: pytest.CaptureFixtur
 def test_auto_without_known_types_is_a_usage_error(
         feed: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
         capsys: pytest.CaptureFixture[str]) -> None:
-    import tradestd.registry as registry
+    from tradestd import registry
     monkeypatch.setattr(registry, "_BUNDLED", registry.Registry())
     code = main(["validate", "--xsd", str(SCHEMA), "--record", "auto", str(feed)])
     assert code == 2

@@ -10,8 +10,7 @@ import pytest
 from lxml import etree
 
 from tradestd.issues import Severity
-from tradestd.stream.convert import (JsonLinesToXml, RecordConverter, XmlToJsonLines,
-                                     container_tags)
+from tradestd.stream.convert import JsonLinesToXml, RecordConverter, XmlToJsonLines, container_tags
 
 from .batches import NS, batch, record, valid_batch
 
@@ -59,7 +58,7 @@ def test_xml_batch_to_json_lines_and_back(tmp_path: Path) -> None:
     assert [json.loads(line)["ID"] for line in lines] == ["D0", "D1", "D2", "D3", "D4"]
 
     back = tmp_path / "back.xml"
-    to_xml = JsonLinesToXml(jsonl, back, RecordDouble(), container=f"{{urn:batch}}Day")
+    to_xml = JsonLinesToXml(jsonl, back, RecordDouble(), container="{urn:batch}Day")
     assert len(list(to_xml)) == 5 and to_xml.summary.written
     root = etree.parse(str(back)).getroot()
     assert root.tag == "{urn:batch}Day"
@@ -97,7 +96,8 @@ def test_a_truncated_batch_writes_nothing(tmp_path: Path) -> None:
 
 def test_json_lines_with_a_bad_line_goes_on_and_names_it(tmp_path: Path) -> None:
     good = json.dumps({"ID": "A", "Description": "d", "Amount": "1", "currencyID": "EUR"})
-    text = "\n".join([good, '{"ID": "B", oops}', "", good, '{"nope": 1}', good]) + "\n"
+    lines = [good, '{"ID": "B", oops}', "", good, '{"nope": 1}', good]
+    text = "\n".join(lines) + "\n"
     conversion = JsonLinesToXml(text.encode(), tmp_path / "out.xml", RecordDouble())
     reports = list(conversion)
     assert [(r.index, r.line, r.valid) for r in reports] == [

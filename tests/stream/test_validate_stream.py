@@ -218,7 +218,7 @@ def test_validator_detects_the_record_from_message_types(tmp_path: Path) -> None
                     f'xsd = ["{SCHEMA.as_posix()}"]\nrecord = "{{{NS}}}Declaration"\n')
     validator = Validator(registry=Registry([MessageType.from_toml(toml)]))
     data = batch([record("D0"), record("D1", currency=None)],
-                 head=f'  <Declaration xmlns="urn:elsewhere"/>\n')
+                 head='  <Declaration xmlns="urn:elsewhere"/>\n')
     stream = validator.iter_validate(data)
     reports = list(stream)
     assert [(r.index, r.valid, r.report.message_type) for r in reports] == [
