@@ -225,3 +225,32 @@ def test_validator_detects_the_record_from_message_types(tmp_path: Path) -> None
         (0, True, "test-record@1.0"), (1, False, "test-record@1.0")]
     assert stream.summary.record_tag == f"{{{NS}}}Declaration"
     assert stream.summary.issues[0].code == "STREAM_CONTAINER_CONTENT"
+
+
+def test_json_lines_are_validated_through_the_converter(schema_set: SchemaSet,
+                                                        tmp_path: Path) -> None:
+    from tradestd.stream import RecordStream
+
+    from .batches import RecordDouble
+    good = '{"ID": "A", "Description": "d", "Amount": "1", "currencyID": "EUR"}'
+    lines = [good, "not json", good.replace('"1"', '"x"'), "", '{"no": "id"}', good]
+    path = tmp_path / "day.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    stream = RecordStream(path, schema_set.validate_document, record="Declaration",
+                          converter=RecordDouble())
+    reports = list(stream)
+    assert [(r.index, r.line, r.valid) for r in reports] == [
+        (0, 1, True), (1, 2, False), (2, 3, False), (3, 5, False), (4, 6, True)]
+    assert [i.code for r in reports for i in r.issues] == [
+        "JSON_MALFORMED", "SCHEMA_INVALID_VALUE", "CONVERT_FAILED"]
+    invalid = reports[2].issues[0]
+    assert (invalid.line, invalid.column, invalid.record, invalid.path) == (
+        3, None, 2, "/Declaration/Item/Amount")
+    assert (stream.summary.records, stream.summary.invalid) == (5, 3)
+    assert not stream.summary.stopped
+
+
+def test_json_lines_without_a_converter_are_refused(schema_set: SchemaSet) -> None:
+    stream = schema_set.iter_validate(b'{"ID": "A"}\n', record="Declaration")
+    assert list(stream) == []
+    assert [i.code for i in stream.summary.issues] == ["STREAM_JSON_UNSUPPORTED"]

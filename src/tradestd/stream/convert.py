@@ -1,14 +1,15 @@
 """Converting batches as they stream: XML batch -> JSON Lines and JSON Lines -> XML batch.
 
 Output goes to a temporary file beside the target and is renamed over it only when
-the whole batch was read, every record converted, and the count of records written
-equals the count read; otherwise the temporary file is removed and nothing is
-written. A record that cannot be converted is reported (with its index and line) and
-the stream goes on, so one run names every failing record; nothing is skipped
-silently.
+the whole batch was read, every record validated and converted, and the count of
+records written equals the count read; otherwise the temporary file is removed and
+nothing is written. Each record is validated like a single message (all layers of the
+given check) before it is converted; an invalid record, or one that cannot be
+converted, is reported with its index and line and the stream goes on, so one run
+names every failing record. Nothing is skipped silently.
 
-The conversion itself is a :class:`RecordConverter`: one record element to JSON data
-and back. :mod:`tradestd.convert` provides the schema-driven one.
+The conversion itself is a :class:`~tradestd.stream.check.RecordConverter`: one record
+element to JSON data and back.
 """
 
 from __future__ import annotations
@@ -19,40 +20,38 @@ import sys
 import tempfile
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import IO, Any, Protocol, runtime_checkable
+from typing import IO, Any
 
 from lxml import etree
 
 from ..intake import DEFAULT_LIMITS, IntakeError, Limits
-from ..issues import Issue, Layer, Report, Severity
+from ..issues import Issue, Layer, Severity
+from .check import (
+    CheckDocument,
+    RecordConverter,
+    check_json_line,
+    check_xml_record,
+    conversion_failure,
+)
 from .jsonlines import JsonLinesReader
+from .results import RecordReport
 from .source import BatchSource, open_batch
-from .validate import RecordReport
 from .xmlrecords import XmlRecordReader, record_pattern
 
 __all__ = [
     "DEFAULT_CONTAINER",
     "ConversionSummary",
     "JsonLinesToXml",
-    "RecordConverter",
     "XmlToJsonLines",
+    "container_tags",
 ]
 
 #: The element written around the records of an XML batch made from JSON Lines.
 DEFAULT_CONTAINER = "Batch"
-
-
-@runtime_checkable
-class RecordConverter(Protocol):
-    """Converts one record; raises :class:`ValueError` for a record that does not fit."""
-
-    def to_data(self, element: etree._Element) -> Any: ...
-
-    def to_element(self, data: Any) -> etree._Element: ...
 
 
 @dataclass(slots=True)
@@ -125,25 +124,14 @@ def _output(target: str | os.PathLike[str]) -> Iterator[_Output]:
         out.discard()
 
 
-def _failure(exc: ValueError, index: int, line: int | None) -> Issue:
-    where = getattr(exc, "line", None)
-    path = getattr(exc, "path", None) or None
-    return Issue("CONVERT_FAILED", Severity.ERROR, Layer.SCHEMA, f"cannot convert: {exc}",
-                 where if isinstance(where, int) else line, None, path, record=index)
-
-
-def _report(name: str, index: int, line: int, offset: int,
-            issues: tuple[Issue, ...]) -> RecordReport:
-    return RecordReport(index, line, Report(name, issues), offset)
-
-
 class _Conversion(ABC):
     """Shared shape: iterate for per-record reports, then read :attr:`summary`."""
 
     def __init__(self, source: BatchSource, target: str | os.PathLike[str],
-                 converter: RecordConverter, limits: Limits) -> None:
+                 converter: RecordConverter, check: CheckDocument, limits: Limits) -> None:
         self._source = source
         self._converter = converter
+        self._check = check
         self._limits = limits
         self.summary = ConversionSummary(source="", target=os.fspath(target))
 
@@ -167,7 +155,7 @@ class _Conversion(ABC):
         """Write the converted records to ``out``; yield one report per record read."""
 
     def _done(self, report: RecordReport, bytes_read: int) -> RecordReport:
-        self.summary.failed += bool(report.issues)
+        self.summary.failed += report.failed()
         self.summary.bytes_read = bytes_read
         return report
 
@@ -189,10 +177,10 @@ class XmlToJsonLines(_Conversion):
     """An XML batch to JSON Lines, one record a line, written as it goes."""
 
     def __init__(self, source: BatchSource, target: str | os.PathLike[str],
-                 converter: RecordConverter, *, record: str | None = None,
-                 candidates: tuple[str, ...] | list[str] = (),
+                 converter: RecordConverter, check: CheckDocument, *,
+                 record: str | None = None, candidates: Sequence[str] = (),
                  limits: Limits = DEFAULT_LIMITS) -> None:
-        super().__init__(source, target, converter, limits)
+        super().__init__(source, target, converter, check, limits)
         if not record and not candidates:
             raise ValueError("name the record element: no known message type to detect it from")
         self._pattern = record_pattern(record) if record else None
@@ -202,20 +190,24 @@ class XmlToJsonLines(_Conversion):
         reader = XmlRecordReader(stream, name, record=self._pattern,
                                  candidates=self._candidates, limits=self._limits)
         for record in reader:
-            issues: tuple[Issue, ...] = ()
-            try:
-                data = self._converter.to_data(record.element)
-                out.write(json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-                          .encode("utf-8") + b"\n")
-                self.summary.records_out += 1
-            except ValueError as exc:
-                issues = (_failure(exc, record.index, record.line),)
-            yield self._done(_report(name, record.index, record.line, record.offset, issues),
-                             reader.bytes_read)
+            report = check_xml_record(record, self._check, self._limits)
+            if not report.failed():
+                try:
+                    data = self._converter.to_data(record.element)
+                    out.write(json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+                              .encode("utf-8") + b"\n")
+                    self.summary.records_out += 1
+                except ValueError as exc:
+                    report = _with(report, conversion_failure(exc, record.index, record.line))
+            yield self._done(report, reader.bytes_read)
         self.summary.records_in = reader.records
         self.summary.bytes_read = reader.bytes_read
         self.summary.record_tag = reader.record_tag
         self.summary.issues.extend(reader.issues)
+
+
+def _with(report: RecordReport, issue: Issue) -> RecordReport:
+    return replace(report, report=report.report.with_issues(report.issues + (issue,)))
 
 
 def container_tags(container: str) -> tuple[bytes, bytes]:
@@ -233,25 +225,21 @@ class JsonLinesToXml(_Conversion):
     """JSON Lines to an XML batch: the container's start tag, the records, its end tag."""
 
     def __init__(self, source: BatchSource, target: str | os.PathLike[str],
-                 converter: RecordConverter, *, container: str = DEFAULT_CONTAINER,
-                 limits: Limits = DEFAULT_LIMITS) -> None:
-        super().__init__(source, target, converter, limits)
+                 converter: RecordConverter, check: CheckDocument, *,
+                 container: str = DEFAULT_CONTAINER, limits: Limits = DEFAULT_LIMITS) -> None:
+        super().__init__(source, target, converter, check, limits)
         self._start, self._end = container_tags(container)
 
     def _convert(self, name: str, stream: IO[bytes], out: IO[bytes]) -> Iterator[RecordReport]:
         reader = JsonLinesReader(stream, name, self._limits)
         out.write(b'<?xml version="1.0" encoding="UTF-8"?>\n' + self._start + b"\n")
         for line in reader:
-            issues: tuple[Issue, ...] = (line.issue,) if line.issue else ()
-            if not issues:
-                try:
-                    element = self._converter.to_element(line.data)
-                    out.write(etree.tostring(element, encoding="UTF-8") + b"\n")
-                    self.summary.records_out += 1
-                except ValueError as exc:
-                    issues = (_failure(exc, line.index, line.line),)
-            yield self._done(_report(name, line.index, line.line, line.offset, issues),
-                             reader.bytes_read)
+            report, element = check_json_line(line, name, self._converter, self._check,
+                                              self._limits)
+            if element is not None and not report.failed():
+                out.write(etree.tostring(element, encoding="UTF-8") + b"\n")
+                self.summary.records_out += 1
+            yield self._done(report, reader.bytes_read)
         out.write(self._end + b"\n")
         self.summary.records_in = reader.records
         self.summary.bytes_read = reader.bytes_read

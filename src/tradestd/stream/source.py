@@ -18,7 +18,7 @@ from typing import IO, Any
 from ..intake import IntakeError, source_name
 from ..issues import Issue, Layer, Severity
 
-__all__ = ["BatchSource", "open_batch"]
+__all__ = ["BatchSource", "OpenBatch", "open_batch"]
 
 #: What a caller may hand to the streaming API.
 BatchSource = str | os.PathLike[str] | bytes | bytearray | IO[bytes]
