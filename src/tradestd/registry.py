@@ -162,6 +162,30 @@ class Registry:
             + ". Name one with --schema ID or give the XSDs with --xsd", candidates)
 
 
+    def detect_json(self, data: Any) -> MessageType:
+        """The message type of a JSON message (tradestd convention): its one top-level
+        member names the root element, by local name or ``{namespace}local``."""
+        key = next(iter(data)) if isinstance(data, dict) and len(data) == 1 else None
+        if isinstance(key, str):
+            direct = [t for t in self._types if key in (t.root, t.root_local)]
+            if direct:
+                return direct[-1]
+            wrapped = [t for t in self._types
+                       if t.envelope and key in (t.envelope, etree.QName(t.envelope).localname)]
+            body = data[key] if isinstance(data[key], dict) else {}
+            by_payload = [t for t in wrapped if t.root_local in body or t.root in body]
+            type_name = body.get("WCOTypeName")
+            if isinstance(type_name, str):
+                by_payload = [t for t in by_payload or wrapped if t.type_name in (None, type_name)]
+            if by_payload:
+                return by_payload[-1]
+        candidates = tuple(f"{t.key} ({t.root_local})" for t in self._types)
+        raise DetectionError(
+            f"cannot tell the message type of a JSON message whose top-level member is "
+            f"{key!r}; known types: " + ("; ".join(candidates) or "none")
+            + ". Name one with --schema ID or give the XSDs with --xsd", candidates)
+
+
 def _child_text(root: etree._Element, local: str) -> str | None:
     for child in root.iterchildren(tag=etree.Element):
         if etree.QName(child).localname == local:

@@ -365,6 +365,23 @@ class SchemaSet:
         return RecordStream(source, self.validate_document, record=record,
                             candidates=candidates, limits=limits or self.limits)
 
+    # -- conversion (tradestd.convert; see docs/json-convention.md) -----------------
+
+    def to_data(self, source: Source) -> dict[str, Any]:
+        """One XML message as plain JSON data (``json.dumps`` accepts it)."""
+        from .convert import to_data
+        return to_data(self, source)
+
+    def to_json(self, source: Source, *, indent: int | None = None) -> str:
+        """One XML message as JSON text."""
+        from .convert import to_json
+        return to_json(self, source, indent=indent)
+
+    def to_xml(self, data: str | bytes | dict[str, Any]) -> bytes:
+        """JSON text or data back to UTF-8 XML."""
+        from .convert import to_xml
+        return to_xml(self, data)
+
     def iter_issues(self, source: Source) -> Iterator[Issue]:
         yield from self.validate(source).issues
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from .. import __version__
+from ..convert.validate import validate_json
 from ..inputs import expand_inputs
 from ..report import RunResult, get_reporter
 from ..report.text import TextReporter, summary_line
@@ -30,7 +31,7 @@ from .stream import record_option, validate_batches
 def validate_command(schema_id: str | None, xsd: tuple[str, ...], max_bytes: int | None, fmt: str,
                      output: str | None, quiet: bool, verbose: bool, record: str | None,
                      paths: tuple[str, ...]) -> int:
-    """Validate XML messages: files, directories (recursive), globs, or - for stdin."""
+    """Validate XML and JSON messages: files, directories (recursive), globs, or - for stdin."""
     if quiet and verbose:
         raise ConfigError("-q and -v exclude each other")
     schema_set, message_type = resolve_schema(schema_id, xsd)
@@ -39,10 +40,14 @@ def validate_command(schema_id: str | None, xsd: tuple[str, ...], max_bytes: int
     if record:
         return validate_batches(validator, paths, record, fmt=fmt, output=output, quiet=quiet,
                                 verbose=verbose)
-    files = expand_inputs(paths)
+    files = expand_inputs(paths, extensions=(".xml", ".json"))
     run = RunResult(tool_version=__version__)
     for item in files:
-        run.reports.append(validator.validate(item))
+        if item.lower().endswith(".json"):
+            run.reports.append(validate_json(item, schema_set or message_type,
+                                             limits=validator.limits))
+        else:
+            run.reports.append(validator.validate(item))
     reporter = TextReporter(-1 if quiet else (1 if verbose else 0)) if fmt == "text" \
         else get_reporter(fmt)
     if output:
