@@ -35,6 +35,7 @@ from . import xsdmessages
 from .intake import DEFAULT_LIMITS, Limits, Source, XmlDocument, load_xml, new_parser
 from .issues import Issue, Layer, Report
 from .locate import Locator
+from .stream.convert import DEFAULT_CONTAINER, JsonLinesToXml, XmlToJsonLines
 from .stream.source import BatchSource
 from .stream.validate import RecordStream, record_candidates
 
@@ -359,11 +360,38 @@ class SchemaSet:
         detects it from the bundled message types. Iterate the result for
         :class:`~tradestd.stream.RecordReport` values; its ``summary`` counts them.
         """
-        from .registry import bundled_registry  # the registry builds on this module
+        from .registry import bundled_registry  # both build on this module
+        from .stream.schemaconverter import SchemaConverter
 
         candidates = () if record else record_candidates(bundled_registry())
         return RecordStream(source, self.validate_document, record=record,
-                            candidates=candidates, limits=limits or self.limits)
+                            candidates=candidates, limits=limits or self.limits,
+                            converter=SchemaConverter(self))
+
+    def iter_to_json(self, source: BatchSource, target: str | os.PathLike[str], *,
+                     record: str | None = None, limits: Limits | None = None
+                     ) -> XmlToJsonLines:
+        """Convert an XML batch to JSON Lines record by record, validating each record.
+
+        ``target`` is written atomically, and only when every record converted (see
+        :mod:`tradestd.stream.convert`); iterate the result for per-record reports.
+        """
+        from .registry import bundled_registry  # both build on this module
+        from .stream.schemaconverter import SchemaConverter
+
+        candidates = () if record else record_candidates(bundled_registry())
+        return XmlToJsonLines(source, target, SchemaConverter(self), self.validate_document,
+                              record=record, candidates=candidates,
+                              limits=limits or self.limits)
+
+    def iter_to_xml(self, source: BatchSource, target: str | os.PathLike[str], *,
+                    container: str = DEFAULT_CONTAINER, limits: Limits | None = None
+                    ) -> JsonLinesToXml:
+        """Convert JSON Lines to an XML batch inside ``container``, validating each record."""
+        from .stream.schemaconverter import SchemaConverter  # builds on this module
+
+        return JsonLinesToXml(source, target, SchemaConverter(self), self.validate_document,
+                              container=container, limits=limits or self.limits)
 
     # -- conversion (tradestd.convert; see docs/json-convention.md) -----------------
 

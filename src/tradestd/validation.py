@@ -16,6 +16,7 @@ from .issues import Issue, Layer, Report, RulePackRef, Severity
 from .locate import Locator, element_path
 from .registry import DetectionError, MessageType, Registry, bundled_registry
 from .schemaset import SchemaSet
+from .stream.schemaconverter import SchemaConverter
 from .stream.source import BatchSource
 from .stream.validate import RecordStream, record_candidates
 
@@ -70,11 +71,14 @@ class Validator:
         """Validate a batch file record by record in bounded memory (all layers).
 
         ``record`` names the record element; ``None`` detects it from the message types
-        this validator knows. See :class:`~tradestd.stream.RecordStream`.
+        this validator knows. JSON Lines records go through the JSON convention to XML
+        first. See :class:`~tradestd.stream.RecordStream`.
         """
         types = [self.message_type] if self.message_type is not None else list(self.registry)
+        converter = SchemaConverter(self.schema_set, self.message_type, self.registry)
         return RecordStream(source, self.validate_document, record=record,
-                            candidates=record_candidates(types), limits=self.limits)
+                            candidates=record_candidates(types), limits=self.limits,
+                            converter=converter)
 
     def _resolve(self, doc: XmlDocument
                  ) -> tuple[SchemaSet | None, MessageType | None, Issue | None]:

@@ -69,11 +69,11 @@ def test_report_to_file(feed: Path, tmp_path: Path, capsys: pytest.CaptureFixtur
     assert out.count("\n") == 1 and "3 records checked: 2 valid, 1 invalid" in out
 
 
-def test_auto_without_known_types_is_a_usage_error(
-        feed: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
-        capsys: pytest.CaptureFixture[str]) -> None:
-    from tradestd import registry
+def test_auto_without_known_types_names_the_fix(
+        feed: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    import tradestd.registry as registry
     monkeypatch.setattr(registry, "_BUNDLED", registry.Registry())
     code = main(["validate", "--xsd", str(SCHEMA), "--record", "auto", str(feed)])
-    assert code == 2
-    assert "--record" in capsys.readouterr().err
+    assert code == 1
+    assert "STREAM_RECORD_UNKNOWN name the record element (--record NAME)" in \
+        capsys.readouterr().out

@@ -251,6 +251,6 @@ def test_json_lines_are_validated_through_the_converter(schema_set: SchemaSet,
 
 
 def test_json_lines_without_a_converter_are_refused(schema_set: SchemaSet) -> None:
-    stream = schema_set.iter_validate(b'{"ID": "A"}\n', record="Declaration")
+    stream = RecordStream(b'{"ID": "A"}\n', schema_set.validate_document, record="Declaration")
     assert list(stream) == []
     assert [i.code for i in stream.summary.issues] == ["STREAM_JSON_UNSUPPORTED"]

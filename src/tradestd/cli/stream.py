@@ -48,10 +48,7 @@ def validate_batches(validator: Validator, paths: Sequence[str], record: str | N
         writer = _writer(fmt, out, quiet, verbose)
         progress = stack.enter_context(StreamProgress(enabled=not quiet))
         for path in paths:
-            try:
-                stream = validator.iter_validate(path, record=None if record == "auto" else record)
-            except ValueError as exc:
-                raise ConfigError(f"--record: {exc}") from None
+            stream = validator.iter_validate(path, record=None if record == "auto" else record)
             ok = _run_one(stream, writer, progress) and ok
             summaries.append(stream_summary_line(stream.summary))
         writer.close()

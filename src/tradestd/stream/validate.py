@@ -70,8 +70,6 @@ class RecordStream:
                  candidates: Sequence[str] = (), limits: Limits = DEFAULT_LIMITS,
                  converter: RecordConverter | None = None,
                  fail_on: Severity = Severity.ERROR) -> None:
-        if not record and not candidates:
-            raise ValueError("name the record element: no known message type to detect it from")
         self._source = source
         self._check = check
         self._pattern = record_pattern(record) if record else None
@@ -96,6 +94,12 @@ class RecordStream:
             self.summary.seconds = time.perf_counter() - started
 
     def _xml(self, batch: OpenBatch) -> Iterator[RecordReport]:
+        if self._pattern is None and not self._candidates:
+            self.summary.issues.append(Issue(
+                "STREAM_RECORD_UNKNOWN", Severity.ERROR, Layer.INTAKE,
+                "name the record element (--record NAME): no known message type to detect "
+                "it from"))
+            return
         reader = XmlRecordReader(batch.stream, batch.name, record=self._pattern,
                                  candidates=self._candidates, limits=self._limits)
         for record in reader:
