@@ -71,7 +71,7 @@ def test_report_to_file(feed: Path, tmp_path: Path, capsys: pytest.CaptureFixtur
 
 def test_auto_without_known_types_names_the_fix(
         feed: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    import tradestd.registry as registry
+    from tradestd import registry
     monkeypatch.setattr(registry, "_BUNDLED", registry.Registry())
     code = main(["validate", "--xsd", str(SCHEMA), "--record", "auto", str(feed)])
     assert code == 1
