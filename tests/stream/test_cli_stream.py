@@ -77,3 +77,33 @@ def test_auto_without_known_types_names_the_fix(
     assert code == 1
     assert "STREAM_RECORD_UNKNOWN name the record element (--record NAME)" in \
         capsys.readouterr().out
+
+
+def test_convert_record_both_ways(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source = tmp_path / "day.xml"
+    source.write_bytes(batch([record("D0"), record("D1")]))
+    jsonl, back = tmp_path / "day.jsonl", tmp_path / "back.xml"
+    assert main(["convert", "--xsd", str(SCHEMA), "--record", "Declaration", "-o", str(jsonl),
+                 str(source)]) == 0
+    assert len(jsonl.read_text(encoding="utf-8").splitlines()) == 2
+    assert main(["convert", "--xsd", str(SCHEMA), "--record", "auto", "--container", "Day",
+                 "-o", str(back), str(jsonl)]) == 0
+    assert back.read_text(encoding="utf-8").count("<ns0:Declaration ") == 2
+    err = capsys.readouterr().err
+    assert "2 records read, 2 converted, 0 failed; written to" in err
+
+
+def test_convert_record_refuses_a_broken_batch(
+        feed: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / "out.jsonl"
+    assert main(["convert", "--xsd", str(SCHEMA), "--record", "Declaration", "-o", str(target),
+                 str(feed)]) == 1
+    err = capsys.readouterr().err
+    assert "record 1: error SCHEMA_INVALID_VALUE" in err
+    assert "3 records read, 2 converted, 1 failed; nothing written" in err
+    assert not target.exists()
+
+
+def test_convert_record_takes_one_batch(feed: Path) -> None:
+    assert main(["convert", "--xsd", str(SCHEMA), "--record", "Declaration", str(feed),
+                 str(feed)]) == 2
