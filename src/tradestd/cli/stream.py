@@ -23,7 +23,7 @@ from ..validation import Validator
 from .options import ConfigError
 from .progress import StreamProgress
 
-__all__ = ["record_option", "container_option", "validate_batches", "convert_batch"]
+__all__ = ["container_option", "convert_batch", "record_option", "validate_batches"]
 
 
 def record_option(func: Callable[..., Any]) -> Callable[..., Any]:
