@@ -16,7 +16,14 @@ Measured in one run, each in a fresh subprocess so that its peak RSS (VmHWM) is 
   validated with ``Validator.validate`` -- the per-record baseline;
 * ``stream validate``: the whole feed through ``Validator.iter_validate`` (all layers
   the validator has);
-* ``stream to JSON Lines`` and ``JSON Lines to XML`` when the converter is available.
+* ``files to JSON``: the same small files converted one by one with ``tradestd
+  convert``'s converter -- the per-record baseline for conversion;
+* ``stream to JSONL`` (``XmlToJsonLines``) and ``JSONL to XML`` (``JsonLinesToXml``) of the
+  whole feed, each record validated then converted (``--no-convert`` skips them).
+
+The conversion ratios compare with converting the same records as separate files (the
+JSON Lines to XML direction against the XML to JSON baseline, there being no JSON files
+of the same records at hand).
 
 Targets: peak RSS under 300 MB for a 1 GB feed, and stream throughput (records/s) at no
 less than 0.8x the files baseline.
@@ -128,11 +135,26 @@ def child_files(directory: str) -> dict[str, float]:
     return {"records": len(paths), "invalid": invalid, "seconds": seconds}
 
 
+def child_files_to_json(directory: str) -> dict[str, float]:
+    from tradestd.convert.batch import Converter, Job
+    from tradestd.registry import bundled_registry
+
+    converter = Converter(bundled_registry())
+    paths = sorted(Path(directory).glob("*.xml"))
+    out = Path(directory) / "json"
+    out.mkdir(exist_ok=True)
+    converter.run(Job(str(paths[0]), out / "warm.json", "json"))
+    started = time.perf_counter()
+    failed = sum(not converter.run(Job(str(p), out / f"{p.stem}.json", "json")).converted
+                 for p in paths)
+    seconds = time.perf_counter() - started
+    return {"records": len(paths), "invalid": failed, "seconds": seconds}
+
+
 def child_stream(feed: str) -> dict[str, float]:
     from tradestd import Validator
 
-    validator = Validator()
-    stream = validator.iter_validate(feed)
+    stream = Validator().iter_validate(feed)
     started = time.perf_counter()
     invalid = sum(not r.valid for r in stream)
     seconds = time.perf_counter() - started
@@ -141,7 +163,41 @@ def child_stream(feed: str) -> dict[str, float]:
     return {"records": stream.summary.records, "invalid": invalid, "seconds": seconds}
 
 
-CHILDREN = {"files": child_files, "stream": child_stream}
+def _conversion(kind: str, source: str) -> dict[str, float]:
+    from tradestd import Validator
+    from tradestd.registry import bundled_registry
+    from tradestd.stream import record_candidates
+    from tradestd.stream.convert import JsonLinesToXml, XmlToJsonLines
+    from tradestd.stream.schemaconverter import SchemaConverter
+
+    registry = bundled_registry()
+    check = Validator(registry=registry).validate_document
+    converter = SchemaConverter(registry=registry)
+    conversion: XmlToJsonLines | JsonLinesToXml
+    if kind == "to_json":
+        conversion = XmlToJsonLines(source, str(Path(source).with_suffix(".jsonl")), converter,
+                                    check, candidates=record_candidates(registry))
+    else:
+        conversion = JsonLinesToXml(source, str(Path(source).with_suffix(".back.xml")),
+                                    converter, check)
+    started = time.perf_counter()
+    failed = sum(r.failed() for r in conversion)
+    seconds = time.perf_counter() - started
+    if not conversion.summary.written:
+        raise SystemExit(f"conversion failed: {conversion.summary.issues[:3]}")
+    return {"records": conversion.summary.records_out, "invalid": failed, "seconds": seconds}
+
+
+def child_to_json(feed: str) -> dict[str, float]:
+    return _conversion("to_json", feed)
+
+
+def child_to_xml(jsonl: str) -> dict[str, float]:
+    return _conversion("to_xml", jsonl)
+
+
+CHILDREN = {"files": child_files, "files_to_json": child_files_to_json, "stream": child_stream,
+            "to_json": child_to_json, "to_xml": child_to_xml}
 
 
 def run_child(kind: str, argument: str) -> dict[str, float]:
@@ -158,9 +214,8 @@ def run_child(kind: str, argument: str) -> dict[str, float]:
 
 
 def _row(name: str, result: dict[str, float]) -> str:
-    rate = result["records"] / result["seconds"]
     return (f"{name:<18} {int(result['records']):>9,} records {result['seconds']:>9.2f} s "
-            f"{rate:>9,.0f} rec/s  peak RSS {result['peak_kib'] / 1024:>7.1f} MB")
+            f"{_rate(result):>9,.0f} rec/s  peak RSS {result['peak_kib'] / 1024:>7.1f} MB")
 
 
 def main() -> None:
@@ -170,6 +225,7 @@ def main() -> None:
     parser.add_argument("--templates", type=Path,
                         default=ROOT / "fixtures" / "declaration" / "valid")
     parser.add_argument("--workdir", type=Path, help="where to write the feed (default: temp)")
+    parser.add_argument("--no-convert", action="store_true", help="measure validation only")
     parser.add_argument("--child", nargs=2, metavar=("KIND", "ARG"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -191,12 +247,25 @@ def main() -> None:
         write_files(workdir / "files", records, min(args.files, count))
         files = run_child("files", str(workdir / "files"))
         stream = run_child("stream", str(feed))
-        print(_row("files (baseline)", files))
+        print(_row("files validate", files))
         print(_row("stream validate", stream))
-        ratio = (stream["records"] / stream["seconds"]) / (files["records"] / files["seconds"])
-        print(f"stream/files throughput ratio: {ratio:.2f}x (target >= 0.80)")
-        print(f"stream peak RSS: {stream['peak_kib'] / 1024:.1f} MB (target < 300 MB)")
+        results = [("validate", files, stream)]
+        if not args.no_convert:
+            files_json = run_child("files_to_json", str(workdir / "files"))
+            to_json = run_child("to_json", str(feed))
+            to_xml = run_child("to_xml", str(feed.with_suffix(".jsonl")))
+            print(_row("files to JSON", files_json))
+            print(_row("stream to JSONL", to_json))
+            print(_row("JSONL to XML", to_xml))
+            results += [("to JSON Lines", files_json, to_json), ("to XML", files_json, to_xml)]
+        for name, baseline, measured in results:
+            ratio = _rate(measured) / _rate(baseline)
+            print(f"{name}: stream/files throughput {ratio:.2f}x (target >= 0.80), "
+                  f"peak RSS {measured['peak_kib'] / 1024:.1f} MB (target < 300 MB)")
 
+
+def _rate(result: dict[str, float]) -> float:
+    return result["records"] / result["seconds"]
 
 if __name__ == "__main__":
     main()
