@@ -7,6 +7,7 @@ member), so a batch may mix message types.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from lxml import etree
@@ -31,29 +32,21 @@ class SchemaConverter:
         self._message_type = message_type
         self._registry = registry
 
-    def _for_xml(self, element: etree._Element) -> SchemaSet:
+    def _resolve(self, detect: Callable[[Registry], MessageType]) -> SchemaSet:
         if self._schema_set is not None:
             return self._schema_set
         if self._message_type is not None:
             return self._message_type.schema_set()
         try:
-            return (self._registry or bundled_registry()).detect(element).schema_set()
-        except DetectionError as exc:
-            raise ConversionError(str(exc)) from None
-
-    def _for_json(self, data: Any) -> SchemaSet:
-        if self._schema_set is not None:
-            return self._schema_set
-        if self._message_type is not None:
-            return self._message_type.schema_set()
-        try:
-            return (self._registry or bundled_registry()).detect_json(data).schema_set()
+            return detect(self._registry or bundled_registry()).schema_set()
         except DetectionError as exc:
             raise ConversionError(str(exc)) from None
 
     def to_data(self, element: etree._Element) -> Any:
-        return element_to_data(plan_for(self._for_xml(element)), element)
+        schema_set = self._resolve(lambda registry: registry.detect(element))
+        return element_to_data(plan_for(schema_set), element)
 
     def to_element(self, data: Any) -> etree._Element:
-        element: etree._Element = data_to_element(plan_for(self._for_json(data)), data)
+        schema_set = self._resolve(lambda registry: registry.detect_json(data))
+        element: etree._Element = data_to_element(plan_for(schema_set), data)
         return element
