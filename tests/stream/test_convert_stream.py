@@ -108,11 +108,12 @@ def test_an_overlong_json_line_is_skipped_without_holding_it(tmp_path: Path, che
     assert reports[1].issues[0].code == "RECORD_TOO_LARGE"
 
 
-def test_empty_json_lines_make_an_empty_container(tmp_path: Path, check: Any) -> None:
+def test_empty_json_lines_are_an_error(tmp_path: Path, check: Any) -> None:
     target = tmp_path / "out.xml"
-    conversion = JsonLinesToXml(b"", target, RecordDouble(), check)
-    assert list(conversion) == [] and conversion.summary.written
-    assert etree.parse(str(target)).getroot().tag == "Batch"
+    conversion = JsonLinesToXml(b"\n", target, RecordDouble(), check)
+    assert list(conversion) == [] and not conversion.summary.written
+    assert [i.code for i in conversion.summary.issues] == ["STREAM_EMPTY", "CONVERT_INCOMPLETE"]
+    assert not target.exists()
 
 
 def test_container_names() -> None:

@@ -90,12 +90,13 @@ def test_empty_file_is_an_error(schema_set: SchemaSet) -> None:
     assert stream.summary.stopped
 
 
-def test_container_without_records_is_an_empty_batch(schema_set: SchemaSet) -> None:
+def test_container_without_records_is_an_error(schema_set: SchemaSet) -> None:
     reports, stream = run(schema_set, batch([]))
     assert reports == []
     (issue,) = stream.summary.issues
-    assert (issue.code, issue.severity) == ("STREAM_EMPTY", Severity.WARNING)
-    assert stream.summary.ok and stream.summary.records == 0
+    assert (issue.code, issue.severity, issue.line) == ("STREAM_EMPTY", Severity.ERROR, 2)
+    assert "is --record right?" in issue.message
+    assert not stream.summary.ok and stream.summary.records == 0
 
 
 def test_one_record(schema_set: SchemaSet) -> None:
@@ -188,6 +189,7 @@ def test_clark_name_selects_the_namespace(schema_set: SchemaSet) -> None:
     assert len(reports) == 2
     reports, stream = run(schema_set, valid_batch(2), record_name="{urn:other}Declaration")
     assert reports == [] and stream.summary.issues[0].code == "STREAM_EMPTY"
+    assert "{urn:other}Declaration" in stream.summary.issues[0].message
 
 
 def test_reads_paths_and_streams(schema_set: SchemaSet, tmp_path: Path) -> None:

@@ -162,7 +162,7 @@ class _Conversion(ABC):
     def _complete(self) -> bool:
         s = self.summary
         if any(i.severity is Severity.ERROR for i in s.issues):
-            problem = "the batch could not be read to its end"
+            problem = "the batch itself has errors (above)"
         elif s.failed or s.records_in != s.records_out:
             problem = (f"{s.records_out:,} of {s.records_in:,} records converted "
                        f"({s.failed:,} failed)")
@@ -243,3 +243,4 @@ class JsonLinesToXml(_Conversion):
         out.write(self._end + b"\n")
         self.summary.records_in = reader.records
         self.summary.bytes_read = reader.bytes_read
+        self.summary.issues.extend(reader.issues)

@@ -1,7 +1,8 @@
 """Records out of a JSON Lines batch: one JSON value a line, read line by line.
 
 Lines are independent, so a line that is not JSON is reported (with its line and
-column) and the stream goes on. A line longer than ``Limits.max_bytes`` is reported
+column) and the stream goes on. A batch without any record is an error (``STREAM_EMPTY``):
+nothing checked is not a pass. A line longer than ``Limits.max_bytes`` is reported
 as ``RECORD_TOO_LARGE`` and skipped to its end without being held in memory. Blank
 lines hold no record.
 """
@@ -43,6 +44,8 @@ class JsonLinesReader:
         self._limit = limits.max_bytes
         self.records = 0
         self.bytes_read = 0
+        #: Problems of the batch itself (an empty batch).
+        self.issues: list[Issue] = []
 
     def __iter__(self) -> Iterator[JsonLine]:
         number = 0
@@ -60,6 +63,9 @@ class JsonLinesReader:
             if not raw.strip():
                 continue
             yield self._parse(raw, number)
+        if self.records == 0:
+            self.issues.append(Issue("STREAM_EMPTY", Severity.ERROR, Layer.INTAKE,
+                                     "the batch holds no JSON record: nothing was checked"))
 
     def _skip_rest(self) -> None:
         while chunk := self._stream.readline(self._limit):

@@ -122,6 +122,7 @@ class RecordStream:
                                         self._limits)
             yield self._count(report, reader.bytes_read)
         self.summary.bytes_read = reader.bytes_read
+        self.summary.issues.extend(reader.issues)
 
     def _count(self, report: RecordReport, bytes_read: int) -> RecordReport:
         self.summary.count(report)

@@ -341,9 +341,9 @@ class XmlRecordReader:
     def _finish(self, root: etree._Element) -> None:
         if self.records == 0:
             expected = self.record_tag or " or ".join(self._tags)
-            self.issues.append(Issue("STREAM_EMPTY", Severity.WARNING, Layer.INTAKE,
-                                     f"the batch holds no record element {expected}",
-                                     root.sourceline))
+            self.issues.append(Issue("STREAM_EMPTY", Severity.ERROR, Layer.INTAKE,
+                                     f"the batch holds no record element {expected}: nothing "
+                                     "was checked (is --record right?)", root.sourceline))
             return
         for element in _outside_records(root, self._is_record):
             self._note_outside(element)
