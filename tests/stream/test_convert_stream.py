@@ -84,17 +84,19 @@ def test_a_truncated_batch_writes_nothing(tmp_path: Path, check: Any) -> None:
 
 def test_json_lines_with_a_bad_line_goes_on_and_names_it(tmp_path: Path, check: Any) -> None:
     good = json.dumps({"ID": "A", "Description": "d", "Amount": "1", "currencyID": "EUR"})
-    lines = [good, '{"ID": "B", oops}', "", good, '{"nope": 1}', good]
+    lines = [good, '{"ID": "B", oops}', "", good, '{"nope": 1}', '{"ID":']
     text = "\n".join(lines) + "\n"
     conversion = JsonLinesToXml(text.encode(), tmp_path / "out.xml", RecordDouble(), check)
     reports = list(conversion)
     assert [(r.index, r.line, r.valid) for r in reports] == [
-        (0, 1, True), (1, 2, False), (2, 4, True), (3, 5, False), (4, 6, True)]
+        (0, 1, True), (1, 2, False), (2, 4, True), (3, 5, False), (4, 6, False)]
+    cut = reports[4].issues[0]
+    assert (cut.code, cut.line, cut.column) == ("JSON_MALFORMED", 6, 7)
     bad_json = reports[1].issues[0]
     assert (bad_json.code, bad_json.line, bad_json.column) == ("JSON_MALFORMED", 2, 13)
     assert reports[3].issues[0].code == "CONVERT_FAILED"
     s = conversion.summary
-    assert (s.records_in, s.records_out, s.failed, s.written) == (5, 3, 2, False)
+    assert (s.records_in, s.records_out, s.failed, s.written) == (5, 2, 3, False)
 
 
 def test_an_overlong_json_line_is_skipped_without_holding_it(tmp_path: Path, check: Any) -> None:

@@ -79,6 +79,7 @@ class JsonLinesReader:
         return record
 
     def _parse(self, raw: bytes, line: int) -> JsonLine:
+        raw = raw.rstrip(b"\r\n")
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
