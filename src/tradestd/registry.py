@@ -23,7 +23,7 @@ from __future__ import annotations
 import os
 import threading
 import tomllib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,8 +32,14 @@ from lxml import etree
 
 from .schemaset import SchemaSet, load_schema_set
 
-__all__ = ["MessageType", "Registry", "DetectionError", "UnknownMessageType", "bundled_registry",
-           "schemas_dir"]
+__all__ = [
+    "DetectionError",
+    "MessageType",
+    "Registry",
+    "UnknownMessageType",
+    "bundled_registry",
+    "schemas_dir",
+]
 
 
 class UnknownMessageType(LookupError):
@@ -147,20 +153,12 @@ class Registry:
         if direct:
             return direct[-1]
         wrapped = [t for t in self._types if t.envelope == tag]
-        if wrapped:
-            payload_tags = {c.tag for c in root.iterchildren(tag=etree.Element)}
-            by_payload = [t for t in wrapped if t.root in payload_tags]
-            type_name = _child_text(root, "WCOTypeName")
-            if type_name:
-                by_payload = [t for t in by_payload or wrapped if t.type_name in (None, type_name)]
-            if by_payload:
-                return by_payload[-1]
-        candidates = tuple(f"{t.key} ({t.root})" for t in self._types)
-        raise DetectionError(
-            f"cannot tell the message type of root element {tag}; known types: "
-            + ("; ".join(candidates) or "none")
-            + ". Name one with --schema ID or give the XSDs with --xsd", candidates)
-
+        payload_tags = {c.tag for c in root.iterchildren(tag=etree.Element)} if wrapped else set()
+        found = _by_payload(wrapped, lambda t: t.root in payload_tags,
+                            _child_text(root, "WCOTypeName") if wrapped else None)
+        if found is not None:
+            return found
+        raise self._undetected(f"root element {tag}", lambda t: t.root)
 
     def detect_json(self, data: Any) -> MessageType:
         """The message type of a JSON message (tradestd convention): its one top-level
@@ -173,17 +171,29 @@ class Registry:
             wrapped = [t for t in self._types
                        if t.envelope and key in (t.envelope, etree.QName(t.envelope).localname)]
             body = data[key] if isinstance(data[key], dict) else {}
-            by_payload = [t for t in wrapped if t.root_local in body or t.root in body]
             type_name = body.get("WCOTypeName")
-            if isinstance(type_name, str):
-                by_payload = [t for t in by_payload or wrapped if t.type_name in (None, type_name)]
-            if by_payload:
-                return by_payload[-1]
-        candidates = tuple(f"{t.key} ({t.root_local})" for t in self._types)
-        raise DetectionError(
-            f"cannot tell the message type of a JSON message whose top-level member is "
-            f"{key!r}; known types: " + ("; ".join(candidates) or "none")
+            found = _by_payload(wrapped, lambda t: t.root_local in body or t.root in body,
+                                type_name if isinstance(type_name, str) else None)
+            if found is not None:
+                return found
+        raise self._undetected(f"a JSON message whose top-level member is {key!r}",
+                               lambda t: t.root_local)
+
+    def _undetected(self, subject: str, name: Callable[[MessageType], str]) -> DetectionError:
+        candidates = tuple(f"{t.key} ({name(t)})" for t in self._types)
+        return DetectionError(
+            f"cannot tell the message type of {subject}; known types: "
+            + ("; ".join(candidates) or "none")
             + ". Name one with --schema ID or give the XSDs with --xsd", candidates)
+
+
+def _by_payload(wrapped: list[MessageType], carries: Callable[[MessageType], bool],
+                type_name: str | None) -> MessageType | None:
+    """Among types sharing an envelope, the one whose payload (or WCOTypeName) fits."""
+    found = [t for t in wrapped if carries(t)]
+    if type_name:
+        found = [t for t in found or wrapped if t.type_name in (None, type_name)]
+    return found[-1] if found else None
 
 
 def _child_text(root: etree._Element, local: str) -> str | None:

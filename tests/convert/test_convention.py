@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from tradestd.convert import ConversionError
-from tradestd.schemaset import SchemaSet
+from tradestd.schemaset import SchemaSet, load_schema_set
 
 from .conftest import DATA, c14n
 
@@ -133,3 +133,22 @@ def test_xml_that_does_not_fit_is_refused_with_its_line(kitchen: SchemaSet) -> N
         kitchen.to_data(b"<k:Other xmlns:k='urn:tradestd:test:kitchen'/>")
     with pytest.raises(ConversionError):
         kitchen.to_data(b"<unclosed>")
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("anytype", {"Free": [{"@x": "1", "$mixed": ["text ", {"{urn:a}Root": {"L": "1 2"}},
+                                                  " more", {"b": "bold"}]}, {"$mixed": []}],
+                 "Untyped": {"$mixed": ["plain"]}, "L": "1  2 3", "U": "2026-01-01",
+                 "Lang": {"@lang": "en", "value": "hi"}}),
+    ("open11", {"$any": [{"{urn:z}x": "1"}, {"{urn:z}y": ""}, {"{urn:z}w": "t"}], "A": "a",
+                "B": [1, 2], "$order": ["$any", "A", "$any", "B", "B", "$any"]}),
+])
+def test_any_type_lists_unions_and_xsd11_open_content(name: str, expected: Any) -> None:
+    schema_set = load_schema_set(DATA / f"{name}.xsd")
+    source = (DATA / f"{name}.xml").read_bytes()
+    data = schema_set.to_data(source)
+    assert data == {"Root": expected}
+    back = schema_set.to_xml(data)
+    assert schema_set.validate(back).valid
+    assert c14n(back) == c14n(source)
+    assert schema_set.to_data(back) == data

@@ -19,7 +19,7 @@ from .to_json import element_to_data
 from .to_xml import data_to_element
 from .values import ConversionError
 
-__all__ = ["to_data", "to_json", "to_xml", "element_to_json_data", "ConversionError"]
+__all__ = ["ConversionError", "element_to_json_data", "to_data", "to_json", "to_xml"]
 
 
 def element_to_json_data(schema_set: SchemaSet, root: etree._Element) -> dict[str, Any]:
@@ -58,4 +58,4 @@ def to_xml(schema_set: SchemaSet, data: str | bytes | dict[str, Any]) -> bytes:
         except RecursionError:
             raise ConversionError("JSON nested too deeply") from None
     root = data_to_element(plan_for(schema_set), data)
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8"))

@@ -25,8 +25,10 @@ from .to_json import element_to_data
 from .validate import check_and_convert
 from .values import ConversionError
 
-__all__ = ["Job", "Outcome", "plan_jobs", "Converter", "write_atomic", "SOURCE_SUFFIXES"]
+__all__ = ["SOURCE_SUFFIXES", "Converter", "Job", "Outcome", "plan_jobs", "write_atomic"]
 
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
 SOURCE_SUFFIXES = {"json": (".xml",), "xml": (".json",), None: (".xml", ".json")}
 
 
@@ -92,9 +94,11 @@ def plan_jobs(inputs: Sequence[str], output: str | None, to: str | None) -> list
 def write_atomic(target: Path, data: bytes) -> None:
     """Write through a temporary file in the same directory, then rename over."""
     target.parent.mkdir(parents=True, exist_ok=True)
+    mode = target.stat().st_mode & 0o777 if target.is_file() else 0o666 & ~_UMASK
     handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part",
                                          dir=target.parent)
     try:
+        os.chmod(temporary, mode)
         with os.fdopen(handle, "wb") as out:
             out.write(data)
             out.flush()

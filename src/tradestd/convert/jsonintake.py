@@ -21,10 +21,10 @@ from ..issues import Issue, Layer, Severity
 
 __all__ = ["JsonDocument", "JsonLocator", "load_json", "pointer"]
 
-_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.S)
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
 _WS = re.compile(r"[ \t\n\r]*")
 _LITERAL = re.compile(r"[^,\]}\s]+")
-_STRUCTURE = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]', re.S)
+_STRUCTURE = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]', re.DOTALL)
 
 
 def pointer(parts: Any) -> str:
@@ -176,17 +176,18 @@ def _syntax(code: str, message: str, line: int | None = None,
                  line=line, column=column)
 
 
-def _max_depth(text: str) -> tuple[int, int]:
-    depth = deepest = offset = 0
+def _too_deep(text: str, limit: int) -> int | None:
+    """Offset of the first bracket nested deeper than ``limit``, if any."""
+    depth = 0
     for match in _STRUCTURE.finditer(text):
         token = match.group()
         if token in "[{":
             depth += 1
-            if depth > deepest:
-                deepest, offset = depth, match.start()
+            if depth > limit:
+                return match.start()
         elif token in "]}":
             depth -= 1
-    return deepest, offset
+    return None
 
 
 def _decode(name: str, source: Source, limits: Limits) -> str:
@@ -217,8 +218,8 @@ def load_json(source: Source, limits: Limits = DEFAULT_LIMITS) -> JsonDocument:
     if not text.strip():
         doc.issues.append(_syntax("JSON_EMPTY", "the file is empty", 1, 1))
         return doc
-    depth, offset = _max_depth(text)
-    if depth > limits.max_depth:
+    offset = _too_deep(text, limits.max_depth)
+    if offset is not None:
         line, column = doc.locator.line_column(offset)
         doc.issues.append(_syntax("JSON_LIMIT_EXCEEDED",
                                   f"arrays and objects are nested more than {limits.max_depth} "
@@ -230,10 +231,11 @@ def load_json(source: Source, limits: Limits = DEFAULT_LIMITS) -> JsonDocument:
     except _Duplicate as exc:
         locator = doc.locator
         locator.position("")
-        line, column = locator.key_position(locator.duplicates[0]) if locator.duplicates \
-            else (None, None)
+        where: tuple[int | None, int | None] = (None, None)
+        if locator.duplicates:
+            where = locator.key_position(locator.duplicates[0])
         doc.issues.append(_syntax("JSON_DUPLICATE_KEY", f"the member name {exc.key!r} occurs "
-                                  "twice in one object", line, column))
+                                  "twice in one object", *where))
     except json.JSONDecodeError as exc:
         doc.issues.append(_syntax("JSON_MALFORMED", f"not well-formed JSON: {exc.msg}",
                                   exc.lineno, exc.colno))

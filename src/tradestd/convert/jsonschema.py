@@ -11,15 +11,28 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from .plan import (ANY_KEY, MIXED, MIXED_KEY, ORDER_KEY, SIMPLE, SIMPLE_ATTRS, UNBOUNDED,
-                   VALUE_KEY, ElementPlan, Member, Plan, TypePlan)
-from .values import BOOL, INT, QNAME
+from .plan import (
+    MIXED,
+    MIXED_KEY,
+    ORDER_KEY,
+    SIMPLE,
+    SIMPLE_ATTRS,
+    UNBOUNDED,
+    VALUE_KEY,
+    ElementPlan,
+    Member,
+    Plan,
+    TypePlan,
+    derives_from,
+)
+from .values import BOOL, INT, QNAME, STR
 
-__all__ = ["derive_json_schema", "DRAFT"]
+__all__ = ["DRAFT", "derive_json_schema"]
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 XS = "http://www.w3.org/2001/XMLSchema"
 _XSI_MEMBERS = {"^@xsi:": {"type": ["string", "boolean"]}}
+_PADDED = r"^[ \t\n\r]|[ \t\n\r]$"
 _ANY_ITEM = {"type": "object", "minProperties": 1, "maxProperties": 1}
 
 
@@ -115,14 +128,17 @@ def value_schema(simple: Any, codec: int) -> dict[str, Any]:
     return string
 
 
+def attribute_schema(simple: Any, codec: int) -> dict[str, Any]:
+    """Attribute values are carried exactly: one with surrounding whitespace stays a
+    string (its facets are then checked by the XSD after conversion)."""
+    schema = value_schema(simple, codec)
+    if codec == STR:
+        return schema
+    return {"anyOf": [schema, {"type": "string", "pattern": _PADDED}]}
+
+
 def _derives(simple: Any, local: str) -> bool:
-    node = simple
-    while node is not None:
-        if node.name == f"{{{XS}}}{local}":
-            return True
-        base = getattr(node, "base_type", None)
-        node = base if base is not node else None
-    return False
+    return derives_from(simple, f"{{{XS}}}{local}")
 
 
 def _is_decimal(simple: Any) -> bool:
@@ -218,7 +234,7 @@ class _Deriver:
         required: list[str] = []
         for name, (key, codec) in tp.attrs.items():
             xsd_attribute = tp.xsd.attributes[name]
-            properties[key] = value_schema(xsd_attribute.type, codec)
+            properties[key] = attribute_schema(xsd_attribute.type, codec)
         required.extend(tp.required_attrs)
         if tp.kind == SIMPLE_ATTRS:
             properties[VALUE_KEY] = value_schema(tp.xsd.content, tp.codec)
@@ -238,7 +254,7 @@ class _Deriver:
         schema: dict[str, Any] = {"type": "object", "properties": properties}
         if required:
             schema["required"] = required
-        pattern = dict(_XSI_MEMBERS)
+        pattern: dict[str, Any] = dict(_XSI_MEMBERS)
         if tp.any_attribute:
             declared = "|".join(re.escape(k[1:]) for k in tp.attr_keys)
             guard = f"(?!(?:{declared})$)" if declared else ""

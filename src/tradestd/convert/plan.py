@@ -18,10 +18,26 @@ from typing import Any
 from xmlschema.validators import XsdAnyElement, XsdElement, XsdGroup
 
 from ..schemaset import SchemaSet
-from .values import (BOOL, INT, QNAME, STR, TOKEN, XML_NS, XSI_NS, attribute_key)
+from .values import BOOL, INT, QNAME, STR, TOKEN, XML_NS, XSI_NS, attribute_key
 
-__all__ = ["Plan", "TypePlan", "ElementPlan", "Member", "plan_for", "walk_model", "default_order", "ANY_KEY", "ORDER_KEY",
-           "MIXED_KEY", "VALUE_KEY", "SIMPLE", "SIMPLE_ATTRS", "COMPLEX", "MIXED"]
+__all__ = [
+    "ANY_KEY",
+    "COMPLEX",
+    "MIXED",
+    "MIXED_KEY",
+    "ORDER_KEY",
+    "SIMPLE",
+    "SIMPLE_ATTRS",
+    "VALUE_KEY",
+    "ElementPlan",
+    "Member",
+    "Plan",
+    "TypePlan",
+    "default_order",
+    "order_is_default",
+    "plan_for",
+    "walk_model",
+]
 
 XS = "http://www.w3.org/2001/XMLSchema"
 ANY_KEY = "$any"
@@ -30,6 +46,7 @@ MIXED_KEY = "$mixed"
 VALUE_KEY = "value"
 UNBOUNDED = 1 << 62
 _MAX_ROUNDS = 1 << 24
+_MEMO_LIMIT = 4096
 
 # TypePlan.kind
 SIMPLE = 0        # the JSON value is the text value itself
@@ -73,6 +90,8 @@ class TypePlan:
     ambiguous: bool = False
     model: Model | None = None
     xsd: Any = None
+    #: member orders seen in documents -> whether to_xml restores them without $order
+    restorable: dict[tuple[str, ...], bool] = field(default_factory=dict)
 
 
 @dataclass(slots=True, eq=False)
@@ -92,9 +111,17 @@ class Plan:
     prefixes: dict[str, str]
     any_type: TypePlan
     root_tags: dict[str, str]
+    nsmaps: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def namespaces_of(self, element: ElementPlan) -> dict[str, str]:
-        """prefix -> namespace for every namespace reachable from ``element``."""
+        """prefix -> namespace for every namespace reachable from ``element`` (the
+        declarations of a document with this root; computed once per root)."""
+        found_map = self.nsmaps.get(element.tag)
+        if found_map is None:
+            found_map = self.nsmaps[element.tag] = self._reachable(element)
+        return found_map
+
+    def _reachable(self, element: ElementPlan) -> dict[str, str]:
         seen: set[int] = set()
         found: set[str] = set()
         pending = [element.type]
@@ -122,7 +149,8 @@ def _add_namespace(found: set[str], tag: str) -> None:
 # --------------------------------------------------------------------------- codecs
 
 
-def _derives_from(xsd_type: Any, name: str) -> bool:
+def derives_from(xsd_type: Any, name: str) -> bool:
+    """Whether a type is ``name`` (Clark notation) or derived from it."""
     node = xsd_type
     while node is not None:
         if node.name == name:
@@ -140,13 +168,13 @@ def codec_of(simple: Any) -> int:
         return TOKEN
     if simple.is_union():
         return STR
-    if _derives_from(simple, f"{{{XS}}}integer"):
+    if derives_from(simple, f"{{{XS}}}integer"):
         return INT
-    if _derives_from(simple, f"{{{XS}}}boolean"):
+    if derives_from(simple, f"{{{XS}}}boolean"):
         return BOOL
-    if _derives_from(simple, f"{{{XS}}}QName"):
+    if derives_from(simple, f"{{{XS}}}QName"):
         return QNAME
-    if _derives_from(simple, f"{{{XS}}}string"):
+    if derives_from(simple, f"{{{XS}}}string"):
         return TOKEN if getattr(simple, "white_space", None) == "collapse" else STR
     return TOKEN
 
@@ -223,6 +251,14 @@ class _Compiler:
         wildcards: list[Any] = []
         model = self._model(group, group.min_occurs, _max(group.max_occurs), occurrences,
                             ambiguous, wildcards)
+        open_content = getattr(group, "open_content", None)
+        if open_content is not None and open_content.mode != "none" \
+                and open_content.any_element is not None:
+            # XSD 1.1 open content: wildcard elements anywhere (interleave) or after
+            # everything else (suffix): the order is not the schema's to restore.
+            wildcards.append(open_content.any_element)
+            occurrences.append((ANY_KEY, None, 0, UNBOUNDED))
+            ambiguous[0] = True
         tags: dict[str, list[tuple[Any, int, int]]] = {}
         for tag, xsd_element, low, high in occurrences:
             tags.setdefault(tag, []).append((xsd_element, low, high))
@@ -322,7 +358,7 @@ def walk_model(model: Model, queues: dict[str, list[Any]],
         elif kind == "choice":
             if not any(walk_model(c, queues, emit) for c in children):
                 break
-        elif not any([walk_model(c, queues, emit) for c in children]):
+        elif not any([walk_model(c, queues, emit) for c in children]):  # noqa: C419 (all run)
             break
         used = True
         if kind == "all":
@@ -341,6 +377,19 @@ def default_order(plan: TypePlan, order: list[str]) -> list[str]:
     for key in plan.order:
         out.extend([key] * len(queues.get(key, ())))
     return out
+
+
+def order_is_default(plan: TypePlan, order: list[str]) -> bool:
+    """Whether ``to_xml`` restores this member order without ``$order`` (memoised:
+    documents repeat the same few shapes)."""
+    key = tuple(order)
+    known = plan.restorable.get(key)
+    if known is None:
+        known = default_order(plan, order) == order
+        if len(plan.restorable) >= _MEMO_LIMIT:
+            plan.restorable.clear()
+        plan.restorable[key] = known
+    return known
 
 
 def _rekey(model: Model, plan: TypePlan) -> Model:

@@ -6,9 +6,28 @@ from typing import Any
 
 from lxml import etree
 
-from .plan import (ANY_KEY, MIXED, MIXED_KEY, ORDER_KEY, SIMPLE, SIMPLE_ATTRS, VALUE_KEY, Plan,
-                   TypePlan, default_order)
-from .values import BOOL, QNAME, STR, XSI_NS, ConversionError, attribute_key, decode
+from .plan import (
+    ANY_KEY,
+    MIXED,
+    MIXED_KEY,
+    ORDER_KEY,
+    SIMPLE,
+    SIMPLE_ATTRS,
+    VALUE_KEY,
+    Plan,
+    TypePlan,
+    order_is_default,
+)
+from .values import (
+    BOOL,
+    QNAME,
+    STR,
+    XSI_NS,
+    ConversionError,
+    attribute_key,
+    decode,
+    decode_attribute,
+)
 
 __all__ = ["element_to_data"]
 
@@ -87,13 +106,13 @@ def _attributes(el: etree._Element, attrib: Any, tp: TypePlan) -> dict[str, Any]
         spec = attrs.get(name)
         if spec is not None:
             key, codec = spec
-            obj[key] = _qname(el, value) if codec == QNAME else decode(codec, value)
+            obj[key] = _qname(el, value) if codec == QNAME else decode_attribute(codec, value)
         elif name.startswith(_XSI):
             local = name[len(_XSI):]
             if local == "type":
                 obj["@xsi:type"] = _qname(el, value)
             elif local == "nil":
-                obj["@xsi:nil"] = decode(BOOL, value)
+                obj["@xsi:nil"] = decode_attribute(BOOL, value)
             else:
                 obj["@xsi:" + local] = value
         else:
@@ -138,21 +157,22 @@ def _children(plan: Plan, el: etree._Element, tp: TypePlan, obj: dict[str, Any])
                 obj[key] = value
         if order is not None:
             order.append(key)
-    if order is not None and order != default_order(tp, order):
+    if order is not None and not order_is_default(tp, order):
         obj[ORDER_KEY] = order
+
+
+def _add_text(items: list[Any], text: str | None) -> None:
+    """Append text, merged with a text just before (comments between them are gone)."""
+    if text:
+        if items and isinstance(items[-1], str):
+            items[-1] += text
+        else:
+            items.append(text)
 
 
 def _mixed(plan: Plan, el: etree._Element, tp: TypePlan) -> list[Any]:
     items: list[Any] = []
-
-    def add(text: str | None) -> None:
-        if text:
-            if items and isinstance(items[-1], str):
-                items[-1] += text
-            else:
-                items.append(text)
-
-    add(el.text)
+    _add_text(items, el.text)
     for child in el:
         tag = child.tag
         if isinstance(tag, str):
@@ -164,7 +184,7 @@ def _mixed(plan: Plan, el: etree._Element, tp: TypePlan) -> list[Any]:
             else:
                 raise ConversionError(f"element {tag} is not allowed here",
                                       line=child.sourceline)
-        add(child.tail)
+        _add_text(items, child.tail)
     return items
 
 
@@ -186,19 +206,11 @@ def generic(el: etree._Element) -> Any:
         return _text(el, STR)
     obj: dict[str, Any] = {attribute_key(name): value for name, value in attrib.items()}
     content: list[Any] = []
-
-    def add(text: str | None) -> None:
-        if text:
-            if content and isinstance(content[-1], str):
-                content[-1] += text
-            else:
-                content.append(text)
-
-    add(el.text)
+    _add_text(content, el.text)
     for child in el:
         if isinstance(child.tag, str):
             content.append({child.tag: generic(child)})
-        add(child.tail)
+        _add_text(content, child.tail)
     if elements:
         content = [c for c in content if not isinstance(c, str) or c.strip()]
     if content:

@@ -6,9 +6,19 @@ from typing import Any
 
 from lxml import etree
 
-from .plan import (ANY_KEY, MIXED, MIXED_KEY, ORDER_KEY, SIMPLE, SIMPLE_ATTRS, VALUE_KEY, Plan,
-                   TypePlan, walk_model)
-from .values import QNAME, XSI_NS, ConversionError, encode, key_to_name
+from .plan import (
+    ANY_KEY,
+    MIXED,
+    MIXED_KEY,
+    ORDER_KEY,
+    SIMPLE,
+    SIMPLE_ATTRS,
+    VALUE_KEY,
+    Plan,
+    TypePlan,
+    walk_model,
+)
+from .values import QNAME, XML_NS, XSI_NS, ConversionError, encode, key_to_name
 
 __all__ = ["data_to_element"]
 
@@ -23,10 +33,13 @@ class _Writer:
         self.plan = plan
         self.nsmap = nsmap
         self.prefix_of = {ns: p for p, ns in nsmap.items()}
+        self.prefix_of[XML_NS] = "xml"
+        self.extra: dict[str, str] = {}  # namespaces only QName values use
+        self.kept: set[str] = set()  # prefixes QName values use
 
     # -- values ----------------------------------------------------------------------
 
-    def qname(self, el: etree._Element, value: Any) -> str:
+    def qname(self, value: Any) -> str:
         if not isinstance(value, str):
             raise ConversionError("a QName must be a string \"{namespace}local\"")
         if not value.startswith("{"):
@@ -34,13 +47,21 @@ class _Writer:
         namespace, _, local = value[1:].partition("}")
         prefix = self.prefix_of.get(namespace)
         if prefix is None:
-            prefix = next((p for p, ns in el.nsmap.items() if ns == namespace and p), None)
-        if prefix is None:
-            raise ConversionError(f"no prefix is in scope for namespace {namespace!r}")
+            prefix = f"q{len(self.extra)}"
+            while prefix in self.nsmap:
+                prefix += "_"
+            self.extra[prefix] = self.prefix_of[namespace] = namespace
+        self.kept.add(prefix)
         return f"{prefix}:{local}"
 
+    def finish(self, root: etree._Element) -> None:
+        """Declare on the root the namespaces that only QName values name."""
+        if self.extra:
+            etree.cleanup_namespaces(root, top_nsmap=self.extra,
+                                     keep_ns_prefixes=sorted(self.kept))
+
     def text(self, el: etree._Element, codec: int, value: Any) -> None:
-        el.text = self.qname(el, value) if codec == QNAME else encode(value)
+        el.text = self.qname(value) if codec == QNAME else encode(value)
 
     # -- elements ------------------------------------------------------------------
 
@@ -86,9 +107,9 @@ class _Writer:
             try:
                 if spec is not None:
                     name, codec = spec
-                    el.set(name, self.qname(el, item) if codec == QNAME else encode(item))
+                    el.set(name, self.qname(item) if codec == QNAME else encode(item))
                 elif key == "@xsi:type":
-                    el.set(_XSI_TYPE, self.qname(el, item))
+                    el.set(_XSI_TYPE, self.qname(item))
                 else:
                     el.set(key_to_name(key[1:]), encode(item))
             except ConversionError as exc:
@@ -196,7 +217,7 @@ class _Writer:
                 if member.array:
                     if not isinstance(item, list):
                         raise ConversionError(f"expected an array, got {_kind(item)}").under(key)
-                    queues[key] = [(entry, (key, i)) for i, entry in enumerate(item)][::-1]
+                    queues[key] = [(entry, (key, i)) for i, entry in reversed(list(enumerate(item)))]
                 else:
                     queues[key] = [(item, (key,))]
         count = len(queues)
@@ -308,8 +329,9 @@ def data_to_element(plan: Plan, data: Any) -> etree._Element:
                               f"(known: {known})")
     writer = _Writer(plan, plan.namespaces_of(element))
     try:
-        root = etree.Element(element.tag, nsmap=writer.nsmap)  # type: ignore[arg-type]
+        root = etree.Element(element.tag, nsmap=writer.nsmap)
         writer.fill(root, element.type, value)
+        writer.finish(root)
     except ConversionError as exc:
         raise exc.under(key) from None
     return root

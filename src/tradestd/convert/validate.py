@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from jsonschema import Draft202012Validator
-from lxml import etree
 from jsonschema.exceptions import ValidationError
+from lxml import etree
 
 from ..intake import DEFAULT_LIMITS, Limits, Source, parse_bytes
 from ..issues import Issue, Layer, Report
@@ -29,8 +29,14 @@ from .plan import plan_for
 from .to_xml import data_to_element
 from .values import ConversionError
 
-__all__ = ["validate_json", "json_schema_for", "json_issues", "check_and_convert",
-           "bundled_schema_path", "bundled_schema_text"]
+__all__ = [
+    "bundled_schema_path",
+    "bundled_schema_text",
+    "check_and_convert",
+    "json_issues",
+    "json_schema_for",
+    "validate_json",
+]
 
 _CACHE: weakref.WeakKeyDictionary[SchemaSet, dict[tuple[str, ...], Any]] = \
     weakref.WeakKeyDictionary()
@@ -70,7 +76,8 @@ def bundled_schema_text(message_type: MessageType) -> str:
     return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
 
 
-def _validator(schema_set: SchemaSet, message_type: MessageType | None) -> Any:
+def json_validator(schema_set: SchemaSet, message_type: MessageType | None = None) -> Any:
+    """A Draft 2020-12 validator for the derived schema (built once per schema set)."""
     roots = _roots(schema_set, message_type)
     with _LOCK:
         cached = _CACHE.setdefault(schema_set, {})
@@ -84,7 +91,7 @@ def _validator(schema_set: SchemaSet, message_type: MessageType | None) -> Any:
 
 
 def _message(error: ValidationError) -> str:
-    text = error.message
+    text = str(error.message)
     if error.validator == "additionalProperties":
         extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
         text = "member(s) not allowed here: " + ", ".join(repr(k) for k in extra
@@ -107,7 +114,7 @@ def check_and_convert(doc: JsonDocument, schema_set: SchemaSet,
                       message_type: MessageType | None = None
                       ) -> tuple[list[Issue], etree._Element | None]:
     """Schema-layer issues of a parsed JSON message, and its XML when it converts."""
-    validator = _validator(schema_set, message_type)
+    validator = json_validator(schema_set, message_type)
     issues = [doc.issue(f"JSON_SCHEMA_{str(error.validator).upper()}", _message(error),
                         pointer(error.absolute_path))
               for error in validator.iter_errors(doc.data)]

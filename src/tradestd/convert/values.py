@@ -5,8 +5,21 @@ from __future__ import annotations
 import re
 from typing import Any
 
-__all__ = ["STR", "TOKEN", "INT", "BOOL", "QNAME", "decode", "encode", "attribute_key",
-           "key_to_name", "ConversionError", "XSI_NS", "XML_NS"]
+__all__ = [
+    "BOOL",
+    "INT",
+    "QNAME",
+    "STR",
+    "TOKEN",
+    "XML_NS",
+    "XSI_NS",
+    "ConversionError",
+    "attribute_key",
+    "decode",
+    "decode_attribute",
+    "encode",
+    "key_to_name",
+]
 
 XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
@@ -62,6 +75,14 @@ def decode(codec: int, text: str) -> Any:
         if value == "false":
             return False
     return value
+
+
+def decode_attribute(codec: int, text: str) -> Any:
+    """Like :func:`decode`, but an attribute value with surrounding whitespace is kept
+    as it is: canonical XML compares attribute values exactly."""
+    if text and (text[0] in _WS or text[-1] in _WS):
+        return text
+    return decode(codec, text)
 
 
 def encode(value: Any) -> str:
