@@ -84,7 +84,7 @@ def collect_xsd_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
 
 def _parse_xsd(path: Path) -> etree._ElementTree:
     try:
-        tree = etree.parse(str(path), new_parser())
+        tree = etree.parse(str(path), new_parser(resolver=_LocalOnlyResolver({})))
     except etree.XMLSyntaxError as exc:
         line = exc.position[0] if exc.position else None
         raise SchemaError(f"not well-formed XML: {exc.msg}", str(path), line) from None
@@ -199,8 +199,7 @@ def _xml_attr(value: str) -> str:
 
 def _lxml_schema(top: Sequence[Path], closure: _Closure) -> etree.XMLSchema:
     wrappers: dict[str, bytes] = {}
-    parser = new_parser()
-    parser.resolvers.add(_LocalOnlyResolver(wrappers))
+    parser = new_parser(resolver=_LocalOnlyResolver(wrappers))
     if len(top) == 1:
         document = etree.parse(str(top[0]), parser)
     else:
