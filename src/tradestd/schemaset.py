@@ -44,6 +44,7 @@ _REFERENCES = (f"{{{XS}}}import", f"{{{XS}}}include", f"{{{XS}}}redefine", f"{{{
 _XSD11_ONLY = (f"{{{XS}}}assert", f"{{{XS}}}assertion", f"{{{XS}}}alternative",
                f"{{{XS}}}openContent", f"{{{XS}}}defaultOpenContent", f"{{{XS}}}override")
 _WRAPPER_SCHEME = "tradestd-wrapper"
+_SET_NAME = "__tradestd_set__.xsd"
 
 
 class SchemaError(Exception):
@@ -215,16 +216,25 @@ def _lxml_schema(top: Sequence[Path], closure: _Closure) -> etree.XMLSchema:
                 wrappers[url] = _wrapper(ns, [(ns, _file_url(p)) for p in paths])
                 imports.append((ns, url))
         document = etree.ElementTree(etree.fromstring(_wrapper(None, imports), parser,
-                                                      base_url=_file_url(top[0].parent / "__tradestd_set__.xsd")))
+                                                      base_url=_file_url(top[0].parent / _SET_NAME)))
     try:
         return etree.XMLSchema(document)
     except etree.XMLSchemaParseError as exc:
-        entry = exc.error_log.last_error if exc.error_log else None
-        file = entry.filename if entry is not None and entry.filename else str(top[0])
-        line = entry.line if entry is not None else None
-        raise SchemaError(f"does not compile: {xsdmessages.humanize(str(exc))}",
-                          unquote(urlparse(file).path) if file.startswith("file:") else file,
-                          line) from None
+        raise _compile_error(exc, top) from None
+
+
+def _compile_error(exc: etree.XMLSchemaParseError, top: Sequence[Path]) -> SchemaError:
+    """Name the file and line libxml2 blames (never the synthetic wrapper)."""
+    entry = exc.error_log.last_error if exc.error_log else None
+    message = entry.message if entry is not None else str(exc)
+    file = entry.filename if entry is not None and entry.filename else ""
+    if file.startswith("file:"):
+        file = unquote(urlparse(file).path)
+    if not file or file.startswith(_WRAPPER_SCHEME) or file.endswith(_SET_NAME):
+        file = str(top[0])
+    line = entry.line if entry is not None and entry.line else None
+    return SchemaError(f"does not compile: {xsdmessages.humanize(message).rstrip('.')}",
+                       file, line)
 
 
 def _xmlschema_schema(top: Sequence[Path], xsd11: bool) -> xmlschema.XMLSchemaBase:
@@ -233,7 +243,11 @@ def _xmlschema_schema(top: Sequence[Path], xsd11: bool) -> xmlschema.XMLSchemaBa
     try:
         return cls(sources if len(sources) > 1 else sources[0], allow="local", defuse="always")
     except xmlschema.XMLSchemaException as exc:
-        raise SchemaError(f"does not compile: {exc}", str(top[0])) from None
+        url = getattr(exc, "schema_url", None) or getattr(exc, "url", None)
+        file = unquote(urlparse(url).path) if url else str(top[0])
+        message = str(getattr(exc, "message", None) or exc).splitlines()[0].rstrip(":")
+        raise SchemaError(f"does not compile: {message}", file,
+                          getattr(exc, "sourceline", None)) from None
     except OSError as exc:
         raise SchemaError(f"cannot be read: {exc}", str(top[0])) from None
 
@@ -368,26 +382,45 @@ def _confirmed_by(element: etree._Element, flagged: set[int]) -> bool:
 
 # --------------------------------------------------------------------------- cache
 
-_CACHE: dict[tuple[Any, ...], SchemaSet] = {}
+_Stamp = tuple[tuple[str, int, int], ...]
+_CACHE: dict[tuple[Any, ...], tuple[_Stamp, SchemaSet]] = {}
 _CACHE_LOCK = threading.Lock()
+
+
+def _stamp(files: Iterable[Path]) -> _Stamp:
+    """Identity of the files on disk: a changed import makes a cached set stale."""
+    stamps = []
+    for path in files:
+        try:
+            info = path.stat()
+        except OSError:
+            return ()
+        stamps.append((str(path), info.st_mtime_ns, info.st_size))
+    return tuple(stamps)
 
 
 def load_schema_set(paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]], *,
                     name: str | None = None) -> SchemaSet:
     """Compile (or fetch from the cache) the schema set made of ``paths``.
 
-    ``paths`` are XSD files or directories of them. Raises :class:`SchemaError` when a
-    file is missing, not a schema, refers to the network, or does not compile.
+    ``paths`` are XSD files or directories of them. The cache is keyed by the resolved
+    top-level files and ``name``; an entry is rebuilt when any file of the set (imports
+    and includes too) changed on disk. Raises :class:`SchemaError` when a file is
+    missing, not a schema, refers to the network, or does not compile.
     """
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
     files = collect_xsd_files(paths)
-    key = tuple((str(f), f.stat().st_mtime_ns) for f in files) + (name,)
+    key = (tuple(str(f) for f in files), name)
     with _CACHE_LOCK:
         cached = _CACHE.get(key)
-    if cached is not None:
-        return cached
+    if cached is not None and cached[0] == _stamp(cached[1].all_files):
+        return cached[1]
     built = SchemaSet(files, name=name)
+    entry = (_stamp(built.all_files), built)
     with _CACHE_LOCK:
-        return _CACHE.setdefault(key, built)
-
+        current = _CACHE.get(key)
+        if current is not None and current[0] == entry[0]:
+            return current[1]
+        _CACHE[key] = entry
+    return built

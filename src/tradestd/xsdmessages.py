@@ -20,11 +20,21 @@ from .locate import Locator, element_path
 
 __all__ = ["Finding", "from_libxml2", "from_xmlschema", "humanize"]
 
-_CLARK = re.compile(r"\{[^}]*\}")
+#: ``{namespace-uri}local``; a URI always holds ``:`` or ``/``, a regex quantifier
+#: such as ``{1,3}`` or an enumeration set ``{'A', 'B'}`` does not.
+_CLARK = re.compile(r"\{[^{}\s']*[:/][^{}\s']*\}(?=[\w*])")
 _SUBJECT = re.compile(r"^Element '(?P<el>[^']+)'(?:, attribute '(?P<attr>[^']+)')?: (?P<rest>.*)$",
                       re.S)
 _EXPECTED = re.compile(r"Expected is(?: one of)? \( (?P<names>.*?) \)\.?")
 _FACET = re.compile(r"^\[facet '(?P<facet>\w+)'\] (?P<rest>.*)$", re.S)
+_PATTERN = re.compile(r"The value '(?P<v>.*)' is not accepted by the pattern '(?P<p>.*)'\.?$", re.S)
+_ENUMERATION = re.compile(r"The value '(?P<v>.*)' is not an element of the set \{(?P<set>.*)\}\.?$",
+                          re.S)
+_INVALID_VALUE = re.compile(r"'(?P<v>.*)' is not a valid value of (?:the )?(?:atomic |local )?"
+                            r"(?:list |union )?type '?(?P<t>[^']*)'?", re.S)
+_WILDCARD = re.compile(r"##other\{(?P<ns>[^}]*)\}\*|\{(?P<any>[^}]*)\}\*|##any")
+#: Show at most this many allowed values of an enumeration.
+_ENUMERATION_SHOWN = 12
 
 _FACET_CODES = {
     "maxLength": "SCHEMA_MAX_LENGTH",
@@ -44,6 +54,104 @@ _FACET_CODES = {
 def humanize(text: str) -> str:
     """Drop namespace URIs in ``{uri}local`` names and tidy whitespace."""
     return " ".join(_CLARK.sub("", text).split())
+
+
+def _clark_parts(name: str) -> tuple[str | None, str]:
+    if name.startswith("{") and "}" in name:
+        ns, _, local = name[1:].partition("}")
+        return ns or None, local
+    return None, name
+
+
+def _names(expected: str) -> list[str]:
+    """Readable names from libxml2's ``( {ns}A, {ns}B, ##other{ns}* )`` list."""
+    names = []
+    for raw in (n.strip() for n in expected.split(",")):
+        wildcard = _WILDCARD.fullmatch(raw)
+        if wildcard is None:
+            names.append(humanize(raw))
+        elif wildcard.group("ns") is not None:
+            names.append(f"an element from a namespace other than {wildcard.group('ns') or 'none'}")
+        elif wildcard.group("any") is not None:
+            names.append(f"an element from namespace {wildcard.group('any')}")
+        else:
+            names.append("any element")
+    return [n for n in names if n]
+
+
+def _expected_phrase(rest: str) -> str:
+    found = _EXPECTED.search(rest)
+    names = _names(found.group("names")) if found else []
+    if not names:
+        return ""
+    return names[0] if len(names) == 1 else "one of " + ", ".join(names)
+
+
+def _facet_text(subject: str, facet: str, rest: str) -> str:
+    pattern = _PATTERN.match(rest)
+    if facet == "pattern" and pattern:
+        return (f"{subject}: {pattern.group('v')!r} does not match the required pattern "
+                f"{pattern.group('p')}")
+    enumeration = _ENUMERATION.match(rest)
+    if facet == "enumeration" and enumeration:
+        allowed = [v.strip() for v in enumeration.group("set").split(",") if v.strip()]
+        shown = ", ".join(allowed[:_ENUMERATION_SHOWN])
+        more = (f" and {len(allowed) - _ENUMERATION_SHOWN} more"
+                if len(allowed) > _ENUMERATION_SHOWN else "")
+        return f"{subject}: {enumeration.group('v')!r} is not one of the allowed values {shown}{more}"
+    text = humanize(rest).rstrip(".")
+    return f"{subject}: {text[:1].lower()}{text[1:]}"
+
+
+def _translate(element: str, attribute: str | None, rest: str, type_name: str) -> tuple[str, str]:
+    """A code and a readable message for one libxml2 validation error."""
+    subject = humanize(element) + (f"/@{attribute}" if attribute else "")
+    rest = rest.strip()
+    facet = _FACET.match(rest)
+    if facet:
+        return (_FACET_CODES.get(facet.group("facet"), "SCHEMA_FACET"),
+                _facet_text(subject, facet.group("facet"), facet.group("rest")))
+    if "This element is not expected" in rest:
+        wanted = _expected_phrase(rest)
+        tail = f"; expected {wanted}" if wanted else "; no more elements are allowed here"
+        return "SCHEMA_UNEXPECTED_ELEMENT", f"unexpected element {subject}{tail}"
+    if "Missing child element" in rest:
+        return ("SCHEMA_MISSING_ELEMENT",
+                f"{subject} is incomplete: expected child element {_expected_phrase(rest)}")
+    if "is required but missing" in rest:
+        name = re.search(r"attribute '([^']+)'", rest)
+        return ("SCHEMA_MISSING_ATTRIBUTE",
+                f"{subject} lacks the required attribute {humanize(name.group(1)) if name else ''}"
+                .strip())
+    if "The attribute" in rest and "is not allowed" in rest:
+        name = re.search(r"attribute '([^']+)'", rest)
+        return ("SCHEMA_UNEXPECTED_ATTRIBUTE",
+                f"{subject}: attribute {humanize(name.group(1)) if name else ''} is not allowed")
+    if "is not allowed" in rest and attribute:
+        return "SCHEMA_UNEXPECTED_ATTRIBUTE", f"attribute {subject} is not allowed here"
+    value = _INVALID_VALUE.match(rest)
+    if value:
+        return ("SCHEMA_INVALID_VALUE",
+                f"{subject}: {value.group('v')!r} is not a valid {humanize(value.group('t'))}")
+    return _translate_declaration(element, subject, rest)
+
+
+def _translate_declaration(element: str, subject: str, rest: str) -> tuple[str, str]:
+    namespace, _ = _clark_parts(element)
+    where = f" (namespace {namespace})" if namespace else " (no namespace)"
+    if "No matching global declaration available for the validation root" in rest:
+        return ("SCHEMA_UNKNOWN_ROOT",
+                f"no matching global element declaration for the root element {subject}{where}: "
+                "it is not a message element of this schema set")
+    if "No matching global element declaration available" in rest:
+        return ("SCHEMA_WILDCARD_UNKNOWN",
+                f"no matching global element declaration for {subject}{where}, which the strict "
+                "wildcard here demands: add the XSD that declares it to the schema set")
+    if "Character content" in rest:
+        return "SCHEMA_TEXT_NOT_ALLOWED", f"{subject}: text is not allowed in this element"
+    if "Duplicate key-sequence" in rest or "No match found for key-sequence" in rest:
+        return "SCHEMA_IDENTITY", f"{subject}: {humanize(rest)}"
+    return "SCHEMA_INVALID", f"{subject}: {humanize(rest)}"
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -103,50 +211,6 @@ def _element_from_path(root: etree._Element, path: str | None) -> etree._Element
     return current
 
 
-def _translate(element: str, attribute: str | None, rest: str, type_name: str) -> tuple[str, str]:
-    subject = humanize(element) + (f"/@{attribute}" if attribute else "")
-    rest = rest.strip()
-    facet = _FACET.match(rest)
-    if facet:
-        return (_FACET_CODES.get(facet.group("facet"), "SCHEMA_FACET"),
-                f"{subject}: {humanize(facet.group('rest')).rstrip('.')}")
-    expected = _EXPECTED.search(rest)
-    wanted = humanize(expected.group("names")).replace(" , ", ", ") if expected else ""
-    if "This element is not expected" in rest:
-        tail = f"; expected {wanted}" if wanted else "; nothing more is allowed here"
-        return "SCHEMA_UNEXPECTED_ELEMENT", f"unexpected element {subject}{tail}"
-    if "Missing child element" in rest:
-        return "SCHEMA_MISSING_ELEMENT", f"{subject} is incomplete: missing {wanted}"
-    if "is required but missing" in rest:
-        name = re.search(r"attribute '([^']+)'", rest)
-        return ("SCHEMA_MISSING_ATTRIBUTE",
-                f"{subject} lacks the required attribute {name.group(1) if name else ''}".strip())
-    if "is not allowed" in rest and "attribute" in rest.lower() and attribute:
-        return "SCHEMA_UNEXPECTED_ATTRIBUTE", f"attribute {subject} is not allowed here"
-    if "The attribute" in rest and "is not allowed" in rest:
-        name = re.search(r"attribute '([^']+)'", rest)
-        return ("SCHEMA_UNEXPECTED_ATTRIBUTE",
-                f"{subject}: attribute {humanize(name.group(1)) if name else ''} is not allowed")
-    if "is not a valid value of" in rest:
-        value = re.match(r"'(?P<v>.*)' is not a valid value of (?:the )?(?:atomic |local )?"
-                         r"(?:list |union )?type '?(?P<t>[^']*)'?", rest, re.S)
-        if value:
-            return ("SCHEMA_INVALID_VALUE",
-                    f"{subject}: {value.group('v')!r} is not a valid {humanize(value.group('t'))}")
-    if "No matching global declaration" in rest:
-        return ("SCHEMA_UNKNOWN_ROOT",
-                f"{subject} is not a message element of this schema set")
-    if "Character content" in rest:
-        return "SCHEMA_TEXT_NOT_ALLOWED", f"{subject}: text is not allowed in this element"
-    if "Duplicate key-sequence" in rest or "No match found for key-sequence" in rest:
-        return "SCHEMA_IDENTITY", f"{subject}: {humanize(rest)}"
-    if "No matching global element declaration available" in rest:
-        return ("SCHEMA_WILDCARD_UNKNOWN",
-                f"{subject}: no declaration is available for this element, and the wildcard here "
-                "is strict")
-    return "SCHEMA_INVALID", f"{subject}: {humanize(rest)}"
-
-
 def from_libxml2(entries: Iterable[Any], root: etree._Element, subtree: bool) -> list[Finding]:
     """Findings for lxml error-log entries; ``root`` is where validation started."""
     findings: list[Finding] = []
@@ -164,8 +228,7 @@ def from_libxml2(entries: Iterable[Any], root: etree._Element, subtree: bool) ->
         key = id(element) ^ hash(match.group("attr"))
         if code == "SCHEMA_INVALID_VALUE" and key in typed_elements:
             continue  # the facet error said it already
-        if code.startswith("SCHEMA_") and code not in ("SCHEMA_UNEXPECTED_ELEMENT",
-                                                       "SCHEMA_MISSING_ELEMENT"):
+        if code in _FACET_CODES.values() or code == "SCHEMA_FACET":
             typed_elements.add(key)
         findings.append(Finding(code, text, element, match.group("attr"), entry.line or None))
     return findings
@@ -175,19 +238,28 @@ _XMLSCHEMA_CODES = (
     ("Unexpected child", "SCHEMA_UNEXPECTED_ELEMENT"),
     ("is not an element of the schema", "SCHEMA_UNKNOWN_ROOT"),
     ("missing required attribute", "SCHEMA_MISSING_ATTRIBUTE"),
-    ("attribute", "SCHEMA_INVALID"),
-    ("The content of element", "SCHEMA_MISSING_ELEMENT"),
-    ("length", "SCHEMA_LENGTH"),
-    ("pattern", "SCHEMA_PATTERN"),
-    ("enumeration", "SCHEMA_ENUMERATION"),
+    ("is not an attribute of", "SCHEMA_UNEXPECTED_ATTRIBUTE"),
+    ("is not complete", "SCHEMA_MISSING_ELEMENT"),
+    ("doesn't match any pattern", "SCHEMA_PATTERN"),
+    ("value must be one of", "SCHEMA_ENUMERATION"),
     ("invalid value", "SCHEMA_INVALID_VALUE"),
+    ("value must be", "SCHEMA_INVALID_VALUE"),
+    ("length", "SCHEMA_LENGTH"),
 )
+
+
+def _xmlschema_reason(error: Any) -> tuple[str, str]:
+    reason = humanize(str(getattr(error, "reason", None) or error))
+    validator = getattr(error, "validator", None)
+    if type(validator).__name__ == "XsdAssert":
+        test = getattr(validator, "path", None)
+        return "SCHEMA_ASSERTION", f"the assertion {test!r} is false" if test else reason
+    return next((c for needle, c in _XMLSCHEMA_CODES if needle in reason), "SCHEMA_INVALID"), reason
 
 
 def from_xmlschema(error: Any, locator: Locator) -> Issue:
     """An issue for an ``xmlschema`` validation error."""
-    reason = humanize(str(getattr(error, "reason", None) or error))
-    code = next((c for needle, c in _XMLSCHEMA_CODES if needle in reason), "SCHEMA_INVALID")
+    code, reason = _xmlschema_reason(error)
     element = getattr(error, "elem", None)
     if isinstance(element, etree._Element):
         line, column = locator.position(element)
