@@ -286,6 +286,10 @@ def _syntax_issues(log: Any, exc: etree.XMLSyntaxError, data: bytes) -> list[Iss
             continue
         code = _SYNTAX_CODES.get(entry.type_name, "XML_MALFORMED")
         message = _syntax_message(entry.type_name, entry.message, data)
+        if code == "XML_MALFORMED" and _at_end(data, entry.line, entry.column):
+            code = "XML_TRUNCATED"
+            message = (f"the document ends in the middle of markup ({entry.message.strip()}): "
+                       "the file looks truncated")
         if (code, message) in seen:
             continue
         seen.add((code, message))
@@ -300,6 +304,14 @@ def _syntax_issues(log: Any, exc: etree.XMLSyntaxError, data: bytes) -> list[Iss
     if first.code in ("XML_EMPTY", "XML_LIMIT_EXCEEDED"):
         return [first]
     return [i for i in issues if i.code != "XML_TRUNCATED" or i is _first_truncation(issues)]
+
+
+def _at_end(data: bytes, line: int, column: int) -> bool:
+    """Whether libxml2 stopped at the very end of the input (a cut-off file)."""
+    tail = data.rstrip()
+    last_line = tail.count(b"\n") + 1
+    last_column = len(tail[tail.rfind(b"\n") + 1:].decode("utf-8", "replace")) + 1
+    return line == last_line and column >= last_column
 
 
 def _first_truncation(issues: list[Issue]) -> Issue | None:
