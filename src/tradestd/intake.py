@@ -28,7 +28,7 @@ from typing import IO, Any, Union
 from lxml import etree
 
 from .issues import Issue, Layer, Severity
-from .locate import Locator, element_path, sniff_encoding
+from .locate import Locator, decode_text, element_path
 
 __all__ = [
     "Limits",
@@ -338,7 +338,7 @@ _DTD_MESSAGE = ("a document type declaration (DOCTYPE) is not accepted: customs 
 def _prolog_doctype(data: bytes) -> Issue | None:
     """Refuse a DOCTYPE before libxml2 sees it, so that nothing it names is ever read."""
     head = data[:_PROLOG_SCAN_LIMIT]
-    text = head.decode(sniff_encoding(head), "replace")
+    text = decode_text(head)
     match = _PROLOG_DOCTYPE.match(text)
     if match is None:
         return None
@@ -348,12 +348,14 @@ def _prolog_doctype(data: bytes) -> Issue | None:
     return _issue("XML_DTD_FORBIDDEN", _DTD_MESSAGE, line, column)
 
 
-def _doctype_issue(tree: etree._ElementTree) -> Issue | None:
+def _doctype_issue(data: bytes, tree: etree._ElementTree) -> Issue | None:
     """Second line of defence for a DOCTYPE the prolog scan did not see."""
     docinfo = tree.docinfo
     if not (docinfo.doctype or docinfo.internalDTD is not None or docinfo.system_url):
         return None
-    return _issue("XML_DTD_FORBIDDEN", _DTD_MESSAGE, 1, None)
+    offset = data.find(b"<!DOCTYPE")
+    line, column = offset_to_line_col(data, offset) if offset >= 0 else (1, None)
+    return _issue("XML_DTD_FORBIDDEN", _DTD_MESSAGE, line, column)
 
 
 def _depth_exceeds(root: etree._Element, limit: int) -> etree._Element | None:
@@ -422,7 +424,7 @@ def parse_bytes(name: str, data: bytes, limits: Limits = DEFAULT_LIMITS,
         doc.issues.append(_issue("XML_BAD_ENCODING", f"cannot decode the document: {exc}", 1, 1))
         return doc
     doc.tree = tree
-    problem = _doctype_issue(tree)
+    problem = _doctype_issue(data, tree)
     if problem is not None:
         doc.issues.append(problem)
         return doc

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 from lxml import etree
 
-__all__ = ["Locator", "element_path", "sniff_encoding"]
+__all__ = ["Locator", "element_path", "sniff_encoding", "decode_text"]
 
 _TOKENS = re.compile(
     r"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>|<!DOCTYPE[^>\[]*(?:\[.*?\])?\s*>|<(?=[^\s/!?<>])",
@@ -44,10 +44,15 @@ def sniff_encoding(data: bytes) -> str:
     return "utf-8"
 
 
-def _decode(data: bytes) -> str:
+def decode_text(data: bytes) -> str:
+    """The document's text as :func:`sniff_encoding` reads it; never raises.
+
+    Undecodable bytes (or an encoding Python does not know) degrade to replacement
+    characters, which keeps line and column counting usable.
+    """
     try:
-        return data.decode(sniff_encoding(data))
-    except (LookupError, UnicodeDecodeError):
+        return data.decode(sniff_encoding(data), "replace")
+    except LookupError:
         return data.decode("utf-8", "replace")
 
 
@@ -104,7 +109,7 @@ class Locator:
     def _start_tag(self, index: int) -> tuple[int, int] | None:
         """Line and column of the ``index``-th start tag, scanning only as far as needed."""
         if self._tags is None:
-            self._text = _decode(self._data).lstrip("\ufeff")
+            self._text = decode_text(self._data).lstrip("\ufeff")
             self._tags = _TOKENS.finditer(self._text)
         assert self._text is not None
         while len(self._starts) <= index:
