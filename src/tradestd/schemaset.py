@@ -262,6 +262,7 @@ class SchemaSet:
                  limits: Limits = DEFAULT_LIMITS) -> None:
         self.files: tuple[Path, ...] = tuple(collect_xsd_files(paths))
         self._closure = _scan_closure(self.files)
+        self._stamp = _stamp(self._closure.files)
         self.name = name or ", ".join(p.name for p in self.files)
         self.limits = limits
         self.xsd_version = "1.1" if self._closure.xsd11 else "1.0"
@@ -296,13 +297,21 @@ class SchemaSet:
         if self._xmlschema is None:
             with self._lock:
                 if self._xmlschema is None:
+                    self._check_unchanged()
                     self._xmlschema = _xmlschema_schema(self.files, self._closure.xsd11)
         return self._xmlschema
+
+    def _check_unchanged(self) -> None:
+        """Engines compiled later must see the files this set was built from."""
+        if _stamp(self._closure.files) != self._stamp:
+            raise SchemaError("changed on disk after the schema set was compiled; load the set "
+                              "again (load_schema_set does so by itself)", str(self.files[0]))
 
     def _acquire(self) -> etree.XMLSchema:
         try:
             return self._pool.get_nowait()
         except queue.Empty:
+            self._check_unchanged()
             return _lxml_schema(self.files, self._closure)
 
     # -- validation ----------------------------------------------------------------

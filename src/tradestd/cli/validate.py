@@ -11,6 +11,7 @@ from .. import __version__
 from ..inputs import expand_inputs
 from ..report import RunResult, get_reporter
 from ..report.text import TextReporter, summary_line
+from ..schemaset import SchemaError
 from ..validation import Validator
 from .options import ConfigError, limits_option, make_limits, resolve_schema, schema_options
 
@@ -36,7 +37,10 @@ def validate_command(schema_id: str | None, xsd: tuple[str, ...], max_bytes: int
     files = expand_inputs(paths)
     run = RunResult(tool_version=__version__)
     for item in files:
-        run.reports.append(validator.validate(item))
+        try:
+            run.reports.append(validator.validate(item))
+        except SchemaError as exc:  # a detected type's XSDs, or XSDs edited mid-run
+            raise ConfigError(f"schema set cannot be built: {exc}") from None
     reporter = TextReporter(-1 if quiet else (1 if verbose else 0)) if fmt == "text" \
         else get_reporter(fmt)
     if output:
