@@ -326,23 +326,52 @@ def offset_to_line_col(data: bytes, offset: int) -> tuple[int, int]:
     return line, column
 
 
-#: A DOCTYPE can only come in the prolog: after the XML declaration, comments,
-#: processing instructions and white space, before the first element.
-_PROLOG_DOCTYPE = re.compile(r"\A\ufeff?(?:\s|<\?.*?\?>|<!--.*?-->)*(<!DOCTYPE)", re.S)
+#: How far into a document the prolog scan looks for a DOCTYPE.
 _PROLOG_SCAN_LIMIT = 1 << 20
+_PROLOG_FIRST_CHUNK = 4096
 _DTD_MESSAGE = ("a document type declaration (DOCTYPE) is not accepted: customs messages never "
                 "need one, and entities or external DTDs in it are a classic attack (XXE, "
                 "billion laughs); nothing in it was loaded or expanded")
+_PROLOG_SKIPS = (("<?", "?>"), ("<!--", "-->"))
+
+
+def _doctype_offset(text: str) -> int | None:
+    """Offset of a DOCTYPE in the prolog; -1 when there is none; None: need more text.
+
+    A DOCTYPE can only come after the XML declaration, comments, processing
+    instructions and white space, before the first element. A linear scan (no regex
+    backtracking over the document).
+    """
+    pos = len(text) - len(text.lstrip("\ufeff"))
+    while True:
+        while pos < len(text) and text[pos].isspace():
+            pos += 1
+        if pos >= len(text):
+            return None
+        if text.startswith("<!DOCTYPE", pos):
+            return pos
+        for opening, closing in _PROLOG_SKIPS:
+            if text.startswith(opening, pos):
+                end = text.find(closing, pos + len(opening))
+                if end < 0:
+                    return None
+                pos = end + len(closing)
+                break
+        else:
+            return -1
 
 
 def _prolog_doctype(data: bytes) -> Issue | None:
     """Refuse a DOCTYPE before libxml2 sees it, so that nothing it names is ever read."""
-    head = data[:_PROLOG_SCAN_LIMIT]
-    text = decode_text(head)
-    match = _PROLOG_DOCTYPE.match(text)
-    if match is None:
+    size = _PROLOG_FIRST_CHUNK
+    while True:
+        text = decode_text(data[:size])
+        offset = _doctype_offset(text)
+        if offset is not None or size >= min(len(data), _PROLOG_SCAN_LIMIT):
+            break
+        size *= 16
+    if offset is None or offset < 0:
         return None
-    offset = match.start(1)
     line = text.count("\n", 0, offset) + 1
     column = offset - (text.rfind("\n", 0, offset) + 1) + 1
     return _issue("XML_DTD_FORBIDDEN", _DTD_MESSAGE, line, column)
@@ -407,7 +436,7 @@ def parse_bytes(name: str, data: bytes, limits: Limits = DEFAULT_LIMITS,
                 unwrap_soap: bool = True) -> XmlDocument:
     """Parse raw bytes with the hardened parser; never raises for bad input."""
     doc = XmlDocument(name=name, data=data)
-    if not data.strip():
+    if not data or data.isspace():
         doc.issues.append(_issue("XML_EMPTY", "the file is empty", 1, 1))
         return doc
     problem = _prolog_doctype(data)

@@ -392,7 +392,16 @@ def _confirmed_by(element: etree._Element, flagged: set[int]) -> bool:
 # --------------------------------------------------------------------------- cache
 
 _Stamp = tuple[tuple[str, int, int], ...]
-_CACHE: dict[tuple[Any, ...], tuple[_Stamp, SchemaSet]] = {}
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    schema_set: SchemaSet
+    stamp: _Stamp
+    directories: bool  # some input was a directory: its listing may change too
+
+
+_CACHE: dict[tuple[Any, ...], _Entry] = {}
 _CACHE_LOCK = threading.Lock()
 
 
@@ -408,28 +417,37 @@ def _stamp(files: Iterable[Path]) -> _Stamp:
     return tuple(stamps)
 
 
+def _fresh(entry: _Entry, paths: Sequence[str]) -> bool:
+    if entry.directories and tuple(collect_xsd_files(paths)) != entry.schema_set.files:
+        return False
+    return _stamp(entry.schema_set.all_files) == entry.stamp
+
+
 def load_schema_set(paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]], *,
                     name: str | None = None) -> SchemaSet:
     """Compile (or fetch from the cache) the schema set made of ``paths``.
 
-    ``paths`` are XSD files or directories of them. The cache is keyed by the resolved
-    top-level files and ``name``; an entry is rebuilt when any file of the set (imports
-    and includes too) changed on disk. Raises :class:`SchemaError` when a file is
-    missing, not a schema, refers to the network, or does not compile.
+    ``paths`` are XSD files or directories of them. The cache is keyed by the paths as
+    given and ``name``; an entry is rebuilt when any file of the set (imports and
+    includes too) changed on disk, or a directory given gained or lost an XSD. Raises
+    :class:`SchemaError` when a file is missing, not a schema, refers to the network,
+    or does not compile.
     """
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
-    files = collect_xsd_files(paths)
-    key = (tuple(str(f) for f in files), name)
+    given = tuple(os.fspath(p) for p in paths)
+    relative = not all(os.path.isabs(p) for p in given)
+    key = (given, name, os.getcwd() if relative else None)
     with _CACHE_LOCK:
         cached = _CACHE.get(key)
-    if cached is not None and cached[0] == _stamp(cached[1].all_files):
-        return cached[1]
-    built = SchemaSet(files, name=name)
-    entry = (_stamp(built.all_files), built)
+    if cached is not None and _fresh(cached, given):
+        return cached.schema_set
+    built = SchemaSet(given, name=name)
+    entry = _Entry(built, _stamp(built.all_files), any(os.path.isdir(p) for p in given))
     with _CACHE_LOCK:
         current = _CACHE.get(key)
-        if current is not None and current[0] == entry[0]:
-            return current[1]
+        if current is not None and current.stamp == entry.stamp \
+                and current.schema_set.files == built.files:
+            return current.schema_set
         _CACHE[key] = entry
     return built
