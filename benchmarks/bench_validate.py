@@ -149,9 +149,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--docs", type=int, default=300)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--fixtures", help="folder of valid declaration fixtures to scale up")
+    parser.add_argument("--generated", action="store_true",
+                        help="use generated declarations even when fixtures exist")
     args = parser.parse_args(argv)
 
-    folders = _fixture_dirs(args.fixtures)
+    folders = [] if args.generated else _fixture_dirs(args.fixtures)
     if folders:
         corpus, registry = fixture_corpus(folders[0], args.docs)
         label = f"fixtures from {folders[0]}"

@@ -319,7 +319,7 @@ class SchemaSet:
     def schema_issues(self, doc: XmlDocument, locator: Locator | None = None) -> list[Issue]:
         """The ``schema`` layer for an already parsed document."""
         assert doc.root is not None and doc.tree is not None
-        locator = locator or Locator(doc.data, doc.tree)
+        locator = locator or doc.locator()
         if self._closure.xsd11:
             return list(self._xmlschema_issues(doc, locator))
         target: Any = doc.tree if doc.envelope is None else doc.root
@@ -368,8 +368,7 @@ class SchemaSet:
         if not doc.ok:
             return Report(source=doc.name, issues=tuple(doc.issues), message_type=message_type,
                           layers=(Layer.SYNTAX,))
-        locator = Locator(doc.data, doc.tree) if doc.tree is not None else None
-        issues = list(doc.issues) + self.schema_issues(doc, locator)
+        issues = list(doc.issues) + self.schema_issues(doc)
         return Report(source=doc.name, issues=tuple(issues), message_type=message_type,
                       layers=(Layer.SYNTAX, Layer.SCHEMA))
 
