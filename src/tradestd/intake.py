@@ -31,13 +31,13 @@ from .issues import Issue, Layer, Severity
 from .locate import Locator, decode_text, element_path
 
 __all__ = [
+    "SOAP_NAMESPACES",
     "Limits",
     "Source",
     "XmlDocument",
-    "read_source",
     "load_xml",
     "new_parser",
-    "SOAP_NAMESPACES",
+    "read_source",
 ]
 
 #: What a caller may hand to :func:`load_xml`.
@@ -128,7 +128,7 @@ def source_name(source: Any) -> str:
             return "<string>"
         return source
     if isinstance(source, os.PathLike):
-        return os.fspath(source)
+        return str(os.fspath(source))
     name = getattr(source, "name", None)
     return name if isinstance(name, str) else "<stream>"
 
@@ -137,7 +137,7 @@ def _looks_like_xml_text(text: str) -> bool:
     return text.lstrip("\ufeff \t\r\n").startswith("<")
 
 
-_ENCODING_DECL = re.compile(r"^(\s*<\?xml[^>]*?)\sencoding\s*=\s*(['\"])[^'\"]*\2", re.S)
+_ENCODING_DECL = re.compile(r"^(\s*<\?xml[^>]*?)\sencoding\s*=\s*(['\"])[^'\"]*\2", re.DOTALL)
 
 
 def _text_to_bytes(text: str) -> bytes:
@@ -474,7 +474,7 @@ def parse_bytes(name: str, data: bytes, limits: Limits = DEFAULT_LIMITS,
         if problem is not None:
             doc.issues.append(problem)
             return doc
-        root = payload  # type: ignore[assignment]
+        root = payload
     doc.root = root
     return doc
 

@@ -13,11 +13,11 @@ from collections.abc import Iterator
 
 from lxml import etree
 
-__all__ = ["Locator", "element_path", "sniff_encoding", "decode_text"]
+__all__ = ["Locator", "decode_text", "element_path", "sniff_encoding"]
 
 _TOKENS = re.compile(
     r"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>|<!DOCTYPE[^>\[]*(?:\[.*?\])?\s*>|<(?=[^\s/!?<>])",
-    re.S,
+    re.DOTALL,
 )
 _DECLARED = re.compile(rb"\A<\?xml[^>]*?\sencoding\s*=\s*['\"]([A-Za-z0-9._-]+)['\"]")
 

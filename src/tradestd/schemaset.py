@@ -36,7 +36,7 @@ from .intake import DEFAULT_LIMITS, Limits, Source, XmlDocument, load_xml, new_p
 from .issues import Issue, Layer, Report
 from .locate import Locator
 
-__all__ = ["SchemaSet", "SchemaError", "load_schema_set", "collect_xsd_files"]
+__all__ = ["SchemaError", "SchemaSet", "collect_xsd_files", "load_schema_set"]
 
 XS = "http://www.w3.org/2001/XMLSchema"
 VC = "http://www.w3.org/2007/XMLSchema-versioning"
@@ -132,9 +132,7 @@ def _scan_closure(top: Sequence[Path]) -> _Closure:
         seen[path] = tree
         root = tree.getroot()
         namespaces[path] = root.get("targetNamespace")
-        if root.get(f"{{{VC}}}minVersion", "1.0") >= "1.1":
-            xsd11 = True
-        elif next(root.iter(*_XSD11_ONLY), None) is not None:
+        if root.get(f"{{{VC}}}minVersion", "1.0") >= "1.1" or next(root.iter(*_XSD11_ONLY), None) is not None:
             xsd11 = True
         for ref in root.iter(*_REFERENCES):
             location = ref.get("schemaLocation")
@@ -322,7 +320,7 @@ class SchemaSet:
         locator = locator or doc.locator()
         if self._closure.xsd11:
             return list(self._xmlschema_issues(doc, locator))
-        target: Any = doc.tree if doc.envelope is None else doc.root
+        target = _validation_target(doc)
         validator = self._acquire()
         try:
             if validator.validate(target):
@@ -336,7 +334,7 @@ class SchemaSet:
         """Report libxml2 findings that xmlschema confirms (see module docstring)."""
         assert doc.root is not None
         found = xsdmessages.from_libxml2(entries, doc.root, doc.envelope is not None)
-        second = list(self.xmlschema.iter_errors(doc.root if doc.envelope else doc.tree))
+        second = list(self.xmlschema.iter_errors(_validation_target(doc)))
         if not second:
             # The specification accepts what libxml2 rejected: keep the verdict "valid"
             # but say so, as information.
@@ -354,7 +352,7 @@ class SchemaSet:
                           errors: list[Any] | None = None) -> Iterator[Issue]:
         assert doc.root is not None
         if errors is None:
-            errors = list(self.xmlschema.iter_errors(doc.root if doc.envelope else doc.tree))
+            errors = list(self.xmlschema.iter_errors(_validation_target(doc)))
         for error in errors:
             yield xsdmessages.from_xmlschema(error, locator)
 
@@ -377,6 +375,11 @@ class SchemaSet:
 
     def is_valid(self, source: Source) -> bool:
         return self.validate(source).valid
+
+
+def _validation_target(doc: XmlDocument) -> Any:
+    """The whole tree, or the message inside a SOAP Body (whose paths keep the envelope)."""
+    return doc.tree if doc.envelope is None else doc.root
 
 
 def _confirmed_by(element: etree._Element, flagged: set[int]) -> bool:

@@ -24,14 +24,14 @@ __all__ = ["Finding", "from_libxml2", "from_xmlschema", "humanize"]
 #: such as ``{1,3}`` or an enumeration set ``{'A', 'B'}`` does not.
 _CLARK = re.compile(r"\{[^{}\s']*[:/][^{}\s']*\}(?=[\w*])")
 _SUBJECT = re.compile(r"^Element '(?P<el>[^']+)'(?:, attribute '(?P<attr>[^']+)')?: (?P<rest>.*)$",
-                      re.S)
+                      re.DOTALL)
 _EXPECTED = re.compile(r"Expected is(?: one of)? \( (?P<names>.*?) \)\.?")
-_FACET = re.compile(r"^\[facet '(?P<facet>\w+)'\] (?P<rest>.*)$", re.S)
-_PATTERN = re.compile(r"The value '(?P<v>.*)' is not accepted by the pattern '(?P<p>.*)'\.?$", re.S)
+_FACET = re.compile(r"^\[facet '(?P<facet>\w+)'\] (?P<rest>.*)$", re.DOTALL)
+_PATTERN = re.compile(r"The value '(?P<v>.*)' is not accepted by the pattern '(?P<p>.*)'\.?$", re.DOTALL)
 _ENUMERATION = re.compile(r"The value '(?P<v>.*)' is not an element of the set \{(?P<set>.*)\}\.?$",
-                          re.S)
+                          re.DOTALL)
 _INVALID_VALUE = re.compile(r"'(?P<v>.*)' is not a valid value of (?:the )?(?:atomic |local )?"
-                            r"(?:list |union )?type '?(?P<t>[^']*)'?", re.S)
+                            r"(?:list |union )?type '?(?P<t>[^']*)'?", re.DOTALL)
 _WILDCARD = re.compile(r"##other\{(?P<ns>[^}]*)\}\*|\{(?P<any>[^}]*)\}\*|##any")
 #: Show at most this many allowed values of an enumeration.
 _ENUMERATION_SHOWN = 12
@@ -141,12 +141,12 @@ def _translate_declaration(element: str, subject: str, rest: str) -> tuple[str, 
     where = f" (namespace {namespace})" if namespace else " (no namespace)"
     if "No matching global declaration available for the validation root" in rest:
         return ("SCHEMA_UNKNOWN_ROOT",
-                f"no matching global element declaration for the root element {subject}{where}: "
-                "it is not a message element of this schema set")
+                (f"no matching global element declaration for the root element {subject}{where}: "
+                 "it is not a message element of this schema set"))
     if "No matching global element declaration available" in rest:
         return ("SCHEMA_WILDCARD_UNKNOWN",
-                f"no matching global element declaration for {subject}{where}, which the strict "
-                "wildcard here demands: add the XSD that declares it to the schema set")
+                (f"no matching global element declaration for {subject}{where}, which the strict "
+                 "wildcard here demands: add the XSD that declares it to the schema set"))
     if "Character content" in rest:
         return "SCHEMA_TEXT_NOT_ALLOWED", f"{subject}: text is not allowed in this element"
     if "Duplicate key-sequence" in rest or "No match found for key-sequence" in rest:

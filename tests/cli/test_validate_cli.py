@@ -9,8 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import DATA
+
 from tradestd import registry as registry_module
 from tradestd.cli.main import main
 

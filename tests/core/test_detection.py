@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import DATA
 from lxml import etree
 
 import tradestd
-from conftest import DATA
 from tradestd import DetectionError, MessageType, Registry, UnknownMessageType
 
 MESSAGES = DATA / "messages"

@@ -9,9 +9,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import DATA
 from lxml import etree
 
-from conftest import DATA
 from tradestd import Limits
 from tradestd.intake import load_xml, new_parser
 from tradestd.locate import Locator, element_path

@@ -8,9 +8,9 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from conftest import DATA
 
 import tradestd
-from conftest import DATA
 from tradestd import Severity
 
 ENVPAY = DATA / "envpay"

@@ -27,17 +27,17 @@ def test_humanize_drops_namespace_uris_only() -> None:
      "Colour is incomplete: expected child element Description"),
     ("[facet 'enumeration'] The value 'X' is not an element of the set {"
      + ", ".join(f"'{c}'" for c in "ABCDEFGHIJKLMN") + "}.", "SCHEMA_ENUMERATION",
-     "Colour: 'X' is not one of the allowed values 'A', 'B', 'C', 'D', 'E', 'F', 'G', 'H', "
-     "'I', 'J', 'K', 'L' and 2 more"),
-    ("[facet 'maxLength'] The value has a length of '80'; this exceeds the allowed maximum "
-     "length of '70'.", "SCHEMA_MAX_LENGTH",
+     ("Colour: 'X' is not one of the allowed values 'A', 'B', 'C', 'D', 'E', 'F', 'G', 'H', "
+      "'I', 'J', 'K', 'L' and 2 more")),
+    (("[facet 'maxLength'] The value has a length of '80'; this exceeds the allowed maximum "
+      "length of '70'."), "SCHEMA_MAX_LENGTH",
      "Colour: the value has a length of '80'; this exceeds the allowed maximum length of '70'"),
     ("'x' is not a valid value of the atomic type 'xs:decimal'.", "SCHEMA_INVALID_VALUE",
      "Colour: 'x' is not a valid xs:decimal"),
     ("No matching global element declaration available, but demanded by the strict wildcard.",
      "SCHEMA_WILDCARD_UNKNOWN",
-     "no matching global element declaration for Colour (namespace urn:d), which the strict "
-     "wildcard here demands: add the XSD that declares it to the schema set"),
+     ("no matching global element declaration for Colour (namespace urn:d), which the strict "
+      "wildcard here demands: add the XSD that declares it to the schema set")),
 ])
 def test_translation(rest: str, code: str, message: str) -> None:
     assert _translate("{urn:d}Colour", None, rest, "") == (code, message)

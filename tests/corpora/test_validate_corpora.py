@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import CORPORA
 
 import tradestd
-from conftest import CORPORA
 
 pytestmark = pytest.mark.corpora
 
