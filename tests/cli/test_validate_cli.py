@@ -38,6 +38,7 @@ def test_valid_file_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, *XSD, str(VALID))
     assert code == 0
     assert out.strip() == "1 file checked: 1 valid, 0 invalid; 0 errors, 0 warnings"
+    assert run(capsys, "--xsd", str(ENVPAY), str(VALID))[0] == 0  # a directory of XSDs
 
 
 def test_invalid_file_exits_1_with_compiler_style_lines(capsys: pytest.CaptureFixture[str]

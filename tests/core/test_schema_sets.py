@@ -177,3 +177,14 @@ def test_one_set_shared_by_eight_threads_matches_serial_use() -> None:
         parallel = list(pool.map(lambda m: _fingerprint(schema_set.validate(m)), messages))
     assert parallel == serial
     assert {s[0] for s in serial} == {True, False}
+
+
+def test_cached_directory_set_notices_a_new_file(tmp_path: Path) -> None:
+    folder = tmp_path / "set"
+    folder.mkdir()
+    shutil.copy(SCHEMAS / "datetime.xsd", folder)
+    first = tradestd.load_schema_set(folder)
+    assert tradestd.load_schema_set(folder) is first
+    shutil.copy(SCHEMAS / "assert11.xsd", folder)
+    second = tradestd.load_schema_set(folder)
+    assert second is not first and len(second.files) == 2
