@@ -405,6 +405,8 @@ class _Entry:
 
 _CACHE: dict[tuple[Any, ...], _Entry] = {}
 _CACHE_LOCK = threading.Lock()
+#: Schema sets kept by :func:`load_schema_set`; the least recently used go first.
+CACHE_SIZE = 64
 
 
 def _stamp(files: Iterable[Path]) -> _Stamp:
@@ -441,7 +443,9 @@ def load_schema_set(paths: str | os.PathLike[str] | Iterable[str | os.PathLike[s
     relative = not all(os.path.isabs(p) for p in given)
     key = (given, name, os.getcwd() if relative else None)
     with _CACHE_LOCK:
-        cached = _CACHE.get(key)
+        cached = _CACHE.pop(key, None)
+        if cached is not None:
+            _CACHE[key] = cached  # most recently used last
     if cached is not None and _fresh(cached, given):
         return cached.schema_set
     built = SchemaSet(given, name=name)
@@ -451,5 +455,8 @@ def load_schema_set(paths: str | os.PathLike[str] | Iterable[str | os.PathLike[s
         if current is not None and current.stamp == entry.stamp \
                 and current.schema_set.files == built.files:
             return current.schema_set
+        _CACHE.pop(key, None)
         _CACHE[key] = entry
+        while len(_CACHE) > CACHE_SIZE:
+            del _CACHE[next(iter(_CACHE))]
     return built

@@ -11,7 +11,7 @@ import pytest
 from conftest import DATA
 
 import tradestd
-from tradestd import Severity
+from tradestd import Severity, schemaset
 
 ENVPAY = DATA / "envpay"
 ENVELOPE = ENVPAY / "envelope.xsd"
@@ -188,3 +188,13 @@ def test_cached_directory_set_notices_a_new_file(tmp_path: Path) -> None:
     shutil.copy(SCHEMAS / "assert11.xsd", folder)
     second = tradestd.load_schema_set(folder)
     assert second is not first and len(second.files) == 2
+
+
+def test_cache_keeps_the_most_recently_used_sets(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(schemaset, "CACHE_SIZE", 2)
+    a = tradestd.load_schema_set(SCHEMAS / "datetime.xsd", name="a")
+    b = tradestd.load_schema_set(SCHEMAS / "datetime.xsd", name="b")
+    assert tradestd.load_schema_set(SCHEMAS / "datetime.xsd", name="a") is a
+    tradestd.load_schema_set(SCHEMAS / "datetime.xsd", name="c")  # evicts b, the oldest
+    assert tradestd.load_schema_set(SCHEMAS / "datetime.xsd", name="a") is a
+    assert tradestd.load_schema_set(SCHEMAS / "datetime.xsd", name="b") is not b
