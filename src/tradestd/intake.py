@@ -23,7 +23,7 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, Union
+from typing import IO, Any
 
 from lxml import etree
 
@@ -41,7 +41,7 @@ __all__ = [
 ]
 
 #: What a caller may hand to :func:`load_xml`.
-Source = Union[str, os.PathLike[str], bytes, bytearray, IO[bytes], IO[str]]
+Source = str | os.PathLike[str] | bytes | bytearray | IO[bytes] | IO[str]
 
 SOAP_NAMESPACES = {
     "http://schemas.xmlsoap.org/soap/envelope/": "soap11",
@@ -218,15 +218,15 @@ def new_parser(*, resolver: etree.Resolver | None = None, **overrides: Any) -> e
     Every external resource (entity, DTD) is answered by ``resolver``; by default one
     that serves nothing. Only the schema compiler passes a resolver of its own.
     """
-    options: dict[str, Any] = dict(
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        dtd_validation=False,
-        attribute_defaults=False,
-        huge_tree=False,
-        collect_ids=False,
-    )
+    options: dict[str, Any] = {
+        "resolve_entities": False,
+        "no_network": True,
+        "load_dtd": False,
+        "dtd_validation": False,
+        "attribute_defaults": False,
+        "huge_tree": False,
+        "collect_ids": False,
+    }
     options.update(overrides)
     options["no_network"] = True
     options["huge_tree"] = False

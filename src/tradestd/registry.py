@@ -32,8 +32,14 @@ from lxml import etree
 
 from .schemaset import SchemaSet, load_schema_set
 
-__all__ = ["MessageType", "Registry", "DetectionError", "UnknownMessageType", "bundled_registry",
-           "schemas_dir"]
+__all__ = [
+    "DetectionError",
+    "MessageType",
+    "Registry",
+    "UnknownMessageType",
+    "bundled_registry",
+    "schemas_dir",
+]
 
 
 class UnknownMessageType(LookupError):

@@ -17,7 +17,7 @@ from .locate import Locator, element_path
 from .registry import DetectionError, MessageType, Registry, bundled_registry
 from .schemaset import SchemaSet
 
-__all__ = ["Validator", "RuleLayer", "validate"]
+__all__ = ["RuleLayer", "Validator", "validate"]
 
 
 @runtime_checkable
