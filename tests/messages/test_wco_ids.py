@@ -20,7 +20,6 @@ ROOT = Path(__file__).resolve().parents[2]
 SCHEMAS = ROOT / "schemas"
 FIXTURES = ROOT / "fixtures"
 TABLES = sorted(SCHEMAS.glob("*/1.0/wco-ids.json"))
-RESPONSE_NS = "urn:tradestd:wco:response:1.0"
 COMMON_NS = "urn:tradestd:wco:common:1.0"
 # CommunicationType in common-types.xsd gives ID and TypeCode the same WCO ID (240);
 # reported to the lead, and common types may only be added to, not changed, here.
@@ -84,20 +83,23 @@ def resolve(rows: list[dict[str, str]], chain: list[tuple[str, int]],
     return located
 
 
-def _pointer_chains(path: Path) -> list[tuple[str, list[tuple[str, int]], str | None]]:
-    doc = load_xml(path)
-    assert doc.root is not None
-    ns = {"r": RESPONSE_NS, "c": COMMON_NS}
+def _local(name: str) -> str:
+    return f"*[local-name()='{name}']"
+
+
+def _pointer_chains(root: etree._Element) -> list[tuple[str, list[tuple[str, int]], str | None]]:
+    """(label, chain, tag) for every Error or Amendment that holds Pointer steps."""
     chains = []
-    for error in doc.root.iter(f"{{{RESPONSE_NS}}}Error"):
+    holders = root.xpath(f"//{_local('Error')} | //{_local('Amendment')}")
+    for number, holder in enumerate(holders, 1):
         chain: list[tuple[str, int]] = []
         tag = None
-        for pointer in error.findall("r:Pointer", ns):
-            chain.append((pointer.findtext("c:DocumentSectionCode", "", ns),
-                          int(pointer.findtext("c:SequenceNumeric", "0", ns))))
-            tag = pointer.findtext("c:TagID", None, ns) or tag
+        for pointer in holder.xpath(_local("Pointer")):
+            chain.append((pointer.findtext(f"{{{COMMON_NS}}}DocumentSectionCode", ""),
+                          int(pointer.findtext(f"{{{COMMON_NS}}}SequenceNumeric", "0"))))
+            tag = pointer.findtext(f"{{{COMMON_NS}}}TagID") or tag
         if chain:
-            chains.append((error.findtext("r:ValidationCode", "", ns), chain, tag))
+            chains.append((f"{etree.QName(holder).localname}{number}", chain, tag))
     return chains
 
 
@@ -114,33 +116,33 @@ def _original_declaration(lrn: str) -> etree._Element | None:
     return None
 
 
-def _response_cases() -> list[Any]:
+def _pointer_cases() -> list[Any]:
     cases = []
-    for path in sorted((FIXTURES / "response" / "valid").glob("*.xml")):
-        for code, chain, tag in _pointer_chains(path):
-            cases.append(pytest.param(path, chain, tag, id=f"{path.name}:{code}"))
+    for family in ("response", "declaration"):
+        for path in sorted((FIXTURES / family / "valid").glob("*.xml")):
+            doc = load_xml(path)
+            assert doc.root is not None
+            for label, chain, tag in _pointer_chains(doc.root):
+                cases.append(pytest.param(doc.root, chain, tag, id=f"{path.name}:{label}"))
     return cases
 
 
-def test_some_response_fixture_has_a_pointer_chain() -> None:
-    assert _response_cases()
+def test_fixtures_hold_pointer_chains() -> None:
+    assert len(_pointer_cases()) >= 4
 
 
-@pytest.mark.parametrize(("path", "chain", "tag"), _response_cases())
-def test_response_pointer_resolves_in_the_declaration(path: Path, chain: list[tuple[str, int]],
+@pytest.mark.parametrize(("root", "chain", "tag"), _pointer_cases())
+def test_pointer_resolves_in_the_original_declaration(root: etree._Element,
+                                                      chain: list[tuple[str, int]],
                                                       tag: str | None) -> None:
     located = resolve(_table("declaration"), chain, tag)
-    doc = load_xml(path)
-    assert doc.root is not None
-    lrn = doc.root.findtext(f"{{{RESPONSE_NS}}}Declaration/{{{RESPONSE_NS}}}FunctionalReferenceID")
-    declaration = _original_declaration(lrn or "")
-    if declaration is None:
-        pytest.skip(f"no declaration fixture with reference {lrn}")
+    refs = root.xpath(f"//{_local('Declaration')}/{_local('FunctionalReferenceID')}/text()")
+    declaration = _original_declaration(str(refs[0]))
+    assert declaration is not None, f"no original declaration fixture with reference {refs[0]}"
     # Children of shared common types (party, address, pointer) are in the common namespace.
-    xpath = "/".join(f"*[local-name()='{name}']" + (f"[{rest}" if rest else "")
+    xpath = "/".join(_local(name) + (f"[{rest}" if rest else "")
                      for name, _, rest in (step.partition("[") for step in located.split("/")[1:]))
-    hits = declaration.xpath(xpath)
-    assert len(hits) == 1, (located, xpath)
+    assert len(declaration.xpath(xpath)) == 1, (located, xpath)
 
 
 def test_resolve_follows_the_documented_example() -> None:
