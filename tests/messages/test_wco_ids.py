@@ -20,7 +20,6 @@ ROOT = Path(__file__).resolve().parents[2]
 SCHEMAS = ROOT / "schemas"
 FIXTURES = ROOT / "fixtures"
 TABLES = sorted(SCHEMAS.glob("*/1.0/wco-ids.json"))
-COMMON_NS = "urn:tradestd:wco:common:1.0"
 # CommunicationType in common-types.xsd gives ID and TypeCode the same WCO ID (240);
 # reported to the lead, and common types may only be added to, not changed, here.
 KNOWN_AMBIGUOUS = {("Communication", "240")}
@@ -87,6 +86,11 @@ def _local(name: str) -> str:
     return f"*[local-name()='{name}']"
 
 
+def _child_text(element: etree._Element, local: str) -> str | None:
+    found = element.xpath(f"{_local(local)}/text()")
+    return str(found[0]) if found else None
+
+
 def _pointer_chains(root: etree._Element) -> list[tuple[str, list[tuple[str, int]], str | None]]:
     """(label, chain, tag) for every Error or Amendment that holds Pointer steps."""
     chains = []
@@ -95,9 +99,9 @@ def _pointer_chains(root: etree._Element) -> list[tuple[str, list[tuple[str, int
         chain: list[tuple[str, int]] = []
         tag = None
         for pointer in holder.xpath(_local("Pointer")):
-            chain.append((pointer.findtext(f"{{{COMMON_NS}}}DocumentSectionCode", ""),
-                          int(pointer.findtext(f"{{{COMMON_NS}}}SequenceNumeric", "0"))))
-            tag = pointer.findtext(f"{{{COMMON_NS}}}TagID") or tag
+            chain.append((_child_text(pointer, "DocumentSectionCode") or "",
+                          int(_child_text(pointer, "SequenceNumeric") or "0")))
+            tag = _child_text(pointer, "TagID") or tag
         if chain:
             chains.append((f"{etree.QName(holder).localname}{number}", chain, tag))
     return chains
