@@ -1,4 +1,4 @@
-"""The declaration and response schemas compile on their own in both engines and register."""
+"""Every bundled family's schema compiles on its own in both engines and is registered."""
 
 from __future__ import annotations
 
@@ -11,7 +11,9 @@ from tradestd.schemaset import SchemaSet
 
 SCHEMAS = Path(__file__).resolve().parents[2] / "schemas"
 FAMILIES = {"declaration": ("wco-declaration", "Declaration", "DEC"),
-            "response": ("wco-response", "Response", "RES")}
+            "response": ("wco-response", "Response", "RES"),
+            "cargo": ("wco-cargo", "CargoReport", "CAR"),
+            "precursor": ("wco-precursor", "PrecursorNotification", "NOT")}
 
 
 @pytest.mark.parametrize("family", sorted(FAMILIES))
@@ -20,6 +22,11 @@ def test_schema_compiles_standalone_in_lxml_and_xmlschema(family: str) -> None:
     assert schema_set.xsd_version == "1.0"
     root = f"{{urn:tradestd:wco:{family}:1.0}}{FAMILIES[family][1]}"
     assert root in schema_set.xmlschema.maps.elements
+    assert {p.name for p in schema_set.all_files} == {f"{family}.xsd", "common-types.xsd"}
+
+
+def test_every_bundled_family_is_covered_here() -> None:
+    assert {t.family for t in bundled_registry()} == set(FAMILIES)
 
 
 @pytest.mark.parametrize("family", sorted(FAMILIES))
