@@ -31,9 +31,33 @@ def _json() -> Reporter:
     return JsonReporter()
 
 
+def _junit() -> Reporter:
+    from .junit import JunitReporter
+    return JunitReporter()
+
+
+def _sarif() -> Reporter:
+    from .sarif import SarifReporter
+    return SarifReporter()
+
+
+def _github() -> Reporter:
+    from .github import GithubReporter
+    return GithubReporter()
+
+
+def _html() -> Reporter:
+    from .html import HtmlReporter
+    return HtmlReporter()
+
+
 REPORTERS: dict[str, Callable[[], Reporter]] = {
     "text": _text,
     "json": _json,
+    "junit": _junit,
+    "sarif": _sarif,
+    "github": _github,
+    "html": _html,
 }
 
 
