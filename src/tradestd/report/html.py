@@ -30,6 +30,8 @@ header{border-bottom:1px solid #d0d7de;background:#fff;max-width:none}
 h1{font-size:20px;margin:4px 0 8px}h2{font-size:15px;margin:0;word-break:break-all}
 table.summary{border-collapse:collapse;margin:6px 0}
 table.summary td,table.summary th{border:1px solid #d0d7de;padding:3px 10px;text-align:right}
+table.summary td.label{text-align:left}
+nav.toc{columns:2;font-size:13px;margin:6px 0}nav.toc a{display:block;word-break:break-all}
 .filters label{margin-right:14px;cursor:pointer}
 section.file{background:#fff;border:1px solid #d0d7de;border-radius:6px;margin:12px 0;padding:10px 14px}
 section.valid h2::before{content:"\\2714  ";color:#1a7f37}
@@ -66,6 +68,7 @@ class HtmlReporter:
         out.write(_header(run))
         out.write("<main>\n")
         out.write(_groups(run))
+        out.write(_contents(run))
         for index, report in enumerate(run.reports):
             out.write(_file_section(run, report, index))
         out.write(f"</main><script>{_JS}</script></body></html>\n")
@@ -95,11 +98,19 @@ def _groups(run: RunResult) -> str:
         return ""
     rows = "".join(
         f'<tr class="sev-{g.severity.value}"><td><span class="sev">{g.severity.value}</span></td>'
-        f'<td><code class="code">{escape(g.label)}</code></td><td>{g.count}</td>'
+        f'<td class="label"><code class="code">{escape(g.label)}</code></td><td>{g.count}</td>'
         f"<td>{len(g.files)}</td></tr>" for g in groups)
     return ('<section class="groups"><h2>Repeated issues</h2><table class="summary">'
             "<tr><th>severity</th><th>code</th><th>issues</th><th>files</th></tr>"
             f"{rows}</table></section>\n")
+
+
+def _contents(run: RunResult) -> str:
+    links = "".join(f'<a href="#file-{index}">{escape(report.source)}</a>'
+                    for index, report in enumerate(run.reports) if report.failed(run.fail_on))
+    if not links:
+        return ""
+    return f'<section class="contents"><h2>Invalid files</h2><nav class="toc">{links}</nav></section>\n'
 
 
 def _file_section(run: RunResult, report: Report, index: int) -> str:
@@ -109,10 +120,16 @@ def _file_section(run: RunResult, report: Report, index: int) -> str:
     kind = f"{escape(report.message_type)}; " if report.message_type else ""
     items = "".join(_issue_item(issue, lines) for issue in shown.issues)
     if shown.omitted:
-        items += f'<li class="omitted">{shown.omitted} more issues not shown (--max-issues)</li>'
+        items += (f'<li class="omitted">{_count(shown.omitted, "more issue")} not shown '
+                  "(--max-issues)</li>")
     listing = f'<ol class="issues">{items}</ol>' if items else ""
     return (f'<section class="file {state}" id="file-{index}"><h2>{escape(report.source)}</h2>'
-            f'<div class="meta">{kind}{len(report.issues)} issues</div>{listing}</section>\n')
+            f'<div class="meta">{kind}{_count(len(report.issues), "issue")}</div>{listing}'
+            "</section>\n")
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" + ("" if number == 1 else "s")
 
 
 def _issue_item(issue: Issue, lines: list[str] | None) -> str:
