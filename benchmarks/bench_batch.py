@@ -21,10 +21,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from sample_messages import CONSIGNMENT_XSD, write_batch  # noqa: E402
+from sample_messages import CONSIGNMENT_XSD, write_batch
 
-from tradestd.batch import ValidatorOptions, run_batch  # noqa: E402
-from tradestd.issues import Report  # noqa: E402
+from tradestd.batch import ValidatorOptions, run_batch
+from tradestd.issues import Report
 
 
 def _timed(inputs: list[str], jobs: int) -> tuple[float, list[Report]]:

@@ -24,7 +24,7 @@ from .registry import bundled_registry
 from .schemaset import load_schema_set
 from .validation import Validator
 
-__all__ = ["ValidatorSpec", "ValidatorOptions", "run_batch", "Progress", "STDIN"]
+__all__ = ["STDIN", "Progress", "ValidatorOptions", "ValidatorSpec", "run_batch"]
 
 STDIN = "-"
 STDIN_NAME = "<stdin>"

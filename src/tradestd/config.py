@@ -31,8 +31,14 @@ from typing import Any
 from .issues import Severity
 from .report import REPORTERS
 
-__all__ = ["Config", "RuleSettings", "ConfigFileError", "find_config", "load_config",
-           "CONFIG_NAME"]
+__all__ = [
+    "CONFIG_NAME",
+    "Config",
+    "ConfigFileError",
+    "RuleSettings",
+    "find_config",
+    "load_config",
+]
 
 CONFIG_NAME = "tradestd.toml"
 _KEYS = {"schema", "xsd", "format", "fail_on", "max_issues", "jobs", "exclude", "rules"}
@@ -108,7 +114,8 @@ def load_config(path: Path) -> Config:
             raise ConfigFileError(path, "tool.tradestd", "must be a table")
     unknown = sorted(set(data) - _KEYS)
     if unknown:
-        raise ConfigFileError(path, unknown[0], f"unknown key; known keys: {', '.join(sorted(_KEYS))}")
+        raise ConfigFileError(path, unknown[0],
+                              f"unknown key; known keys: {', '.join(sorted(_KEYS))}")
     base = path.parent
     return Config(
         path=path,

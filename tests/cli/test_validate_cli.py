@@ -107,7 +107,8 @@ def test_pyproject_table_is_found_from_a_subfolder(batch: Path, capsys: pytest.C
     assert code == 1 and out.startswith("::error file=consignment-0003.xml,line=8,col=5,")
 
 
-def test_bad_configuration_is_a_usage_error(batch: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_bad_configuration_is_a_usage_error(batch: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
     _config(batch, "jobs = -1\n")
     code, _, err = _run(capsys, "--xsd", XSD, "msgs")
     assert code == 2

@@ -66,7 +66,8 @@ class Settings:
                    "[tool.tradestd], searched from the working directory upward).")
 @click.option("--no-config", is_flag=True, help="Ignore configuration files.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only the summary line.")
-@click.option("-v", "--verbose", is_flag=True, help="Also print information issues and valid files.")
+@click.option("-v", "--verbose", is_flag=True,
+              help="Also print information issues and valid files.")
 @click.argument("paths", nargs=-1, required=True)
 def validate_command(schema_id: str | None, xsd: tuple[str, ...], max_bytes: int | None,
                      fmt: str | None, output: str | None, jobs: int | None,

@@ -11,7 +11,7 @@ from typing import Protocol, TextIO, runtime_checkable
 
 from .run import RunResult, Summary
 
-__all__ = ["Reporter", "RunResult", "Summary", "get_reporter", "REPORTERS"]
+__all__ = ["REPORTERS", "Reporter", "RunResult", "Summary", "get_reporter"]
 
 
 @runtime_checkable

@@ -46,6 +46,6 @@ class GithubReporter:
 
     def render(self, run: RunResult, out: TextIO) -> None:
         for report in run.reports:
-            for issue in run.shown(report).issues:
-                out.write(annotation(report.source, issue) + "\n")
+            shown = run.shown(report).issues
+            out.writelines(annotation(report.source, issue) + "\n" for issue in shown)
         out.write(summary_line(run) + "\n")

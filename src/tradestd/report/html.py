@@ -33,14 +33,16 @@ table.summary td,table.summary th{border:1px solid #d0d7de;padding:3px 10px;text
 table.summary td.label{text-align:left}
 nav.toc{columns:2;font-size:13px;margin:6px 0}nav.toc a{display:block;word-break:break-all}
 .filters label{margin-right:14px;cursor:pointer}
-section.file{background:#fff;border:1px solid #d0d7de;border-radius:6px;margin:12px 0;padding:10px 14px}
+section.file{background:#fff;border:1px solid #d0d7de;border-radius:6px;margin:12px 0;
+padding:10px 14px}
 section.valid h2::before{content:"\\2714  ";color:#1a7f37}
 section.invalid h2::before{content:"\\2716  ";color:#cf222e}
 .meta{color:#57606a;font-size:12px}
 ol.issues{padding-left:22px;margin:8px 0 0}li.issue{margin:8px 0}
 .sev{display:inline-block;min-width:58px;font-weight:600;text-transform:uppercase;font-size:11px}
 .sev-error .sev{color:#cf222e}.sev-warning .sev{color:#9a6700}.sev-info .sev{color:#0969da}
-code.code{font-weight:600}.loc{color:#57606a}.xpath{color:#57606a;font-size:12px;word-break:break-all}
+code.code{font-weight:600}.loc{color:#57606a}
+.xpath{color:#57606a;font-size:12px;word-break:break-all}
 pre.src{background:#f6f8fa;border:1px solid #d8dee4;border-radius:4px;margin:4px 0 0;padding:4px 0;
 overflow-x:auto;font-size:12px}
 pre.src span{display:block;padding:0 8px}pre.src span.hit{background:#ffebe9}
@@ -69,8 +71,8 @@ class HtmlReporter:
         out.write("<main>\n")
         out.write(_groups(run))
         out.write(_contents(run))
-        for index, report in enumerate(run.reports):
-            out.write(_file_section(run, report, index))
+        out.writelines(_file_section(run, report, index)
+                       for index, report in enumerate(run.reports))
         out.write(f"</main><script>{_JS}</script></body></html>\n")
 
 
@@ -81,8 +83,8 @@ def _header(run: RunResult) -> str:
     head = "".join(f"<th>{name}</th>" for name, _ in cells)
     body = "".join(f'<td class="count-{name}">{value}</td>' for name, value in cells)
     boxes = "".join(
-        f'<label><input type="checkbox" value="{sev.value}" {"" if sev is Severity.INFO else "checked"}>'
-        f" {sev.value}</label>" for sev in Severity)
+        f'<label><input type="checkbox" value="{sev.value}"'
+        f'{"" if sev is Severity.INFO else " checked"}> {sev.value}</label>' for sev in Severity)
     boxes += '<label><input type="checkbox" value="valid" checked> valid files</label>'
     verdict = "passed" if run.ok else "failed"
     return (f"<header><h1>tradestd validation report: {verdict}</h1>"
@@ -110,7 +112,8 @@ def _contents(run: RunResult) -> str:
                     for index, report in enumerate(run.reports) if report.failed(run.fail_on))
     if not links:
         return ""
-    return f'<section class="contents"><h2>Invalid files</h2><nav class="toc">{links}</nav></section>\n'
+    return ('<section class="contents"><h2>Invalid files</h2>'
+            f'<nav class="toc">{links}</nav></section>\n')
 
 
 def _file_section(run: RunResult, report: Report, index: int) -> str:
@@ -172,4 +175,5 @@ def _window(line: str, column: int | None) -> str:
         return line
     start = max(0, (column or 1) - 1 - MAX_LINE_CHARS // 2)
     cut = line[start:start + MAX_LINE_CHARS]
-    return ("\u2026" if start else "") + cut + ("\u2026" if start + MAX_LINE_CHARS < len(line) else "")
+    more = start + MAX_LINE_CHARS < len(line)
+    return ("\u2026" if start else "") + cut + ("\u2026" if more else "")

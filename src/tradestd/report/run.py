@@ -7,7 +7,7 @@ from typing import Any
 
 from ..issues import Issue, Layer, Report, Severity
 
-__all__ = ["RunResult", "Summary", "relevance", "Shown"]
+__all__ = ["RunResult", "Shown", "Summary", "relevance"]
 
 
 def relevance(issue: Issue) -> tuple[int, int, int, int]:
@@ -52,8 +52,10 @@ class RunResult:
     def shown(self, report: Report) -> Shown:
         """The most relevant ``max_issues`` issues of ``report``, in line order."""
         issues = list(report.issues)
-        kept = issues if self.max_issues is None else sorted(issues, key=relevance)[:self.max_issues]
-        return Shown(tuple(sorted(kept, key=lambda i: i.sort_key)), len(issues) - len(kept))
+        if self.max_issues is not None:
+            issues = sorted(issues, key=relevance)[:self.max_issues]
+        return Shown(tuple(sorted(issues, key=lambda i: i.sort_key)),
+                     len(report.issues) - len(issues))
 
     def summary(self) -> Summary:
         counts = {s: 0 for s in Severity}

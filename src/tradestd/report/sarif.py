@@ -16,7 +16,7 @@ from urllib.parse import quote
 from ..issues import Issue, Report, Severity
 from .run import RunResult
 
-__all__ = ["SarifReporter", "SARIF_SCHEMA", "artifact_uri"]
+__all__ = ["SARIF_SCHEMA", "SarifReporter", "artifact_uri"]
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}

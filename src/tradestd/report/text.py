@@ -17,7 +17,8 @@ from rich.text import Text
 from ..issues import Issue, Report, Severity
 from .run import RunResult, relevance
 
-__all__ = ["TextReporter", "format_issue", "issue_label", "summary_line", "group_issues", "IssueGroup"]
+__all__ = ["IssueGroup", "TextReporter", "format_issue", "group_issues", "issue_label",
+           "summary_line"]
 
 #: Pieces of one output line: (text, rich style or "").
 Segments = list[tuple[str, str]]
@@ -104,8 +105,9 @@ class TextReporter:
             if self.verbosity > 0 or issue.severity is not Severity.INFO:
                 emit(_issue_segments(source, issue))
         if shown.omitted:
-            emit([(f"{source}: ... {shown.omitted} more issues not shown (--max-issues "
-                   f"{run.max_issues})", "dim")])
+            note = (f"{source}: ... {shown.omitted} more issues not shown "
+                    f"(--max-issues {run.max_issues})")
+            emit([(note, "dim")])
         if self.verbosity > 0 and not report.failed(run.fail_on):
             kind = f" ({report.message_type})" if report.message_type else ""
             emit([(f"{source}: ok{kind}", "green")])
