@@ -122,7 +122,7 @@ def load_config(path: Path) -> Config:
         schema=_opt_str(path, data, "schema"),
         xsd=tuple(str(base / p) for p in _str_list(path, data.get("xsd", []), "xsd")),
         format=_format(path, data),
-        fail_on=_opt_severity(path, data.get("fail_on"), "fail_on"),
+        fail_on=_fail_on(path, data.get("fail_on")),
         max_issues=_opt_positive(path, data, "max_issues"),
         jobs=_opt_positive(path, data, "jobs"),
         exclude=_str_list(path, data.get("exclude", []), "exclude"),
@@ -169,6 +169,13 @@ def _opt_severity(path: Path, value: Any, key: str) -> Severity | None:
         return Severity.parse(value)
     except ValueError as exc:
         raise ConfigFileError(path, key, str(exc)) from None
+
+
+def _fail_on(path: Path, value: Any) -> Severity | None:
+    severity = _opt_severity(path, value, "fail_on")
+    if severity is Severity.INFO:
+        raise ConfigFileError(path, "fail_on", "must be error or warning")
+    return severity
 
 
 def _rules(path: Path, table: Any) -> RuleSettings:

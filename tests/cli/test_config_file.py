@@ -66,6 +66,7 @@ def test_every_key_is_read_into_typed_values(tmp_path: Path) -> None:
     ("max_issues = true", "max_issues"),
     ('format = "yaml"', "format"),
     ('fail_on = "fatal"', "fail_on"),
+    ('fail_on = "info"', "fail_on"),
     ('xsd = "one.xsd"', "xsd"),
     ('[rules]\nseverity = { "R-1" = "loud" }', "rules.severity.R-1"),
     ('[rules]\nextensions = { country = "XI" }', "rules.extensions.country"),

@@ -122,3 +122,18 @@ def test_explicit_config_file(batch: Path, capsys: pytest.CaptureFixture[str]) -
     code, out, _ = _run(capsys, "--config", "ci.toml", "--format", "json",
                         "msgs/consignment-0001.xml")
     assert code == 0 and json.loads(out)["fail_on"] == "warning"
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_colour_only_on_a_terminal_without_no_color(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tradestd.cli.validate import _wants_color
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setenv("TERM", "xterm")
+    assert _wants_color(_Terminal())
+    assert not _wants_color(io.StringIO())
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert not _wants_color(_Terminal())
