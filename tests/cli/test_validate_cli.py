@@ -12,6 +12,7 @@ import pytest
 from sample_messages import CONSIGNMENT_XSD, consignment, write_batch
 
 from tradestd.cli.main import main
+from tradestd.cli.validate import _wants_color
 
 XSD = str(CONSIGNMENT_XSD)
 
@@ -130,7 +131,6 @@ class _Terminal(io.StringIO):
 
 
 def test_colour_only_on_a_terminal_without_no_color(monkeypatch: pytest.MonkeyPatch) -> None:
-    from tradestd.cli.validate import _wants_color
     monkeypatch.delenv("NO_COLOR", raising=False)
     monkeypatch.setenv("TERM", "xterm")
     assert _wants_color(_Terminal())
