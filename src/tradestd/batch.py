@@ -7,7 +7,9 @@ and then validates chunks of inputs. ``-`` (stdin) is read by the calling proces
 Whatever happens to one input, it gets a report: an exception while validating it
 becomes an ``INTERNAL_ERROR`` issue on that input, and a worker process that dies is
 replaced while its inputs are retried one by one, so only the input that kills a
-worker is reported as such. The batch always runs to the end.
+worker is reported as such. Only a :class:`~tradestd.schemaset.SchemaError` (a schema
+set that cannot be compiled: configuration, not input) stops the batch, raised to the
+caller.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from typing import IO, Protocol
 from .intake import Limits
 from .issues import Issue, Layer, Report, Severity
 from .registry import bundled_registry
-from .schemaset import load_schema_set
+from .schemaset import SchemaError, load_schema_set
 from .validation import Validator
 
 __all__ = ["STDIN", "Progress", "ValidatorOptions", "ValidatorSpec", "run_batch"]
@@ -81,6 +83,8 @@ def _validate_one(validator: Validator, task: _Task) -> Report:
         if task.data is not None:
             return replace(validator.validate(task.data), source=STDIN_NAME)
         return validator.validate(task.source)
+    except SchemaError:
+        raise  # the schema set is broken (or changed on disk): a configuration error
     except Exception as exc:  # noqa: BLE001 - a crash is this input's result, not the batch's
         return _internal_error(task, f"{type(exc).__name__}: {exc}")
 

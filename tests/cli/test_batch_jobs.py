@@ -16,6 +16,7 @@ from tradestd.intake import XmlDocument
 from tradestd.issues import Issue, RulePackRef
 from tradestd.locate import Locator
 from tradestd.registry import MessageType
+from tradestd.schemaset import SchemaError
 from tradestd.validation import Validator
 
 OPTIONS = ValidatorOptions(xsd=(str(CONSIGNMENT_XSD),))
@@ -48,7 +49,8 @@ def test_progress_is_reported_for_every_input(tmp_path: Path) -> None:
 
 @dataclass(frozen=True)
 class _Sabotage:
-    """A rule layer that raises on ``boom.xml`` and kills its process on ``kill.xml``."""
+    """A rule layer that raises on ``boom.xml``, kills its process on ``kill.xml`` and
+    finds the schema set broken on ``schema.xml``."""
 
     def packs_for(self, message_type: MessageType | None) -> tuple[RulePackRef, ...]:
         return ()
@@ -59,6 +61,8 @@ class _Sabotage:
             raise RuntimeError("rule exploded")
         if doc.name.endswith("kill.xml"):
             os._exit(3)
+        if doc.name.endswith("schema.xml"):
+            raise SchemaError("the XSD changed on disk", "a.xsd")
         return ()
 
 
@@ -93,3 +97,12 @@ def test_a_dying_worker_costs_only_its_input(tmp_path: Path) -> None:
     assert [r.source for r in reports] == inputs
     assert [r.source for r in reports if not r.valid] == [str(kill)]
     assert "worker process died" in reports[57].issues[0].message
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_broken_schema_set_stops_the_batch(tmp_path: Path, jobs: int) -> None:
+    inputs = [str(p) for p in write_batch(tmp_path, 6, invalid_every=0)]
+    broken = tmp_path / "schema.xml"
+    broken.write_text(consignment(9), encoding="utf-8")
+    with pytest.raises(SchemaError, match="changed on disk"):
+        run_batch([*inputs, str(broken)], _SabotagedOptions(), jobs=jobs)

@@ -27,6 +27,7 @@ from ..inputs import expand_inputs
 from ..issues import Severity
 from ..report import REPORTERS, Reporter, RunResult, get_reporter
 from ..report.text import TextReporter, summary_line
+from ..schemaset import SchemaError
 from .options import ConfigError, limits_option, resolve_schema, schema_options
 
 #: Show a progress bar (on a terminal) from this many inputs on.
@@ -90,9 +91,12 @@ def validate_command(schema_id: str | None, xsd: tuple[str, ...], max_bytes: int
     resolve_schema(settings.schema_id, settings.xsd)  # usage errors before any work
     files = expand_inputs(paths, exclude=settings.exclude)
     spec = ValidatorOptions(settings.schema_id, settings.xsd, max_bytes)
-    with _progress_bar(len(files)) as progress:
-        reports = run_batch(files, spec, jobs=settings.jobs, stdin=sys.stdin.buffer,
-                            progress=progress)
+    try:
+        with _progress_bar(len(files)) as progress:
+            reports = run_batch(files, spec, jobs=settings.jobs, stdin=sys.stdin.buffer,
+                                progress=progress)
+    except SchemaError as exc:  # a detected type's XSDs, or XSDs edited mid-run
+        raise ConfigError(f"schema set cannot be built: {exc}") from None
     run = RunResult(reports, fail_on=settings.fail_on, tool_version=__version__,
                     max_issues=settings.max_issues)
     _write_report(run, settings.format, output, -1 if quiet else (1 if verbose else 0))
