@@ -53,6 +53,11 @@ def test_flood_is_grouped_with_the_most_relevant_first() -> None:
     assert "XML_MALFORMED x" not in text  # once only: not a flood
 
 
+def test_short_reports_are_not_grouped() -> None:
+    assert "Most frequent issues" not in _text(_flood(3, 2))
+    assert "Most frequent issues" in _text(_flood(3, 3))
+
+
 def test_groups_rank_severity_before_count() -> None:
     warning = Issue("W", Severity.WARNING, Layer.RULES, "w")
     error = Issue("E", Severity.ERROR, Layer.RULES, "e")

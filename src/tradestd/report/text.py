@@ -1,7 +1,7 @@
 """Compiler-style text: ``path:line:col: severity CODE message (at XPath)`` and a summary.
 
 Plain text by default; coloured with rich when the caller says the stream is a terminal
-that accepts colour. When one defect repeats, the summary groups it
+that accepts colour. When one defect repeats in a long report, the summary groups it
 (``SCHEMA_PATTERN x 412 in 37 files``) with its most relevant occurrence first.
 """
 
@@ -26,6 +26,8 @@ Emit = Callable[[Segments], None]
 
 _SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 MAX_GROUPS = 10
+#: The grouped summary is printed when a run has more issues than this.
+GROUPS_FROM = 10
 
 
 def issue_label(issue: Issue) -> str:
@@ -115,7 +117,7 @@ class TextReporter:
     def _render_groups(self, run: RunResult, emit: Emit) -> None:
         groups = [g for g in group_issues(run)
                   if self.verbosity > 0 or g.severity is not Severity.INFO]
-        if not groups:
+        if sum(g.count for g in groups) <= GROUPS_FROM:
             return
         emit([("Most frequent issues:", "bold")])
         for group in groups[:MAX_GROUPS]:
