@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import io
+import shutil
+import subprocess
 from pathlib import Path
 
 import lxml.html
+import pytest
 from sample_runs import HOSTILE, sample_run
 
 from tradestd.report import RunResult
@@ -81,3 +84,23 @@ def test_contents_link_every_invalid_file(tmp_path: Path) -> None:
     targets = [page.get_element_by_id(a.get("href")[1:]) for a in links]
     assert [_find(t, "h2")[0].text_content() for t in targets] == \
         [r.source for r in run.reports if r.failed()]
+
+
+BROWSER = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.mark.skipif(BROWSER is None, reason="no headless Chromium on this machine")
+def test_page_script_runs_in_a_browser(tmp_path: Path) -> None:
+    """The filter script ran: info issues start hidden (their box is unchecked)."""
+    page = tmp_path / "report.html"
+    with page.open("w", encoding="utf-8") as fh:
+        HtmlReporter().render(sample_run(tmp_path), fh)
+    assert BROWSER is not None
+    done = subprocess.run(
+        [BROWSER, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+         "--disable-background-networking", "--no-first-run", "--disable-extensions",
+         "--dump-dom", page.as_uri()],
+        capture_output=True, text=True, timeout=60, check=True)
+    rendered = lxml.html.document_fromstring(done.stdout)
+    assert rendered.body.get("class") == "hide-info"
+    assert len(_find(rendered, "li.issue")) == 12
