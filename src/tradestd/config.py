@@ -116,6 +116,8 @@ def load_config(path: Path) -> Config:
     if unknown:
         raise ConfigFileError(path, unknown[0],
                               f"unknown key; known keys: {', '.join(sorted(_KEYS))}")
+    if "schema" in data and "xsd" in data:
+        raise ConfigFileError(path, "xsd", "give either schema or xsd, not both")
     base = path.parent
     return Config(
         path=path,

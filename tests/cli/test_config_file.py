@@ -11,7 +11,6 @@ from tradestd.config import Config, ConfigFileError, RuleSettings, find_config, 
 from tradestd.issues import Severity
 
 FULL = """
-schema = "wco-declaration@1.0"
 xsd = ["schemas/a.xsd", "/abs/b.xsd"]
 format = "sarif"
 fail_on = "warning"
@@ -53,11 +52,17 @@ def test_every_key_is_read_into_typed_values(tmp_path: Path) -> None:
     path = tmp_path / "tradestd.toml"
     path.write_text(FULL, encoding="utf-8")
     assert load_config(path) == Config(
-        path=path, schema="wco-declaration@1.0",
+        path=path, schema=None,
         xsd=(str(tmp_path / "schemas/a.xsd"), "/abs/b.xsd"), format="sarif",
         fail_on=Severity.WARNING, max_issues=20, jobs=4, exclude=("build/*",),
         rules=RuleSettings(disable=("DEC-017",), severity={"DEC-004": Severity.WARNING},
                            extensions={"country": ("XI", "EU")}))
+
+
+def test_schema_id(tmp_path: Path) -> None:
+    path = tmp_path / "tradestd.toml"
+    path.write_text('schema = "wco-declaration@1.0"\n', encoding="utf-8")
+    assert load_config(path) == Config(path=path, schema="wco-declaration@1.0")
 
 
 @pytest.mark.parametrize(("text", "key"), [
@@ -68,6 +73,7 @@ def test_every_key_is_read_into_typed_values(tmp_path: Path) -> None:
     ('fail_on = "fatal"', "fail_on"),
     ('fail_on = "info"', "fail_on"),
     ('xsd = "one.xsd"', "xsd"),
+    ('schema = "a"\nxsd = ["b.xsd"]', "xsd"),
     ('[rules]\nseverity = { "R-1" = "loud" }', "rules.severity.R-1"),
     ('[rules]\nextensions = { country = "XI" }', "rules.extensions.country"),
     ('[rules]\nenable = ["R-1"]', "rules.enable"),
