@@ -34,7 +34,8 @@ def _run_hook(repo: Path, staged: list[str]) -> int:
     launcher = f"import sys; from {module} import {func}; sys.exit({func}())"
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "NO_COLOR": "1"}
     done = subprocess.run([sys.executable, "-c", launcher, *args, *files], cwd=repo, env=env,
-                          capture_output=True, text=True, check=False, timeout=60)
+                          stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                          check=False, timeout=60)
     return done.returncode
 
 

@@ -13,15 +13,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import BinaryIO, TextIO
 
 import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
 from .. import __version__
+from ..batch import STDIN, ValidatorOptions, run_batch
 from ..batch import Progress as ProgressCallback
-from ..batch import ValidatorOptions, run_batch
 from ..config import Config, ConfigFileError, find_config, load_config
 from ..inputs import expand_inputs
 from ..issues import Severity
@@ -93,7 +93,7 @@ def validate_command(schema_id: str | None, xsd: tuple[str, ...], max_bytes: int
     spec = ValidatorOptions(settings.schema_id, settings.xsd, max_bytes)
     try:
         with _progress_bar(len(files)) as progress:
-            reports = run_batch(files, spec, jobs=settings.jobs, stdin=sys.stdin.buffer,
+            reports = run_batch(files, spec, jobs=settings.jobs, stdin=_stdin(files),
                                 progress=progress)
     except SchemaError as exc:  # a detected type's XSDs, or XSDs edited mid-run
         raise ConfigError(f"schema set cannot be built: {exc}") from None
@@ -115,6 +115,13 @@ def _config(config_path: str | None, no_config: bool) -> Config:
         return load_config(found) if found else Config()
     except ConfigFileError as exc:
         raise ConfigError(f"bad configuration: {exc}") from None
+
+
+def _stdin(files: list[str]) -> BinaryIO | None:
+    """Standard input when ``-`` is among the inputs and there is one (CI may have none)."""
+    if STDIN not in files or sys.stdin is None:
+        return None
+    return sys.stdin.buffer
 
 
 def _jobs(jobs: int | None) -> int:
