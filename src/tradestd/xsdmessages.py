@@ -30,8 +30,8 @@ _FACET = re.compile(r"^\[facet '(?P<facet>\w+)'\] (?P<rest>.*)$", re.DOTALL)
 _PATTERN = re.compile(r"The value '(?P<v>.*)' is not accepted by the pattern '(?P<p>.*)'\.?$", re.DOTALL)
 _ENUMERATION = re.compile(r"The value '(?P<v>.*)' is not an element of the set \{(?P<set>.*)\}\.?$",
                           re.DOTALL)
-_INVALID_VALUE = re.compile(r"'(?P<v>.*)' is not a valid value of (?:the )?(?:atomic |local )?"
-                            r"(?:list |union )?type '?(?P<t>[^']*)'?", re.DOTALL)
+_INVALID_VALUE = re.compile(r"'(?P<v>.*)' is not a valid value of (?:the )?(?:local )?"
+                            r"(?:atomic |list |union )?type(?: '(?P<t>[^']*)')?", re.DOTALL)
 _WILDCARD = re.compile(r"##other\{(?P<ns>[^}]*)\}\*|\{(?P<any>[^}]*)\}\*|##any")
 #: Show at most this many allowed values of an enumeration.
 _ENUMERATION_SHOWN = 12
@@ -131,8 +131,8 @@ def _translate(element: str, attribute: str | None, rest: str, type_name: str) -
         return "SCHEMA_UNEXPECTED_ATTRIBUTE", f"attribute {subject} is not allowed here"
     value = _INVALID_VALUE.match(rest)
     if value:
-        return ("SCHEMA_INVALID_VALUE",
-                f"{subject}: {value.group('v')!r} is not a valid {humanize(value.group('t'))}")
+        kind = humanize(value.group("t")) if value.group("t") else "value for this element's type"
+        return "SCHEMA_INVALID_VALUE", f"{subject}: {value.group('v')!r} is not a valid {kind}"
     return _translate_declaration(element, subject, rest)
 
 

@@ -34,6 +34,10 @@ def test_humanize_drops_namespace_uris_only() -> None:
      "Colour: the value has a length of '80'; this exceeds the allowed maximum length of '70'"),
     ("'x' is not a valid value of the atomic type 'xs:decimal'.", "SCHEMA_INVALID_VALUE",
      "Colour: 'x' is not a valid xs:decimal"),
+    ("'99%' is not a valid value of the local atomic type.", "SCHEMA_INVALID_VALUE",
+     "Colour: '99%' is not a valid value for this element's type"),
+    ("'a b' is not a valid value of the local union type.", "SCHEMA_INVALID_VALUE",
+     "Colour: 'a b' is not a valid value for this element's type"),
     ("No matching global element declaration available, but demanded by the strict wildcard.",
      "SCHEMA_WILDCARD_UNKNOWN",
      ("no matching global element declaration for Colour (namespace urn:d), which the strict "
