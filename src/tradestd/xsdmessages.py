@@ -63,13 +63,17 @@ def _clark_parts(name: str) -> tuple[str | None, str]:
     return None, name
 
 
-def _names(expected: str) -> list[str]:
-    """Readable names from libxml2's ``( {ns}A, {ns}B, ##other{ns}* )`` list."""
+def _names(expected: str, qualify: bool = False) -> list[str]:
+    """Readable names from libxml2's ``( {ns}A, {ns}B, ##other{ns}* )`` list.
+
+    ``qualify`` keeps each name's namespace, for when the local names alone would
+    read as a contradiction (``unexpected element Name; expected Name``).
+    """
     names = []
     for raw in (n.strip() for n in expected.split(",")):
         wildcard = _WILDCARD.fullmatch(raw)
         if wildcard is None:
-            names.append(humanize(raw))
+            names.append(_qualified(raw) if qualify else humanize(raw))
         elif wildcard.group("ns") is not None:
             names.append(f"an element from a namespace other than {wildcard.group('ns') or 'none'}")
         elif wildcard.group("any") is not None:
@@ -79,12 +83,31 @@ def _names(expected: str) -> list[str]:
     return [n for n in names if n]
 
 
-def _expected_phrase(rest: str) -> str:
+def _qualified(name: str) -> str:
+    namespace, local = _clark_parts(name)
+    return f"{local} (namespace {namespace or 'none'})"
+
+
+def _expected_names(rest: str, qualify: bool = False) -> list[str]:
     found = _EXPECTED.search(rest)
-    names = _names(found.group("names")) if found else []
+    return _names(found.group("names"), qualify) if found else []
+
+
+def _one_of(names: list[str], what: str = "") -> str:
+    if len(names) == 1:
+        return f"{what}{names[0]}"
+    plural = f"the {what.strip()}s " if what else ""
+    return f"one of {plural}{', '.join(names)}"
+
+
+def _unexpected(element: str, subject: str, rest: str) -> str:
+    names = _expected_names(rest)
     if not names:
-        return ""
-    return names[0] if len(names) == 1 else "one of " + ", ".join(names)
+        return f"unexpected element {subject}; no more elements are allowed here"
+    if subject in names:  # same local name, another namespace: say which
+        return (f"unexpected element {_qualified(element)}; expected "
+                f"{_one_of(_expected_names(rest, qualify=True))}")
+    return f"unexpected element {subject}; expected {_one_of(names)}"
 
 
 def _facet_text(subject: str, facet: str, rest: str) -> str:
@@ -112,12 +135,11 @@ def _translate(element: str, attribute: str | None, rest: str, type_name: str) -
         return (_FACET_CODES.get(facet.group("facet"), "SCHEMA_FACET"),
                 _facet_text(subject, facet.group("facet"), facet.group("rest")))
     if "This element is not expected" in rest:
-        wanted = _expected_phrase(rest)
-        tail = f"; expected {wanted}" if wanted else "; no more elements are allowed here"
-        return "SCHEMA_UNEXPECTED_ELEMENT", f"unexpected element {subject}{tail}"
+        return "SCHEMA_UNEXPECTED_ELEMENT", _unexpected(element, subject, rest)
     if "Missing child element" in rest:
         return ("SCHEMA_MISSING_ELEMENT",
-                f"{subject} is incomplete: expected child element {_expected_phrase(rest)}")
+                f"{subject} is incomplete: expected "
+                f"{_one_of(_expected_names(rest), 'child element ')}")
     if "is required but missing" in rest:
         name = re.search(r"attribute '([^']+)'", rest)
         return ("SCHEMA_MISSING_ATTRIBUTE",

@@ -21,6 +21,8 @@ def test_humanize_drops_namespace_uris_only() -> None:
     ("This element is not expected. Expected is ( ##other{urn:e}* ).",
      "SCHEMA_UNEXPECTED_ELEMENT",
      "unexpected element Colour; expected an element from a namespace other than urn:e"),
+    ("Missing child element(s). Expected is one of ( {urn:d}A, {urn:d}B ).",
+     "SCHEMA_MISSING_ELEMENT", "Colour is incomplete: expected one of the child elements A, B"),
     ("This element is not expected.", "SCHEMA_UNEXPECTED_ELEMENT",
      "unexpected element Colour; no more elements are allowed here"),
     ("Missing child element(s). Expected is ( {urn:d}Description ).", "SCHEMA_MISSING_ELEMENT",
@@ -52,3 +54,11 @@ def test_attribute_subject() -> None:
                                "accepted by the pattern '[A-Z]{3}'.", "")
     assert (code, message) == ("SCHEMA_PATTERN",
                                "M/@unit: 'k g' does not match the required pattern [A-Z]{3}")
+
+
+def test_same_name_in_another_namespace_names_both_namespaces() -> None:
+    rest = "This element is not expected. Expected is one of ( {urn:d}Name, {urn:d}ID )."
+    assert _translate("{urn:other}Name", None, rest, "") == (
+        "SCHEMA_UNEXPECTED_ELEMENT",
+        ("unexpected element Name (namespace urn:other); expected one of Name (namespace urn:d), "
+         "ID (namespace urn:d)"))
