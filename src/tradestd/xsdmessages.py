@@ -137,9 +137,8 @@ def _translate(element: str, attribute: str | None, rest: str, type_name: str) -
     if "This element is not expected" in rest:
         return "SCHEMA_UNEXPECTED_ELEMENT", _unexpected(element, subject, rest)
     if "Missing child element" in rest:
-        return ("SCHEMA_MISSING_ELEMENT",
-                f"{subject} is incomplete: expected "
-                f"{_one_of(_expected_names(rest), 'child element ')}")
+        wanted = _one_of(_expected_names(rest), "child element ")
+        return "SCHEMA_MISSING_ELEMENT", f"{subject} is incomplete: expected {wanted}"
     if "is required but missing" in rest:
         name = re.search(r"attribute '([^']+)'", rest)
         return ("SCHEMA_MISSING_ATTRIBUTE",
