@@ -33,7 +33,7 @@ from lxml import etree
 
 from . import xsdmessages
 from .intake import DEFAULT_LIMITS, Limits, Source, XmlDocument, load_xml, new_parser
-from .issues import Issue, Layer, Report
+from .issues import Issue, Layer, Report, Severity
 from .locate import Locator
 
 __all__ = ["SchemaError", "SchemaSet", "collect_xsd_files", "load_schema_set"]
@@ -45,6 +45,9 @@ _XSD11_ONLY = (f"{{{XS}}}assert", f"{{{XS}}}assertion", f"{{{XS}}}alternative",
                f"{{{XS}}}openContent", f"{{{XS}}}defaultOpenContent", f"{{{XS}}}override")
 _WRAPPER_SCHEME = "tradestd-wrapper"
 _SET_NAME = "__tradestd_set__.xsd"
+#: Messages larger than this are not cross-checked by xmlschema when libxml2 rejects them
+#: (it validates a few MB per second): libxml2's findings then stand, with an info issue.
+CONFIRM_MAX_BYTES = 32 * 1024 * 1024
 
 
 class SchemaError(Exception):
@@ -334,6 +337,8 @@ class SchemaSet:
         """Report libxml2 findings that xmlschema confirms (see module docstring)."""
         assert doc.root is not None
         found = xsdmessages.from_libxml2(entries, doc.root, doc.envelope is not None)
+        if len(doc.data) > CONFIRM_MAX_BYTES:
+            return [f.to_issue(locator) for f in found] + [_unchecked_note(len(doc.data))]
         second = list(self.xmlschema.iter_errors(_validation_target(doc)))
         if not second:
             # The specification accepts what libxml2 rejected: keep the verdict "valid"
@@ -341,7 +346,8 @@ class SchemaSet:
             return [finding.disputed_issue(locator) for finding in found]
         flagged = {id(e.elem) for e in second if getattr(e, "elem", None) is not None}
         confirmed = [f for f in found if f.element is None or _confirmed_by(f.element, flagged)]
-        disputed = [f for f in found if f not in confirmed]
+        kept = {id(f) for f in confirmed}
+        disputed = [f for f in found if id(f) not in kept]
         issues = [f.to_issue(locator) for f in confirmed]
         if not issues:
             issues = list(self._xmlschema_issues(doc, locator, second))
@@ -375,6 +381,12 @@ class SchemaSet:
 
     def is_valid(self, source: Source) -> bool:
         return self.validate(source).valid
+
+
+def _unchecked_note(size: int) -> Issue:
+    return Issue("SCHEMA_NOT_CROSS_CHECKED", Severity.INFO, Layer.SCHEMA,
+                 f"the message is {size:,} bytes, above the {CONFIRM_MAX_BYTES:,}-byte budget for "
+                 "a second opinion (xmlschema): libxml2's findings are reported unconfirmed")
 
 
 def _validation_target(doc: XmlDocument) -> Any:

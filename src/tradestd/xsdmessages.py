@@ -206,22 +206,32 @@ class Finding:
                      line, column, path)
 
 
-def _element_from_path(root: etree._Element, path: str | None) -> etree._Element | None:
-    """Walk a libxml2 node path (``/p:A/*[2]/B``) from ``root``."""
+_STEP = re.compile(r"(?P<name>[^\[]+)(?:\[(?P<index>\d+)\])?")
+_Children = dict[etree._Element, list[etree._Element]]
+
+
+def _element_from_path(root: etree._Element, path: str | None,
+                       children: _Children | None = None) -> etree._Element | None:
+    """Walk a libxml2 node path (``/p:A/*[2]/B``) from ``root``.
+
+    ``children`` caches child lists between calls, so that many errors among many
+    siblings cost one listing per parent, not one per error.
+    """
     if not path or not path.startswith("/"):
         return None
-    steps = path.strip("/").split("/")
+    cache: _Children = {} if children is None else children
     current: etree._Element | None = None
-    for depth, step in enumerate(steps):
-        match = re.fullmatch(r"(?P<name>[^\[]+)(?:\[(?P<index>\d+)\])?", step)
+    for depth, step in enumerate(path.strip("/").split("/")):
+        match = _STEP.fullmatch(step)
         if match is None:
             return None
         name, index = match.group("name"), int(match.group("index") or 1)
-        if depth == 0:
-            candidates = [root]
+        if current is None:
+            candidates = [root] if depth == 0 else []
         else:
-            assert current is not None
-            candidates = list(current.iterchildren(tag=etree.Element))
+            if current not in cache:
+                cache[current] = list(current.iterchildren(tag=etree.Element))
+            candidates = cache[current]
         if name != "*":
             prefix, _, local = name.rpartition(":")
             candidates = [c for c in candidates if etree.QName(c).localname == local
@@ -235,18 +245,19 @@ def _element_from_path(root: etree._Element, path: str | None) -> etree._Element
 def from_libxml2(entries: Iterable[Any], root: etree._Element, subtree: bool) -> list[Finding]:
     """Findings for lxml error-log entries; ``root`` is where validation started."""
     findings: list[Finding] = []
-    typed_elements: set[int] = set()
+    typed_elements: set[tuple[int, str | None]] = set()
+    children: _Children = {}
     for entry in entries:
         message = str(entry.message)
         match = _SUBJECT.match(message)
-        element = _element_from_path(root, entry.path)
+        element = _element_from_path(root, entry.path, children)
         if match is None:
             findings.append(Finding("SCHEMA_INVALID", humanize(message), element, None,
                                     entry.line or None))
             continue
         code, text = _translate(match.group("el"), match.group("attr"), match.group("rest"),
                                 entry.type_name)
-        key = id(element) ^ hash(match.group("attr"))
+        key = (id(element), match.group("attr"))
         if code == "SCHEMA_INVALID_VALUE" and key in typed_elements:
             continue  # the facet error said it already
         if code in _FACET_CODES.values() or code == "SCHEMA_FACET":

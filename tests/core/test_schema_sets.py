@@ -198,3 +198,12 @@ def test_cache_keeps_the_most_recently_used_sets(monkeypatch: pytest.MonkeyPatch
     tradestd.load_schema_set(SCHEMAS / "datetime.xsd", name="c")  # evicts b, the oldest
     assert tradestd.load_schema_set(SCHEMAS / "datetime.xsd", name="a") is a
     assert tradestd.load_schema_set(SCHEMAS / "datetime.xsd", name="b") is not b
+
+
+def test_big_messages_are_not_cross_checked(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(schemaset, "CONFIRM_MAX_BYTES", 10)
+    schema_set = tradestd.load_schema_set(SCHEMAS / "datetime.xsd")
+    report = schema_set.validate(b'<Stamp xmlns="urn:test:stamp"><At> 2026-11-27T10:00:00Z </At>'
+                                 b"</Stamp>")
+    assert [(i.code, i.severity) for i in report.issues] == [
+        ("SCHEMA_INVALID_VALUE", Severity.ERROR), ("SCHEMA_NOT_CROSS_CHECKED", Severity.INFO)]
