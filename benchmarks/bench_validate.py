@@ -80,12 +80,10 @@ def fixture_corpus(folder: Path, docs: int) -> tuple[list[bytes], Registry]:
     """Scaled fixtures, with the message types of the checkout they come from."""
     schemas = folder.parents[2] / "schemas"
     registry = _registry_in(schemas) if schemas.is_dir() else bundled_registry()
-    sources = sorted(folder.glob("*.xml"))
-    corpus: list[bytes] = []
-    for i in range(docs):
-        scaled = _scale(sources[i % len(sources)].read_bytes())
-        if scaled is not None:
-            corpus.append(scaled)
+    scaled = [d for d in (_scale(p.read_bytes()) for p in sorted(folder.glob("*.xml"))) if d]
+    if not scaled:
+        raise SystemExit(f"no usable declaration fixture in {folder}")
+    corpus = [scaled[i % len(scaled)] for i in range(docs)]
     return corpus, registry
 
 
