@@ -217,6 +217,9 @@ def new_parser(*, resolver: etree.Resolver | None = None, **overrides: Any) -> e
 
     Every external resource (entity, DTD) is answered by ``resolver``; by default one
     that serves nothing. Only the schema compiler passes a resolver of its own.
+    Parse bytes with it (``etree.fromstring(data, new_parser())``, or :func:`load_xml`):
+    lxml asks the resolver even for a file named to ``etree.parse``, which the default
+    one refuses (the parse then fails with "Document is empty").
     """
     options: dict[str, Any] = {
         "resolve_entities": False,
