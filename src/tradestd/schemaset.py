@@ -114,6 +114,25 @@ def _local_target(base: Path, location: str, referrer: Path, line: int | None) -
     return target.resolve()
 
 
+def _needs_xsd11(root: etree._Element) -> bool:
+    """``vc:minVersion`` of 1.1 or more anywhere (schema or component), or a 1.1-only construct.
+
+    libxml2 knows neither versioning nor 1.1: it would drop or misread such parts.
+    """
+    for element in root.iter(tag=etree.Element):
+        version = element.get(f"{{{VC}}}minVersion")
+        if version is not None and _version(version) >= (1, 1):
+            return True
+    return next(root.iter(*_XSD11_ONLY), None) is not None
+
+
+def _version(text: str) -> tuple[int, ...]:
+    try:
+        return tuple(int(part) for part in text.strip().split("."))
+    except ValueError:
+        return (0,)
+
+
 @dataclass(frozen=True, slots=True)
 class _Closure:
     files: tuple[Path, ...]
@@ -135,8 +154,7 @@ def _scan_closure(top: Sequence[Path]) -> _Closure:
         seen[path] = tree
         root = tree.getroot()
         namespaces[path] = root.get("targetNamespace")
-        if root.get(f"{{{VC}}}minVersion", "1.0") >= "1.1" or next(root.iter(*_XSD11_ONLY), None) is not None:
-            xsd11 = True
+        xsd11 = xsd11 or _needs_xsd11(root)
         for ref in root.iter(*_REFERENCES):
             location = ref.get("schemaLocation")
             if not location:

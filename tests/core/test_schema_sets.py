@@ -207,3 +207,11 @@ def test_big_messages_are_not_cross_checked(monkeypatch: pytest.MonkeyPatch) -> 
                                  b"</Stamp>")
     assert [(i.code, i.severity) for i in report.issues] == [
         ("SCHEMA_INVALID_VALUE", Severity.ERROR), ("SCHEMA_NOT_CROSS_CHECKED", Severity.INFO)]
+
+
+def test_component_level_min_version_makes_the_set_xsd11() -> None:
+    schema_set = tradestd.load_schema_set(SCHEMAS / "conditional11.xsd")
+    assert schema_set.xsd_version == "1.1"
+    assert schema_set.validate(b'<Code xmlns="urn:test:conditional">ABC</Code>').valid
+    [issue] = schema_set.validate(b'<Code xmlns="urn:test:conditional">ABCD</Code>').issues
+    assert (issue.code, issue.path) == ("SCHEMA_LENGTH", "/Code")
