@@ -8,8 +8,11 @@ on that document, never an exception.
 
 Security posture (untrusted input is the normal case):
 
-* no network: ``no_network=True`` and no resolver that could fetch anything;
-* no entities: ``resolve_entities=False`` and any DOCTYPE is rejected outright;
+* no DOCTYPE: a scan of the prolog refuses it before libxml2 reads a byte of it, so
+  no external DTD or entity is ever opened (a DOCTYPE past the scan is still caught
+  after parsing);
+* no network, no files: ``no_network=True``, ``resolve_entities=False``, and a
+  resolver that answers every external request with an empty document;
 * no XInclude processing; ``xsi:schemaLocation`` is never followed;
 * bounded size (``Limits.max_bytes``), depth (libxml2's 256 levels, or less) and
   text node size (libxml2's 10 MB cap, ``huge_tree`` is never enabled).
