@@ -126,7 +126,7 @@ def _facet_text(subject: str, facet: str, rest: str) -> str:
     return f"{subject}: {text[:1].lower()}{text[1:]}"
 
 
-def _translate(element: str, attribute: str | None, rest: str, type_name: str) -> tuple[str, str]:
+def _translate(element: str, attribute: str | None, rest: str) -> tuple[str, str]:
     """A code and a readable message for one libxml2 validation error."""
     subject = humanize(element) + (f"/@{attribute}" if attribute else "")
     rest = rest.strip()
@@ -255,8 +255,7 @@ def from_libxml2(entries: Iterable[Any], root: etree._Element, subtree: bool) ->
             findings.append(Finding("SCHEMA_INVALID", humanize(message), element, None,
                                     entry.line or None))
             continue
-        code, text = _translate(match.group("el"), match.group("attr"), match.group("rest"),
-                                entry.type_name)
+        code, text = _translate(match.group("el"), match.group("attr"), match.group("rest"))
         key = (id(element), match.group("attr"))
         if code == "SCHEMA_INVALID_VALUE" and key in typed_elements:
             continue  # the facet error said it already

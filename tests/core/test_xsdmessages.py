@@ -46,19 +46,19 @@ def test_humanize_drops_namespace_uris_only() -> None:
       "wildcard here demands: add the XSD that declares it to the schema set")),
 ])
 def test_translation(rest: str, code: str, message: str) -> None:
-    assert _translate("{urn:d}Colour", None, rest, "") == (code, message)
+    assert _translate("{urn:d}Colour", None, rest) == (code, message)
 
 
 def test_attribute_subject() -> None:
     code, message = _translate("{urn:d}M", "unit", "[facet 'pattern'] The value 'k g' is not "
-                               "accepted by the pattern '[A-Z]{3}'.", "")
+                               "accepted by the pattern '[A-Z]{3}'.")
     assert (code, message) == ("SCHEMA_PATTERN",
                                "M/@unit: 'k g' does not match the required pattern [A-Z]{3}")
 
 
 def test_same_name_in_another_namespace_names_both_namespaces() -> None:
     rest = "This element is not expected. Expected is one of ( {urn:d}Name, {urn:d}ID )."
-    assert _translate("{urn:other}Name", None, rest, "") == (
+    assert _translate("{urn:other}Name", None, rest) == (
         "SCHEMA_UNEXPECTED_ELEMENT",
         ("unexpected element Name (namespace urn:other); expected one of Name (namespace urn:d), "
          "ID (namespace urn:d)"))
