@@ -1,0 +1,305 @@
+"""Generic WCO Data Model rules: code lists, identifiers and shapes every WCO DM message shares.
+
+Written against WCO class and element local names only (``*Amount``, ``*Measure``,
+``DateTimeString``, ``Packaging``, ``TransportEquipment``...), never against a namespace,
+so ``tradestd validate --xsd national/*.xsd --rules wco`` applies them to any national
+schema built from the WCO Data Model.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+
+from lxml import etree
+
+from ..codelists import identifiers
+from ..engine import Finding, rule
+from ..values import mass_in_kg, parse_datetime_string, sequence_number
+from ..view import MessageView, child, children, decimal, local, text
+
+PACK_ID = "wco"
+PACK_VERSION = "1.0.0"
+PACK_EFFECTIVE_FROM = "2026-11-27"
+PACK_TITLE = "Generic WCO Data Model rules (any WCO DM-based schema)"
+
+#: Classes that are parties (WCO DM party roles) and need an ID or a name and address.
+PARTY_CLASSES = frozenset({
+    "Declarant", "Exporter", "Importer", "Consignee", "Consignor", "Buyer", "Seller", "Agent",
+    "Carrier", "Shipper", "NotifyParty", "Submitter", "EndUser", "Representative",
+    "FreightForwarder", "Manufacturer",
+})
+#: IdentificationTypeCode values (and schemeIDs) that mark an ID as an IMO ship number.
+IMO_TYPE_CODES = frozenset({"10", "IMO"})
+
+
+def _leaf(element: etree._Element) -> bool:
+    return not any(isinstance(c.tag, str) for c in element)
+
+
+def _either(first: etree._Element | None, second: etree._Element) -> etree._Element:
+    return first if first is not None else second
+
+
+def _location(element: etree._Element) -> str:
+    parent = element.getparent()
+    name = local(element)
+    return f"{local(parent)}/{name}" if parent is not None else name
+
+
+@rule("WCO-CUR-001", "error", "Every amount carries a currencyID")
+def amount_has_currency(msg: MessageView) -> Iterator[Finding]:
+    """An ``*Amount`` element without ``currencyID`` cannot be valued or converted."""
+    for element in msg.ending("Amount"):
+        if _leaf(element) and not element.get("currencyID"):
+            yield Finding(element, f"{_location(element)} is {text(element)!s} without a "
+                          "currencyID")
+
+
+@rule("WCO-CUR-002", "error", "Currency codes are ISO 4217")
+def currency_known(msg: MessageView) -> Iterator[Finding]:
+    """``currencyID`` attributes and ``*CurrencyCode``/``CurrencyTypeCode`` values exist in ISO 4217."""
+    currencies = msg.codes.currencies
+    for element in msg.ending("Amount"):
+        code = element.get("currencyID")
+        if code and code not in currencies:
+            yield Finding(element, f"{_location(element)} has currencyID {code!r}, which is "
+                          "not an ISO 4217 currency")
+    for name in ("CurrencyTypeCode", "CurrencyCode"):
+        for element in msg.all(name):
+            code = text(element)
+            if code and code not in currencies:
+                yield Finding(element, f"{_location(element)} is {code!r}, which is not an "
+                              "ISO 4217 currency")
+
+
+@rule("WCO-UNIT-001", "error", "Every measure carries a unitCode")
+def measure_has_unit(msg: MessageView) -> Iterator[Finding]:
+    """A ``*Measure`` (mass, volume, length) means nothing without its Rec 20 unit."""
+    for element in msg.ending("Measure"):
+        if _leaf(element) and not element.get("unitCode"):
+            yield Finding(element, f"{_location(element)} is {text(element)!s} without a "
+                          "unitCode")
+
+
+@rule("WCO-UNIT-002", "error", "Unit codes are UNECE Rec 20")
+def unit_known(msg: MessageView) -> Iterator[Finding]:
+    """Every ``unitCode`` on a measure or quantity is a code of UNECE Recommendation 20."""
+    units = msg.codes.units
+    for suffix in ("Measure", "Quantity"):
+        for element in msg.ending(suffix):
+            code = element.get("unitCode")
+            if code and code not in units:
+                yield Finding(element, f"{_location(element)} has unitCode {code!r}, which is "
+                              "not a UNECE Rec 20 unit")
+
+
+@rule("WCO-DATE-001", "error", "Date/time strings match their formatCode")
+def date_matches_format(msg: MessageView) -> Iterator[Finding]:
+    """formatCode 102 is CCYYMMDD; 304 is CCYYMMDDhhmmss with a zone; the date must exist."""
+    for element in msg.all("DateTimeString"):
+        value = text(element) or ""
+        _, problem = parse_datetime_string(value, element.get("formatCode"))
+        if problem:
+            yield Finding(element, f"{_location(_either(element.getparent(), element))}: {problem}")
+
+
+@rule("WCO-CTRY-001", "error", "Country codes are ISO 3166-1 (or a configured extension)")
+def country_known(msg: MessageView) -> Iterator[Finding]:
+    """``*CountryCode`` and ``RegistrationNationalityCode`` values are known countries."""
+    countries = msg.codes.countries
+    for suffix in ("CountryCode", "NationalityCode"):
+        for element in msg.ending(suffix):
+            code = text(element)
+            if code and code not in countries:
+                yield Finding(element, f"{_location(element)} is {code!r}, which is not an "
+                              "ISO 3166-1 country or a configured extension")
+
+
+@rule("WCO-SEQ-001", "error", "Sequence numbers are unique and run 1..n under each parent")
+def sequence_numbers(msg: MessageView) -> Iterator[Finding]:
+    """Siblings of one class numbered by ``SequenceNumeric`` use each of 1..n exactly once.
+
+    References (an element whose only child is ``SequenceNumeric``) and ``Pointer`` steps
+    are occurrence indexes, not numbering, and are skipped.
+    """
+    groups: dict[tuple[etree._Element, str], list[etree._Element]] = defaultdict(list)
+    for number in msg.all("SequenceNumeric"):
+        owner = number.getparent()
+        if owner is None or local(owner) == "Pointer":
+            continue
+        if sum(1 for c in owner if isinstance(c.tag, str)) == 1:
+            continue
+        parent = owner.getparent()
+        if parent is not None:
+            groups[(parent, local(owner))].append(owner)
+    for (_, name), owners in groups.items():
+        seen: set[int] = set()
+        for owner in owners:
+            value = sequence_number(owner)
+            if value is None:
+                continue
+            if value in seen:
+                yield Finding(_either(child(owner, "SequenceNumeric"), owner),
+                              f"{name} SequenceNumeric {value} is used twice")
+            elif value > len(owners):
+                yield Finding(_either(child(owner, "SequenceNumeric"), owner),
+                              f"{name} SequenceNumeric {value} is out of range: there are "
+                              f"{len(owners)} {name} here, numbered 1..{len(owners)}")
+            seen.add(value)
+
+
+@rule("WCO-PARTY-001", "error", "A party has an ID, or a name and an address")
+def party_identified(msg: MessageView) -> Iterator[Finding]:
+    """Parties (Declarant, Exporter, Consignee, ...) must be identifiable."""
+    for name in sorted(PARTY_CLASSES & msg.names()):
+        for party in msg.all(name):
+            if text(child(party, "ID")):
+                continue
+            if text(child(party, "Name")) and child(party, "Address") is not None:
+                continue
+            yield Finding(party, f"{name} has neither an ID nor a Name with an Address")
+
+
+@rule("WCO-ADDR-001", "error", "Every address names its country")
+def address_country(msg: MessageView) -> Iterator[Finding]:
+    """An ``Address`` without ``CountryCode`` cannot be checked or routed."""
+    for address in msg.all("Address"):
+        if not text(child(address, "CountryCode")):
+            yield Finding(address, f"{_location(address)} has no CountryCode")
+
+
+@rule("WCO-MASS-001", "error", "Gross mass is at least the net mass")
+def gross_not_below_net(msg: MessageView) -> Iterator[Finding]:
+    """Within one ``GoodsMeasure``, ``GrossMassMeasure`` >= ``NetNetWeightMeasure``."""
+    for measure in msg.all("GoodsMeasure"):
+        gross_el, net_el = child(measure, "GrossMassMeasure"), child(measure, "NetNetWeightMeasure")
+        gross, net = mass_in_kg(gross_el), mass_in_kg(net_el)
+        if gross is not None and net is not None and gross < net:
+            yield Finding(_either(gross_el, measure), f"GrossMassMeasure is {text(gross_el)} "
+                          f"{gross_el.get('unitCode', '') if gross_el is not None else ''} "
+                          f"but NetNetWeightMeasure is {text(net_el)} "
+                          f"{net_el.get('unitCode', '') if net_el is not None else ''}: "
+                          "gross below net")
+
+
+@rule("WCO-MODE-001", "error", "Transport mode codes are UNECE Rec 19")
+def mode_known(msg: MessageView) -> Iterator[Finding]:
+    """``*ModeCode`` values are one of the Rec 19 one-digit transport modes."""
+    for element in msg.ending("ModeCode"):
+        code = text(element)
+        if code and code not in msg.codes.modes:
+            yield Finding(element, f"{_location(element)} is {code!r}, which is not a UNECE "
+                          "Rec 19 transport mode (0-9)")
+
+
+def _package_types(msg: MessageView) -> Iterator[tuple[etree._Element, etree._Element]]:
+    for packaging in msg.all("Packaging"):
+        code = child(packaging, "TypeCode")
+        if code is not None:
+            yield packaging, code
+
+
+@rule("WCO-PKG-001", "error", "Package type codes are UNECE Rec 21")
+def package_type_known(msg: MessageView) -> Iterator[Finding]:
+    """``Packaging/TypeCode`` is a two-character Rec 21 package type."""
+    for _, code_el in _package_types(msg):
+        code = text(code_el)
+        if code and code not in msg.codes.packages:
+            yield Finding(code_el, f"Packaging/TypeCode is {code!r}, which is not a UNECE "
+                          "Rec 21 package type")
+
+
+@rule("WCO-PKG-002", "error", "Bulk and unpacked goods carry no package count")
+def bulk_without_count(msg: MessageView) -> Iterator[Finding]:
+    """Rec 21 bulk (VG VL VO VQ VR VS VY) and unpacked (NE NF NG) types have no count."""
+    no_count = msg.codes.bulk_packages | msg.codes.unpacked_packages
+    for packaging, code_el in _package_types(msg):
+        code = text(code_el)
+        quantity = child(packaging, "QuantityQuantity")
+        count = decimal(quantity)
+        if code in no_count and count is not None and count > 0:
+            yield Finding(quantity if quantity is not None else packaging,
+                          f"Packaging/TypeCode {code} is bulk or unpacked but "
+                          f"QuantityQuantity is {text(quantity)}")
+
+
+@rule("WCO-EQ-001", "warning", "Container numbers pass the ISO 6346 check digit")
+def container_number(msg: MessageView) -> Iterator[Finding]:
+    """``TransportEquipment/ID`` is an ISO 6346 container number (owner, U/J/Z, serial, check)."""
+    for equipment in msg.all("TransportEquipment"):
+        id_el = child(equipment, "ID")
+        value = text(id_el)
+        if id_el is not None and value:
+            problem = identifiers.container(value)
+            if problem:
+                yield Finding(id_el, f"TransportEquipment/ID {value!r} is {problem}")
+
+
+@rule("WCO-IMO-001", "warning", "IMO ship numbers pass their check digit")
+def imo_number(msg: MessageView) -> Iterator[Finding]:
+    """An ID typed as IMO number (IdentificationTypeCode 10 or schemeID IMO) is a valid IMO number.
+
+    Real ships carry numbers with bad check digits, hence a warning.
+    """
+    for id_el in msg.all("ID"):
+        owner = id_el.getparent()
+        type_code = text(child(owner, "IdentificationTypeCode")) if owner is not None else None
+        if id_el.get("schemeID") not in IMO_TYPE_CODES and type_code not in IMO_TYPE_CODES:
+            continue
+        value = text(id_el)
+        problem = identifiers.imo_number(value) if value else None
+        if problem:
+            yield Finding(id_el, f"{_location(id_el)} {value!r} is {problem}")
+
+
+@rule("WCO-DG-001", "error", "UN dangerous goods numbers have four digits")
+def un_number(msg: MessageView) -> Iterator[Finding]:
+    """``UNDGID`` is a four-digit UN number such as 1203."""
+    for element in msg.all("UNDGID"):
+        value = text(element) or ""
+        if not (len(value) == 4 and value.isdigit()):
+            yield Finding(element, f"UNDGID is {value!r}, not a four-digit UN number")
+
+
+@rule("WCO-ID-001", "error", "Identifiers in a declared scheme (EORI, LEI) are well formed")
+def scheme_identifiers(msg: MessageView) -> Iterator[Finding]:
+    """IDs with ``schemeID="EORI"`` match the EORI format; ``schemeID="LEI"`` pass ISO 7064."""
+    for element in msg.ending("ID"):
+        scheme = element.get("schemeID")
+        value = text(element)
+        if not value or scheme not in ("EORI", "LEI"):
+            continue
+        problem = (identifiers.eori(value, msg.codes.countries) if scheme == "EORI"
+                   else identifiers.lei_code(value))
+        if problem:
+            yield Finding(element, f"{_location(element)} {value!r} is {problem}")
+
+
+@rule("WCO-CUR-003", "error", "An exchange rate names its currency")
+def exchange_rate_currency(msg: MessageView) -> Iterator[Finding]:
+    """``CurrencyExchange/RateNumeric`` needs ``CurrencyTypeCode`` to say what it converts."""
+    for exchange in msg.all("CurrencyExchange"):
+        rate = child(exchange, "RateNumeric")
+        if rate is not None and not text(child(exchange, "CurrencyTypeCode")):
+            yield Finding(rate, f"CurrencyExchange/RateNumeric is {text(rate)} but no "
+                          "CurrencyTypeCode says which currency it converts")
+
+
+@rule("WCO-PTR-001", "error", "Pointer steps name a WCO class and an occurrence")
+def pointer_steps(msg: MessageView) -> Iterator[Finding]:
+    """Each ``Pointer`` has a ``DocumentSectionCode`` shaped like a WCO class ID (``42A``);
+    ``TagID`` appears only on the last step of a chain."""
+    owners = dict.fromkeys(p.getparent() for p in msg.all("Pointer"))
+    for owner in owners:
+        if owner is None:
+            continue
+        steps = children(owner, "Pointer")
+        for index, step in enumerate(steps):
+            section = text(child(step, "DocumentSectionCode")) or ""
+            if not (len(section) == 3 and section[:2].isalnum() and section[2].isalpha()):
+                yield Finding(step, f"Pointer {index + 1} DocumentSectionCode {section!r} is "
+                              "not a WCO class ID such as 42A")
+            if child(step, "TagID") is not None and index != len(steps) - 1:
+                yield Finding(step, f"Pointer {index + 1} of {len(steps)} has a TagID; only "
+                              "the last step of a chain names an element")
