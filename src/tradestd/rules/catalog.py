@@ -32,6 +32,7 @@ __all__ = [
 #: Bundled pack ids and the modules that define them.
 BUNDLED_PACKS = {
     "wco": "tradestd.rules.packs.wco",
+    "declaration": "tradestd.rules.packs.declaration",
 }
 
 

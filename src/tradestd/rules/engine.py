@@ -59,17 +59,21 @@ class Scope:
 
     ``families`` are message families (``declaration``, ``response``, ``cargo``,
     ``precursor``); ``function_codes`` are values of the payload's ``FunctionCode``;
-    ``type_codes`` are prefixes of the payload's ``TypeCode`` (``IM``, ``EX``).
+    ``type_codes`` are prefixes of the payload's ``TypeCode`` (``IM``, ``EX``);
+    ``except_function_codes`` exclude messages (amendment requests, ``13``).
     """
 
     families: frozenset[str] = frozenset()
     function_codes: frozenset[str] = frozenset()
     type_codes: tuple[str, ...] = ()
+    except_function_codes: frozenset[str] = frozenset()
 
     def applies(self, msg: MessageView) -> bool:
         if self.families and msg.family not in self.families:
             return False
         if self.function_codes and msg.function_code not in self.function_codes:
+            return False
+        if msg.function_code in self.except_function_codes:
             return False
         return not (self.type_codes and not (msg.type_code or "").startswith(self.type_codes))
 
@@ -81,11 +85,14 @@ class Scope:
             parts.append("FunctionCode " + ", ".join(sorted(self.function_codes)))
         if self.type_codes:
             parts.append("TypeCode " + ", ".join(f"{t}*" for t in self.type_codes))
+        if self.except_function_codes:
+            parts.append("not FunctionCode " + ", ".join(sorted(self.except_function_codes)))
         return "; ".join(parts) or "any message"
 
     def to_dict(self) -> dict[str, list[str]]:
         return {"families": sorted(self.families), "function_codes": sorted(self.function_codes),
-                "type_codes": list(self.type_codes)}
+                "type_codes": list(self.type_codes),
+                "except_function_codes": sorted(self.except_function_codes)}
 
 
 @dataclass(frozen=True)
@@ -106,12 +113,14 @@ class Rule:
 
 def rule(rule_id: str, severity: Severity | str, title: str, *,
          families: Iterable[str] = (), function_codes: Iterable[str] = (),
-         type_codes: Iterable[str] = ()) -> Callable[[CheckFunction], Rule]:
+         type_codes: Iterable[str] = (), except_function_codes: Iterable[str] = (),
+         ) -> Callable[[CheckFunction], Rule]:
     """Decorator turning a check function into a :class:`Rule` (its docstring describes it)."""
     if not RULE_ID.match(rule_id):
         raise ValueError(f"rule id {rule_id!r} must look like ABC-WORD-001")
     level = severity if isinstance(severity, Severity) else Severity.parse(severity)
-    scope = Scope(frozenset(families), frozenset(function_codes), tuple(type_codes))
+    scope = Scope(frozenset(families), frozenset(function_codes), tuple(type_codes),
+                  frozenset(except_function_codes))
 
     def wrap(func: CheckFunction) -> Rule:
         doc = " ".join((func.__doc__ or "").split())

@@ -58,6 +58,11 @@ def child(element: etree._Element, name: str) -> etree._Element | None:
     return None
 
 
+def either(first: etree._Element | None, second: etree._Element) -> etree._Element:
+    """``first`` unless it is ``None`` (lxml elements must not be tested for truth)."""
+    return first if first is not None else second
+
+
 def text(element: etree._Element | None) -> str | None:
     """The stripped text of an element, ``None`` when absent or blank."""
     if element is None or element.text is None:

@@ -16,7 +16,7 @@ from lxml import etree
 from ..codelists import identifiers
 from ..engine import Finding, rule
 from ..values import mass_in_kg, parse_datetime_string, sequence_number
-from ..view import MessageView, child, children, decimal, local, text
+from ..view import MessageView, child, children, decimal, either, local, text
 
 PACK_ID = "wco"
 PACK_VERSION = "1.0.0"
@@ -29,16 +29,15 @@ PARTY_CLASSES = frozenset({
     "Carrier", "Shipper", "NotifyParty", "Submitter", "EndUser", "Representative",
     "FreightForwarder", "Manufacturer",
 })
+#: Location classes whose ID is a UN/LOCODE (``TradeTerms/LocationID`` is one too).
+LOCODE_CLASSES = frozenset({"LoadingLocation", "UnloadingLocation", "TransitLocation",
+                            "DischargeLocation", "LoadingPort", "UnloadingPort"})
 #: IdentificationTypeCode values (and schemeIDs) that mark an ID as an IMO ship number.
 IMO_TYPE_CODES = frozenset({"10", "IMO"})
 
 
 def _leaf(element: etree._Element) -> bool:
     return not any(isinstance(c.tag, str) for c in element)
-
-
-def _either(first: etree._Element | None, second: etree._Element) -> etree._Element:
-    return first if first is not None else second
 
 
 def _location(element: etree._Element) -> str:
@@ -101,27 +100,27 @@ def date_matches_format(msg: MessageView) -> Iterator[Finding]:
         value = text(element) or ""
         _, problem = parse_datetime_string(value, element.get("formatCode"))
         if problem:
-            yield Finding(element, f"{_location(_either(element.getparent(), element))}: {problem}")
+            yield Finding(element, f"{_location(either(element.getparent(), element))}: {problem}")
 
 
 @rule("WCO-CTRY-001", "error", "Country codes are ISO 3166-1 (or a configured extension)")
 def country_known(msg: MessageView) -> Iterator[Finding]:
-    """``*CountryCode`` and ``RegistrationNationalityCode`` values are known countries."""
+    """``*CountryCode``, ``*NationalityCode`` and ``*Country/ID`` values are known countries."""
     countries = msg.codes.countries
-    for suffix in ("CountryCode", "NationalityCode"):
-        for element in msg.ending(suffix):
-            code = text(element)
-            if code and code not in countries:
-                yield Finding(element, f"{_location(element)} is {code!r}, which is not an "
-                              "ISO 3166-1 country or a configured extension")
+    elements = [*msg.ending("CountryCode"), *msg.ending("NationalityCode"),
+                *(c for country in msg.ending("Country") for c in children(country, "ID"))]
+    for element in elements:
+        code = text(element)
+        if code and code not in countries:
+            yield Finding(element, f"{_location(element)} is {code!r}, which is not an "
+                          "ISO 3166-1 country or a configured extension")
 
 
-@rule("WCO-SEQ-001", "error", "Sequence numbers are unique and run 1..n under each parent")
-def sequence_numbers(msg: MessageView) -> Iterator[Finding]:
-    """Siblings of one class numbered by ``SequenceNumeric`` use each of 1..n exactly once.
+def _numbered_groups(msg: MessageView) -> list[tuple[str, list[etree._Element]]]:
+    """Siblings of one class numbered by ``SequenceNumeric``, grouped under their parent.
 
     References (an element whose only child is ``SequenceNumeric``) and ``Pointer`` steps
-    are occurrence indexes, not numbering, and are skipped.
+    are occurrence indexes, not numbering, and are left out.
     """
     groups: dict[tuple[etree._Element, str], list[etree._Element]] = defaultdict(list)
     for number in msg.all("SequenceNumeric"):
@@ -133,20 +132,39 @@ def sequence_numbers(msg: MessageView) -> Iterator[Finding]:
         parent = owner.getparent()
         if parent is not None:
             groups[(parent, local(owner))].append(owner)
-    for (_, name), owners in groups.items():
+    return [(name, owners) for (_, name), owners in groups.items()]
+
+
+def _number_element(owner: etree._Element) -> etree._Element:
+    return either(child(owner, "SequenceNumeric"), owner)
+
+
+@rule("WCO-SEQ-001", "error", "Sequence numbers are unique under each parent")
+def sequence_unique(msg: MessageView) -> Iterator[Finding]:
+    """Siblings of one class never share a ``SequenceNumeric``."""
+    for name, owners in _numbered_groups(msg):
         seen: set[int] = set()
         for owner in owners:
             value = sequence_number(owner)
-            if value is None:
-                continue
-            if value in seen:
-                yield Finding(_either(child(owner, "SequenceNumeric"), owner),
-                              f"{name} SequenceNumeric {value} is used twice")
-            elif value > len(owners):
-                yield Finding(_either(child(owner, "SequenceNumeric"), owner),
-                              f"{name} SequenceNumeric {value} is out of range: there are "
-                              f"{len(owners)} {name} here, numbered 1..{len(owners)}")
-            seen.add(value)
+            if value is not None and value in seen:
+                yield Finding(_number_element(owner), f"{name} SequenceNumeric {value} is "
+                              "used twice")
+            if value is not None:
+                seen.add(value)
+
+
+@rule("WCO-SEQ-002", "error", "Sequence numbers run 1..n under each parent",
+      except_function_codes=["13"])
+def sequence_range(msg: MessageView) -> Iterator[Finding]:
+    """n siblings of one class are numbered within 1..n (amendment requests, FunctionCode 13,
+    carry only the changed occurrences and are exempt)."""
+    for name, owners in _numbered_groups(msg):
+        for owner in owners:
+            value = sequence_number(owner)
+            if value is not None and value > len(owners):
+                yield Finding(_number_element(owner), f"{name} SequenceNumeric {value} is out "
+                              f"of range: there are {len(owners)} {name} here, numbered "
+                              f"1..{len(owners)}")
 
 
 @rule("WCO-PARTY-001", "error", "A party has an ID, or a name and an address")
@@ -176,7 +194,7 @@ def gross_not_below_net(msg: MessageView) -> Iterator[Finding]:
         gross_el, net_el = child(measure, "GrossMassMeasure"), child(measure, "NetNetWeightMeasure")
         gross, net = mass_in_kg(gross_el), mass_in_kg(net_el)
         if gross is not None and net is not None and gross < net:
-            yield Finding(_either(gross_el, measure), f"GrossMassMeasure is {text(gross_el)} "
+            yield Finding(either(gross_el, measure), f"GrossMassMeasure is {text(gross_el)} "
                           f"{gross_el.get('unitCode', '') if gross_el is not None else ''} "
                           f"but NetNetWeightMeasure is {text(net_el)} "
                           f"{net_el.get('unitCode', '') if net_el is not None else ''}: "
@@ -191,6 +209,20 @@ def mode_known(msg: MessageView) -> Iterator[Finding]:
         if code and code not in msg.codes.modes:
             yield Finding(element, f"{_location(element)} is {code!r}, which is not a UNECE "
                           "Rec 19 transport mode (0-9)")
+
+
+@rule("WCO-LOC-001", "error", "Ports and places of loading are UN/LOCODEs")
+def locode_format(msg: MessageView) -> Iterator[Finding]:
+    """The ID of a loading/unloading location and any ``LocationID`` is a UN/LOCODE:
+    an ISO country code and three characters from A-Z and 2-9 (``NLRTM``)."""
+    elements = [*msg.all("LocationID"),
+                *(c for name in sorted(LOCODE_CLASSES & msg.names())
+                  for place in msg.all(name) for c in children(place, "ID"))]
+    for element in elements:
+        value = text(element)
+        problem = identifiers.locode(value, msg.codes.countries) if value else None
+        if problem:
+            yield Finding(element, f"{_location(element)} {value!r} is {problem}")
 
 
 def _package_types(msg: MessageView) -> Iterator[tuple[etree._Element, etree._Element]]:
