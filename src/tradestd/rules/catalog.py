@@ -33,6 +33,7 @@ __all__ = [
 BUNDLED_PACKS = {
     "wco": "tradestd.rules.packs.wco",
     "declaration": "tradestd.rules.packs.declaration",
+    "response": "tradestd.rules.packs.response",
 }
 
 

@@ -8,6 +8,7 @@ schema built from the WCO Data Model.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterator
 
@@ -32,6 +33,8 @@ PARTY_CLASSES = frozenset({
 #: Location classes whose ID is a UN/LOCODE (``TradeTerms/LocationID`` is one too).
 LOCODE_CLASSES = frozenset({"LoadingLocation", "UnloadingLocation", "TransitLocation",
                             "DischargeLocation", "LoadingPort", "UnloadingPort"})
+#: A WCO class ID (two digits and a letter) or a locally assigned one (Z and digits).
+CLASS_ID = re.compile(r"^(\d{2}[A-Z]|Z\d{2,3})$")
 #: IdentificationTypeCode values (and schemeIDs) that mark an ID as an IMO ship number.
 IMO_TYPE_CODES = frozenset({"10", "IMO"})
 
@@ -320,7 +323,8 @@ def exchange_rate_currency(msg: MessageView) -> Iterator[Finding]:
 
 @rule("WCO-PTR-001", "error", "Pointer steps name a WCO class and an occurrence")
 def pointer_steps(msg: MessageView) -> Iterator[Finding]:
-    """Each ``Pointer`` has a ``DocumentSectionCode`` shaped like a WCO class ID (``42A``);
+    """Each ``Pointer`` has a ``DocumentSectionCode`` shaped like a WCO class ID (``42A``, or
+    ``Z22`` for classes a schema numbers itself);
     ``TagID`` appears only on the last step of a chain."""
     owners = dict.fromkeys(p.getparent() for p in msg.all("Pointer"))
     for owner in owners:
@@ -329,9 +333,9 @@ def pointer_steps(msg: MessageView) -> Iterator[Finding]:
         steps = children(owner, "Pointer")
         for index, step in enumerate(steps):
             section = text(child(step, "DocumentSectionCode")) or ""
-            if not (len(section) == 3 and section[:2].isalnum() and section[2].isalpha()):
+            if not CLASS_ID.match(section):
                 yield Finding(step, f"Pointer {index + 1} DocumentSectionCode {section!r} is "
-                              "not a WCO class ID such as 42A")
+                              "not a WCO class ID such as 42A (or a Z-numbered local class)")
             if child(step, "TagID") is not None and index != len(steps) - 1:
                 yield Finding(step, f"Pointer {index + 1} of {len(steps)} has a TagID; only "
                               "the last step of a chain names an element")
