@@ -34,6 +34,8 @@ BUNDLED_PACKS = {
     "wco": "tradestd.rules.packs.wco",
     "declaration": "tradestd.rules.packs.declaration",
     "response": "tradestd.rules.packs.response",
+    "cargo": "tradestd.rules.packs.cargo",
+    "precursor": "tradestd.rules.packs.precursor",
 }
 
 

@@ -33,8 +33,8 @@ PARTY_CLASSES = frozenset({
 #: Location classes whose ID is a UN/LOCODE (``TradeTerms/LocationID`` is one too).
 LOCODE_CLASSES = frozenset({"LoadingLocation", "UnloadingLocation", "TransitLocation",
                             "DischargeLocation", "LoadingPort", "UnloadingPort"})
-#: A WCO class ID (two digits and a letter) or a locally assigned one (Z and digits).
-CLASS_ID = re.compile(r"^(\d{2}[A-Z]|Z\d{2,3})$")
+#: A WCO class ID (two digits and a letter) or a locally assigned one (Z22, TSP01A).
+CLASS_ID = re.compile(r"^(\d{2}[A-Z]|[A-Z]{1,3}\d{2,3}[A-Z]?)$")
 #: IdentificationTypeCode values (and schemeIDs) that mark an ID as an IMO ship number.
 IMO_TYPE_CODES = frozenset({"10", "IMO"})
 
