@@ -16,7 +16,7 @@ from lxml import etree
 from ..codelists import identifiers
 from ..engine import Finding, rule
 from ..values import mass_in_kg, sequence_number, wco_datetime
-from ..view import MessageView, child, child_text, children, decimal, either, text
+from ..view import MessageView, child, child_text, children, decimal, either, local, text
 
 PACK_ID = "declaration"
 PACK_VERSION = "1.0.0"
@@ -165,7 +165,7 @@ def container_ids(msg: MessageView) -> Iterator[Finding]:
 def equipment_references(msg: MessageView) -> Iterator[Finding]:
     """``Commodity/TransportEquipment/SequenceNumeric`` matches a declared equipment number."""
     declared = {sequence_number(eq) for eq in msg.all("TransportEquipment")
-                if child(eq, "ID") is not None}
+                if local(eq.getparent()) != "Commodity"}
     for commodity in msg.all("Commodity"):
         for ref in children(commodity, "TransportEquipment"):
             number = sequence_number(ref)

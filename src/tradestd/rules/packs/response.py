@@ -85,8 +85,8 @@ def issued_after_decision(msg: MessageView) -> Iterator[Finding]:
         moment = wco_datetime(child(declaration, name))
         if moment is not None and moment > issued:
             yield Finding(either(issued_el, msg.payload),
-                          f"the response is issued at {issued.isoformat()} but reports a "
-                          f"{name} of {moment.isoformat()}, which is later")
+                          f"the response is issued at {issued.isoformat()} but reports "
+                          f"Declaration/{name} {moment.isoformat()}, which is later")
 
 
 @rule("RES-ACC-001", "error", "An acceptance carries its acceptance date", families=FAMILY,
