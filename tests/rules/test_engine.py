@@ -7,15 +7,26 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest import DATA, FIXTURES
 
 import tradestd
-from conftest import DATA, FIXTURES
 from tradestd.cli.main import main
 from tradestd.intake import load_xml
 from tradestd.issues import Issue, Layer, Severity
 from tradestd.locate import Locator
-from tradestd.rules import (RULE_CRASHED, Finding, MessageView, Pack, RulePack, RulePackError,
-                            RuleRunner, RuleSettings, bundled_pack, load_pack, rule)
+from tradestd.rules import (
+    RULE_CRASHED,
+    Finding,
+    MessageView,
+    Pack,
+    RulePack,
+    RulePackError,
+    RuleRunner,
+    RuleSettings,
+    bundled_pack,
+    load_pack,
+    rule,
+)
 from tradestd.rules.codelists import code_lists
 
 RULES = DATA / "rules"

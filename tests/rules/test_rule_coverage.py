@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import FIXTURES
 
 import tradestd
-from conftest import FIXTURES
 from tradestd.issues import Layer
 from tradestd.rules import bundled_packs
 
