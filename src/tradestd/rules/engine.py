@@ -105,6 +105,8 @@ class Rule:
     check: CheckFunction = field(compare=False)
     scope: Scope = Scope()
     description: str = ""
+    #: Local names the rule inspects; when none occurs in a message the rule is skipped.
+    needs: frozenset[str] = frozenset()
 
     def to_dict(self) -> dict[str, object]:
         return {"id": self.id, "severity": self.severity.value, "title": self.title,
@@ -114,8 +116,12 @@ class Rule:
 def rule(rule_id: str, severity: Severity | str, title: str, *,
          families: Iterable[str] = (), function_codes: Iterable[str] = (),
          type_codes: Iterable[str] = (), except_function_codes: Iterable[str] = (),
-         ) -> Callable[[CheckFunction], Rule]:
-    """Decorator turning a check function into a :class:`Rule` (its docstring describes it)."""
+         needs: Iterable[str] = ()) -> Callable[[CheckFunction], Rule]:
+    """Decorator turning a check function into a :class:`Rule` (its docstring describes it).
+
+    ``needs`` names the local names the rule looks at: a message holding none of them
+    is skipped without calling the function.
+    """
     if not RULE_ID.match(rule_id):
         raise ValueError(f"rule id {rule_id!r} must look like ABC-WORD-001")
     level = severity if isinstance(severity, Severity) else Severity.parse(severity)
@@ -124,7 +130,7 @@ def rule(rule_id: str, severity: Severity | str, title: str, *,
 
     def wrap(func: CheckFunction) -> Rule:
         doc = " ".join((func.__doc__ or "").split())
-        return Rule(rule_id, level, title, func, scope, doc)
+        return Rule(rule_id, level, title, func, scope, doc, frozenset(needs))
 
     return wrap
 
@@ -148,6 +154,8 @@ class RulePack:
     effective_from: str | None = None
     title: str = ""
     digest: str | None = None
+    _selected: dict[object, tuple[Rule, ...]] = field(default_factory=dict, compare=False,
+                                                      repr=False)
 
     def __post_init__(self) -> None:
         seen: set[str] = set()
@@ -162,8 +170,14 @@ class RulePack:
 
     def run(self, msg: MessageView, enabled: Callable[[str], bool]) -> Iterator[Outcome]:
         """Run every enabled rule whose scope fits; a rule that raises yields a crash outcome."""
-        for r in self.rules:
-            if not enabled(r.id) or not r.scope.applies(msg):
+        key = (msg.family, msg.function_code, msg.type_code, enabled)
+        selected = self._selected.get(key)
+        if selected is None:
+            selected = tuple(r for r in self.rules if enabled(r.id) and r.scope.applies(msg))
+            self._selected[key] = selected
+        names = msg.names()
+        for r in selected:
+            if r.needs and r.needs.isdisjoint(names):
                 continue
             try:
                 found = list(r.check(msg))

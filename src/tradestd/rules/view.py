@@ -8,9 +8,10 @@ from it. Rules query the index instead of walking the tree again.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import functools
+from collections.abc import Callable, Iterator, KeysView, Mapping
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from lxml import etree
 
@@ -36,6 +37,7 @@ ROOT_FAMILIES: Mapping[str, str] = {
     "PrecursorNotification": "precursor",
 }
 _ENVELOPES = frozenset({"MetaData"})
+T = TypeVar("T")
 
 
 def local(element: etree._Element) -> str:
@@ -93,6 +95,12 @@ def decimal(element: etree._Element | None) -> Decimal | None:
     return number if number.is_finite() else None
 
 
+@functools.lru_cache(maxsize=1024)
+def _names_ending(names: tuple[str, ...], suffix: str) -> tuple[str, ...]:
+    """Messages of one type share their names: remember which end with a suffix."""
+    return tuple(n for n in names if n.endswith(suffix))
+
+
 class MessageView:
     """One message as rules see it: root, payload, facts used by scopes, and the index."""
 
@@ -101,19 +109,26 @@ class MessageView:
         self.root = root
         self.codes = codes
         self.message_type = message_type
-        self._by_name: dict[str, list[etree._Element]] = {}
-        self._order: list[tuple[etree._Element, str]] = []
-        self._suffix_cache: dict[str, list[etree._Element]] = {}
-        by_name = self._by_name
-        order = self._order
-        for element in root.iter(etree.Element):
+        by_tag: dict[str, list[etree._Element]] = {}
+        for element in root.iter(etree.Element):  # the one pass over the tree
             tag = element.tag
+            found = by_tag.get(tag)
+            if found is None:
+                by_tag[tag] = [element]
+            else:
+                found.append(element)
+        by_name: dict[str, list[etree._Element]] = {}
+        for tag, elements in by_tag.items():  # a few dozen distinct tags
             name = tag[tag.rfind("}") + 1:]
-            by_name.setdefault(name, []).append(element)
-            order.append((element, name))
+            if name in by_name:  # same local name in two namespaces: grouped by namespace
+                by_name[name] = by_name[name] + elements
+            else:
+                by_name[name] = elements
+        self._by_name = by_name
+        self._suffix_cache: dict[str, list[etree._Element]] = {}
+        self._memo: dict[str, object] = {}
         self.payload = self._payload(root)
-        payload_name = local(self.payload)
-        self.family = family or ROOT_FAMILIES.get(payload_name)
+        self.family = family or ROOT_FAMILIES.get(local(self.payload))
         self.function_code = text(child(self.payload, "FunctionCode"))
         self.type_code = text(child(self.payload, "TypeCode"))
 
@@ -126,21 +141,30 @@ class MessageView:
         return root
 
     def all(self, name: str) -> list[etree._Element]:
-        """Every element with this local name, in document order."""
+        """Every element with this local name (in document order within each namespace)."""
         return self._by_name.get(name, [])
 
     def ending(self, suffix: str) -> list[etree._Element]:
-        """Every element whose local name ends with ``suffix`` (``Amount``, ``Measure``)."""
+        """Every element whose local name ends with ``suffix`` (``Amount``, ``Measure``),
+        grouped by name."""
         found = self._suffix_cache.get(suffix)
         if found is None:
-            found = [el for el, name in self._order if name.endswith(suffix)]
+            by_name = self._by_name
+            found = [el for name in _names_ending(tuple(by_name), suffix) for el in by_name[name]]
             self._suffix_cache[suffix] = found
         return found
+
+    def memo(self, key: str, compute: Callable[[MessageView], T]) -> T:
+        """``compute(self)``, once per message: for work several rules share."""
+        if key not in self._memo:
+            self._memo[key] = compute(self)
+        return self._memo[key]  # type: ignore[return-value]
 
     @staticmethod
     def under(ancestor: etree._Element, name: str) -> Iterator[etree._Element]:
         """Elements with this local name below ``ancestor``, in document order."""
         yield from ancestor.iterdescendants("{*}" + name)
 
-    def names(self) -> frozenset[str]:
-        return frozenset(self._by_name)
+    def names(self) -> KeysView[str]:
+        """The local names that occur in the message."""
+        return self._by_name.keys()

@@ -35,7 +35,8 @@ def _masters(msg: MessageView) -> list[etree._Element]:
 
 
 @rule("CAR-DOC-001", "error", "House transport document numbers are unique in a filing",
-      families=FAMILY)
+      families=FAMILY,
+      needs=["HouseConsignment"])
 def house_documents_unique(msg: MessageView) -> Iterator[Finding]:
     """No two ``HouseConsignment/TransportDocument/ID`` are equal in one cargo report."""
     seen: dict[str, str] = {}
@@ -54,7 +55,8 @@ def house_documents_unique(msg: MessageView) -> Iterator[Finding]:
                 seen[value] = where
 
 
-@rule("CAR-AWB-001", "error", "Air waybill numbers pass the mod-7 check", families=FAMILY)
+@rule("CAR-AWB-001", "error", "Air waybill numbers pass the mod-7 check", families=FAMILY,
+      needs=["TransportDocument"])
 def air_waybill_check(msg: MessageView) -> Iterator[Finding]:
     """A transport document of type 740/741 is ``PPP-SSSSSSSC`` with C = serial mod 7."""
     for document in msg.all("TransportDocument"):
@@ -69,7 +71,8 @@ def air_waybill_check(msg: MessageView) -> Iterator[Finding]:
 
 
 @rule("CAR-HS-001", "error", "Goods items carry an HS code of at least 6 digits",
-      families=FAMILY)
+      families=FAMILY,
+      needs=["GoodsItem"])
 def house_hs_codes(msg: MessageView) -> Iterator[Finding]:
     """Each ``GoodsItem`` has an HS (or TAR, national tariff) ``Classification`` of 6 to 10
     digits in an existing chapter (required at house level by EU ICS2 since 2023)."""
@@ -94,7 +97,8 @@ def _sum(values: list[Decimal | None]) -> Decimal | None:
 
 
 @rule("CAR-PCS-001", "warning", "House package counts add up to the master's",
-      families=FAMILY)
+      families=FAMILY,
+      needs=["HouseConsignment"])
 def master_pieces(msg: MessageView) -> Iterator[Finding]:
     """``MasterConsignment/TotalPackageQuantity`` = sum over its houses."""
     for master in _masters(msg):
@@ -107,7 +111,8 @@ def master_pieces(msg: MessageView) -> Iterator[Finding]:
                           f"{len(houses)} houses add up to {summed}")
 
 
-@rule("CAR-MASS-001", "warning", "House gross masses add up to the master's", families=FAMILY)
+@rule("CAR-MASS-001", "warning", "House gross masses add up to the master's", families=FAMILY,
+      needs=["HouseConsignment"])
 def master_mass(msg: MessageView) -> Iterator[Finding]:
     """``MasterConsignment/TotalGrossMassMeasure`` = sum over its houses (0.1 % tolerance)."""
     for master in _masters(msg):
@@ -123,7 +128,8 @@ def master_mass(msg: MessageView) -> Iterator[Finding]:
 
 
 @rule("CAR-HOUSE-001", "warning", "A house's package count is the sum of its goods items'",
-      families=FAMILY)
+      families=FAMILY,
+      needs=["HouseConsignment"])
 def house_pieces(msg: MessageView) -> Iterator[Finding]:
     """``HouseConsignment/TotalPackageQuantity`` = sum of its ``Packaging/QuantityQuantity``."""
     for house in msg.all("HouseConsignment"):
@@ -147,7 +153,8 @@ def _party_complete(party: etree._Element | None) -> bool:
 
 
 @rule("CAR-PLACI-001", "error", "Air pre-loading filings carry the 7+1 data set",
-      families=FAMILY, type_codes=["PL"])
+      families=FAMILY, type_codes=["PL"],
+      needs=["MasterConsignment"])
 def placi_seven_plus_one(msg: MessageView) -> Iterator[Finding]:
     """For air (ModeCode 4) pre-loading filings, every house (or a master without houses)
     names shipper and consignee with address, pieces, weight, goods description and its
@@ -169,7 +176,8 @@ def placi_seven_plus_one(msg: MessageView) -> Iterator[Finding]:
                 yield Finding(shipment, "pre-loading (7+1) data missing: " + ", ".join(missing))
 
 
-@rule("CAR-DATE-001", "error", "Departure comes before arrival", families=FAMILY)
+@rule("CAR-DATE-001", "error", "Departure comes before arrival", families=FAMILY,
+      needs=["ArrivalDateTime"])
 def departure_before_arrival(msg: MessageView) -> Iterator[Finding]:
     """``BorderTransportMeans/DepartureDateTime`` < ``ArrivalDateTime``."""
     for means in msg.all("BorderTransportMeans"):
@@ -182,7 +190,8 @@ def departure_before_arrival(msg: MessageView) -> Iterator[Finding]:
 
 
 @rule("CAR-EQ-001", "error", "Goods items refer to the master's transport equipment",
-      families=FAMILY)
+      families=FAMILY,
+      needs=["TransportEquipment"])
 def equipment_references(msg: MessageView) -> Iterator[Finding]:
     """``GoodsItem/TransportEquipment/SequenceNumeric`` matches a ``TransportEquipment`` of
     the same master consignment."""

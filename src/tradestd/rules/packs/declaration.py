@@ -46,7 +46,8 @@ def _items(msg: MessageView) -> list[etree._Element]:
 
 
 @rule("DEC-ITEMS-001", "error", "GoodsItemQuantity equals the number of goods items",
-      families=["declaration"], function_codes=ORIGINAL)
+      families=["declaration"], function_codes=ORIGINAL,
+      needs=["GoodsItemQuantity"])
 def item_count(msg: MessageView) -> Iterator[Finding]:
     """``GoodsItemQuantity`` is the number of ``GovernmentAgencyGoodsItem`` declared."""
     quantity_el = child(_declaration(msg), "GoodsItemQuantity")
@@ -67,7 +68,8 @@ def has_items(msg: MessageView) -> Iterator[Finding]:
 
 
 @rule("DEC-PKG-001", "warning", "TotalPackageQuantity equals the sum of the items' packages",
-      families=["declaration"], function_codes=ORIGINAL)
+      families=["declaration"], function_codes=ORIGINAL,
+      needs=["TotalPackageQuantity"])
 def package_total(msg: MessageView) -> Iterator[Finding]:
     """``TotalPackageQuantity`` = sum of ``Packaging/QuantityQuantity`` over all items."""
     total_el = child(_declaration(msg), "TotalPackageQuantity")
@@ -82,7 +84,8 @@ def package_total(msg: MessageView) -> Iterator[Finding]:
 
 
 @rule("DEC-MASS-001", "error", "Total gross mass is at least the sum of the items' gross mass",
-      families=["declaration"], function_codes=ORIGINAL)
+      families=["declaration"], function_codes=ORIGINAL,
+      needs=["TotalGrossMassMeasure"])
 def total_gross_mass(msg: MessageView) -> Iterator[Finding]:
     """``TotalGrossMassMeasure`` >= sum of item ``GrossMassMeasure`` (0.1 % tolerance)."""
     total_el = child(_declaration(msg), "TotalGrossMassMeasure")
@@ -97,7 +100,8 @@ def total_gross_mass(msg: MessageView) -> Iterator[Finding]:
 
 
 @rule("DEC-DATE-001", "error", "The invoice is not dated after the declaration",
-      families=["declaration"])
+      families=["declaration"],
+      needs=["Invoice"])
 def invoice_before_issue(msg: MessageView) -> Iterator[Finding]:
     """``Invoice/IssueDateTime`` <= ``Declaration/IssueDateTime``."""
     issued = wco_datetime(child(_declaration(msg), "IssueDateTime"))
@@ -135,7 +139,8 @@ def importer_present(msg: MessageView) -> Iterator[Finding]:
 
 
 @rule("DEC-EORI-001", "warning", "Declarant, importer, exporter and agent IDs are EORI numbers",
-      families=["declaration"])
+      families=["declaration"],
+      needs=EORI_PARTIES)
 def eori_format(msg: MessageView) -> Iterator[Finding]:
     """Trader IDs follow the EORI format: a country code and up to 15 letters or digits."""
     for name in EORI_PARTIES:
@@ -148,7 +153,8 @@ def eori_format(msg: MessageView) -> Iterator[Finding]:
 
 
 @rule("DEC-CONT-001", "error", "Containerised goods name their containers",
-      families=["declaration"], function_codes=ORIGINAL)
+      families=["declaration"], function_codes=ORIGINAL,
+      needs=["ContainerCode"])
 def container_ids(msg: MessageView) -> Iterator[Finding]:
     """``ContainerCode`` 1 requires at least one ``TransportEquipment`` with an ``ID``."""
     for flag in msg.all("ContainerCode"):
@@ -161,7 +167,8 @@ def container_ids(msg: MessageView) -> Iterator[Finding]:
 
 
 @rule("DEC-EQ-001", "error", "Goods items refer to declared transport equipment",
-      families=["declaration"], function_codes=ORIGINAL)
+      families=["declaration"], function_codes=ORIGINAL,
+      needs=["Commodity"])
 def equipment_references(msg: MessageView) -> Iterator[Finding]:
     """``Commodity/TransportEquipment/SequenceNumeric`` matches a declared equipment number."""
     declared = {sequence_number(eq) for eq in msg.all("TransportEquipment")
@@ -176,7 +183,8 @@ def equipment_references(msg: MessageView) -> Iterator[Finding]:
 
 
 @rule("DEC-CLS-001", "error", "Classification codes have the shape their type demands",
-      families=["declaration"])
+      families=["declaration"],
+      needs=["Classification"])
 def classification_shape(msg: MessageView) -> Iterator[Finding]:
     """TSP is an 8-digit tariff code in an existing HS chapter, TRC 2 digits, TRA 4 characters."""
     for row in msg.all("Classification"):
@@ -194,7 +202,8 @@ def classification_shape(msg: MessageView) -> Iterator[Finding]:
 
 
 @rule("DEC-CLS-002", "error", "Every goods item has exactly one tariff classification",
-      families=["declaration"], function_codes=ORIGINAL)
+      families=["declaration"], function_codes=ORIGINAL,
+      needs=["GovernmentAgencyGoodsItem"])
 def one_tariff_code(msg: MessageView) -> Iterator[Finding]:
     """Each ``GovernmentAgencyGoodsItem`` has one ``Classification`` of type TSP."""
     for item in _items(msg):
@@ -240,7 +249,8 @@ def amendment_has_pointer(msg: MessageView) -> Iterator[Finding]:
 
 
 @rule("DEC-PROC-001", "error", "Each goods item requests one procedure (two 2-digit codes)",
-      families=["declaration"], function_codes=ORIGINAL)
+      families=["declaration"], function_codes=ORIGINAL,
+      needs=["GovernmentAgencyGoodsItem"])
 def requested_procedure(msg: MessageView) -> Iterator[Finding]:
     """One ``GovernmentProcedure`` per item has a 2-digit ``CurrentCode`` and a 2-digit
     ``PreviousCode``; further rows hold 3-character additional procedure codes."""
@@ -257,7 +267,8 @@ def requested_procedure(msg: MessageView) -> Iterator[Finding]:
 
 
 @rule("DEC-CUR-001", "error", "A foreign-currency invoice comes with its exchange rate",
-      families=["declaration"], function_codes=ORIGINAL)
+      families=["declaration"], function_codes=ORIGINAL,
+      needs=["InvoiceAmount"])
 def invoice_exchange_rate(msg: MessageView) -> Iterator[Finding]:
     """When ``InvoiceAmount`` is in another currency than the items' customs values, a
     ``CurrencyExchange`` for the invoice currency is declared."""

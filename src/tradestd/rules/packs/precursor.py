@@ -48,7 +48,8 @@ def _cas(chemical: etree._Element) -> tuple[etree._Element | None, str | None]:
     return element, text(element)
 
 
-@rule("PRE-CAS-001", "error", "CAS registry numbers pass their check digit", families=FAMILY)
+@rule("PRE-CAS-001", "error", "CAS registry numbers pass their check digit", families=FAMILY,
+      needs=["CASRNID"])
 def cas_check_digit(msg: MessageView) -> Iterator[Finding]:
     """``Chemical/CASRNID`` is a CAS RN with a correct check digit (python-stdnum)."""
     for chemical in _chemicals(msg):
@@ -58,7 +59,8 @@ def cas_check_digit(msg: MessageView) -> Iterator[Finding]:
             yield Finding(element, f"CASRNID {value!r} is {problem}")
 
 
-@rule("PRE-CAS-002", "error", "The CAS number names the declared substance", families=FAMILY)
+@rule("PRE-CAS-002", "error", "The CAS number names the declared substance", families=FAMILY,
+      needs=["CASRNID"])
 def cas_matches_name(msg: MessageView) -> Iterator[Finding]:
     """For a listed CAS RN, ``Chemical/Name`` is the substance the list gives for it."""
     for chemical in _chemicals(msg):
@@ -71,7 +73,8 @@ def cas_matches_name(msg: MessageView) -> Iterator[Finding]:
                           f"list, but the chemical is declared as {name!r}")
 
 
-@rule("PRE-CAS-003", "warning", "The chemical is on the precursor list", families=FAMILY)
+@rule("PRE-CAS-003", "warning", "The chemical is on the precursor list", families=FAMILY,
+      needs=["CASRNID"])
 def cas_listed(msg: MessageView) -> Iterator[Finding]:
     """A notified chemical's CAS RN is on the shipped precursor list (or the list is outdated)."""
     for chemical in _chemicals(msg):
@@ -82,7 +85,8 @@ def cas_listed(msg: MessageView) -> Iterator[Finding]:
                           "on the precursor list")
 
 
-@rule("PRE-HS-001", "error", "The HS code fits the substance", families=FAMILY)
+@rule("PRE-HS-001", "error", "The HS code fits the substance", families=FAMILY,
+      needs=["CASRNID"])
 def hs_matches_cas(msg: MessageView) -> Iterator[Finding]:
     """A listed substance is classified under one of the HS subheadings the list gives for it."""
     for chemical in _chemicals(msg):
@@ -99,7 +103,8 @@ def hs_matches_cas(msg: MessageView) -> Iterator[Finding]:
                               f"{value}), listed under {', '.join(substance.hs6)}")
 
 
-@rule("PRE-QTY-001", "error", "Chemical quantities carry a unit", families=FAMILY)
+@rule("PRE-QTY-001", "error", "Chemical quantities carry a unit", families=FAMILY,
+      needs=["Chemical", "SeizedQuantity"])
 def quantity_has_unit(msg: MessageView) -> Iterator[Finding]:
     """``Chemical/QuantityQuantity`` and ``SeizedQuantity`` carry a Rec 20 ``unitCode``."""
     elements = [*(q for c in _chemicals(msg) for q in children(c, "QuantityQuantity")),
@@ -117,7 +122,8 @@ def _status_elements(msg: MessageView) -> list[etree._Element]:
 
 
 @rule("PRE-STAT-001", "error", "Status codes are from the notification lifecycle",
-      families=FAMILY)
+      families=FAMILY,
+      needs=["StatusCode"])
 def status_known(msg: MessageView) -> Iterator[Finding]:
     """Status codes are NOT TRN ARR VER DIV DET SEI REL."""
     for element in _status_elements(msg):
@@ -127,7 +133,8 @@ def status_known(msg: MessageView) -> Iterator[Finding]:
                           f"{', '.join(STATUSES)}")
 
 
-@rule("PRE-STAT-002", "error", "Status updates follow the lifecycle", families=FAMILY)
+@rule("PRE-STAT-002", "error", "Status updates follow the lifecycle", families=FAMILY,
+      needs=["StatusUpdate"])
 def status_transitions(msg: MessageView) -> Iterator[Finding]:
     """Each ``StatusUpdate`` (in SequenceNumeric order) is a permitted next step from the
     previous status, starting from NOT (notified)."""
@@ -144,7 +151,8 @@ def status_transitions(msg: MessageView) -> Iterator[Finding]:
         previous = code
 
 
-@rule("PRE-STAT-003", "error", "The notice's status is its latest update's", families=FAMILY)
+@rule("PRE-STAT-003", "error", "The notice's status is its latest update's", families=FAMILY,
+      needs=["StatusUpdate"])
 def header_status_current(msg: MessageView) -> Iterator[Finding]:
     """The header ``StatusCode`` equals the ``StatusCode`` of the last ``StatusUpdate``."""
     updates = sorted(children(msg.payload, "StatusUpdate"), key=lambda u: sequence_number(u) or 0)
@@ -157,7 +165,8 @@ def header_status_current(msg: MessageView) -> Iterator[Finding]:
                       f"({child_text(updates[-1], 'SequenceNumeric')}) says {latest}")
 
 
-@rule("PRE-SEI-001", "error", "A seizure records when, where and how much", families=FAMILY)
+@rule("PRE-SEI-001", "error", "A seizure records when, where and how much", families=FAMILY,
+      needs=["StatusUpdate"])
 def seizure_details(msg: MessageView) -> Iterator[Finding]:
     """A ``StatusUpdate`` with StatusCode SEI has ``EffectiveDateTime``, ``Location`` and
     ``SeizedQuantity``."""
@@ -171,7 +180,8 @@ def seizure_details(msg: MessageView) -> Iterator[Finding]:
                           f"lacks {', '.join(missing)}")
 
 
-@rule("PRE-DATE-001", "error", "Dispatch is not after the expected arrival", families=FAMILY)
+@rule("PRE-DATE-001", "error", "Dispatch is not after the expected arrival", families=FAMILY,
+      needs=["ExpectedArrivalDateTime"])
 def dispatch_before_arrival(msg: MessageView) -> Iterator[Finding]:
     """``DispatchDateTime`` <= ``ExpectedArrivalDateTime``."""
     dispatch = wco_datetime(child(msg.payload, "DispatchDateTime"))
@@ -182,7 +192,8 @@ def dispatch_before_arrival(msg: MessageView) -> Iterator[Finding]:
                       f"{dispatch.date()}")
 
 
-@rule("PRE-DATE-002", "error", "Status updates are in chronological order", families=FAMILY)
+@rule("PRE-DATE-002", "error", "Status updates are in chronological order", families=FAMILY,
+      needs=["StatusUpdate"])
 def updates_in_order(msg: MessageView) -> Iterator[Finding]:
     """``StatusUpdate`` EffectiveDateTimes do not go back in time (SequenceNumeric order)."""
     updates = sorted(children(msg.payload, "StatusUpdate"), key=lambda u: sequence_number(u) or 0)
@@ -198,7 +209,8 @@ def updates_in_order(msg: MessageView) -> Iterator[Finding]:
         latest = max(latest, moment) if latest else moment
 
 
-@rule("PRE-REF-001", "error", "Status updates refer to notified chemicals", families=FAMILY)
+@rule("PRE-REF-001", "error", "Status updates refer to notified chemicals", families=FAMILY,
+      needs=["ChemicalSequenceNumeric"])
 def update_chemical_reference(msg: MessageView) -> Iterator[Finding]:
     """``StatusUpdate/ChemicalSequenceNumeric`` is the SequenceNumeric of a ``Chemical``."""
     declared = {sequence_number(c) for c in _chemicals(msg)}
@@ -210,7 +222,8 @@ def update_chemical_reference(msg: MessageView) -> Iterator[Finding]:
                               f"(declared: {', '.join(str(n) for n in sorted(d for d in declared if d))})")
 
 
-@rule("PRE-LOC-001", "error", "A location's country agrees with its UN/LOCODE", families=FAMILY)
+@rule("PRE-LOC-001", "error", "A location's country agrees with its UN/LOCODE", families=FAMILY,
+      needs=["LoadingLocation", "UnloadingLocation", "Location"])
 def location_country(msg: MessageView) -> Iterator[Finding]:
     """Where a location has both ``CountryCode`` and a UN/LOCODE ``ID``, the LOCODE starts
     with that country."""

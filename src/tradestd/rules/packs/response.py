@@ -47,7 +47,8 @@ def rejection_has_errors(msg: MessageView) -> Iterator[Finding]:
         yield Finding(msg.payload, "FunctionCode 03 (rejected) but no Error says why")
 
 
-@rule("RES-ERR-002", "error", "An error is described or located", families=FAMILY)
+@rule("RES-ERR-002", "error", "An error is described or located", families=FAMILY,
+      needs=["Error"])
 def error_explained(msg: MessageView) -> Iterator[Finding]:
     """Each ``Error`` has a ``Description`` or a ``Pointer`` chain besides its code."""
     for error in children(msg.payload, "Error"):
@@ -56,7 +57,8 @@ def error_explained(msg: MessageView) -> Iterator[Finding]:
                           "Description nor a Pointer")
 
 
-@rule("RES-PTR-001", "error", "Pointer chains resolve through the WCO ID table", families=FAMILY)
+@rule("RES-PTR-001", "error", "Pointer chains resolve through the WCO ID table", families=FAMILY,
+      needs=["Pointer"])
 def pointer_resolves(msg: MessageView) -> Iterator[Finding]:
     """Each ``Error``'s ``Pointer`` chain names classes nested as in the message it points
     into (42A Declaration -> 67A GoodsShipment -> 68A item ...) and a TagID of the last class."""
@@ -73,7 +75,8 @@ def pointer_resolves(msg: MessageView) -> Iterator[Finding]:
             yield Finding(pointers[0], f"Pointer chain {chain} does not resolve: {problem}")
 
 
-@rule("RES-DATE-001", "error", "A response is not issued before what it reports", families=FAMILY)
+@rule("RES-DATE-001", "error", "A response is not issued before what it reports", families=FAMILY,
+      needs=["IssueDateTime"])
 def issued_after_decision(msg: MessageView) -> Iterator[Finding]:
     """``IssueDateTime`` >= the declaration's ``AcceptanceDateTime`` and ``RejectionDateTime``."""
     issued_el = child(msg.payload, "IssueDateTime")

@@ -96,7 +96,8 @@ def unit_known(msg: MessageView) -> Iterator[Finding]:
                               "not a UNECE Rec 20 unit")
 
 
-@rule("WCO-DATE-001", "error", "Date/time strings match their formatCode")
+@rule("WCO-DATE-001", "error", "Date/time strings match their formatCode",
+      needs=["DateTimeString"])
 def date_matches_format(msg: MessageView) -> Iterator[Finding]:
     """formatCode 102 is CCYYMMDD; 304 is CCYYMMDDhhmmss with a zone; the date must exist."""
     for element in msg.all("DateTimeString"):
@@ -120,6 +121,10 @@ def country_known(msg: MessageView) -> Iterator[Finding]:
 
 
 def _numbered_groups(msg: MessageView) -> list[tuple[str, list[etree._Element]]]:
+    return msg.memo("wco.numbered_groups", _find_numbered_groups)
+
+
+def _find_numbered_groups(msg: MessageView) -> list[tuple[str, list[etree._Element]]]:
     """Siblings of one class numbered by ``SequenceNumeric``, grouped under their parent.
 
     References (an element whose only child is ``SequenceNumeric``) and ``Pointer`` steps
@@ -130,7 +135,7 @@ def _numbered_groups(msg: MessageView) -> list[tuple[str, list[etree._Element]]]
         owner = number.getparent()
         if owner is None or local(owner) == "Pointer":
             continue
-        if sum(1 for c in owner if isinstance(c.tag, str)) == 1:
+        if len(owner) == 1:  # a reference: SequenceNumeric is its only child
             continue
         parent = owner.getparent()
         if parent is not None:
@@ -142,7 +147,8 @@ def _number_element(owner: etree._Element) -> etree._Element:
     return either(child(owner, "SequenceNumeric"), owner)
 
 
-@rule("WCO-SEQ-001", "error", "Sequence numbers are unique under each parent")
+@rule("WCO-SEQ-001", "error", "Sequence numbers are unique under each parent",
+      needs=["SequenceNumeric"])
 def sequence_unique(msg: MessageView) -> Iterator[Finding]:
     """Siblings of one class never share a ``SequenceNumeric``."""
     for name, owners in _numbered_groups(msg):
@@ -157,7 +163,8 @@ def sequence_unique(msg: MessageView) -> Iterator[Finding]:
 
 
 @rule("WCO-SEQ-002", "error", "Sequence numbers run 1..n under each parent",
-      except_function_codes=["13"])
+      except_function_codes=["13"],
+      needs=["SequenceNumeric"])
 def sequence_range(msg: MessageView) -> Iterator[Finding]:
     """n siblings of one class are numbered within 1..n (amendment requests, FunctionCode 13,
     carry only the changed occurrences and are exempt)."""
@@ -170,7 +177,8 @@ def sequence_range(msg: MessageView) -> Iterator[Finding]:
                               f"1..{len(owners)}")
 
 
-@rule("WCO-PARTY-001", "error", "A party has an ID, or a name and an address")
+@rule("WCO-PARTY-001", "error", "A party has an ID, or a name and an address",
+      needs=PARTY_CLASSES)
 def party_identified(msg: MessageView) -> Iterator[Finding]:
     """Parties (Declarant, Exporter, Consignee, ...) must be identifiable."""
     for name in sorted(PARTY_CLASSES & msg.names()):
@@ -182,7 +190,8 @@ def party_identified(msg: MessageView) -> Iterator[Finding]:
             yield Finding(party, f"{name} has neither an ID nor a Name with an Address")
 
 
-@rule("WCO-ADDR-001", "error", "Every address names its country")
+@rule("WCO-ADDR-001", "error", "Every address names its country",
+      needs=["Address"])
 def address_country(msg: MessageView) -> Iterator[Finding]:
     """An ``Address`` without ``CountryCode`` cannot be checked or routed."""
     for address in msg.all("Address"):
@@ -190,7 +199,8 @@ def address_country(msg: MessageView) -> Iterator[Finding]:
             yield Finding(address, f"{_location(address)} has no CountryCode")
 
 
-@rule("WCO-MASS-001", "error", "Gross mass is at least the net mass")
+@rule("WCO-MASS-001", "error", "Gross mass is at least the net mass",
+      needs=["GoodsMeasure"])
 def gross_not_below_net(msg: MessageView) -> Iterator[Finding]:
     """Within one ``GoodsMeasure``, ``GrossMassMeasure`` >= ``NetNetWeightMeasure``."""
     for measure in msg.all("GoodsMeasure"):
@@ -214,7 +224,8 @@ def mode_known(msg: MessageView) -> Iterator[Finding]:
                           "Rec 19 transport mode (0-9)")
 
 
-@rule("WCO-LOC-001", "error", "Ports and places of loading are UN/LOCODEs")
+@rule("WCO-LOC-001", "error", "Ports and places of loading are UN/LOCODEs",
+      needs=["LocationID", *LOCODE_CLASSES])
 def locode_format(msg: MessageView) -> Iterator[Finding]:
     """The ID of a loading/unloading location and any ``LocationID`` is a UN/LOCODE:
     an ISO country code and three characters from A-Z and 2-9 (``NLRTM``)."""
@@ -235,7 +246,8 @@ def _package_types(msg: MessageView) -> Iterator[tuple[etree._Element, etree._El
             yield packaging, code
 
 
-@rule("WCO-PKG-001", "error", "Package type codes are UNECE Rec 21")
+@rule("WCO-PKG-001", "error", "Package type codes are UNECE Rec 21",
+      needs=["Packaging"])
 def package_type_known(msg: MessageView) -> Iterator[Finding]:
     """``Packaging/TypeCode`` is a two-character Rec 21 package type."""
     for _, code_el in _package_types(msg):
@@ -245,7 +257,8 @@ def package_type_known(msg: MessageView) -> Iterator[Finding]:
                           "Rec 21 package type")
 
 
-@rule("WCO-PKG-002", "error", "Bulk and unpacked goods carry no package count")
+@rule("WCO-PKG-002", "error", "Bulk and unpacked goods carry no package count",
+      needs=["Packaging"])
 def bulk_without_count(msg: MessageView) -> Iterator[Finding]:
     """Rec 21 bulk (VG VL VO VQ VR VS VY) and unpacked (NE NF NG) types have no count."""
     no_count = msg.codes.bulk_packages | msg.codes.unpacked_packages
@@ -259,7 +272,8 @@ def bulk_without_count(msg: MessageView) -> Iterator[Finding]:
                           f"QuantityQuantity is {text(quantity)}")
 
 
-@rule("WCO-EQ-001", "warning", "Container numbers pass the ISO 6346 check digit")
+@rule("WCO-EQ-001", "warning", "Container numbers pass the ISO 6346 check digit",
+      needs=["TransportEquipment"])
 def container_number(msg: MessageView) -> Iterator[Finding]:
     """``TransportEquipment/ID`` is an ISO 6346 container number (owner, U/J/Z, serial, check)."""
     for equipment in msg.all("TransportEquipment"):
@@ -271,24 +285,25 @@ def container_number(msg: MessageView) -> Iterator[Finding]:
                 yield Finding(id_el, f"TransportEquipment/ID {value!r} is {problem}")
 
 
-@rule("WCO-IMO-001", "warning", "IMO ship numbers pass their check digit")
+@rule("WCO-IMO-001", "warning", "IMO ship numbers pass their check digit",
+      needs=["ID"])
 def imo_number(msg: MessageView) -> Iterator[Finding]:
     """An ID typed as IMO number (IdentificationTypeCode 10 or schemeID IMO) is a valid IMO number.
 
     Real ships carry numbers with bad check digits, hence a warning.
     """
-    for id_el in msg.all("ID"):
-        owner = id_el.getparent()
-        type_code = text(child(owner, "IdentificationTypeCode")) if owner is not None else None
-        if id_el.get("schemeID") not in IMO_TYPE_CODES and type_code not in IMO_TYPE_CODES:
-            continue
+    typed = [either(child(code.getparent(), "ID"), code) for code in
+             msg.all("IdentificationTypeCode") if text(code) in IMO_TYPE_CODES]
+    schemed = [el for el in msg.all("ID") if el.get("schemeID") in IMO_TYPE_CODES]
+    for id_el in dict.fromkeys([*typed, *schemed]):
         value = text(id_el)
-        problem = identifiers.imo_number(value) if value else None
+        problem = identifiers.imo_number(value) if local(id_el) == "ID" and value else None
         if problem:
             yield Finding(id_el, f"{_location(id_el)} {value!r} is {problem}")
 
 
-@rule("WCO-DG-001", "error", "UN dangerous goods numbers have four digits")
+@rule("WCO-DG-001", "error", "UN dangerous goods numbers have four digits",
+      needs=["UNDGID"])
 def un_number(msg: MessageView) -> Iterator[Finding]:
     """``UNDGID`` is a four-digit UN number such as 1203."""
     for element in msg.all("UNDGID"):
@@ -311,7 +326,8 @@ def scheme_identifiers(msg: MessageView) -> Iterator[Finding]:
             yield Finding(element, f"{_location(element)} {value!r} is {problem}")
 
 
-@rule("WCO-CUR-003", "error", "An exchange rate names its currency")
+@rule("WCO-CUR-003", "error", "An exchange rate names its currency",
+      needs=["CurrencyExchange"])
 def exchange_rate_currency(msg: MessageView) -> Iterator[Finding]:
     """``CurrencyExchange/RateNumeric`` needs ``CurrencyTypeCode`` to say what it converts."""
     for exchange in msg.all("CurrencyExchange"):
@@ -321,7 +337,8 @@ def exchange_rate_currency(msg: MessageView) -> Iterator[Finding]:
                           "CurrencyTypeCode says which currency it converts")
 
 
-@rule("WCO-PTR-001", "error", "Pointer steps name a WCO class and an occurrence")
+@rule("WCO-PTR-001", "error", "Pointer steps name a WCO class and an occurrence",
+      needs=["Pointer"])
 def pointer_steps(msg: MessageView) -> Iterator[Finding]:
     """Each ``Pointer`` has a ``DocumentSectionCode`` shaped like a WCO class ID (``42A``, or
     ``Z22`` for classes a schema numbers itself);
