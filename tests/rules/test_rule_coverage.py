@@ -64,3 +64,9 @@ def test_failing_fixture_fires_the_rule(folder: Path, rule_id: str, entry: dict[
 
 def _pack(pack_id: str) -> Any:
     return next(p for p in bundled_packs() if p.id == pack_id)
+
+
+def test_docs_list_every_rule() -> None:
+    text = (FIXTURES.parent / "docs" / "rules.md").read_text(encoding="utf-8")
+    missing = [r.id for pack in bundled_packs() for r in pack.rules if f"`{r.id}`" not in text]
+    assert missing == [], "regenerate the table: PYTHONPATH=src python scripts/rules_table.py"
