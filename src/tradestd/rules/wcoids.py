@@ -15,9 +15,13 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..registry import bundled_registry
+from lxml import etree
 
-__all__ = ["PointerStep", "WcoIdTable", "bundled_tables", "resolve_pointer"]
+from ..registry import bundled_registry
+from .values import sequence_number
+from .view import child_text
+
+__all__ = ["PointerStep", "WcoIdTable", "bundled_tables", "chain_problem", "resolve_pointer"]
 
 
 @dataclass(frozen=True)
@@ -95,3 +99,15 @@ def resolve_pointer(steps: Sequence[PointerStep]) -> tuple[str | None, str | Non
         known = ", ".join(sorted(bundled_tables())) or "none"
         return None, f"no WCO ID table has root class {steps[0].section} (known: {known})"
     return table.resolve(steps)
+
+
+def chain_problem(pointers: Sequence[etree._Element]) -> str | None:
+    """Why a chain of ``Pointer`` elements does not resolve (``None`` when it does)."""
+    steps = [PointerStep(child_text(p, "DocumentSectionCode") or "", sequence_number(p),
+                         child_text(p, "TagID")) for p in pointers]
+    _, problem = resolve_pointer(steps)
+    if problem is None:
+        return None
+    chain = " -> ".join(s.section + (f"#{s.occurrence}" if s.occurrence else "")
+                        + (f" TagID {s.tag}" if s.tag else "") for s in steps)
+    return f"Pointer chain {chain} does not resolve: {problem}"

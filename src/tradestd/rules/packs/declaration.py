@@ -17,6 +17,7 @@ from ..codelists import identifiers
 from ..engine import Finding, rule
 from ..values import mass_in_kg, sequence_number, wco_datetime
 from ..view import MessageView, child, child_text, children, decimal, either, local, text
+from ..wcoids import chain_problem
 
 PACK_ID = "declaration"
 PACK_VERSION = "1.0.0"
@@ -246,6 +247,19 @@ def amendment_has_pointer(msg: MessageView) -> Iterator[Finding]:
     if not any(children(a, "Pointer") for a in msg.all("Amendment")):
         yield Finding(_declaration(msg), "TypeCode COR (amendment) but no Amendment/Pointer "
                       "says what is amended")
+
+
+@rule("DEC-AMD-003", "error", "Amendment pointers resolve through the WCO ID table",
+      families=["declaration"], function_codes=AMENDMENT,
+      needs=["Pointer"])
+def amendment_pointer_resolves(msg: MessageView) -> Iterator[Finding]:
+    """Each ``Amendment``'s ``Pointer`` chain names classes nested as in the declaration
+    (42A -> 67A -> 68A#n ...) and, on its last step, an element of that class."""
+    for amendment in msg.all("Amendment"):
+        pointers = children(amendment, "Pointer")
+        problem = chain_problem(pointers) if pointers else None
+        if problem:
+            yield Finding(pointers[0], problem)
 
 
 @rule("DEC-PROC-001", "error", "Each goods item requests one procedure (two 2-digit codes)",

@@ -7,9 +7,9 @@ from collections.abc import Iterator
 from lxml import etree
 
 from ..engine import Finding, rule
-from ..values import sequence_number, wco_datetime
+from ..values import wco_datetime
 from ..view import MessageView, child, child_text, children, either, text
-from ..wcoids import PointerStep, resolve_pointer
+from ..wcoids import chain_problem
 
 PACK_ID = "response"
 PACK_VERSION = "1.0.0"
@@ -66,13 +66,9 @@ def pointer_resolves(msg: MessageView) -> Iterator[Finding]:
         pointers = children(error, "Pointer")
         if not pointers:
             continue
-        steps = [PointerStep(child_text(p, "DocumentSectionCode") or "", sequence_number(p),
-                             child_text(p, "TagID")) for p in pointers]
-        _, problem = resolve_pointer(steps)
+        problem = chain_problem(pointers)
         if problem:
-            chain = " -> ".join(s.section + (f"#{s.occurrence}" if s.occurrence else "")
-                                + (f" TagID {s.tag}" if s.tag else "") for s in steps)
-            yield Finding(pointers[0], f"Pointer chain {chain} does not resolve: {problem}")
+            yield Finding(pointers[0], problem)
 
 
 @rule("RES-DATE-001", "error", "A response is not issued before what it reports", families=FAMILY,
