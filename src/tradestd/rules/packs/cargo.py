@@ -6,7 +6,7 @@ houses add up to their master are common practice rather than law, hence warning
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 
 from lxml import etree
@@ -96,35 +96,38 @@ def _sum(values: list[Decimal | None]) -> Decimal | None:
     return sum((v for v in values if v is not None), Decimal(0))
 
 
+Amount = Callable[[etree._Element | None], Decimal | None]
+
+
+def _master_against_houses(msg: MessageView, name: str, amount: Amount, unit: str,
+                           tolerance: Decimal) -> Iterator[Finding]:
+    """The master's ``name`` against the sum of its houses' ``name``."""
+    for master in _masters(msg):
+        houses = children(master, "HouseConsignment")
+        total_el = child(master, name)
+        total = amount(total_el)
+        summed = _sum([amount(child(h, name)) for h in houses])
+        if total_el is None or total is None or summed is None:
+            continue
+        if abs(total - summed) > total * tolerance:
+            yield Finding(total_el, f"master {name} is {total}{unit} but its {len(houses)} "
+                          f"houses add up to {summed}{unit}")
+
+
 @rule("CAR-PCS-001", "warning", "House package counts add up to the master's",
       families=FAMILY,
       needs=["HouseConsignment"])
 def master_pieces(msg: MessageView) -> Iterator[Finding]:
     """``MasterConsignment/TotalPackageQuantity`` = sum over its houses."""
-    for master in _masters(msg):
-        houses = children(master, "HouseConsignment")
-        total_el = child(master, "TotalPackageQuantity")
-        total = decimal(total_el)
-        summed = _sum([decimal(child(h, "TotalPackageQuantity")) for h in houses])
-        if total_el is not None and total is not None and summed is not None and summed != total:
-            yield Finding(total_el, f"master TotalPackageQuantity is {text(total_el)} but its "
-                          f"{len(houses)} houses add up to {summed}")
+    yield from _master_against_houses(msg, "TotalPackageQuantity", decimal, "", Decimal(0))
 
 
 @rule("CAR-MASS-001", "warning", "House gross masses add up to the master's", families=FAMILY,
       needs=["HouseConsignment"])
 def master_mass(msg: MessageView) -> Iterator[Finding]:
     """``MasterConsignment/TotalGrossMassMeasure`` = sum over its houses (0.1 % tolerance)."""
-    for master in _masters(msg):
-        houses = children(master, "HouseConsignment")
-        total_el = child(master, "TotalGrossMassMeasure")
-        total = mass_in_kg(total_el)
-        summed = _sum([mass_in_kg(child(h, "TotalGrossMassMeasure")) for h in houses])
-        if total_el is None or total is None or summed is None:
-            continue
-        if abs(total - summed) > total * MASS_TOLERANCE:
-            yield Finding(total_el, f"master TotalGrossMassMeasure is {total} kg but its "
-                          f"{len(houses)} houses add up to {summed} kg")
+    yield from _master_against_houses(msg, "TotalGrossMassMeasure", mass_in_kg, " kg",
+                                      MASS_TOLERANCE)
 
 
 @rule("CAR-HOUSE-001", "warning", "A house's package count is the sum of its goods items'",

@@ -125,18 +125,20 @@ def declarant_present(msg: MessageView) -> Iterator[Finding]:
       families=["declaration"], function_codes=ORIGINAL, type_codes=["EX"])
 def exporter_present(msg: MessageView) -> Iterator[Finding]:
     """Export declarations (TypeCode EX*) have an ``Exporter``."""
-    if not msg.all("Exporter"):
-        yield Finding(_declaration(msg), f"TypeCode {msg.type_code} is an export but the "
-                      "declaration has no Exporter")
+    yield from _party_for_type(msg, "Exporter", "an export")
 
 
 @rule("DEC-PARTY-003", "error", "An import declaration names the importer",
       families=["declaration"], function_codes=ORIGINAL, type_codes=["IM"])
 def importer_present(msg: MessageView) -> Iterator[Finding]:
     """Import declarations (TypeCode IM*) have an ``Importer``."""
-    if not msg.all("Importer"):
-        yield Finding(_declaration(msg), f"TypeCode {msg.type_code} is an import but the "
-                      "declaration has no Importer")
+    yield from _party_for_type(msg, "Importer", "an import")
+
+
+def _party_for_type(msg: MessageView, party: str, kind: str) -> Iterator[Finding]:
+    if not msg.all(party):
+        yield Finding(_declaration(msg), f"TypeCode {msg.type_code} is {kind} but the "
+                      f"declaration has no {party}")
 
 
 @rule("DEC-EORI-001", "warning", "Declarant, importer, exporter and agent IDs are EORI numbers",

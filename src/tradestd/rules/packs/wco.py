@@ -49,13 +49,17 @@ def _location(element: etree._Element) -> str:
     return f"{local(parent)}/{name}" if parent is not None else name
 
 
+def _without_attribute(msg: MessageView, suffix: str, attribute: str) -> Iterator[Finding]:
+    for element in msg.ending(suffix):
+        if _leaf(element) and not element.get(attribute):
+            yield Finding(element, f"{_location(element)} is {text(element)!s} without a "
+                          f"{attribute}")
+
+
 @rule("WCO-CUR-001", "error", "Every amount carries a currencyID")
 def amount_has_currency(msg: MessageView) -> Iterator[Finding]:
     """An ``*Amount`` element without ``currencyID`` cannot be valued or converted."""
-    for element in msg.ending("Amount"):
-        if _leaf(element) and not element.get("currencyID"):
-            yield Finding(element, f"{_location(element)} is {text(element)!s} without a "
-                          "currencyID")
+    yield from _without_attribute(msg, "Amount", "currencyID")
 
 
 @rule("WCO-CUR-002", "error", "Currency codes are ISO 4217")
@@ -78,10 +82,7 @@ def currency_known(msg: MessageView) -> Iterator[Finding]:
 @rule("WCO-UNIT-001", "error", "Every measure carries a unitCode")
 def measure_has_unit(msg: MessageView) -> Iterator[Finding]:
     """A ``*Measure`` (mass, volume, length) means nothing without its Rec 20 unit."""
-    for element in msg.ending("Measure"):
-        if _leaf(element) and not element.get("unitCode"):
-            yield Finding(element, f"{_location(element)} is {text(element)!s} without a "
-                          "unitCode")
+    yield from _without_attribute(msg, "Measure", "unitCode")
 
 
 @rule("WCO-UNIT-002", "error", "Unit codes are UNECE Rec 20")
