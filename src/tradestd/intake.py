@@ -344,6 +344,9 @@ def parse_bytes(name: str, data: bytes, limits: Limits = DEFAULT_LIMITS,
     if not data.strip():
         doc.issues.append(_issue("XML_EMPTY", "the file is empty", 1, 1))
         return doc
+    # The syntax error's log is libxml2's per-thread log: without this it also holds
+    # earlier parses' and schema validations' messages.
+    etree.clear_error_log()
     try:
         tree = etree.ElementTree(etree.fromstring(data, new_parser()))
     except etree.XMLSyntaxError as exc:

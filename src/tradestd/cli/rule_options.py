@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import click
 
 from ..issues import Severity
 from ..rules import Pack, RulePackError, RuleRunner, RuleSettings, bundled_packs, load_pack
+from ..rules.settings import unknown_rule_ids, with_overrides
 from .options import ConfigError
 
 __all__ = ["load_packs", "make_rule_layer", "parse_severities", "rule_options"]
@@ -49,18 +50,15 @@ def load_packs(specs: Sequence[str]) -> list[Pack]:
         raise ConfigError(str(exc)) from None
 
 
-def make_rule_layer(rule_specs: Sequence[str], schematron: Sequence[str],
-                    disable: Sequence[str], severities: Sequence[str],
-                    base: RuleSettings | None = None,
-                    extensions: Mapping[str, tuple[str, ...]] | None = None) -> RuleRunner:
-    """The rules layer for a validate run: bundled packs of bundled types plus the extras."""
-    settings = (base or RuleSettings()).merged(disable, parse_severities(severities))
-    if extensions:
-        settings = RuleSettings(settings.disable, settings.severity,
-                                {**settings.extensions, **extensions})
-    packs = load_packs([*rule_specs, *schematron])
-    known = [r.id for p in (*bundled_packs(), *packs) for r in p.rules]
-    unknown = settings.unknown_ids(known)
+def make_rule_layer(pack_specs: Sequence[str], disable: Sequence[str],
+                    severities: Sequence[str], base: RuleSettings | None = None) -> RuleRunner:
+    """The rules layer of a validate run: bundled packs of bundled types plus the extras,
+    with the configuration file's settings under the command line's. Usage errors (an
+    unknown pack or rule id, a rule file that does not load) raise :class:`ConfigError`."""
+    settings = with_overrides(base or RuleSettings(), disable, parse_severities(severities))
+    packs = load_packs(pack_specs)
+    unknown = unknown_rule_ids(settings, [r.id for p in (*bundled_packs(), *packs)
+                                          for r in p.rules])
     if unknown:
         raise ConfigError(f"unknown rule id(s): {', '.join(unknown)} (see `tradestd rules`)")
     try:

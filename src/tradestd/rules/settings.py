@@ -1,39 +1,34 @@
 """How a user tunes the rules: disable rules, change severities, extend code lists.
 
-The ``[rules]`` table of ``tradestd.toml`` (or ``[tool.tradestd.rules]``) and the CLI
-options ``--disable`` and ``--severity`` fill one :class:`RuleSettings`::
+The settings value is :class:`tradestd.config.RuleSettings`, filled from the ``[rules]``
+table of ``tradestd.toml`` (or ``[tool.tradestd.rules]``)::
 
     [rules]
     disable = ["DEC-PKG-001"]
     severity = { "WCO-IMO-001" = "error" }
     extensions = { country = ["XU"], currency = ["XTS"] }
+
+The command line (``--disable``, ``--severity``) adds to it with :func:`with_overrides`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
+from ..config import RuleSettings
 from ..issues import Severity
 
-__all__ = ["RuleSettings"]
+__all__ = ["RuleSettings", "unknown_rule_ids", "with_overrides"]
 
 
-@dataclass(frozen=True)
-class RuleSettings:
-    """Rule ids to skip, severity overrides by rule id, and code-list extensions."""
+def with_overrides(settings: RuleSettings, disable: Iterable[str] = (),
+                   severity: Mapping[str, Severity] | None = None) -> RuleSettings:
+    """``settings`` with more disabled rules and severity overrides (command line over file)."""
+    return replace(settings, disable=(*settings.disable, *disable),
+                   severity={**settings.severity, **(severity or {})})
 
-    disable: tuple[str, ...] = ()
-    severity: Mapping[str, Severity] = field(default_factory=dict)
-    extensions: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
-    def merged(self, disable: Iterable[str] = (),
-               severity: Mapping[str, Severity] | None = None) -> RuleSettings:
-        """These settings with more disabled rules and severity overrides (CLI over file)."""
-        return replace(self, disable=(*self.disable, *disable),
-                       severity={**self.severity, **(severity or {})})
-
-    def unknown_ids(self, known: Iterable[str]) -> list[str]:
-        """Rule ids named here that no loaded pack defines (a likely typo)."""
-        names = set(self.disable) | set(self.severity)
-        return sorted(names - set(known))
+def unknown_rule_ids(settings: RuleSettings, known: Iterable[str]) -> list[str]:
+    """Rule ids the settings name that no loaded pack defines (a likely typo)."""
+    return sorted((set(settings.disable) | set(settings.severity)) - set(known))
