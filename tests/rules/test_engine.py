@@ -225,3 +225,18 @@ def test_cli_fail_on_and_severity(capsys: pytest.CaptureFixture[str]) -> None:
     code, out = cli(capsys, "validate", "--schematron", str(SCHEMATRON), "--rules", "nope",
                     warning)
     assert code == 2 and "unknown rule pack" in out
+
+
+def test_cli_takes_rule_settings_from_the_config_file(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    config = tmp_path / "tradestd.toml"
+    config.write_text('[rules]\ndisable = ["DEC-ITEMS-001"]\n'
+                      'severity = { "DEC-PKG-001" = "error" }\n'
+                      'extensions = { country = ["QQ"] }\n')
+    files = [str(DEC_FAIL / f"{name}.xml") for name in ("DEC-ITEMS-001", "WCO-CTRY-001")]
+    assert cli(capsys, "validate", "--config", str(config), "-j", "2", *files)[0] == 0
+    code, out = cli(capsys, "validate", "--config", str(config), str(DEC_FAIL / "DEC-PKG-001.xml"))
+    assert code == 1 and "error DEC-PKG-001" in out
+    code, out = cli(capsys, "validate", "--config", str(config), "--severity",
+                    "DEC-PKG-001=info", str(DEC_FAIL / "DEC-PKG-001.xml"))
+    assert code == 0
