@@ -16,7 +16,7 @@ from lxml import etree
 
 from ..codelists import identifiers
 from ..engine import Finding, rule
-from ..values import mass_in_kg, parse_datetime_string, sequence_number
+from ..values import mass_in_kg, parse_datetime_string
 from ..view import MessageView, child, children, decimal, either, local, text
 
 PACK_ID = "wco"
@@ -121,46 +121,42 @@ def country_known(msg: MessageView) -> Iterator[Finding]:
                           "ISO 3166-1 country or a configured extension")
 
 
-def _numbered_groups(msg: MessageView) -> list[tuple[str, list[etree._Element]]]:
+Numbered = tuple[etree._Element, int]  # the SequenceNumeric element and its value
+
+
+def _numbered_groups(msg: MessageView) -> list[tuple[str, list[Numbered]]]:
     return msg.memo("wco.numbered_groups", _find_numbered_groups)
 
 
-def _find_numbered_groups(msg: MessageView) -> list[tuple[str, list[etree._Element]]]:
+def _find_numbered_groups(msg: MessageView) -> list[tuple[str, list[Numbered]]]:
     """Siblings of one class numbered by ``SequenceNumeric``, grouped under their parent.
 
     References (an element whose only child is ``SequenceNumeric``) and ``Pointer`` steps
     are occurrence indexes, not numbering, and are left out.
     """
-    groups: dict[tuple[etree._Element, str], list[etree._Element]] = defaultdict(list)
+    groups: dict[tuple[etree._Element, str], list[Numbered]] = defaultdict(list)
     for number in msg.all("SequenceNumeric"):
         owner = number.getparent()
-        if owner is None or local(owner) == "Pointer":
+        if owner is None or len(owner) == 1:  # a reference: SequenceNumeric is all it has
             continue
-        if len(owner) == 1:  # a reference: SequenceNumeric is its only child
-            continue
+        name = local(owner)
         parent = owner.getparent()
-        if parent is not None:
-            groups[(parent, local(owner))].append(owner)
-    return [(name, owners) for (_, name), owners in groups.items()]
-
-
-def _number_element(owner: etree._Element) -> etree._Element:
-    return either(child(owner, "SequenceNumeric"), owner)
+        value = decimal(number)
+        if name != "Pointer" and parent is not None and value is not None:
+            groups[(parent, name)].append((number, int(value)))
+    return [(name, numbers) for (_, name), numbers in groups.items()]
 
 
 @rule("WCO-SEQ-001", "error", "Sequence numbers are unique under each parent",
       needs=["SequenceNumeric"])
 def sequence_unique(msg: MessageView) -> Iterator[Finding]:
     """Siblings of one class never share a ``SequenceNumeric``."""
-    for name, owners in _numbered_groups(msg):
+    for name, numbers in _numbered_groups(msg):
         seen: set[int] = set()
-        for owner in owners:
-            value = sequence_number(owner)
-            if value is not None and value in seen:
-                yield Finding(_number_element(owner), f"{name} SequenceNumeric {value} is "
-                              "used twice")
-            if value is not None:
-                seen.add(value)
+        for element, value in numbers:
+            if value in seen:
+                yield Finding(element, f"{name} SequenceNumeric {value} is used twice")
+            seen.add(value)
 
 
 @rule("WCO-SEQ-002", "error", "Sequence numbers run 1..n under each parent",
@@ -169,13 +165,12 @@ def sequence_unique(msg: MessageView) -> Iterator[Finding]:
 def sequence_range(msg: MessageView) -> Iterator[Finding]:
     """n siblings of one class are numbered within 1..n (amendment requests, FunctionCode 13,
     carry only the changed occurrences and are exempt)."""
-    for name, owners in _numbered_groups(msg):
-        for owner in owners:
-            value = sequence_number(owner)
-            if value is not None and value > len(owners):
-                yield Finding(_number_element(owner), f"{name} SequenceNumeric {value} is out "
-                              f"of range: there are {len(owners)} {name} here, numbered "
-                              f"1..{len(owners)}")
+    for name, numbers in _numbered_groups(msg):
+        for element, value in numbers:
+            if value > len(numbers):
+                yield Finding(element, f"{name} SequenceNumeric {value} is out of range: "
+                              f"there are {len(numbers)} {name} here, numbered "
+                              f"1..{len(numbers)}")
 
 
 @rule("WCO-PARTY-001", "error", "A party has an ID, or a name and an address",
