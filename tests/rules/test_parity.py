@@ -11,9 +11,9 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import FIXTURES
 
 import tradestd
-from conftest import FIXTURES
 from tradestd.registry import bundled_registry
 from tradestd.rules.pointers import json_pointer
 
