@@ -10,8 +10,9 @@ same line, column and path as those of Python rules.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from lxml import etree, isoschematron
@@ -44,6 +45,8 @@ class SchematronPack:
     rules: tuple[Rule, ...]
     schema: isoschematron.Schematron
     digest: str
+    #: ``Schematron`` keeps its last report on the object: one validation at a time.
+    lock: threading.Lock = field(default_factory=threading.Lock, compare=False, repr=False)
 
     @property
     def ref(self) -> RulePackRef:
@@ -52,13 +55,15 @@ class SchematronPack:
     def run(self, msg: MessageView, enabled: Callable[[str], bool]) -> Iterator[Outcome]:
         by_id = {r.id: r for r in self.rules}
         tree = msg.root.getroottree()
-        try:
-            self.schema.validate(tree)
-        except (etree.XSLTApplyError, etree.XPathError) as exc:
-            yield Outcome(self.rules[0], msg.payload,
-                          f"Schematron pack {self.id} failed to run: {exc}", crashed=True)
-            return
-        report = self.schema.validation_report
+        with self.lock:
+            try:
+                self.schema.validate(tree)
+            except (etree.XSLTApplyError, etree.XPathError) as exc:
+                report, problem = None, f"Schematron pack {self.id} failed to run: {exc}"
+            else:
+                report, problem = self.schema.validation_report, None
+        if problem is not None:
+            yield Outcome(self.rules[0], msg.payload, problem, crashed=True)
         if report is None:
             return
         for entry in report.iter(f"{{{SVRL}}}failed-assert", f"{{{SVRL}}}successful-report"):
