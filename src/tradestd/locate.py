@@ -54,7 +54,8 @@ class Locator:
     def __init__(self, data: bytes, tree: etree._ElementTree) -> None:
         self._data = data
         self._tree = tree
-        self._starts: list[tuple[int, int]] | None = None
+        self._starts: list[int] | None = None  # offset of each start tag, in document order
+        self._newlines: list[int] = []
         self._index: dict[etree._Element, int] | None = None
 
     def _scan(self) -> None:
@@ -64,18 +65,15 @@ class Locator:
         except (LookupError, UnicodeDecodeError):
             text = self._data.decode("utf-8", "replace")
         text = text.lstrip("\ufeff")
-        newlines = [m.start() for m in re.finditer("\n", text)]
-        starts: list[tuple[int, int]] = []
-        for match in _TOKENS.finditer(text):
-            if match.group(0) != "<":
-                continue
-            offset = match.start()
-            line_index = bisect_right(newlines, offset)
-            line_start = newlines[line_index - 1] + 1 if line_index else 0
-            starts.append((line_index + 1, offset - line_start + 1))
-        self._starts = starts
+        self._newlines = [m.start() for m in re.finditer("\n", text)]
+        self._starts = [m.start() for m in _TOKENS.finditer(text) if m.group(0) == "<"]
         root = self._tree.getroot()
         self._index = {el: i for i, el in enumerate(root.iter(tag=etree.Element))}
+
+    def _line_column(self, offset: int) -> tuple[int, int]:
+        line_index = bisect_right(self._newlines, offset)
+        line_start = self._newlines[line_index - 1] + 1 if line_index else 0
+        return line_index + 1, offset - line_start + 1
 
     def position(self, element: etree._Element | None) -> tuple[int | None, int | None]:
         if element is None:
@@ -86,7 +84,7 @@ class Locator:
         assert self._starts is not None and self._index is not None
         index = self._index.get(element)
         if index is not None and index < len(self._starts):
-            found_line, column = self._starts[index]
+            found_line, column = self._line_column(self._starts[index])
             if line is None or found_line == line:
                 return found_line, column
         return line, None
