@@ -17,12 +17,13 @@ from __future__ import annotations
 from collections.abc import Callable, Generator, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import IO, Protocol
 
 from .intake import Limits
 from .issues import Issue, Layer, Report, Severity
 from .registry import bundled_registry
+from .rules import RuleRunner, RuleSettings, load_pack
 from .schemaset import SchemaError, load_schema_set
 from .validation import Validator
 
@@ -43,15 +44,20 @@ class ValidatorSpec(Protocol):
 
 @dataclass(frozen=True)
 class ValidatorOptions:
-    """The plain options a validator is made of (``--schema``, ``--xsd``, ``--max-bytes``)."""
+    """The plain options a validator is made of (``--schema``, ``--xsd``, ``--max-bytes``,
+    the extra rule packs and the rule settings)."""
 
     schema_id: str | None = None
     xsd: tuple[str, ...] = ()
     max_bytes: int | None = None
+    rule_packs: tuple[str, ...] = ()
+    rule_settings: RuleSettings = field(default_factory=RuleSettings)
 
     def build(self) -> Validator:
+        rules = RuleRunner([load_pack(spec) for spec in self.rule_packs],
+                           settings=self.rule_settings)
         validator = Validator(limits=Limits(max_bytes=self.max_bytes) if self.max_bytes
-                              else Limits())
+                              else Limits(), rules=rules)
         if self.xsd:
             validator.schema_set = load_schema_set(list(self.xsd))
         elif self.schema_id:

@@ -7,6 +7,7 @@ import sys
 import click
 
 from .. import __version__
+from .rules import rules_command
 from .schemas import schemas_command
 from .validate import validate_command
 
@@ -23,6 +24,7 @@ def cli() -> None:
 
 cli.add_command(validate_command)
 cli.add_command(schemas_command)
+cli.add_command(rules_command)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -29,6 +29,7 @@ from ..report import REPORTERS, Reporter, RunResult, get_reporter
 from ..report.text import TextReporter, summary_line
 from ..schemaset import SchemaError
 from .options import ConfigError, limits_option, resolve_schema, schema_options
+from .rule_options import make_rule_layer, rule_options
 
 #: Show a progress bar (on a terminal) from this many inputs on.
 PROGRESS_FROM = 20
@@ -69,11 +70,14 @@ class Settings:
 @click.option("-q", "--quiet", is_flag=True, help="Print only the summary line.")
 @click.option("-v", "--verbose", is_flag=True,
               help="Also print information issues and valid files.")
+@rule_options
 @click.argument("paths", nargs=-1, required=True)
 def validate_command(schema_id: str | None, xsd: tuple[str, ...], max_bytes: int | None,
                      fmt: str | None, output: str | None, jobs: int | None,
                      max_issues: int | None, fail_on: str | None, exclude: tuple[str, ...],
                      config_path: str | None, no_config: bool, quiet: bool, verbose: bool,
+                     rule_specs: tuple[str, ...], schematron: tuple[str, ...],
+                     disable: tuple[str, ...], severities: tuple[str, ...],
                      paths: tuple[str, ...]) -> int:
     """Validate XML messages: files, directories (recursive), globs, or - for stdin."""
     if quiet and verbose:
@@ -89,8 +93,10 @@ def validate_command(schema_id: str | None, xsd: tuple[str, ...], max_bytes: int
         exclude=exclude or config.exclude,
     )
     resolve_schema(settings.schema_id, settings.xsd)  # usage errors before any work
+    rules = make_rule_layer((*rule_specs, *schematron), disable, severities, config.rules)
     files = expand_inputs(paths, exclude=settings.exclude)
-    spec = ValidatorOptions(settings.schema_id, settings.xsd, max_bytes)
+    spec = ValidatorOptions(settings.schema_id, settings.xsd, max_bytes,
+                            (*rule_specs, *schematron), rules.settings)
     try:
         with _progress_bar(len(files)) as progress:
             reports = run_batch(files, spec, jobs=settings.jobs, stdin=_stdin(files),
