@@ -15,6 +15,7 @@ from .intake import DEFAULT_LIMITS, Limits, Source, XmlDocument, load_xml
 from .issues import Issue, Layer, Report, RulePackRef, Severity
 from .locate import Locator, element_path
 from .registry import DetectionError, MessageType, Registry, bundled_registry
+from .rules import default_rules
 from .schemaset import SchemaSet
 from .stream.schemaconverter import SchemaConverter
 from .stream.source import BatchSource
@@ -56,7 +57,7 @@ class Validator:
             return Report(doc.name, tuple(doc.issues) + (problem,), None, tuple(layers))
         assert schema_set is not None
         label = message_type.key if message_type else schema_set.name
-        locator = Locator(doc.data, doc.tree)
+        locator = doc.locator()
         issues = list(doc.issues)
         issues += schema_set.schema_issues(doc, locator)
         layers.append(Layer.SCHEMA)
@@ -103,10 +104,13 @@ def validate(source: Source, schema: str | SchemaSet | MessageType | None = None
 
     ``schema`` is a bundled message-type id (``"wco-declaration"`` or
     ``"wco-declaration@1.0"``), a :class:`MessageType`, a :class:`SchemaSet`, or
-    ``None`` to detect the type from the message itself.
+    ``None`` to detect the type from the message itself. ``rules`` defaults to the
+    bundled rule packs of bundled message types (none for a plain :class:`SchemaSet`);
+    pass ``RuleRunner(bundled=False)`` to skip them.
     """
     reg = registry or bundled_registry()
-    validator = Validator(registry=reg, limits=limits or DEFAULT_LIMITS, rules=rules)
+    validator = Validator(registry=reg, limits=limits or DEFAULT_LIMITS,
+                          rules=rules if rules is not None else default_rules())
     if isinstance(schema, SchemaSet):
         validator.schema_set = schema
     elif isinstance(schema, MessageType):

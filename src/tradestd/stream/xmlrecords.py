@@ -25,9 +25,10 @@ from ..intake import (
     Limits,
     XmlDocument,
     copy_document,
-    doctype_forbidden,
+    doctype_issue,
     new_pull_parser,
     parse_bytes,
+    prolog_doctype,
     stream_syntax_issue,
 )
 from ..issues import Issue, Layer, Severity
@@ -209,6 +210,9 @@ class XmlRecordReader:
         parser = new_pull_parser(self._tags)
         try:
             while chunk := self._stream.read(self._chunk_size):
+                if self.bytes_read == 0 and (problem := prolog_doctype(chunk)) is not None:
+                    self._stop(problem)  # refused before libxml2 reads a byte of it
+                    return
                 self.bytes_read += len(chunk)
                 self._lines += chunk.count(b"\n")
                 self._blank = self._blank and not chunk.strip()
@@ -265,7 +269,7 @@ class XmlRecordReader:
 
     def _begin(self, element: etree._Element) -> None:
         if self.records == 0:
-            problem = doctype_forbidden(element.getroottree(), 1)
+            problem = doctype_issue(element.getroottree())
             if problem is not None:
                 self._stop(problem)
         self._current = element

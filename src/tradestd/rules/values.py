@@ -1,0 +1,79 @@
+"""Reading typed values out of WCO elements: date/time strings, masses, sequence numbers."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta, timezone
+from decimal import Decimal
+
+from lxml import etree
+
+from .view import child, decimal, text
+
+__all__ = [
+    "MASS_UNITS_KG",
+    "mass_in_kg",
+    "parse_datetime_string",
+    "sequence_number",
+    "wco_datetime",
+]
+
+_FORMATS = {"102": re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
+            "304": re.compile(r"^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(Z|[+-]\d{4})$")}
+_EXPECTED = {"102": "8 digits CCYYMMDD", "304": "14 digits CCYYMMDDhhmmss and a zone (Z or +hhmm)"}
+
+#: Rec 20 mass units and their size in kilograms, for comparing masses.
+MASS_UNITS_KG = {"KGM": Decimal(1), "GRM": Decimal("0.001"), "MGM": Decimal("0.000001"),
+                 "TNE": Decimal(1000), "LBR": Decimal("0.45359237")}
+
+
+def parse_datetime_string(value: str, format_code: str | None) -> tuple[datetime | None, str | None]:
+    """``(moment, None)`` or ``(None, reason)``; a 102 date becomes midnight UTC."""
+    pattern = _FORMATS.get(format_code or "")
+    if pattern is None:
+        return None, f"formatCode {format_code!r} is not 102 or 304"
+    match = pattern.match(value)
+    if match is None:
+        return None, f"formatCode {format_code} needs {_EXPECTED[format_code or '']}, got {value!r}"
+    groups = match.groups()
+    year, month, day = int(groups[0]), int(groups[1]), int(groups[2])
+    hour, minute, second = (int(g) for g in groups[3:6]) if len(groups) > 3 else (0, 0, 0)
+    zone = UTC
+    if format_code == "304":
+        offset = match.group(7)
+        if offset != "Z":
+            minutes = int(offset[1:3]) * 60 + int(offset[3:5])
+            zone = timezone(timedelta(minutes=minutes if offset[0] == "+" else -minutes))
+    try:
+        return datetime(year, month, day, hour, minute, second, tzinfo=zone), None
+    except ValueError as exc:
+        return None, f"{value!r} is not a real date/time ({exc})"
+
+
+def wco_datetime(wrapper: etree._Element | None) -> datetime | None:
+    """The moment held by a WCO date wrapper (``IssueDateTime/DateTimeString``), if valid."""
+    if wrapper is None:
+        return None
+    string = child(wrapper, "DateTimeString")
+    value = text(string)
+    if string is None or value is None:
+        return None
+    moment, _ = parse_datetime_string(value, string.get("formatCode"))
+    return moment
+
+
+def mass_in_kg(element: etree._Element | None) -> Decimal | None:
+    """A mass measure in kilograms (no unitCode means kilograms), ``None`` if unknown."""
+    value = decimal(element)
+    if element is None or value is None:
+        return None
+    factor = MASS_UNITS_KG.get(element.get("unitCode") or "KGM")
+    return None if factor is None else value * factor
+
+
+def sequence_number(element: etree._Element) -> int | None:
+    """The element's ``SequenceNumeric`` as an int, ``None`` when absent or not a number."""
+    value = decimal(child(element, "SequenceNumeric"))
+    if value is None or value != value.to_integral_value():
+        return None
+    return int(value)

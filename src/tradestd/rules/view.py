@@ -1,0 +1,170 @@
+"""What a rule sees: a read-only view of one message, indexed once by local name.
+
+:class:`MessageView` walks the tree a single time and files every element under its
+local name (``GovernmentAgencyGoodsItem``, whatever its namespace), so rules written
+against WCO Data Model class and element names work on any national schema built
+from it. Rules query the index instead of walking the tree again.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterator, KeysView, Mapping
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, TypeVar
+
+from lxml import etree
+
+if TYPE_CHECKING:
+    from .codelists import CodeLists
+
+__all__ = [
+    "ROOT_FAMILIES",
+    "MessageView",
+    "child",
+    "child_text",
+    "children",
+    "decimal",
+    "local",
+    "text",
+]
+
+#: Message family of a payload root when the message type does not say it.
+ROOT_FAMILIES: Mapping[str, str] = {
+    "Declaration": "declaration",
+    "Response": "response",
+    "CargoReport": "cargo",
+    "PrecursorNotification": "precursor",
+}
+_ENVELOPES = frozenset({"MetaData"})
+T = TypeVar("T")
+
+
+def local(element: etree._Element) -> str:
+    """The local name of an element (``""`` for comments and processing instructions)."""
+    tag = element.tag
+    if not isinstance(tag, str):
+        return ""
+    return tag[tag.rfind("}") + 1:]
+
+
+def children(element: etree._Element, name: str) -> list[etree._Element]:
+    """Child elements with this local name, in document order."""
+    return list(element.iterchildren("{*}" + name))
+
+
+def child(element: etree._Element, name: str) -> etree._Element | None:
+    """The first child element with this local name."""
+    for found in element.iterchildren("{*}" + name):
+        return found
+    return None
+
+
+def either(first: etree._Element | None, second: etree._Element) -> etree._Element:
+    """``first`` unless it is ``None`` (lxml elements must not be tested for truth)."""
+    return first if first is not None else second
+
+
+def text(element: etree._Element | None) -> str | None:
+    """The stripped text of an element, ``None`` when absent or blank."""
+    if element is None or element.text is None:
+        return None
+    value = element.text.strip()
+    return value or None
+
+
+def child_text(element: etree._Element, *names: str) -> str | None:
+    """Text at a relative path of local names (``child_text(item, "Commodity", "Description")``)."""
+    node: etree._Element | None = element
+    for name in names:
+        if node is None:
+            return None
+        node = child(node, name)
+    return text(node)
+
+
+def decimal(element: etree._Element | None) -> Decimal | None:
+    """The element's text as a number, ``None`` when absent or not a number."""
+    value = text(element)
+    if value is None:
+        return None
+    try:
+        number = Decimal(value)
+    except InvalidOperation:
+        return None
+    return number if number.is_finite() else None
+
+
+@functools.lru_cache(maxsize=1024)
+def _names_ending(names: tuple[str, ...], suffix: str) -> tuple[str, ...]:
+    """Messages of one type share their names: remember which end with a suffix."""
+    return tuple(n for n in names if n.endswith(suffix))
+
+
+class MessageView:
+    """One message as rules see it: root, payload, facts used by scopes, and the index."""
+
+    def __init__(self, root: etree._Element, codes: CodeLists, *, family: str | None = None,
+                 message_type: str | None = None) -> None:
+        self.root = root
+        self.codes = codes
+        self.message_type = message_type
+        by_tag: dict[str, list[etree._Element]] = {}
+        for element in root.iter(etree.Element):  # the one pass over the tree
+            tag = element.tag
+            found = by_tag.get(tag)
+            if found is None:
+                by_tag[tag] = [element]
+            else:
+                found.append(element)
+        by_name: dict[str, list[etree._Element]] = {}
+        for tag, elements in by_tag.items():  # a few dozen distinct tags
+            name = tag[tag.rfind("}") + 1:]
+            if name in by_name:  # same local name in two namespaces: grouped by namespace
+                by_name[name] = by_name[name] + elements
+            else:
+                by_name[name] = elements
+        self._by_name = by_name
+        self._suffix_cache: dict[str, list[etree._Element]] = {}
+        self._memo: dict[str, object] = {}
+        self.payload = self._payload(root)
+        self.family = family or ROOT_FAMILIES.get(local(self.payload))
+        self.function_code = text(child(self.payload, "FunctionCode"))
+        self.type_code = text(child(self.payload, "TypeCode"))
+
+    @staticmethod
+    def _payload(root: etree._Element) -> etree._Element:
+        if local(root) in _ENVELOPES:
+            elements = [c for c in root if isinstance(c.tag, str)]
+            if elements:
+                return elements[-1]
+        return root
+
+    def all(self, name: str) -> list[etree._Element]:
+        """Every element with this local name (in document order within each namespace)."""
+        return self._by_name.get(name, [])
+
+    def ending(self, suffix: str) -> list[etree._Element]:
+        """Every element whose local name ends with ``suffix`` (``Amount``, ``Measure``),
+        grouped by name."""
+        found = self._suffix_cache.get(suffix)
+        if found is None:
+            by_name = self._by_name
+            found = [el for name in _names_ending(tuple(by_name), suffix) for el in by_name[name]]
+            self._suffix_cache[suffix] = found
+        return found
+
+    def memo(self, key: str, compute: Callable[[MessageView], T]) -> T:
+        """``compute(self)``, once per message: for work several rules share."""
+        if key not in self._memo:
+            self._memo[key] = compute(self)
+        return self._memo[key]  # type: ignore[return-value]
+
+    @staticmethod
+    def under(ancestor: etree._Element, name: str) -> Iterator[etree._Element]:
+        """Elements with this local name below ``ancestor``, in document order."""
+        yield from ancestor.iterdescendants("{*}" + name)
+
+    def names(self) -> KeysView[str]:
+        """The local names that occur in the message."""
+        return self._by_name.keys()
