@@ -1,8 +1,8 @@
 """One record through the validation pipeline, XML or JSON, with batch positions.
 
-An XML record is first validated as a fast copy of the batch's element; a record with
-anything to report is serialized and parsed again on its own so that every issue gets
-an exact line and column, moved back to the batch's numbering. A JSON record is
+An XML record is validated as a fast copy of the batch's element; a record with anything
+to report is serialized and parsed again on its own, and each issue is positioned (exact
+line and column) by the element it names, then moved back to the batch's numbering. A JSON record is
 turned into XML by a :class:`RecordConverter` and validated as such; its issues sit
 on the record's line (with the XPath of what they are about).
 """
@@ -17,6 +17,7 @@ from lxml import etree
 
 from ..intake import Limits, XmlDocument, copy_document
 from ..issues import Issue, Layer, Report, Severity
+from ..locate import find_element
 from .jsonlines import JsonLine
 from .results import RecordReport
 from .xmlrecords import XmlRecord
@@ -41,14 +42,44 @@ def _placed(issue: Issue, record: XmlRecord) -> Issue:
     return replace(issue, line=line, column=column, record=record.index)
 
 
+def _relocated(issues: tuple[Issue, ...], doc: XmlDocument) -> tuple[Issue, ...] | None:
+    """The issues found on a record's copy, positioned in the record's own text by the
+    element each one names; ``None`` when one cannot be tied to an element."""
+    if doc.tree is None:
+        return None
+    root = doc.tree.getroot()
+    moved = []
+    for issue in issues:
+        if issue.path is None:
+            if issue.line is not None:
+                return None
+            moved.append(issue)
+            continue
+        element = find_element(root, issue.path)
+        if element is None:
+            return None
+        line, column = doc.locator().position(element)
+        moved.append(replace(issue, line=line, column=column))
+    return tuple(moved)
+
+
 def check_xml_record(record: XmlRecord, check: CheckDocument, limits: Limits) -> RecordReport:
-    """The verdict on one XML record, its issues placed in the batch."""
+    """The verdict on one XML record, its issues placed in the batch.
+
+    The record is validated once, as a copy; when it has issues its text is parsed again
+    to position each issue by the element it names (validated again only if an issue
+    names no element).
+    """
     report = check(record.copy(limits))
     if not report.issues:
         return RecordReport(record.index, record.line, report, record.offset)
-    report = check(record.document(limits))
-    issues = tuple(_placed(issue, record) for issue in report.issues)
-    return RecordReport(record.index, record.line, replace(report, issues=issues),
+    doc = record.document(limits)
+    issues = _relocated(report.issues, doc)
+    if issues is None:
+        report = check(doc)
+        issues = report.issues
+    placed = tuple(_placed(issue, record) for issue in issues)
+    return RecordReport(record.index, record.line, replace(report, issues=placed),
                         record.offset)
 
 
