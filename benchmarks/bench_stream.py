@@ -120,6 +120,17 @@ def templates(directory: Path) -> list[bytes]:
     return records
 
 
+def with_invalid(records: list[bytes], every: int) -> list[bytes]:
+    """Every ``every``-th record breaks a business rule (a wrong GoodsItemQuantity), to
+    measure what records with issues cost; 0 keeps every record valid."""
+    if every <= 0:
+        return records
+    template = next(r for r in records if b"GoodsItemQuantity>" in r)
+    broken = template.replace(b"GoodsItemQuantity>", b"GoodsItemQuantity>9", 1)
+    return [broken if index % every == 0 else records[index % len(records)]
+            for index in range(every * len(records))]
+
+
 def _records(records: list[bytes]) -> Iterator[bytes]:
     while True:
         yield from records
@@ -261,7 +272,8 @@ def run_child(kind: str, argument: str) -> dict[str, float]:
 
 
 def _row(name: str, result: dict[str, float]) -> str:
-    return (f"{name:<16} {int(result['records']):>7,} records {result['seconds']:>7.2f} s wall "
+    return (f"{name:<16} {int(result['records']):>7,} records ({int(result['invalid']):,} "
+            f"invalid) {result['seconds']:>7.2f} s wall "
             f"{result['cpu']:>7.2f} s CPU {_rate(result):>6,.0f} rec/s (CPU)  "
             f"peak RSS {result['peak_kib'] / 1024:>6.1f} MB")
 
@@ -274,6 +286,8 @@ def main() -> None:
                         default=ROOT / "fixtures" / "declaration" / "valid")
     parser.add_argument("--workdir", type=Path, help="where to write the feed (default: temp)")
     parser.add_argument("--no-convert", action="store_true", help="measure validation only")
+    parser.add_argument("--invalid-every", type=int, default=0, metavar="N",
+                        help="make every N-th record invalid (default: all valid)")
     parser.add_argument("--child", nargs=2, metavar=("KIND", "ARG"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -284,7 +298,7 @@ def main() -> None:
         return
     with tempfile.TemporaryDirectory(dir=args.workdir) as work:
         workdir = Path(work)
-        records = templates(args.templates)
+        records = with_invalid(templates(args.templates), args.invalid_every)
         feed = workdir / "feed.xml"
         size = parse_size(args.size)
         started = time.perf_counter()
