@@ -107,3 +107,28 @@ def test_convert_record_refuses_a_broken_batch(
 def test_convert_record_takes_one_batch(feed: Path) -> None:
     assert main(["convert", "--xsd", str(SCHEMA), "--record", "Declaration", str(feed),
                  str(feed)]) == 2
+
+
+def test_stdin(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    import io
+    import sys
+    data = batch([record("D0"), record("D1")])
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data)))
+    assert main(["validate", "--xsd", str(SCHEMA), "--record", "Declaration", "-"]) == 0
+    assert "<stdin>: 2 records checked: 2 valid" in capsys.readouterr().out
+
+
+def test_fail_on_warning_counts_records_with_warnings(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    fixture = Path(__file__).resolve().parents[2] / "fixtures" / "declaration" / "valid" / \
+        "import-de-sea-containers.xml"
+    text = fixture.read_text(encoding="utf-8").split("?>", 1)[1]
+    warned = text.replace("TotalPackageQuantity>", "TotalPackageQuantity>1", 1)
+    assert warned != text
+    feed = tmp_path / "day.xml"
+    feed.write_text(f"<Day>{text}{warned}</Day>", encoding="utf-8")
+    assert main(["validate", "--record", "auto", str(feed)]) == 0
+    assert "2 records checked: 2 valid, 0 invalid; 0 errors, 1 warnings" in \
+        capsys.readouterr().out
+    assert main(["validate", "--record", "auto", "--fail-on", "warning", str(feed)]) == 1
+    assert "2 records checked: 1 valid, 1 invalid" in capsys.readouterr().out

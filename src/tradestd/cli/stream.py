@@ -11,6 +11,7 @@ import click
 
 from .. import __version__
 from ..intake import Limits
+from ..issues import Severity
 from ..registry import MessageType, bundled_registry
 from ..report.stream import StreamJsonWriter, StreamTextWriter, stream_summary_line
 from ..report.text import format_issue
@@ -51,8 +52,13 @@ def container_option(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def validate_batches(validator: Validator, paths: Sequence[str], record: str | None, *,
-                     fmt: str, output: str | None, quiet: bool, verbose: bool) -> int:
-    """Validate each path as a batch; exit 0 when every record is valid and every batch whole."""
+                     fmt: str, output: str | None, quiet: bool, verbose: bool,
+                     fail_on: Severity = Severity.ERROR) -> int:
+    """Validate each path as a batch; exit 0 when every record passes and every batch is whole.
+
+    A batch streams in this process (``--jobs`` does not apply); ``fail_on`` decides which
+    records count as invalid.
+    """
     ok = True
     summaries: list[str] = []
     with ExitStack() as stack:
@@ -63,6 +69,7 @@ def validate_batches(validator: Validator, paths: Sequence[str], record: str | N
         progress = stack.enter_context(StreamProgress(enabled=not quiet))
         for path in paths:
             stream = validator.iter_validate(path, record=None if record == "auto" else record)
+            stream.summary.fail_on = fail_on
             ok = _run_one(stream, writer, progress) and ok
             summaries.append(stream_summary_line(stream.summary))
         writer.close()
