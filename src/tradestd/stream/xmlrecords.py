@@ -276,15 +276,17 @@ class XmlRecordReader:
         self._column = _start_column(element)
 
     def _release(self, element: etree._Element) -> None:
+        """Clear the record, and drop everything before it and before its ancestors."""
         element.clear(keep_tail=True)
-        parent = element.getparent()
-        if parent is None:
-            return
-        while element.getprevious() is not None:
-            first = parent[0]
-            if isinstance(first.tag, str) and not self._is_record(first):
-                self._note_outside(first)
-            del parent[0]
+        node = element
+        while (parent := node.getparent()) is not None:
+            while node.getprevious() is not None:
+                first = parent[0]
+                if isinstance(first.tag, str):
+                    for outside in _outside_records(first, self._is_record):
+                        self._note_outside(outside)
+                del parent[0]
+            node = parent
 
     def _is_record(self, element: etree._Element) -> bool:
         if self._pattern is None:
