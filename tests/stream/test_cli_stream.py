@@ -132,3 +132,11 @@ def test_fail_on_warning_counts_records_with_warnings(
         capsys.readouterr().out
     assert main(["validate", "--record", "auto", "--fail-on", "warning", str(feed)]) == 1
     assert "2 records checked: 1 valid, 1 invalid" in capsys.readouterr().out
+
+
+def test_other_report_formats_are_a_usage_error(feed: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["validate", "--xsd", str(SCHEMA), "--record", "Declaration",
+                 "--format", "junit", str(feed)])
+    assert code == 2
+    assert "--record supports --format text or json" in capsys.readouterr().err
