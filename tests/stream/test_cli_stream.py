@@ -57,7 +57,7 @@ def test_valid_batch_exits_0_and_broken_batch_exits_1(
     cut.write_bytes(batch([record("D0")])[:-12])
     assert main(["validate", "--xsd", str(SCHEMA), "--record", "Declaration", str(cut)]) == 1
     out = capsys.readouterr().out
-    assert "XML_TRUNCATED" in out and "STOPPED" in out
+    assert "XML_TRUNCATED" in out and "INCOMPLETE" in out
 
 
 def test_report_to_file(feed: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

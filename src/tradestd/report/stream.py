@@ -27,7 +27,7 @@ def _rate(summary: StreamSummary) -> str:
 
 def stream_summary_line(summary: StreamSummary) -> str:
     records = "record" if summary.records == 1 else "records"
-    state = "" if not summary.stopped else " (STOPPED: the batch is not well-formed)"
+    state = "" if not summary.stopped else " (INCOMPLETE: the batch was not read to its end)"
     return (f"{summary.source}: {summary.records:,} {records} checked: {summary.valid:,} valid, "
             f"{summary.invalid:,} invalid; {summary.errors:,} errors, {summary.warnings:,} "
             f"warnings; {_rate(summary)}{state}")

@@ -28,7 +28,7 @@ from typing import IO, Any
 
 from lxml import etree
 
-from ..intake import DEFAULT_LIMITS, IntakeError, Limits
+from ..intake import DEFAULT_LIMITS, IntakeError, Limits, source_name
 from ..issues import Issue, Layer, Severity
 from .check import (
     CheckDocument,
@@ -133,7 +133,7 @@ class _Conversion(ABC):
         self._converter = converter
         self._check = check
         self._limits = limits
-        self.summary = ConversionSummary(source="", target=os.fspath(target))
+        self.summary = ConversionSummary(source=source_name(source), target=os.fspath(target))
 
     def __iter__(self) -> Iterator[RecordReport]:
         started = time.perf_counter()

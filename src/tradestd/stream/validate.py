@@ -14,7 +14,7 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from typing import IO, Any
 
-from ..intake import DEFAULT_LIMITS, IntakeError, Limits
+from ..intake import DEFAULT_LIMITS, IntakeError, Limits, source_name
 from ..issues import Issue, Layer, Severity
 from .check import CheckDocument, RecordConverter, check_json_line, check_xml_record
 from .jsonlines import JsonLinesReader
@@ -76,7 +76,7 @@ class RecordStream:
         self._candidates = candidates
         self._limits = limits
         self._converter = converter
-        self.summary = StreamSummary(source="", fail_on=fail_on)
+        self.summary = StreamSummary(source=source_name(source), fail_on=fail_on)
 
     def __iter__(self) -> Iterator[RecordReport]:
         started = time.perf_counter()
