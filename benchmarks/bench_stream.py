@@ -21,7 +21,8 @@ packs);
 * ``files to JSON``: the same small files converted one by one with ``tradestd
   convert``'s converter -- the per-record baseline for conversion;
 * ``stream to JSONL`` (``XmlToJsonLines``) and ``JSONL to XML`` (``JsonLinesToXml``) of the
-  whole feed, each record validated then converted (``--no-convert`` skips them).
+  whole feed, each record validated (syntax and schema, as ``tradestd convert`` does) then
+  converted (``--no-convert`` skips them).
 
 The conversion ratios compare with converting the same records as separate files (the
 JSON Lines to XML direction against the XML to JSON baseline, there being no JSON files
@@ -224,13 +225,14 @@ def child_stream(feed: str) -> dict[str, float]:
 
 
 def _conversion(kind: str, source: str) -> dict[str, float]:
+    from tradestd import Validator
     from tradestd.registry import bundled_registry
     from tradestd.stream import record_candidates
     from tradestd.stream.convert import JsonLinesToXml, XmlToJsonLines
     from tradestd.stream.schemaconverter import SchemaConverter
 
     registry = bundled_registry()
-    check = _validator().validate_document
+    check = Validator(registry=registry).validate_document  # as `tradestd convert --record`
     converter = SchemaConverter(registry=registry)
     conversion: XmlToJsonLines | JsonLinesToXml
     if kind == "to_json":
