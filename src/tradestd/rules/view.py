@@ -8,7 +8,6 @@ from it. Rules query the index instead of walking the tree again.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Iterator, KeysView, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, TypeVar
@@ -40,23 +39,39 @@ _ENVELOPES = frozenset({"MetaData"})
 T = TypeVar("T")
 
 
+#: Tag (``{namespace}name``, or the factory of a comment or processing instruction) ->
+#: local name. Messages of one schema share a few hundred tags; the bound keeps a flood of
+#: made-up tags from growing it.
+_LOCAL_NAMES: dict[object, str] = {}
+_MAX_TAGS = 8192
+
+
+def _local_name(tag: object) -> str:
+    name = tag[tag.rfind("}") + 1:] if isinstance(tag, str) else ""
+    if len(_LOCAL_NAMES) < _MAX_TAGS:
+        _LOCAL_NAMES[tag] = name
+    return name
+
+
 def local(element: etree._Element) -> str:
     """The local name of an element (``""`` for comments and processing instructions)."""
     tag = element.tag
-    if not isinstance(tag, str):
-        return ""
-    return tag[tag.rfind("}") + 1:]
+    return _LOCAL_NAMES.get(tag) or _local_name(tag)
 
 
 def children(element: etree._Element, name: str) -> list[etree._Element]:
     """Child elements with this local name, in document order."""
-    return list(element.iterchildren("{*}" + name))
+    names = _LOCAL_NAMES
+    return [found for found in element if (names.get(found.tag) or _local_name(found.tag)) == name]
 
 
 def child(element: etree._Element, name: str) -> etree._Element | None:
     """The first child element with this local name."""
-    for found in element.iterchildren("{*}" + name):
-        return found
+    names = _LOCAL_NAMES
+    for found in element:  # a loop over a few children beats building a tag matcher
+        tag = found.tag
+        if (names.get(tag) or _local_name(tag)) == name:
+            return found
     return None
 
 
@@ -95,10 +110,53 @@ def decimal(element: etree._Element | None) -> Decimal | None:
     return number if number.is_finite() else None
 
 
-@functools.lru_cache(maxsize=1024)
-def _names_ending(names: tuple[str, ...], suffix: str) -> tuple[str, ...]:
-    """Messages of one type share their names: remember which end with a suffix."""
-    return tuple(n for n in names if n.endswith(suffix))
+class _SuffixTable:
+    """Suffixes rules have asked :meth:`MessageView.ending` for, and which of them each
+    local name ends with. New views file their elements under those suffixes while
+    indexing; asking for a new suffix replaces the table (never mutated in place)."""
+
+    def __init__(self, suffixes: tuple[str, ...]) -> None:
+        self.suffixes = suffixes
+        self._of: dict[str, tuple[str, ...]] = {}
+
+    def of(self, name: str) -> tuple[str, ...]:
+        found = self._of.get(name)
+        if found is None:
+            found = tuple(s for s in self.suffixes if name.endswith(s))
+            if len(self._of) < _MAX_TAGS:
+                self._of[name] = found
+        return found
+
+
+_suffix_table = _SuffixTable(())
+
+
+def _register_suffix(suffix: str) -> None:
+    global _suffix_table
+    if suffix not in _suffix_table.suffixes:
+        _suffix_table = _SuffixTable((*_suffix_table.suffixes, suffix))
+
+
+def _by_local_name(by_tag: dict[str, list[etree._Element]]) -> dict[str, list[etree._Element]]:
+    by_name: dict[str, list[etree._Element]] = {}
+    names = _LOCAL_NAMES
+    for tag, elements in by_tag.items():  # a few dozen distinct tags
+        name = names.get(tag) or _local_name(tag)
+        if name in by_name:  # same local name in two namespaces: grouped by namespace
+            by_name[name] = by_name[name] + elements
+        else:
+            by_name[name] = elements
+    return by_name
+
+
+def _by_suffix(by_name: dict[str, list[etree._Element]]) -> dict[str, list[etree._Element]]:
+    """The elements of each known suffix, grouped by name in index order."""
+    table = _suffix_table
+    by_suffix: dict[str, list[etree._Element]] = {suffix: [] for suffix in table.suffixes}
+    for name, elements in by_name.items():
+        for suffix in table.of(name):
+            by_suffix[suffix] += elements
+    return by_suffix
 
 
 class MessageView:
@@ -117,15 +175,8 @@ class MessageView:
                 by_tag[tag] = [element]
             else:
                 found.append(element)
-        by_name: dict[str, list[etree._Element]] = {}
-        for tag, elements in by_tag.items():  # a few dozen distinct tags
-            name = tag[tag.rfind("}") + 1:]
-            if name in by_name:  # same local name in two namespaces: grouped by namespace
-                by_name[name] = by_name[name] + elements
-            else:
-                by_name[name] = elements
-        self._by_name = by_name
-        self._suffix_cache: dict[str, list[etree._Element]] = {}
+        self._by_name = by_name = _by_local_name(by_tag)
+        self._by_suffix = _by_suffix(by_name)
         self._memo: dict[str, object] = {}
         self.payload = self._payload(root)
         self.family = family or ROOT_FAMILIES.get(local(self.payload))
@@ -147,11 +198,12 @@ class MessageView:
     def ending(self, suffix: str) -> list[etree._Element]:
         """Every element whose local name ends with ``suffix`` (``Amount``, ``Measure``),
         grouped by name."""
-        found = self._suffix_cache.get(suffix)
+        found = self._by_suffix.get(suffix)
         if found is None:
+            _register_suffix(suffix)  # indexed by the next views
             by_name = self._by_name
-            found = [el for name in _names_ending(tuple(by_name), suffix) for el in by_name[name]]
-            self._suffix_cache[suffix] = found
+            found = [el for name in by_name if name.endswith(suffix) for el in by_name[name]]
+            self._by_suffix[suffix] = found
         return found
 
     def memo(self, key: str, compute: Callable[[MessageView], T]) -> T:
