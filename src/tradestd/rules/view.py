@@ -117,14 +117,13 @@ class _SuffixTable:
 
     def __init__(self, suffixes: tuple[str, ...]) -> None:
         self.suffixes = suffixes
-        self._of: dict[str, tuple[str, ...]] = {}
+        #: Local name -> the suffixes it ends with.
+        self.known: dict[str, tuple[str, ...]] = {}
 
     def of(self, name: str) -> tuple[str, ...]:
-        found = self._of.get(name)
-        if found is None:
-            found = tuple(s for s in self.suffixes if name.endswith(s))
-            if len(self._of) < _MAX_TAGS:
-                self._of[name] = found
+        found = tuple(s for s in self.suffixes if name.endswith(s))
+        if len(self.known) < _MAX_TAGS:
+            self.known[name] = found
         return found
 
 
@@ -153,8 +152,12 @@ def _by_suffix(by_name: dict[str, list[etree._Element]]) -> dict[str, list[etree
     """The elements of each known suffix, grouped by name in index order."""
     table = _suffix_table
     by_suffix: dict[str, list[etree._Element]] = {suffix: [] for suffix in table.suffixes}
+    known = table.known
     for name, elements in by_name.items():
-        for suffix in table.of(name):
+        suffixes = known.get(name)
+        if suffixes is None:
+            suffixes = table.of(name)
+        for suffix in suffixes:
             by_suffix[suffix] += elements
     return by_suffix
 
