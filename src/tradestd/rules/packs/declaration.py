@@ -150,7 +150,7 @@ def eori_format(msg: MessageView) -> Iterator[Finding]:
         for party in msg.all(name):
             id_el = child(party, "ID")
             value = text(id_el)
-            problem = identifiers.eori(value, msg.codes.countries) if value else None
+            problem = identifiers.eori(value, msg.codes.countries.codes) if value else None
             if id_el is not None and problem:
                 yield Finding(id_el, f"{name}/ID {value!r} is {problem}")
 

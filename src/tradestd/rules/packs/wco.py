@@ -233,7 +233,7 @@ def locode_format(msg: MessageView) -> Iterator[Finding]:
                   for place in msg.all(name) for c in children(place, "ID"))]
     for element in elements:
         value = text(element)
-        problem = identifiers.locode(value, msg.codes.countries) if value else None
+        problem = identifiers.locode(value, msg.codes.countries.codes) if value else None
         if problem:
             yield Finding(element, f"{_location(element)} {value!r} is {problem}")
 
@@ -321,7 +321,7 @@ def scheme_identifiers(msg: MessageView) -> Iterator[Finding]:
         value = text(element)
         if not value:
             continue
-        problem = (identifiers.eori(value, msg.codes.countries) if scheme == "EORI"
+        problem = (identifiers.eori(value, msg.codes.countries.codes) if scheme == "EORI"
                    else identifiers.lei_code(value))
         if problem:
             yield Finding(element, f"{_location(element)} {value!r} is {problem}")
