@@ -32,8 +32,14 @@ from lxml import etree
 
 from .schemaset import SchemaSet, load_schema_set
 
-__all__ = ["MessageType", "Registry", "DetectionError", "UnknownMessageType", "bundled_registry",
-           "schemas_dir"]
+__all__ = [
+    "DetectionError",
+    "MessageType",
+    "Registry",
+    "UnknownMessageType",
+    "bundled_registry",
+    "schemas_dir",
+]
 
 
 class UnknownMessageType(LookupError):
@@ -84,11 +90,12 @@ class MessageType:
 
     @property
     def root_local(self) -> str:
-        return etree.QName(self.root).localname
+        return str(etree.QName(self.root).localname)
 
     @property
     def namespace(self) -> str | None:
-        return etree.QName(self.root).namespace
+        namespace = etree.QName(self.root).namespace
+        return str(namespace) if namespace else None
 
     def schema_set(self) -> SchemaSet:
         return load_schema_set(self.xsd, name=self.key)

@@ -18,7 +18,7 @@ from .registry import DetectionError, MessageType, Registry, bundled_registry
 from .rules import default_rules
 from .schemaset import SchemaSet
 
-__all__ = ["Validator", "RuleLayer", "validate"]
+__all__ = ["RuleLayer", "Validator", "validate"]
 
 
 @runtime_checkable
@@ -54,7 +54,7 @@ class Validator:
             return Report(doc.name, tuple(doc.issues) + (problem,), None, tuple(layers))
         assert schema_set is not None
         label = message_type.key if message_type else schema_set.name
-        locator = Locator(doc.data, doc.tree)
+        locator = doc.locator()
         issues = list(doc.issues)
         issues += schema_set.schema_issues(doc, locator)
         layers.append(Layer.SCHEMA)

@@ -34,8 +34,8 @@ def _flood(files: int, per_file: int) -> RunResult:
 def test_compiler_style_lines_and_summary(tmp_path: Path) -> None:
     run = sample_run(tmp_path)
     lines = _text(run).splitlines()
-    assert lines[0] == (f"{run.reports[0].source}:8:5: error SCHEMA_PATTERN OriginCountry: The "
-                        "value 'de' is not accepted by the pattern '[A-Z]' "
+    assert lines[0] == (f"{run.reports[0].source}:8:5: error SCHEMA_PATTERN OriginCountry: "
+                        "'de' does not match the required pattern [A-Z]{2} "
                         "(at /Consignment/Item[1]/OriginCountry)")
     assert lines[-1] == "11 files checked: 5 valid, 6 invalid; 10 errors, 1 warnings"
     assert not any("RULE_NOTE" in line for line in lines)
