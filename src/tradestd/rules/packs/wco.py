@@ -143,10 +143,21 @@ def _find_numbered_groups(msg: MessageView) -> list[tuple[str, list[Numbered]]]:
             continue
         name = local(owner)
         parent = owner.getparent()
-        value = decimal(number)
-        if name != "Pointer" and parent is not None and value is not None:
-            groups[(parent, name)].append((number, int(value)))
+        if name == "Pointer" or parent is None:
+            continue
+        value = _whole_number(number)
+        if value is not None:
+            groups[(parent, name)].append((number, value))
     return [(name, numbers) for (_, name), numbers in groups.items()]
+
+
+def _whole_number(element: etree._Element) -> int | None:
+    """``int(decimal(element))``, without building a Decimal for plain digits."""
+    raw = element.text
+    if raw is not None and raw.isascii() and raw.isdigit():
+        return int(raw)
+    value = decimal(element)
+    return None if value is None else int(value)
 
 
 @rule("WCO-SEQ-001", "error", "Sequence numbers are unique under each parent",
@@ -179,7 +190,10 @@ def sequence_range(msg: MessageView) -> Iterator[Finding]:
       needs=PARTY_CLASSES)
 def party_identified(msg: MessageView) -> Iterator[Finding]:
     """Parties (Declarant, Exporter, Consignee, ...) must be identifiable."""
+    present = msg.names()
     for name in _SORTED_PARTIES:
+        if name not in present:
+            continue
         for party in msg.all(name):
             if text(child(party, "ID")):
                 continue
@@ -260,12 +274,14 @@ def package_type_known(msg: MessageView) -> Iterator[Finding]:
       needs=["Packaging"])
 def bulk_without_count(msg: MessageView) -> Iterator[Finding]:
     """Rec 21 bulk (VG VL VO VQ VR VS VY) and unpacked (NE NF NG) types have no count."""
-    no_count = msg.codes.bulk_packages | msg.codes.unpacked_packages
+    no_count = msg.codes.no_count_packages
     for packaging, code_el in _package_types(msg):
         code = text(code_el)
+        if code not in no_count:
+            continue
         quantity = child(packaging, "QuantityQuantity")
         count = decimal(quantity)
-        if code in no_count and count is not None and count > 0:
+        if count is not None and count > 0:
             yield Finding(quantity if quantity is not None else packaging,
                           f"Packaging/TypeCode {code} is bulk or unpacked but "
                           f"QuantityQuantity is {text(quantity)}")
