@@ -110,56 +110,55 @@ def decimal(element: etree._Element | None) -> Decimal | None:
     return number if number.is_finite() else None
 
 
-class _SuffixTable:
-    """Suffixes rules have asked :meth:`MessageView.ending` for, and which of them each
-    local name ends with. New views file their elements under those suffixes while
-    indexing; asking for a new suffix replaces the table (never mutated in place)."""
+class _TagTable:
+    """What indexing needs to know of each tag: its local name and which of the suffixes
+    rules have asked :meth:`MessageView.ending` for it ends with. Asking for a new suffix
+    replaces the table (it is never changed in place, so threads can share it)."""
 
     def __init__(self, suffixes: tuple[str, ...]) -> None:
         self.suffixes = suffixes
-        #: Local name -> the suffixes it ends with.
-        self.known: dict[str, tuple[str, ...]] = {}
+        self.tags: dict[str, tuple[str, tuple[str, ...]]] = {}
 
-    def of(self, name: str) -> tuple[str, ...]:
-        found = tuple(s for s in self.suffixes if name.endswith(s))
-        if len(self.known) < _MAX_TAGS:
-            self.known[name] = found
+    def learn(self, tag: str) -> tuple[str, tuple[str, ...]]:
+        name = _LOCAL_NAMES.get(tag) or _local_name(tag)
+        found = (name, tuple(s for s in self.suffixes if name.endswith(s)))
+        if len(self.tags) < _MAX_TAGS:
+            self.tags[tag] = found
         return found
 
 
-_suffix_table = _SuffixTable(())
+_tag_table = _TagTable(())
 
 
 def _register_suffix(suffix: str) -> None:
-    global _suffix_table
-    if suffix not in _suffix_table.suffixes:
-        _suffix_table = _SuffixTable((*_suffix_table.suffixes, suffix))
+    global _tag_table
+    if suffix not in _tag_table.suffixes:
+        _tag_table = _TagTable((*_tag_table.suffixes, suffix))
 
 
-def _by_local_name(by_tag: dict[str, list[etree._Element]]) -> dict[str, list[etree._Element]]:
-    by_name: dict[str, list[etree._Element]] = {}
-    names = _LOCAL_NAMES
+Index = dict[str, list[etree._Element]]
+
+
+def _by_name_and_suffix(by_tag: Index) -> tuple[Index, Index]:
+    """Regroup elements by local name, then by known suffix (grouped by name in index order)."""
+    table = _tag_table
+    known = table.tags
+    by_name: Index = {}
+    suffixed: list[tuple[str, tuple[str, ...]]] = []
     for tag, elements in by_tag.items():  # a few dozen distinct tags
-        name = names.get(tag) or _local_name(tag)
+        found = known.get(tag)
+        name, suffixes = found if found is not None else table.learn(tag)
         if name in by_name:  # same local name in two namespaces: grouped by namespace
             by_name[name] = by_name[name] + elements
         else:
             by_name[name] = elements
-    return by_name
-
-
-def _by_suffix(by_name: dict[str, list[etree._Element]]) -> dict[str, list[etree._Element]]:
-    """The elements of each known suffix, grouped by name in index order."""
-    table = _suffix_table
-    by_suffix: dict[str, list[etree._Element]] = {suffix: [] for suffix in table.suffixes}
-    known = table.known
-    for name, elements in by_name.items():
-        suffixes = known.get(name)
-        if suffixes is None:
-            suffixes = table.of(name)
+            if suffixes:
+                suffixed.append((name, suffixes))
+    by_suffix: Index = {suffix: [] for suffix in table.suffixes}
+    for name, suffixes in suffixed:
         for suffix in suffixes:
-            by_suffix[suffix] += elements
-    return by_suffix
+            by_suffix[suffix] += by_name[name]
+    return by_name, by_suffix
 
 
 class MessageView:
@@ -170,7 +169,7 @@ class MessageView:
         self.root = root
         self.codes = codes
         self.message_type = message_type
-        by_tag: dict[str, list[etree._Element]] = {}
+        by_tag: Index = {}
         for element in root.iter(etree.Element):  # the one pass over the tree
             tag = element.tag
             found = by_tag.get(tag)
@@ -178,8 +177,7 @@ class MessageView:
                 by_tag[tag] = [element]
             else:
                 found.append(element)
-        self._by_name = by_name = _by_local_name(by_tag)
-        self._by_suffix = _by_suffix(by_name)
+        self._by_name, self._by_suffix = _by_name_and_suffix(by_tag)
         self._memo: dict[str, object] = {}
         self.payload = self._payload(root)
         self.family = family or ROOT_FAMILIES.get(local(self.payload))
