@@ -273,13 +273,13 @@ def requested_procedure(msg: MessageView) -> Iterator[Finding]:
     for item in _items(msg):
         rows = children(item, "GovernmentProcedure")
         main = [r for r in rows if _PROCEDURE.match(child_text(r, "CurrentCode") or "")]
-        number = child_text(item, "SequenceNumeric")
         if len(main) != 1:
-            yield Finding(item, f"goods item {number} has {len(main)} requested procedures "
-                          "(2-digit CurrentCode), not 1")
+            yield Finding(item, f"goods item {child_text(item, 'SequenceNumeric')} has "
+                          f"{len(main)} requested procedures (2-digit CurrentCode), not 1")
         elif not _PROCEDURE.match(child_text(main[0], "PreviousCode") or ""):
-            yield Finding(main[0], f"goods item {number}: requested procedure "
-                          f"{child_text(main[0], 'CurrentCode')} has no 2-digit PreviousCode")
+            yield Finding(main[0], f"goods item {child_text(item, 'SequenceNumeric')}: "
+                          f"requested procedure {child_text(main[0], 'CurrentCode')} has no "
+                          "2-digit PreviousCode")
 
 
 @rule("DEC-CUR-001", "error", "A foreign-currency invoice comes with its exchange rate",
