@@ -12,6 +12,7 @@ from .view import child, decimal, text
 
 __all__ = [
     "MASS_UNITS_KG",
+    "digits",
     "mass_in_kg",
     "parse_datetime_string",
     "sequence_number",
@@ -84,8 +85,25 @@ def mass_in_kg(element: etree._Element | None) -> Decimal | None:
 
 
 def sequence_number(element: etree._Element) -> int | None:
-    """The element's ``SequenceNumeric`` as an int, ``None`` when absent or not a number."""
-    value = decimal(child(element, "SequenceNumeric"))
+    """The element's ``SequenceNumeric`` as an int, ``None`` when absent or not a whole number."""
+    number = child(element, "SequenceNumeric")
+    plain = digits(number)
+    if plain is not None:
+        return plain
+    value = decimal(number)
     if value is None or value != value.to_integral_value():
         return None
     return int(value)
+
+
+def digits(element: etree._Element | None) -> int | None:
+    """The element's text as an int when it is plain ASCII digits (the usual case, read
+    without building a :class:`~decimal.Decimal`), ``None`` otherwise."""
+    raw = element.text if element is not None else None
+    if raw is not None and len(raw) < _MAX_PLAIN_DIGITS and raw.isascii() and raw.isdigit():
+        return int(raw)
+    return None
+
+
+#: Longer digit strings go the Decimal way (``int()`` refuses more than 4300 digits).
+_MAX_PLAIN_DIGITS = 19

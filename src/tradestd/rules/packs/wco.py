@@ -16,7 +16,7 @@ from lxml import etree
 
 from ..codelists import identifiers
 from ..engine import Finding, rule
-from ..values import mass_in_kg, parse_datetime_string
+from ..values import digits, mass_in_kg, parse_datetime_string
 from ..view import MessageView, child, children, decimal, either, local, text
 
 PACK_ID = "wco"
@@ -152,10 +152,10 @@ def _find_numbered_groups(msg: MessageView) -> list[tuple[str, list[Numbered]]]:
 
 
 def _whole_number(element: etree._Element) -> int | None:
-    """``int(decimal(element))``, without building a Decimal for plain digits."""
-    raw = element.text
-    if raw is not None and raw.isascii() and raw.isdigit():
-        return int(raw)
+    """``int(decimal(element))``: the number, truncated."""
+    plain = digits(element)
+    if plain is not None:
+        return plain
     value = decimal(element)
     return None if value is None else int(value)
 
