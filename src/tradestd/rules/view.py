@@ -44,6 +44,7 @@ T = TypeVar("T")
 #: made-up tags from growing it.
 _LOCAL_NAMES: dict[object, str] = {}
 _MAX_TAGS = 8192
+_MAX_SUFFIXES = 64
 
 
 def _local_name(tag: object) -> str:
@@ -132,8 +133,9 @@ _tag_table = _TagTable(())
 
 def _register_suffix(suffix: str) -> None:
     global _tag_table
-    if suffix not in _tag_table.suffixes:
-        _tag_table = _TagTable((*_tag_table.suffixes, suffix))
+    known = _tag_table.suffixes
+    if suffix not in known and len(known) < _MAX_SUFFIXES:  # past that: found per view
+        _tag_table = _TagTable((*known, suffix))
 
 
 Index = dict[str, list[etree._Element]]
