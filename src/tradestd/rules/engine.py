@@ -39,6 +39,8 @@ __all__ = [
     "rule",
 ]
 
+#: Rule selections a pack remembers (by family, FunctionCode, TypeCode and settings).
+_MAX_SELECTIONS = 1024
 #: Stable rule ids: upper-case words joined by hyphens, e.g. ``DEC-ITEMS-001``.
 RULE_ID = re.compile(r"^[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+$")
 
@@ -174,10 +176,12 @@ class RulePack:
         selected = self._selected.get(key)
         if selected is None:
             selected = tuple(r for r in self.rules if enabled(r.id) and r.scope.applies(msg))
+            if len(self._selected) >= _MAX_SELECTIONS:  # codes come from messages: bounded
+                self._selected.clear()
             self._selected[key] = selected
         names = msg.names()
         for r in selected:
-            if r.needs and r.needs.isdisjoint(names):
+            if r.needs and names.isdisjoint(r.needs):  # iterates the (few) needed names
                 continue
             try:
                 found = list(r.check(msg))

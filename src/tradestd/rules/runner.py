@@ -36,17 +36,25 @@ class RuleRunner:
         self.settings = settings or RuleSettings()
         self.codes = code_lists(self.settings.extensions)
         self._disabled = frozenset(self.settings.disable)
+        #: Packs (and their refs) for the bundled packs a message type names; a few entries.
+        self._chosen: dict[tuple[str, ...], tuple[tuple[Pack, ...], tuple[RulePackRef, ...]]] = {}
+
+    def _choose(self, message_type: MessageType | None
+                ) -> tuple[tuple[Pack, ...], tuple[RulePackRef, ...]]:
+        names = message_type.rule_packs if self.bundled and message_type is not None else ()
+        chosen = self._chosen.get(names)
+        if chosen is None:
+            bundled = [bundled_pack(pack_id) for pack_id in names]
+            ids = {p.id for p in bundled}
+            packs = (*bundled, *(p for p in self.extra if p.id not in ids))
+            chosen = self._chosen[names] = (packs, tuple(p.ref for p in packs))
+        return chosen
 
     def packs(self, message_type: MessageType | None) -> tuple[Pack, ...]:
-        chosen: list[Pack] = []
-        if self.bundled and message_type is not None:
-            chosen = [bundled_pack(pack_id) for pack_id in message_type.rule_packs]
-        ids = {p.id for p in chosen}
-        chosen += [p for p in self.extra if p.id not in ids]
-        return tuple(chosen)
+        return self._choose(message_type)[0]
 
     def packs_for(self, message_type: MessageType | None) -> tuple[RulePackRef, ...]:
-        return tuple(p.ref for p in self.packs(message_type))
+        return self._choose(message_type)[1]
 
     def check(self, doc: XmlDocument, locator: Locator,
               message_type: MessageType | None) -> Iterable[Issue]:

@@ -12,6 +12,7 @@ from .view import child, decimal, text
 
 __all__ = [
     "MASS_UNITS_KG",
+    "digits",
     "mass_in_kg",
     "parse_datetime_string",
     "sequence_number",
@@ -37,17 +38,29 @@ def parse_datetime_string(value: str, format_code: str | None) -> tuple[datetime
         return None, f"formatCode {format_code} needs {_EXPECTED[format_code or '']}, got {value!r}"
     groups = match.groups()
     year, month, day = int(groups[0]), int(groups[1]), int(groups[2])
-    hour, minute, second = (int(g) for g in groups[3:6]) if len(groups) > 3 else (0, 0, 0)
+    hour = minute = second = 0
     zone = UTC
     if format_code == "304":
-        offset = match.group(7)
-        if offset != "Z":
-            minutes = int(offset[1:3]) * 60 + int(offset[3:5])
-            zone = timezone(timedelta(minutes=minutes if offset[0] == "+" else -minutes))
+        hour, minute, second = int(groups[3]), int(groups[4]), int(groups[5])
+        zone = _zone(groups[6])
     try:
         return datetime(year, month, day, hour, minute, second, tzinfo=zone), None
     except ValueError as exc:
         return None, f"{value!r} is not a real date/time ({exc})"
+
+
+_ZONES: dict[str, timezone] = {"Z": UTC}
+
+
+def _zone(offset: str) -> timezone:
+    """The zone of ``Z`` or ``+hhmm``/``-hhmm`` (raises ValueError beyond 24 hours)."""
+    zone = _ZONES.get(offset)
+    if zone is None:
+        minutes = int(offset[1:3]) * 60 + int(offset[3:5])
+        zone = timezone(timedelta(minutes=minutes if offset[0] == "+" else -minutes))
+        if len(_ZONES) < 1024:
+            _ZONES[offset] = zone
+    return zone
 
 
 def wco_datetime(wrapper: etree._Element | None) -> datetime | None:
@@ -72,8 +85,25 @@ def mass_in_kg(element: etree._Element | None) -> Decimal | None:
 
 
 def sequence_number(element: etree._Element) -> int | None:
-    """The element's ``SequenceNumeric`` as an int, ``None`` when absent or not a number."""
-    value = decimal(child(element, "SequenceNumeric"))
+    """The element's ``SequenceNumeric`` as an int, ``None`` when absent or not a whole number."""
+    number = child(element, "SequenceNumeric")
+    plain = digits(number)
+    if plain is not None:
+        return plain
+    value = decimal(number)
     if value is None or value != value.to_integral_value():
         return None
     return int(value)
+
+
+def digits(element: etree._Element | None) -> int | None:
+    """The element's text as an int when it is plain ASCII digits (the usual case, read
+    without building a :class:`~decimal.Decimal`), ``None`` otherwise."""
+    raw = element.text if element is not None else None
+    if raw is not None and len(raw) < _MAX_PLAIN_DIGITS and raw.isascii() and raw.isdigit():
+        return int(raw)
+    return None
+
+
+#: Longer digit strings go the Decimal way (``int()`` refuses more than 4300 digits).
+_MAX_PLAIN_DIGITS = 19

@@ -8,7 +8,6 @@ from it. Rules query the index instead of walking the tree again.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Iterator, KeysView, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, TypeVar
@@ -40,23 +39,40 @@ _ENVELOPES = frozenset({"MetaData"})
 T = TypeVar("T")
 
 
+#: Tag (``{namespace}name``, or the factory of a comment or processing instruction) ->
+#: local name. Messages of one schema share a few hundred tags; the bound keeps a flood of
+#: made-up tags from growing it.
+_LOCAL_NAMES: dict[object, str] = {}
+_MAX_TAGS = 8192
+_MAX_SUFFIXES = 64
+
+
+def _local_name(tag: object) -> str:
+    name = tag[tag.rfind("}") + 1:] if isinstance(tag, str) else ""
+    if len(_LOCAL_NAMES) < _MAX_TAGS:
+        _LOCAL_NAMES[tag] = name
+    return name
+
+
 def local(element: etree._Element) -> str:
     """The local name of an element (``""`` for comments and processing instructions)."""
     tag = element.tag
-    if not isinstance(tag, str):
-        return ""
-    return tag[tag.rfind("}") + 1:]
+    return _LOCAL_NAMES.get(tag) or _local_name(tag)
 
 
 def children(element: etree._Element, name: str) -> list[etree._Element]:
     """Child elements with this local name, in document order."""
-    return list(element.iterchildren("{*}" + name))
+    names = _LOCAL_NAMES
+    return [found for found in element if (names.get(found.tag) or _local_name(found.tag)) == name]
 
 
 def child(element: etree._Element, name: str) -> etree._Element | None:
     """The first child element with this local name."""
-    for found in element.iterchildren("{*}" + name):
-        return found
+    names = _LOCAL_NAMES
+    for found in element:  # a loop over a few children beats building a tag matcher
+        tag = found.tag
+        if (names.get(tag) or _local_name(tag)) == name:
+            return found
     return None
 
 
@@ -95,10 +111,56 @@ def decimal(element: etree._Element | None) -> Decimal | None:
     return number if number.is_finite() else None
 
 
-@functools.lru_cache(maxsize=1024)
-def _names_ending(names: tuple[str, ...], suffix: str) -> tuple[str, ...]:
-    """Messages of one type share their names: remember which end with a suffix."""
-    return tuple(n for n in names if n.endswith(suffix))
+class _TagTable:
+    """What indexing needs to know of each tag: its local name and which of the suffixes
+    rules have asked :meth:`MessageView.ending` for it ends with. Asking for a new suffix
+    replaces the table (it is never changed in place, so threads can share it)."""
+
+    def __init__(self, suffixes: tuple[str, ...]) -> None:
+        self.suffixes = suffixes
+        self.tags: dict[str, tuple[str, tuple[str, ...]]] = {}
+
+    def learn(self, tag: str) -> tuple[str, tuple[str, ...]]:
+        name = _LOCAL_NAMES.get(tag) or _local_name(tag)
+        found = (name, tuple(s for s in self.suffixes if name.endswith(s)))
+        if len(self.tags) < _MAX_TAGS:
+            self.tags[tag] = found
+        return found
+
+
+_tag_table = _TagTable(())
+
+
+def _register_suffix(suffix: str) -> None:
+    global _tag_table
+    known = _tag_table.suffixes
+    if suffix not in known and len(known) < _MAX_SUFFIXES:  # past that: found per view
+        _tag_table = _TagTable((*known, suffix))
+
+
+Index = dict[str, list[etree._Element]]
+
+
+def _by_name_and_suffix(by_tag: Index) -> tuple[Index, Index]:
+    """Regroup elements by local name, then by known suffix (grouped by name in index order)."""
+    table = _tag_table
+    known = table.tags
+    by_name: Index = {}
+    suffixed: list[tuple[str, tuple[str, ...]]] = []
+    for tag, elements in by_tag.items():  # a few dozen distinct tags
+        found = known.get(tag)
+        name, suffixes = found if found is not None else table.learn(tag)
+        if name in by_name:  # same local name in two namespaces: grouped by namespace
+            by_name[name] = by_name[name] + elements
+        else:
+            by_name[name] = elements
+            if suffixes:
+                suffixed.append((name, suffixes))
+    by_suffix: Index = {suffix: [] for suffix in table.suffixes}
+    for name, suffixes in suffixed:
+        for suffix in suffixes:
+            by_suffix[suffix] += by_name[name]
+    return by_name, by_suffix
 
 
 class MessageView:
@@ -109,7 +171,7 @@ class MessageView:
         self.root = root
         self.codes = codes
         self.message_type = message_type
-        by_tag: dict[str, list[etree._Element]] = {}
+        by_tag: Index = {}
         for element in root.iter(etree.Element):  # the one pass over the tree
             tag = element.tag
             found = by_tag.get(tag)
@@ -117,15 +179,7 @@ class MessageView:
                 by_tag[tag] = [element]
             else:
                 found.append(element)
-        by_name: dict[str, list[etree._Element]] = {}
-        for tag, elements in by_tag.items():  # a few dozen distinct tags
-            name = tag[tag.rfind("}") + 1:]
-            if name in by_name:  # same local name in two namespaces: grouped by namespace
-                by_name[name] = by_name[name] + elements
-            else:
-                by_name[name] = elements
-        self._by_name = by_name
-        self._suffix_cache: dict[str, list[etree._Element]] = {}
+        self._by_name, self._by_suffix = _by_name_and_suffix(by_tag)
         self._memo: dict[str, object] = {}
         self.payload = self._payload(root)
         self.family = family or ROOT_FAMILIES.get(local(self.payload))
@@ -147,11 +201,12 @@ class MessageView:
     def ending(self, suffix: str) -> list[etree._Element]:
         """Every element whose local name ends with ``suffix`` (``Amount``, ``Measure``),
         grouped by name."""
-        found = self._suffix_cache.get(suffix)
+        found = self._by_suffix.get(suffix)
         if found is None:
+            _register_suffix(suffix)  # indexed by the next views
             by_name = self._by_name
-            found = [el for name in _names_ending(tuple(by_name), suffix) for el in by_name[name]]
-            self._suffix_cache[suffix] = found
+            found = [el for name in by_name if name.endswith(suffix) for el in by_name[name]]
+            self._by_suffix[suffix] = found
         return found
 
     def memo(self, key: str, compute: Callable[[MessageView], T]) -> T:

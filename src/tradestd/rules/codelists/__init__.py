@@ -115,6 +115,8 @@ class CodeLists:
         rec21 = data_file("rec21.json")
         self.bulk_packages = frozenset(rec21["bulk"])
         self.unpacked_packages = frozenset(rec21["unpacked"])
+        #: Package types that carry no count: bulk and unpacked.
+        self.no_count_packages = self.bulk_packages | self.unpacked_packages
         self.substances = _substances()
         self.by_cas = {s.cas: s for s in self.substances}
 

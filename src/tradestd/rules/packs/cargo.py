@@ -39,20 +39,24 @@ def _masters(msg: MessageView) -> list[etree._Element]:
       needs=["HouseConsignment"])
 def house_documents_unique(msg: MessageView) -> Iterator[Finding]:
     """No two ``HouseConsignment/TransportDocument/ID`` are equal in one cargo report."""
-    seen: dict[str, str] = {}
+    seen: dict[str, tuple[etree._Element, etree._Element]] = {}
     for master in _masters(msg):
         for house in children(master, "HouseConsignment"):
             id_el = child(either(child(house, "TransportDocument"), house), "ID")
             value = text(id_el)
-            where = (f"master {child_text(master, 'SequenceNumeric')} house "
-                     f"{child_text(house, 'SequenceNumeric')}")
             if id_el is None or value is None:
                 continue
             if value in seen:
-                yield Finding(id_el, f"house transport document {value} of {where} is also "
-                              f"used by {seen[value]}")
+                yield Finding(id_el, f"house transport document {value} of "
+                              f"{_house_name(master, house)} is also used by "
+                              f"{_house_name(*seen[value])}")
             else:
-                seen[value] = where
+                seen[value] = (master, house)
+
+
+def _house_name(master: etree._Element, house: etree._Element) -> str:
+    return (f"master {child_text(master, 'SequenceNumeric')} house "
+            f"{child_text(house, 'SequenceNumeric')}")
 
 
 @rule("CAR-AWB-001", "error", "Air waybill numbers pass the mod-7 check", families=FAMILY,

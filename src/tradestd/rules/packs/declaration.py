@@ -150,7 +150,7 @@ def eori_format(msg: MessageView) -> Iterator[Finding]:
         for party in msg.all(name):
             id_el = child(party, "ID")
             value = text(id_el)
-            problem = identifiers.eori(value, msg.codes.countries) if value else None
+            problem = identifiers.eori(value, msg.codes.countries.codes) if value else None
             if id_el is not None and problem:
                 yield Finding(id_el, f"{name}/ID {value!r} is {problem}")
 
@@ -273,13 +273,13 @@ def requested_procedure(msg: MessageView) -> Iterator[Finding]:
     for item in _items(msg):
         rows = children(item, "GovernmentProcedure")
         main = [r for r in rows if _PROCEDURE.match(child_text(r, "CurrentCode") or "")]
-        number = child_text(item, "SequenceNumeric")
         if len(main) != 1:
-            yield Finding(item, f"goods item {number} has {len(main)} requested procedures "
-                          "(2-digit CurrentCode), not 1")
+            yield Finding(item, f"goods item {child_text(item, 'SequenceNumeric')} has "
+                          f"{len(main)} requested procedures (2-digit CurrentCode), not 1")
         elif not _PROCEDURE.match(child_text(main[0], "PreviousCode") or ""):
-            yield Finding(main[0], f"goods item {number}: requested procedure "
-                          f"{child_text(main[0], 'CurrentCode')} has no 2-digit PreviousCode")
+            yield Finding(main[0], f"goods item {child_text(item, 'SequenceNumeric')}: "
+                          f"requested procedure {child_text(main[0], 'CurrentCode')} has no "
+                          "2-digit PreviousCode")
 
 
 @rule("DEC-CUR-001", "error", "A foreign-currency invoice comes with its exchange rate",

@@ -16,7 +16,7 @@ from lxml import etree
 
 from ..codelists import identifiers
 from ..engine import Finding, rule
-from ..values import mass_in_kg, parse_datetime_string
+from ..values import digits, mass_in_kg, parse_datetime_string
 from ..view import MessageView, child, children, decimal, either, local, text
 
 PACK_ID = "wco"
@@ -33,6 +33,8 @@ PARTY_CLASSES = frozenset({
 #: Location classes whose ID is a UN/LOCODE (``TradeTerms/LocationID`` is one too).
 LOCODE_CLASSES = frozenset({"LoadingLocation", "UnloadingLocation", "TransitLocation",
                             "DischargeLocation", "LoadingPort", "UnloadingPort"})
+_SORTED_PARTIES = tuple(sorted(PARTY_CLASSES))
+_SORTED_LOCODE_CLASSES = tuple(sorted(LOCODE_CLASSES))
 #: A WCO class ID (two digits and a letter) or a locally assigned one (Z22, TSP01A).
 CLASS_ID = re.compile(r"^(\d{2}[A-Z]|[A-Z]{1,3}\d{2,3}[A-Z]?)$")
 #: IdentificationTypeCode values (and schemeIDs) that mark an ID as an IMO ship number.
@@ -51,7 +53,7 @@ def _location(element: etree._Element) -> str:
 
 def _without_attribute(msg: MessageView, suffix: str, attribute: str) -> Iterator[Finding]:
     for element in msg.ending(suffix):
-        if _leaf(element) and not element.get(attribute):
+        if not element.get(attribute) and _leaf(element):
             yield Finding(element, f"{_location(element)} is {text(element)!s} without a "
                           f"{attribute}")
 
@@ -65,7 +67,7 @@ def amount_has_currency(msg: MessageView) -> Iterator[Finding]:
 @rule("WCO-CUR-002", "error", "Currency codes are ISO 4217")
 def currency_known(msg: MessageView) -> Iterator[Finding]:
     """``currencyID`` attributes and ``*CurrencyCode``/``CurrencyTypeCode`` values exist in ISO 4217."""
-    currencies = msg.codes.currencies
+    currencies = msg.codes.currencies.codes
     for element in msg.ending("Amount"):
         code = element.get("currencyID")
         if code and code not in currencies:
@@ -88,7 +90,7 @@ def measure_has_unit(msg: MessageView) -> Iterator[Finding]:
 @rule("WCO-UNIT-002", "error", "Unit codes are UNECE Rec 20")
 def unit_known(msg: MessageView) -> Iterator[Finding]:
     """Every ``unitCode`` on a measure or quantity is a code of UNECE Recommendation 20."""
-    units = msg.codes.units
+    units = msg.codes.units.codes
     for suffix in ("Measure", "Quantity"):
         for element in msg.ending(suffix):
             code = element.get("unitCode")
@@ -111,7 +113,7 @@ def date_matches_format(msg: MessageView) -> Iterator[Finding]:
 @rule("WCO-CTRY-001", "error", "Country codes are ISO 3166-1 (or a configured extension)")
 def country_known(msg: MessageView) -> Iterator[Finding]:
     """``*CountryCode``, ``*NationalityCode`` and ``*Country/ID`` values are known countries."""
-    countries = msg.codes.countries
+    countries = msg.codes.countries.codes
     elements = [*msg.ending("CountryCode"), *msg.ending("NationalityCode"),
                 *(c for country in msg.ending("Country") for c in children(country, "ID"))]
     for element in elements:
@@ -141,10 +143,21 @@ def _find_numbered_groups(msg: MessageView) -> list[tuple[str, list[Numbered]]]:
             continue
         name = local(owner)
         parent = owner.getparent()
-        value = decimal(number)
-        if name != "Pointer" and parent is not None and value is not None:
-            groups[(parent, name)].append((number, int(value)))
+        if name == "Pointer" or parent is None:
+            continue
+        value = _whole_number(number)
+        if value is not None:
+            groups[(parent, name)].append((number, value))
     return [(name, numbers) for (_, name), numbers in groups.items()]
+
+
+def _whole_number(element: etree._Element) -> int | None:
+    """``int(decimal(element))``: the number, truncated."""
+    plain = digits(element)
+    if plain is not None:
+        return plain
+    value = decimal(element)
+    return None if value is None else int(value)
 
 
 @rule("WCO-SEQ-001", "error", "Sequence numbers are unique under each parent",
@@ -177,7 +190,10 @@ def sequence_range(msg: MessageView) -> Iterator[Finding]:
       needs=PARTY_CLASSES)
 def party_identified(msg: MessageView) -> Iterator[Finding]:
     """Parties (Declarant, Exporter, Consignee, ...) must be identifiable."""
-    for name in sorted(PARTY_CLASSES & msg.names()):
+    present = msg.names()
+    for name in _SORTED_PARTIES:
+        if name not in present:
+            continue
         for party in msg.all(name):
             if text(child(party, "ID")):
                 continue
@@ -213,9 +229,10 @@ def gross_not_below_net(msg: MessageView) -> Iterator[Finding]:
 @rule("WCO-MODE-001", "error", "Transport mode codes are UNECE Rec 19")
 def mode_known(msg: MessageView) -> Iterator[Finding]:
     """``*ModeCode`` values are one of the Rec 19 one-digit transport modes."""
+    modes = msg.codes.modes.codes
     for element in msg.ending("ModeCode"):
         code = text(element)
-        if code and code not in msg.codes.modes:
+        if code and code not in modes:
             yield Finding(element, f"{_location(element)} is {code!r}, which is not a UNECE "
                           "Rec 19 transport mode (0-9)")
 
@@ -226,11 +243,11 @@ def locode_format(msg: MessageView) -> Iterator[Finding]:
     """The ID of a loading/unloading location and any ``LocationID`` is a UN/LOCODE:
     an ISO country code and three characters from A-Z and 2-9 (``NLRTM``)."""
     elements = [*msg.all("LocationID"),
-                *(c for name in sorted(LOCODE_CLASSES & msg.names())
+                *(c for name in _SORTED_LOCODE_CLASSES
                   for place in msg.all(name) for c in children(place, "ID"))]
     for element in elements:
         value = text(element)
-        problem = identifiers.locode(value, msg.codes.countries) if value else None
+        problem = identifiers.locode(value, msg.codes.countries.codes) if value else None
         if problem:
             yield Finding(element, f"{_location(element)} {value!r} is {problem}")
 
@@ -248,7 +265,7 @@ def package_type_known(msg: MessageView) -> Iterator[Finding]:
     """``Packaging/TypeCode`` is a two-character Rec 21 package type."""
     for _, code_el in _package_types(msg):
         code = text(code_el)
-        if code and code not in msg.codes.packages:
+        if code and code not in msg.codes.packages.codes:
             yield Finding(code_el, f"Packaging/TypeCode is {code!r}, which is not a UNECE "
                           "Rec 21 package type")
 
@@ -257,12 +274,14 @@ def package_type_known(msg: MessageView) -> Iterator[Finding]:
       needs=["Packaging"])
 def bulk_without_count(msg: MessageView) -> Iterator[Finding]:
     """Rec 21 bulk (VG VL VO VQ VR VS VY) and unpacked (NE NF NG) types have no count."""
-    no_count = msg.codes.bulk_packages | msg.codes.unpacked_packages
+    no_count = msg.codes.no_count_packages
     for packaging, code_el in _package_types(msg):
         code = text(code_el)
+        if code not in no_count:
+            continue
         quantity = child(packaging, "QuantityQuantity")
         count = decimal(quantity)
-        if code in no_count and count is not None and count > 0:
+        if count is not None and count > 0:
             yield Finding(quantity if quantity is not None else packaging,
                           f"Packaging/TypeCode {code} is bulk or unpacked but "
                           f"QuantityQuantity is {text(quantity)}")
@@ -313,10 +332,12 @@ def scheme_identifiers(msg: MessageView) -> Iterator[Finding]:
     """IDs with ``schemeID="EORI"`` match the EORI format; ``schemeID="LEI"`` pass ISO 7064."""
     for element in msg.ending("ID"):
         scheme = element.get("schemeID")
-        value = text(element)
-        if not value or scheme not in ("EORI", "LEI"):
+        if scheme not in ("EORI", "LEI"):
             continue
-        problem = (identifiers.eori(value, msg.codes.countries) if scheme == "EORI"
+        value = text(element)
+        if not value:
+            continue
+        problem = (identifiers.eori(value, msg.codes.countries.codes) if scheme == "EORI"
                    else identifiers.lei_code(value))
         if problem:
             yield Finding(element, f"{_location(element)} {value!r} is {problem}")
