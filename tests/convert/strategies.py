@@ -10,13 +10,14 @@ strings.
 from __future__ import annotations
 
 import re
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from hypothesis import strategies as st
 from lxml import etree
 from xmlschema.validators import XsdAnyElement, XsdElement, XsdGroup
 
-from tradestd.convert.plan import derives_from
+from tradestd.convert.plan import derives_from, simple_bases
 
 XS = "http://www.w3.org/2001/XMLSchema"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
@@ -24,6 +25,7 @@ XML = "http://www.w3.org/XML/1998/namespace"
 FOREIGN = "urn:tradestd:test:foreign"
 _TEXT = st.characters(categories=("L", "N", "P", "S", "Zs"), max_codepoint=0x2FFF)
 _MAX_DEPTH = 6
+_REGEXES: dict[str, Any] = {}  # building a regex strategy is costly: once per pattern
 
 
 def _derives(xsd_type: Any, local: str) -> bool:
@@ -31,19 +33,33 @@ def _derives(xsd_type: Any, local: str) -> bool:
 
 
 def _facet(xsd_type: Any, local: str) -> Any:
-    node = xsd_type
-    while node is not None and getattr(node, "facets", None) is not None:
-        facet = node.facets.get(f"{{{XS}}}{local}")
+    for node in simple_bases(xsd_type):
+        facet = getattr(node, "facets", {}).get(f"{{{XS}}}{local}")
         if facet is not None:
             return facet
-        base = getattr(node, "base_type", None)
-        node = base if base is not node else None
     return None
 
 
 def _bound(xsd_type: Any, local: str, default: int) -> int:
     facet = _facet(xsd_type, local)
     return int(facet.value) if facet is not None else default
+
+
+def _in_range(xsd_type: Any, text: str) -> bool:
+    """Whether a pattern-made value also meets the type's bounds (numeric types)."""
+    if not _derives(xsd_type, "decimal"):
+        return True
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        return False
+    checks = (("minInclusive", value.__ge__), ("minExclusive", value.__gt__),
+              ("maxInclusive", value.__le__), ("maxExclusive", value.__lt__))
+    for local, check in checks:
+        facet = _facet(xsd_type, local)
+        if facet is not None and not check(Decimal(facet.value)):
+            return False
+    return True
 
 
 class Builder:
@@ -57,7 +73,10 @@ class Builder:
             for prefix, ns in sub.namespaces.items():
                 if prefix and ns and ns not in self.prefixes:
                     self.prefixes[ns] = prefix
-        self.prefixes.setdefault(XSI, "xsi")
+        self.prefixes[XSI] = "xsi"
+        for sub in schema.maps.iter_schemas():
+            if sub.target_namespace and sub.target_namespace not in self.prefixes:
+                self.prefixes[sub.target_namespace] = f"g{len(self.prefixes)}"
         self.prefixes.setdefault(FOREIGN, "f")
         self.globals = [e for name, e in schema.maps.elements.items()
                         if not name.startswith(f"{{{XS}}}") and not e.abstract]
@@ -71,11 +90,16 @@ class Builder:
         enumeration = _facet(xsd_type, "enumeration")
         if enumeration is not None:
             return str(draw(st.sampled_from([e.get("value") for e in enumeration])))
+        if _derives(xsd_type, "NCName") or _derives(xsd_type, "language"):
+            return str(draw(st.from_regex(r"[a-z]{1,8}", fullmatch=True)))  # builtin patterns
         patterns = getattr(xsd_type, "patterns", None)
         if patterns:
             inner = patterns.patterns[0].pattern
             inner = inner[len("^(?:"):inner.rindex(")$")]
-            return str(draw(st.from_regex(inner, fullmatch=True)))
+            strategy = _REGEXES.get(inner)
+            if strategy is None:
+                strategy = _REGEXES[inner] = st.from_regex(inner, fullmatch=True)
+            return str(draw(strategy.filter(lambda text: _in_range(xsd_type, text))))
         if _derives(xsd_type, "integer"):
             return self.integer(xsd_type)
         if _derives(xsd_type, "boolean"):
@@ -87,13 +111,24 @@ class Builder:
         if _derives(xsd_type, "QName"):
             ns = draw(st.sampled_from(sorted(n for n in self.prefixes if n not in (XSI, XML))))
             return f"{self.prefixes[ns]}:{draw(st.sampled_from(['A', 'b1', 'Seal']))}"
-        if _derives(xsd_type, "ID") or _derives(xsd_type, "language"):
-            return str(draw(st.from_regex(r"[a-z]{1,8}", fullmatch=True)))
         return self.string(xsd_type)
 
+    def _range(self, xsd_type: Any, default: int) -> tuple[int, int]:
+        digits = _facet(xsd_type, "totalDigits")
+        limit = 10 ** int(digits.value) - 1 if digits is not None else default
+        low, high = -limit, limit
+        for local, shift in (("minInclusive", 0), ("minExclusive", 1)):
+            facet = _facet(xsd_type, local)
+            if facet is not None:
+                low = max(low, int(facet.value) + shift)
+        for local, shift in (("maxInclusive", 0), ("maxExclusive", -1)):
+            facet = _facet(xsd_type, local)
+            if facet is not None:
+                high = min(high, int(facet.value) + shift)
+        return low, high
+
     def integer(self, xsd_type: Any) -> str:
-        low = _bound(xsd_type, "minInclusive", -(10 ** 20))
-        high = _bound(xsd_type, "maxInclusive", 10 ** 20)
+        low, high = self._range(xsd_type, 10 ** 20)
         number = self.draw(st.integers(low, high) | st.integers(max(low, -3), min(high, 30)))
         form = self.draw(st.sampled_from(["plain", "plain", "plain", "plus", "zero", "padded"]))
         if form == "plus" and number >= 0:
@@ -107,11 +142,15 @@ class Builder:
     def decimal(self, xsd_type: Any) -> str:
         total = _bound(xsd_type, "totalDigits", 20)
         fraction = min(_bound(xsd_type, "fractionDigits", 6), total - 1)
-        whole = self.draw(st.integers(0, 10 ** (total - fraction) - 1))
+        low, high = self._range(xsd_type, 10 ** 20)
+        whole = self.draw(st.integers(max(low, 0), max(min(high - 1, 10 ** (total - fraction) - 1),
+                                                       max(low, 0))))
         part = self.draw(st.integers(0, 10 ** fraction - 1)) if fraction else 0
-        sign = self.draw(st.sampled_from(["", "-", "+"]))
+        sign = self.draw(st.sampled_from(["", "+"] if low >= 0 else ["", "-", "+"]))
         digits = str(part).rjust(fraction, "0") if fraction else ""
         keep = self.draw(st.integers(0, len(digits)))
+        if _facet(xsd_type, "minExclusive") is not None and whole == 0:
+            whole = 1
         return f"{sign}{whole}" + (f".{digits[:keep]}" if keep else "")
 
     def string(self, xsd_type: Any) -> str:

@@ -9,6 +9,8 @@ from typing import Any
 import pytest
 
 from tradestd.convert import ConversionError
+from tradestd.convert.plan import plan_for
+from tradestd.convert.to_xml import _Writer
 from tradestd.schemaset import SchemaSet, load_schema_set
 
 from .conftest import DATA, c14n
@@ -152,3 +154,17 @@ def test_any_type_lists_unions_and_xsd11_open_content(name: str, expected: Any) 
     assert schema_set.validate(back).valid
     assert c14n(back) == c14n(source)
     assert schema_set.to_data(back) == data
+
+
+def test_qname_namespaces_outside_the_root_map_get_one_prefix(kitchen: SchemaSet) -> None:
+    data = {"Shipment": {"@version": "1", "ID": "GB1", "Item": [{"Sequence": 1}],
+                         "Kind": "{urn:elsewhere}Thing"}}
+    xml = kitchen.to_xml(data)
+    assert b'xmlns:q0="urn:elsewhere"' in xml and b">q0:Thing<" in xml
+    assert kitchen.to_data(xml) == data
+    writer = _Writer(plan_for(kitchen), {})
+    assert [writer.qname("{urn:elsewhere}A"), writer.qname("{urn:elsewhere}B")] == \
+        ["q0:A", "q0:B"]
+    data["Shipment"]["Consignor"] = [{"@xsi:type": "{urn:elsewhere}T", "Name": "A"}]
+    with pytest.raises(ConversionError, match="names no type"):
+        kitchen.to_xml(data)

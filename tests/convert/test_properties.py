@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 
 from tradestd.convert.plan import plan_for
 from tradestd.convert.validate import json_validator
+from tradestd.registry import MessageType, bundled_registry
 from tradestd.schemaset import SchemaSet, load_schema_set
 
 from .conftest import DATA, c14n
@@ -45,5 +46,22 @@ def test_generated_documents_round_trip(xsd: str, root: str, qname_tags: list[st
     @given(documents(schema_set.xmlschema, root))
     def run(xml: bytes) -> None:
         _check(schema_set, xml, qname_tags)
+
+    run()
+
+
+BUNDLED = [(t, root) for t in bundled_registry()
+           for root in (t.root, t.envelope) if root is not None]
+
+
+@pytest.mark.parametrize("message_type, root", BUNDLED,
+                         ids=[f"{t.key}:{r.rpartition('}')[2]}" for t, r in BUNDLED])
+def test_generated_bundled_messages_round_trip(message_type: MessageType, root: str) -> None:
+    schema_set = message_type.schema_set()
+
+    @settings(SETTINGS, max_examples=40)
+    @given(documents(schema_set.xmlschema, root))
+    def run(xml: bytes) -> None:
+        _check(schema_set, xml, [])
 
     run()

@@ -24,6 +24,7 @@ from .plan import (
     Plan,
     TypePlan,
     derives_from,
+    simple_bases,
 )
 from .values import BOOL, INT, QNAME, STR
 
@@ -49,9 +50,8 @@ def _facets(simple: Any) -> dict[str, Any]:
     """Facets of a simple type and its bases, nearest first (first one wins)."""
     found: dict[str, Any] = {}
     patterns: list[str] = []
-    node = simple
-    while node is not None and getattr(node, "facets", None) is not None:
-        for name, facet in node.facets.items():
+    for node in simple_bases(simple):
+        for name, facet in getattr(node, "facets", {}).items():
             if name is None:
                 continue
             local = name.rpartition("}")[2]
@@ -61,8 +61,6 @@ def _facets(simple: Any) -> dict[str, Any]:
                 found.setdefault(local, [e.get("value") for e in facet])
             else:
                 found.setdefault(local, getattr(facet, "value", None))
-        base = getattr(node, "base_type", None)
-        node = base if base is not node else None
     found["patterns"] = [_ecma(p) for p in patterns]
     return found
 

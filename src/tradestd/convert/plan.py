@@ -149,15 +149,25 @@ def _add_namespace(found: set[str], tag: str) -> None:
 # --------------------------------------------------------------------------- codecs
 
 
-def derives_from(xsd_type: Any, name: str) -> bool:
-    """Whether a type is ``name`` (Clark notation) or derived from it."""
+def simple_bases(xsd_type: Any) -> Iterator[Any]:
+    """A simple type and the simple types it derives from, nearest first. A complex
+    type with simple content on the way (``simpleContent`` restricting a complex type)
+    is passed through to its content type."""
     node = xsd_type
-    while node is not None:
-        if node.name == name:
-            return True
+    seen: set[int] = set()
+    while node is not None and id(node) not in seen:
+        seen.add(id(node))
+        if node.is_complex():
+            node = node.content if node.has_simple_content() else None
+            continue
+        yield node
         base = getattr(node, "base_type", None)
         node = base if base is not node else None
-    return False
+
+
+def derives_from(xsd_type: Any, name: str) -> bool:
+    """Whether a type is ``name`` (Clark notation) or derived from it."""
+    return any(node.name == name for node in simple_bases(xsd_type))
 
 
 def codec_of(simple: Any) -> int:

@@ -50,7 +50,8 @@ class _Writer:
             prefix = f"q{len(self.extra)}"
             while prefix in self.nsmap:
                 prefix += "_"
-            self.extra[prefix] = self.prefix_of[namespace] = namespace
+            self.extra[prefix] = namespace
+            self.prefix_of[namespace] = prefix
         self.kept.add(prefix)
         return f"{prefix}:{local}"
 
