@@ -20,6 +20,7 @@ Security posture (untrusted input is the normal case):
 
 from __future__ import annotations
 
+import copy
 import os
 import re
 import sys
@@ -38,9 +39,14 @@ __all__ = [
     "Limits",
     "Source",
     "XmlDocument",
+    "copy_document",
+    "doctype_issue",
     "load_xml",
     "new_parser",
+    "new_pull_parser",
+    "prolog_doctype",
     "read_source",
+    "stream_syntax_issue",
 ]
 
 #: What a caller may hand to :func:`load_xml`.
@@ -215,15 +221,7 @@ class _RefuseAll(etree.Resolver):
         return self.resolve_string(b"", context)
 
 
-def new_parser(*, resolver: etree.Resolver | None = None, **overrides: Any) -> etree.XMLParser:
-    """A hardened lxml parser. The only place tradestd builds one.
-
-    Every external resource (entity, DTD) is answered by ``resolver``; by default one
-    that serves nothing. Only the schema compiler passes a resolver of its own.
-    Parse bytes with it (``etree.fromstring(data, new_parser())``, or :func:`load_xml`):
-    lxml asks the resolver even for a file named to ``etree.parse``, which the default
-    one refuses (the parse then fails with "Document is empty").
-    """
+def _hardened_options(overrides: dict[str, Any]) -> dict[str, Any]:
     options: dict[str, Any] = {
         "resolve_entities": False,
         "no_network": True,
@@ -237,8 +235,32 @@ def new_parser(*, resolver: etree.Resolver | None = None, **overrides: Any) -> e
     options["no_network"] = True
     options["huge_tree"] = False
     options["load_dtd"] = False
-    parser = etree.XMLParser(**options)
+    return options
+
+
+def new_parser(*, resolver: etree.Resolver | None = None, **overrides: Any) -> etree.XMLParser:
+    """A hardened lxml parser. The only place tradestd builds one.
+
+    Every external resource (entity, DTD) is answered by ``resolver``; by default one
+    that serves nothing. Only the schema compiler passes a resolver of its own.
+    Parse bytes with it (``etree.fromstring(data, new_parser())``, or :func:`load_xml`):
+    lxml asks the resolver even for a file named to ``etree.parse``, which the default
+    one refuses (the parse then fails with "Document is empty").
+    """
+    parser = etree.XMLParser(**_hardened_options(overrides))
     parser.resolvers.add(resolver if resolver is not None else _RefuseAll())
+    return parser
+
+
+def new_pull_parser(tags: list[str]) -> etree.XMLPullParser:
+    """A hardened incremental parser reporting start and end events of ``tags`` only.
+
+    Used to read batch files record by record (see :mod:`tradestd.stream`); ``huge_tree``
+    stays off, so one text node is capped at 10 MB and nesting at 256 levels, while the
+    total size of the batch is not limited.
+    """
+    parser = etree.XMLPullParser(events=("start", "end"), tag=tags, **_hardened_options({}))
+    parser.resolvers.add(_RefuseAll())
     return parser
 
 
@@ -324,6 +346,25 @@ def _first_truncation(issues: list[Issue]) -> Issue | None:
     return next((i for i in issues if i.code == "XML_TRUNCATED"), None)
 
 
+def stream_syntax_issue(parser: etree.XMLPullParser,
+                        exc: etree.XMLSyntaxError | None = None) -> Issue | None:
+    """The first well-formedness error an incremental parser met, as a located issue.
+
+    libxml2 may stop at an error without raising until more data comes (an undeclared
+    entity, for one), so streams ask after every chunk; ``None`` means no error so far.
+    """
+    for entry in parser.feed_error_log:
+        if entry.level_name in ("ERROR", "FATAL"):
+            code = _SYNTAX_CODES.get(entry.type_name, "XML_MALFORMED")
+            return _issue(code, _syntax_message(entry.type_name, entry.message, b"x"),
+                          entry.line or None, entry.column or None)
+    if exc is None:
+        return None
+    line, column = exc.position if exc.position else (None, None)
+    return _issue("XML_MALFORMED", f"not well-formed XML: {exc.msg}", line or None,
+                  column or None)
+
+
 def offset_to_line_col(data: bytes, offset: int) -> tuple[int, int]:
     """1-based line and column of a byte offset (UTF-8/ASCII-compatible input)."""
     line = data.count(b"\n", 0, offset) + 1
@@ -391,6 +432,16 @@ def _doctype_issue(data: bytes, tree: etree._ElementTree) -> Issue | None:
     offset = data.find(b"<!DOCTYPE")
     line, column = offset_to_line_col(data, offset) if offset >= 0 else (1, None)
     return _issue("XML_DTD_FORBIDDEN", _DTD_MESSAGE, line, column)
+
+
+def prolog_doctype(data: bytes) -> Issue | None:
+    """``XML_DTD_FORBIDDEN`` when the start of a document declares a DOCTYPE (streams)."""
+    return _prolog_doctype(data)
+
+
+def doctype_issue(tree: etree._ElementTree) -> Issue | None:
+    """``XML_DTD_FORBIDDEN`` when a parsed document carries a DOCTYPE (no position)."""
+    return _doctype_issue(b"", tree)
 
 
 def _depth_exceeds(root: etree._Element, limit: int) -> etree._Element | None:
@@ -463,6 +514,13 @@ def parse_bytes(name: str, data: bytes, limits: Limits = DEFAULT_LIMITS,
     if problem is not None:
         doc.issues.append(problem)
         return doc
+    xinclude = XINCLUDE_NS in data or XINCLUDE_NS.decode() in _maybe_decoded(data)
+    return _inspect(doc, tree, limits, unwrap_soap, xinclude)
+
+
+def _inspect(doc: XmlDocument, tree: etree._ElementTree, limits: Limits, unwrap_soap: bool,
+             xinclude: bool) -> XmlDocument:
+    """The checks every well-formed message goes through, then the SOAP unwrap."""
     root = tree.getroot()
     if limits.max_depth < LIBXML2_MAX_DEPTH:
         deep = _depth_exceeds(root, limits.max_depth)
@@ -471,7 +529,7 @@ def parse_bytes(name: str, data: bytes, limits: Limits = DEFAULT_LIMITS,
                                      f"elements are nested more than {limits.max_depth} levels "
                                      "deep (Limits.max_depth)", deep.sourceline))
             return doc
-    if XINCLUDE_NS in data or XINCLUDE_NS.decode() in _maybe_decoded(data):
+    if xinclude:
         doc.issues.extend(_xinclude_issues(doc, root))
     doc.issues.extend(_schema_location_notes(doc, root))
     if unwrap_soap:
@@ -483,6 +541,22 @@ def parse_bytes(name: str, data: bytes, limits: Limits = DEFAULT_LIMITS,
         root = payload
     doc.root = root
     return doc
+
+
+def copy_document(name: str, element: etree._Element,
+                  limits: Limits = DEFAULT_LIMITS) -> XmlDocument:
+    """A detached copy of an already parsed element as a message of its own.
+
+    The copy goes through the same checks as a parsed message. Its ``data`` is empty,
+    so issues on it carry no columns; streams use it to validate a record quickly and
+    parse the record's text again only when there is something to locate.
+    """
+    root = copy.deepcopy(element)
+    root.tail = None
+    tree = etree.ElementTree(root)
+    doc = XmlDocument(name=name, data=b"", tree=tree)
+    xinclude = next(root.iter(f"{{{XINCLUDE_NS.decode()}}}*"), None) is not None
+    return _inspect(doc, tree, limits, True, xinclude)
 
 
 def _maybe_decoded(data: bytes) -> str:

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 from lxml import etree
 
-__all__ = ["Locator", "decode_text", "element_path", "sniff_encoding"]
+__all__ = ["Locator", "decode_text", "element_path", "find_element", "sniff_encoding"]
 
 _TOKENS = re.compile(
     r"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>|<!DOCTYPE[^>\[]*(?:\[.*?\])?\s*>|<(?=[^\s/!?<>])",
@@ -82,6 +82,30 @@ def element_path(element: etree._Element) -> str:
         steps.append(_step(node))
         node = node.getparent()
     return "/" + "/".join(reversed(steps))
+
+
+def _name(element: etree._Element) -> str:
+    local = etree.QName(element).localname
+    return f"{element.prefix}:{local}" if element.prefix else local
+
+
+def find_element(root: etree._Element, path: str) -> etree._Element | None:
+    """The element that :func:`element_path` names, in the document whose root is
+    ``root`` (a trailing ``/@attribute`` names its element); ``None`` when there is none."""
+    steps = [step for step in path.split("/") if step]
+    if steps and steps[-1].startswith("@"):
+        steps.pop()
+    if not steps or steps[0] != _name(root):
+        return None
+    node = root
+    for step in steps[1:]:
+        name, _, index = step.partition("[")
+        position = int(index.rstrip("]")) if index else 1
+        matches = [c for c in node.iterchildren(tag=etree.Element) if _name(c) == name]
+        if not 0 < position <= len(matches):
+            return None
+        node = matches[position - 1]
+    return node
 
 
 class Locator:

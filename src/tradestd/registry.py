@@ -23,7 +23,7 @@ from __future__ import annotations
 import os
 import threading
 import tomllib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -154,19 +154,47 @@ class Registry:
         if direct:
             return direct[-1]
         wrapped = [t for t in self._types if t.envelope == tag]
-        if wrapped:
-            payload_tags = {c.tag for c in root.iterchildren(tag=etree.Element)}
-            by_payload = [t for t in wrapped if t.root in payload_tags]
-            type_name = _child_text(root, "WCOTypeName")
-            if type_name:
-                by_payload = [t for t in by_payload or wrapped if t.type_name in (None, type_name)]
-            if by_payload:
-                return by_payload[-1]
-        candidates = tuple(f"{t.key} ({t.root})" for t in self._types)
-        raise DetectionError(
-            f"cannot tell the message type of root element {tag}; known types: "
+        payload_tags = {c.tag for c in root.iterchildren(tag=etree.Element)} if wrapped else set()
+        found = _by_payload(wrapped, lambda t: t.root in payload_tags,
+                            _child_text(root, "WCOTypeName") if wrapped else None)
+        if found is not None:
+            return found
+        raise self._undetected(f"root element {tag}", lambda t: t.root)
+
+    def detect_json(self, data: Any) -> MessageType:
+        """The message type of a JSON message (tradestd convention): its one top-level
+        member names the root element, by local name or ``{namespace}local``."""
+        key = next(iter(data)) if isinstance(data, dict) and len(data) == 1 else None
+        if isinstance(key, str):
+            direct = [t for t in self._types if key in (t.root, t.root_local)]
+            if direct:
+                return direct[-1]
+            wrapped = [t for t in self._types
+                       if t.envelope and key in (t.envelope, etree.QName(t.envelope).localname)]
+            body = data[key] if isinstance(data[key], dict) else {}
+            type_name = body.get("WCOTypeName")
+            found = _by_payload(wrapped, lambda t: t.root_local in body or t.root in body,
+                                type_name if isinstance(type_name, str) else None)
+            if found is not None:
+                return found
+        raise self._undetected(f"a JSON message whose top-level member is {key!r}",
+                               lambda t: t.root_local)
+
+    def _undetected(self, subject: str, name: Callable[[MessageType], str]) -> DetectionError:
+        candidates = tuple(f"{t.key} ({name(t)})" for t in self._types)
+        return DetectionError(
+            f"cannot tell the message type of {subject}; known types: "
             + ("; ".join(candidates) or "none")
             + ". Name one with --schema ID or give the XSDs with --xsd", candidates)
+
+
+def _by_payload(wrapped: list[MessageType], carries: Callable[[MessageType], bool],
+                type_name: str | None) -> MessageType | None:
+    """Among types sharing an envelope, the one whose payload (or WCOTypeName) fits."""
+    found = [t for t in wrapped if carries(t)]
+    if type_name:
+        found = [t for t in found or wrapped if t.type_name in (None, type_name)]
+    return found[-1] if found else None
 
 
 def _child_text(root: etree._Element, local: str) -> str | None:

@@ -35,6 +35,9 @@ from . import xsdmessages
 from .intake import DEFAULT_LIMITS, Limits, Source, XmlDocument, load_xml, new_parser
 from .issues import Issue, Layer, Report, Severity
 from .locate import Locator
+from .stream.convert import DEFAULT_CONTAINER, JsonLinesToXml, XmlToJsonLines
+from .stream.source import BatchSource
+from .stream.validate import RecordStream, record_candidates
 
 __all__ = ["SchemaError", "SchemaSet", "collect_xsd_files", "load_schema_set"]
 
@@ -393,6 +396,64 @@ class SchemaSet:
         issues = list(doc.issues) + self.schema_issues(doc)
         return Report(source=doc.name, issues=tuple(issues), message_type=message_type,
                       layers=(Layer.SYNTAX, Layer.SCHEMA))
+
+    def iter_validate(self, source: BatchSource, *, record: str | None = None,
+                      limits: Limits | None = None) -> RecordStream:
+        """Validate a batch file record by record (syntax and schema layers).
+
+        ``record`` is the record element (``{namespace}local`` or a local name); ``None``
+        detects it from the bundled message types. Iterate the result for
+        :class:`~tradestd.stream.RecordReport` values; its ``summary`` counts them.
+        """
+        from .registry import bundled_registry  # both build on this module
+        from .stream.schemaconverter import SchemaConverter
+
+        candidates = () if record else record_candidates(bundled_registry())
+        return RecordStream(source, self.validate_document, record=record,
+                            candidates=candidates, limits=limits or self.limits,
+                            converter=SchemaConverter(self))
+
+    def iter_to_json(self, source: BatchSource, target: str | os.PathLike[str], *,
+                     record: str | None = None, limits: Limits | None = None
+                     ) -> XmlToJsonLines:
+        """Convert an XML batch to JSON Lines record by record, validating each record.
+
+        ``target`` is written atomically, and only when every record converted (see
+        :mod:`tradestd.stream.convert`); iterate the result for per-record reports.
+        """
+        from .registry import bundled_registry  # both build on this module
+        from .stream.schemaconverter import SchemaConverter
+
+        candidates = () if record else record_candidates(bundled_registry())
+        return XmlToJsonLines(source, target, SchemaConverter(self), self.validate_document,
+                              record=record, candidates=candidates,
+                              limits=limits or self.limits)
+
+    def iter_to_xml(self, source: BatchSource, target: str | os.PathLike[str], *,
+                    container: str = DEFAULT_CONTAINER, limits: Limits | None = None
+                    ) -> JsonLinesToXml:
+        """Convert JSON Lines to an XML batch inside ``container``, validating each record."""
+        from .stream.schemaconverter import SchemaConverter  # builds on this module
+
+        return JsonLinesToXml(source, target, SchemaConverter(self), self.validate_document,
+                              container=container, limits=limits or self.limits)
+
+    # -- conversion (tradestd.convert; see docs/json-convention.md) -----------------
+
+    def to_data(self, source: Source) -> dict[str, Any]:
+        """One XML message as plain JSON data (``json.dumps`` accepts it)."""
+        from .convert import to_data
+        return to_data(self, source)
+
+    def to_json(self, source: Source, *, indent: int | None = None) -> str:
+        """One XML message as JSON text."""
+        from .convert import to_json
+        return to_json(self, source, indent=indent)
+
+    def to_xml(self, data: str | bytes | dict[str, Any]) -> bytes:
+        """JSON text or data back to UTF-8 XML."""
+        from .convert import to_xml
+        return to_xml(self, data)
 
     def iter_issues(self, source: Source) -> Iterator[Issue]:
         yield from self.validate(source).issues

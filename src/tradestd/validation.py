@@ -17,6 +17,9 @@ from .locate import Locator, element_path
 from .registry import DetectionError, MessageType, Registry, bundled_registry
 from .rules import default_rules
 from .schemaset import SchemaSet
+from .stream.schemaconverter import SchemaConverter
+from .stream.source import BatchSource
+from .stream.validate import RecordStream, record_candidates
 
 __all__ = ["RuleLayer", "Validator", "validate"]
 
@@ -64,6 +67,19 @@ class Validator:
             issues += self.rules.check(doc, locator, message_type)
             layers.append(Layer.RULES)
         return Report(doc.name, tuple(issues), label, tuple(layers), packs)
+
+    def iter_validate(self, source: BatchSource, *, record: str | None = None) -> RecordStream:
+        """Validate a batch file record by record in bounded memory (all layers).
+
+        ``record`` names the record element; ``None`` detects it from the message types
+        this validator knows. JSON Lines records go through the JSON convention to XML
+        first. See :class:`~tradestd.stream.RecordStream`.
+        """
+        types = [self.message_type] if self.message_type is not None else list(self.registry)
+        converter = SchemaConverter(self.schema_set, self.message_type, self.registry)
+        return RecordStream(source, self.validate_document, record=record,
+                            candidates=record_candidates(types), limits=self.limits,
+                            converter=converter)
 
     def _resolve(self, doc: XmlDocument
                  ) -> tuple[SchemaSet | None, MessageType | None, Issue | None]:

@@ -7,6 +7,8 @@ import sys
 import click
 
 from .. import __version__
+from .convert import convert_command
+from .jsonschema import jsonschema_command
 from .rules import rules_command
 from .schemas import schemas_command
 from .validate import validate_command
@@ -24,6 +26,8 @@ def cli() -> None:
 
 cli.add_command(validate_command)
 cli.add_command(schemas_command)
+cli.add_command(convert_command)
+cli.add_command(jsonschema_command)
 cli.add_command(rules_command)
 
 

@@ -30,6 +30,7 @@ from ..report.text import TextReporter, summary_line
 from ..schemaset import SchemaError
 from .options import ConfigError, limits_option, resolve_schema, schema_options
 from .rule_options import make_rule_layer, rule_options
+from .stream import record_option, validate_batches
 
 #: Show a progress bar (on a terminal) from this many inputs on.
 PROGRESS_FROM = 20
@@ -71,6 +72,7 @@ class Settings:
 @click.option("-v", "--verbose", is_flag=True,
               help="Also print information issues and valid files.")
 @rule_options
+@record_option
 @click.argument("paths", nargs=-1, required=True)
 def validate_command(schema_id: str | None, xsd: tuple[str, ...], max_bytes: int | None,
                      fmt: str | None, output: str | None, jobs: int | None,
@@ -78,8 +80,8 @@ def validate_command(schema_id: str | None, xsd: tuple[str, ...], max_bytes: int
                      config_path: str | None, no_config: bool, quiet: bool, verbose: bool,
                      rule_specs: tuple[str, ...], schematron: tuple[str, ...],
                      disable: tuple[str, ...], severities: tuple[str, ...],
-                     paths: tuple[str, ...]) -> int:
-    """Validate XML messages: files, directories (recursive), globs, or - for stdin."""
+                     record: str | None, paths: tuple[str, ...]) -> int:
+    """Validate XML and JSON messages: files, directories (recursive), globs, or - for stdin."""
     if quiet and verbose:
         raise ConfigError("-q and -v exclude each other")
     config = _config(config_path, no_config)
@@ -94,9 +96,13 @@ def validate_command(schema_id: str | None, xsd: tuple[str, ...], max_bytes: int
     )
     resolve_schema(settings.schema_id, settings.xsd)  # usage errors before any work
     rules = make_rule_layer((*rule_specs, *schematron), disable, severities, config.rules)
-    files = expand_inputs(paths, exclude=settings.exclude)
     spec = ValidatorOptions(settings.schema_id, settings.xsd, max_bytes,
                             (*rule_specs, *schematron), rules.settings)
+    if record:
+        return validate_batches(spec.build(), paths, record, fmt=settings.format,
+                                output=output, quiet=quiet, verbose=verbose,
+                                fail_on=settings.fail_on)
+    files = expand_inputs(paths, extensions=(".xml", ".json"), exclude=settings.exclude)
     try:
         with _progress_bar(len(files)) as progress:
             reports = run_batch(files, spec, jobs=settings.jobs, stdin=_stdin(files),

@@ -1,0 +1,32 @@
+"""``tradestd jsonschema``: the Draft 2020-12 JSON Schema derived from an XSD set."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from ..convert.batch import write_atomic
+from ..convert.validate import json_schema_for
+from .options import ConfigError, resolve_schema, schema_options
+
+
+@click.command("jsonschema")
+@schema_options
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+              help="Write the schema to this file (default: standard output).")
+def jsonschema_command(schema_id: str | None, xsd: tuple[str, ...], output: str | None) -> int:
+    """Print the JSON Schema of the JSON convention for a bundled type or XSD files."""
+    schema_set, message_type = resolve_schema(schema_id, xsd)
+    if message_type is not None:
+        schema_set = message_type.schema_set()
+    if schema_set is None:
+        raise ConfigError("name the schema with --schema ID or --xsd FILE")
+    text = json.dumps(json_schema_for(schema_set, message_type), indent=2,
+                      ensure_ascii=False) + "\n"
+    if output:
+        write_atomic(Path(output), text.encode("utf-8"))
+    else:
+        click.echo(text, nl=False)
+    return 0

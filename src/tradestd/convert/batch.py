@@ -1,0 +1,188 @@
+"""Converting files: choosing targets, checking inputs, writing outputs atomically.
+
+Used by ``tradestd convert``; every failure is a :class:`~tradestd.issues.Report`
+with issues, never an exception, so one bad file does not stop a batch.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from lxml import etree
+
+from ..intake import DEFAULT_LIMITS, Limits, load_xml
+from ..issues import Issue, Layer, Report, Severity
+from ..registry import DetectionError, MessageType, Registry
+from ..schemaset import SchemaSet
+from .jsonintake import load_json
+from .plan import plan_for
+from .to_json import element_to_data
+from .validate import check_and_convert
+from .values import ConversionError
+
+__all__ = ["SOURCE_SUFFIXES", "Converter", "Job", "Outcome", "plan_jobs", "write_atomic"]
+
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
+SOURCE_SUFFIXES = {"json": (".xml",), "xml": (".json",), None: (".xml", ".json")}
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    """One file to convert: ``target`` None means standard output."""
+
+    source: str
+    target: Path | None
+    to: str  # "json" or "xml"
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    job: Job
+    report: Report
+    output: bytes | None = None
+
+    @property
+    def converted(self) -> bool:
+        return self.output is not None
+
+
+def _direction(path: str, to: str | None) -> str:
+    if to:
+        return to
+    return "xml" if path.lower().endswith(".json") else "json"
+
+
+def plan_jobs(inputs: Sequence[str], output: str | None, to: str | None) -> list[Job]:
+    """Targets for the inputs. Several inputs or a directory need ``output`` as a
+    directory; relative names are kept with the new extension. Raises ValueError."""
+    expanded: list[tuple[str, Path | None]] = []  # (file, path relative to its directory)
+    for item in inputs:
+        path = Path(item)
+        if item != "-" and path.is_dir():
+            found = sorted(p for p in path.rglob("*")
+                           if p.is_file() and p.suffix.lower() in SOURCE_SUFFIXES[to])
+            expanded.extend((str(p), p.relative_to(path)) for p in found)
+        else:
+            expanded.append((item, None if item == "-" else Path(path.name)))
+    several = len(inputs) > 1 or any(item != "-" and Path(item).is_dir() for item in inputs)
+    if several and not output:
+        raise ValueError("several inputs or a directory need -o DIRECTORY")
+    if several and output and Path(output).is_file():
+        raise ValueError(f"-o {output} is a file; several inputs need a directory")
+    jobs = []
+    for source, relative in expanded:
+        direction = _direction(source, to)
+        if several:
+            assert output is not None and relative is not None
+            target: Path | None = Path(output) / relative.with_suffix("." + direction)
+        elif output:
+            out = Path(output)
+            target = out / Path(source).with_suffix("." + direction).name if out.is_dir() \
+                else out
+        else:
+            target = None
+        jobs.append(Job(source, target, direction))
+    return jobs
+
+
+def write_atomic(target: Path, data: bytes) -> None:
+    """Write through a temporary file in the same directory, then rename over."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    mode = target.stat().st_mode & 0o777 if target.is_file() else 0o666 & ~_UMASK
+    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part",
+                                         dir=target.parent)
+    try:
+        os.chmod(temporary, mode)
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+@dataclass
+class Converter:
+    """Converts files with one schema set, or with the type detected per file."""
+
+    registry: Registry
+    schema_set: SchemaSet | None = None
+    message_type: MessageType | None = None
+    limits: Limits = DEFAULT_LIMITS
+    indent: int | None = None
+
+    def _resolve(self, detect: object) -> tuple[SchemaSet, MessageType | None]:
+        if self.schema_set is not None:
+            return self.schema_set, self.message_type
+        if self.message_type is not None:
+            return self.message_type.schema_set(), self.message_type
+        found = self.registry.detect_json(detect) if not isinstance(detect, etree._Element) \
+            else self.registry.detect(detect)
+        return found.schema_set(), found
+
+    def run(self, job: Job) -> Outcome:
+        outcome = self.to_json(job) if job.to == "json" else self.to_xml(job)
+        if outcome.output is not None and job.target is not None:
+            try:
+                write_atomic(job.target, outcome.output)
+            except OSError as exc:
+                issue = Issue("OUTPUT_UNWRITABLE", Severity.ERROR, Layer.INTAKE,
+                              f"cannot write {job.target}: {exc.strerror or exc}")
+                return Outcome(job, outcome.report.with_issues(
+                    outcome.report.issues + (issue,)))
+        return outcome
+
+    def to_json(self, job: Job) -> Outcome:
+        doc = load_xml(job.source, self.limits)
+        if not doc.ok or doc.root is None:
+            return Outcome(job, Report(doc.name, tuple(doc.issues), None, (Layer.SYNTAX,)))
+        try:
+            schema_set, message_type = self._resolve(doc.root)
+        except DetectionError as exc:
+            return _failed(job, doc.name, "MESSAGE_TYPE_UNKNOWN", str(exc), doc.root.sourceline)
+        label = message_type.key if message_type else schema_set.name
+        issues = list(doc.issues) + schema_set.schema_issues(doc)
+        if doc.envelope:
+            issues.append(Issue("SOAP_NOT_CONVERTED", Severity.INFO, Layer.SYNTAX,
+                                f"the {doc.envelope} envelope is transport and is not "
+                                "converted: the output holds the message in its Body"))
+        report = Report(doc.name, tuple(issues), label, (Layer.SYNTAX, Layer.SCHEMA))
+        if not report.valid:
+            return Outcome(job, report)
+        try:
+            data = element_to_data(plan_for(schema_set), doc.root)
+        except ConversionError as exc:
+            return _failed(job, doc.name, "CONVERSION_FAILED", exc.reason, exc.line)
+        text = json.dumps(data, ensure_ascii=False, indent=self.indent) + "\n"
+        return Outcome(job, report, text.encode("utf-8"))
+
+    def to_xml(self, job: Job) -> Outcome:
+        doc = load_json(job.source, self.limits)
+        if not doc.ok:
+            return Outcome(job, Report(doc.name, tuple(doc.issues), None, (Layer.SYNTAX,)))
+        try:
+            schema_set, message_type = self._resolve(doc.data)
+        except DetectionError as exc:
+            return _failed(job, doc.name, "MESSAGE_TYPE_UNKNOWN", str(exc), 1)
+        label = message_type.key if message_type else schema_set.name
+        issues, root = check_and_convert(doc, schema_set, message_type)
+        report = Report(doc.name, tuple(issues), label, (Layer.SYNTAX, Layer.SCHEMA))
+        if root is None or not report.valid:
+            return Outcome(job, report)
+        if self.indent:
+            etree.indent(root, space=" " * self.indent)
+        output = etree.tostring(root, xml_declaration=True, encoding="UTF-8") + b"\n"
+        return Outcome(job, report, output)
+
+
+def _failed(job: Job, name: str, code: str, message: str, line: int | None) -> Outcome:
+    issue = Issue(code, Severity.ERROR, Layer.SCHEMA, message, line)
+    return Outcome(job, Report(name, (issue,), None, (Layer.SYNTAX,)))

@@ -1,0 +1,218 @@
+"""XML -> JSON data: walk an lxml tree with a compiled :class:`~.plan.Plan`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lxml import etree
+
+from .plan import (
+    ANY_KEY,
+    MIXED,
+    MIXED_KEY,
+    ORDER_KEY,
+    SIMPLE,
+    SIMPLE_ATTRS,
+    VALUE_KEY,
+    Plan,
+    TypePlan,
+    order_is_default,
+)
+from .values import (
+    BOOL,
+    QNAME,
+    STR,
+    XSI_NS,
+    ConversionError,
+    attribute_key,
+    decode,
+    decode_attribute,
+)
+
+__all__ = ["element_to_data"]
+
+_XSI_TYPE = f"{{{XSI_NS}}}type"
+_XSI = f"{{{XSI_NS}}}"
+
+
+def element_to_data(plan: Plan, root: etree._Element) -> dict[str, Any]:
+    """``{"<RootKey>": ...}`` for a root element declared globally in the plan's schema set."""
+    key = plan.root_tags.get(root.tag) if isinstance(root.tag, str) else None
+    if key is None:
+        raise ConversionError(f"the root element {root.tag} is not a global element of the "
+                              "schema set", line=root.sourceline)
+    try:
+        return {key: _value(plan, root, plan.globals[root.tag].type)}
+    except ConversionError as exc:
+        raise exc.under(key, line=root.sourceline) from None
+
+
+def _value(plan: Plan, el: etree._Element, tp: TypePlan) -> Any:
+    attrib = el.attrib
+    nil = False
+    if attrib:
+        xsi_type = attrib.get(_XSI_TYPE)
+        if xsi_type is not None:
+            tp = _typed(plan, el, xsi_type)
+        obj = _attributes(el, attrib, tp)
+        nil = obj.get("@xsi:nil") is True
+    elif tp.kind == SIMPLE:
+        return _text(el, tp.codec)
+    else:
+        obj = {}
+    kind = tp.kind
+    if kind == SIMPLE or kind == SIMPLE_ATTRS:
+        if not nil:
+            obj[VALUE_KEY] = _text(el, tp.codec)
+        return obj
+    if nil:
+        return obj
+    if kind == MIXED:
+        obj[MIXED_KEY] = _mixed(plan, el, tp)
+    else:
+        _children(plan, el, tp, obj)
+    return obj
+
+
+def _typed(plan: Plan, el: etree._Element, lexical: str) -> TypePlan:
+    name = _qname(el, lexical)
+    tp = plan.types.get(name)
+    if tp is None:
+        raise ConversionError(f"xsi:type {lexical!r} names no type of the schema set",
+                              line=el.sourceline)
+    return tp
+
+
+def _text(el: etree._Element, codec: int) -> Any:
+    text = el.text or ""
+    if len(el):  # comments or processing instructions split the text
+        text += "".join(child.tail or "" for child in el)
+    if codec == QNAME:
+        return _qname(el, text)
+    return text if codec == STR else decode(codec, text)
+
+
+def _qname(el: etree._Element, lexical: str) -> str:
+    value = lexical.strip(" \t\r\n")
+    prefix, colon, local = value.rpartition(":")
+    namespace = el.nsmap.get(prefix if colon else None)
+    return f"{{{namespace}}}{local}" if namespace else value
+
+
+def _attributes(el: etree._Element, attrib: Any, tp: TypePlan) -> dict[str, Any]:
+    obj: dict[str, Any] = {}
+    attrs = tp.attrs
+    for name, value in attrib.items():
+        spec = attrs.get(name)
+        if spec is not None:
+            key, codec = spec
+            obj[key] = _qname(el, value) if codec == QNAME else decode_attribute(codec, value)
+        elif name.startswith(_XSI):
+            local = name[len(_XSI):]
+            if local == "type":
+                obj["@xsi:type"] = _qname(el, value)
+            elif local == "nil":
+                obj["@xsi:nil"] = decode_attribute(BOOL, value)
+            else:
+                obj["@xsi:" + local] = value
+        else:
+            obj[attribute_key(name)] = value
+    return obj
+
+
+def _children(plan: Plan, el: etree._Element, tp: TypePlan, obj: dict[str, Any]) -> None:
+    children = tp.children
+    order: list[str] | None = [] if tp.ambiguous else None
+    for child in el:
+        tag = child.tag
+        member = children.get(tag)
+        if member is None:
+            if not isinstance(tag, str):
+                continue  # comment or processing instruction
+            if tp.wildcard is None:
+                raise ConversionError(f"element {tag} is not allowed here",
+                                      line=child.sourceline)
+            found = obj.get(ANY_KEY)
+            if found is None:
+                obj[ANY_KEY] = found = []
+            found.append(_wild(plan, child, tp.wildcard_typed))
+            key = ANY_KEY
+        else:
+            key = member.key
+            assert member.element is not None
+            try:
+                value = _value(plan, child, member.element.type)
+            except ConversionError as exc:
+                raise exc.under(key, line=child.sourceline) from None
+            if member.array:
+                items = obj.get(key)
+                if items is None:
+                    obj[key] = [value]
+                else:
+                    items.append(value)
+            elif key in obj:
+                raise ConversionError(f"element {tag} occurs more than once",
+                                      line=child.sourceline)
+            else:
+                obj[key] = value
+        if order is not None:
+            order.append(key)
+    if order is not None and not order_is_default(tp, order):
+        obj[ORDER_KEY] = order
+
+
+def _add_text(items: list[Any], text: str | None) -> None:
+    """Append text, merged with a text just before (comments between them are gone)."""
+    if text:
+        if items and isinstance(items[-1], str):
+            items[-1] += text
+        else:
+            items.append(text)
+
+
+def _mixed(plan: Plan, el: etree._Element, tp: TypePlan) -> list[Any]:
+    items: list[Any] = []
+    _add_text(items, el.text)
+    for child in el:
+        tag = child.tag
+        if isinstance(tag, str):
+            member = tp.children.get(tag)
+            if member is not None and member.element is not None:
+                items.append({member.key: _value(plan, child, member.element.type)})
+            elif tp.wildcard is not None:
+                items.append(_wild(plan, child, tp.wildcard_typed))
+            else:
+                raise ConversionError(f"element {tag} is not allowed here",
+                                      line=child.sourceline)
+        _add_text(items, child.tail)
+    return items
+
+
+def _wild(plan: Plan, el: etree._Element, typed: bool) -> dict[str, Any]:
+    tag = el.tag
+    assert isinstance(tag, str)
+    if typed:
+        declared = plan.globals.get(tag)
+        if declared is not None:
+            return {tag: _value(plan, el, declared.type)}
+    return {tag: generic(el)}
+
+
+def generic(el: etree._Element) -> Any:
+    """Schema-less lossless form of wildcard (``skip``/undeclared) content."""
+    attrib = el.attrib
+    elements = [c for c in el if isinstance(c.tag, str)]
+    if not attrib and not elements:
+        return _text(el, STR)
+    obj: dict[str, Any] = {attribute_key(name): value for name, value in attrib.items()}
+    content: list[Any] = []
+    _add_text(content, el.text)
+    for child in el:
+        if isinstance(child.tag, str):
+            content.append({child.tag: generic(child)})
+        _add_text(content, child.tail)
+    if elements:
+        content = [c for c in content if not isinstance(c, str) or c.strip()]
+    if content:
+        obj["$content"] = content
+    return obj

@@ -1,0 +1,161 @@
+"""Validating JSON messages: JSON Schema derived from the XSD, then the XSD itself.
+
+Layers: syntax (well-formed JSON, limits), then schema: the derived JSON Schema
+(Draft 2020-12) with JSON Pointer paths and line/column in the JSON text; a message
+that passes is converted to XML and checked by the XSD too, so constraints JSON
+Schema cannot express (choices across members, identity constraints...) are still
+enforced.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import weakref
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+from lxml import etree
+
+from ..intake import DEFAULT_LIMITS, Limits, Source, parse_bytes
+from ..issues import Issue, Layer, Report
+from ..registry import DetectionError, MessageType, Registry, bundled_registry
+from ..schemaset import SchemaSet
+from .jsonintake import JsonDocument, load_json, pointer
+from .jsonschema import derive_json_schema
+from .plan import plan_for
+from .to_xml import data_to_element
+from .values import ConversionError
+
+__all__ = [
+    "bundled_schema_path",
+    "bundled_schema_text",
+    "check_and_convert",
+    "json_issues",
+    "json_schema_for",
+    "validate_json",
+]
+
+_CACHE: weakref.WeakKeyDictionary[SchemaSet, dict[tuple[str, ...], Any]] = \
+    weakref.WeakKeyDictionary()
+_LOCK = threading.Lock()
+_MAX_MESSAGE = 400
+
+
+def _roots(schema_set: SchemaSet, message_type: MessageType | None) -> tuple[str, ...]:
+    if message_type is None:
+        return ()
+    plan = plan_for(schema_set)
+    roots = [message_type.root]
+    if message_type.envelope and message_type.envelope in plan.globals:
+        roots.append(message_type.envelope)
+    return tuple(roots)
+
+
+def json_schema_for(schema_set: SchemaSet, message_type: MessageType | None = None,
+                    *, schema_id: str | None = None) -> dict[str, Any]:
+    """The derived JSON Schema (roots: the message type's root, else every global
+    element of the set)."""
+    roots = _roots(schema_set, message_type)
+    title = message_type.title if message_type else schema_set.name
+    return derive_json_schema(plan_for(schema_set), roots or None, title=title,
+                              schema_id=schema_id)
+
+
+def bundled_schema_path(message_type: MessageType) -> Path:
+    """Where the committed JSON Schema of a bundled type lives."""
+    return message_type.directory / f"{message_type.id}.schema.json"
+
+
+def bundled_schema_text(message_type: MessageType) -> str:
+    """The JSON Schema text committed for a bundled type (see scripts/)."""
+    schema = json_schema_for(message_type.schema_set(), message_type,
+                             schema_id=f"urn:tradestd:jsonschema:{message_type.key}")
+    return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
+
+
+def json_validator(schema_set: SchemaSet, message_type: MessageType | None = None) -> Any:
+    """A Draft 2020-12 validator for the derived schema (built once per schema set)."""
+    roots = _roots(schema_set, message_type)
+    with _LOCK:
+        cached = _CACHE.setdefault(schema_set, {})
+        found = cached.get(roots)
+    if found is None:
+        schema = json_schema_for(schema_set, message_type)
+        found = Draft202012Validator(schema)
+        with _LOCK:
+            cached[roots] = found
+    return found
+
+
+def _message(error: ValidationError) -> str:
+    text = str(error.message)
+    if error.validator == "additionalProperties":
+        extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+        text = "member(s) not allowed here: " + ", ".join(repr(k) for k in extra
+                                                           if not str(k).startswith("@xsi:"))
+    elif error.validator == "pattern" and len(str(error.validator_value)) > 80:
+        text = f"{error.instance!r} is not a valid value here (digits or format)"
+    if error.context:
+        deepest = max(error.context, key=lambda e: len(e.absolute_path))
+        text = f"{text} ({deepest.message})"
+    return text if len(text) <= _MAX_MESSAGE else text[:_MAX_MESSAGE] + "..."
+
+
+def json_issues(doc: JsonDocument, schema_set: SchemaSet,
+                message_type: MessageType | None = None) -> list[Issue]:
+    """The schema layer for a parsed JSON message."""
+    return check_and_convert(doc, schema_set, message_type)[0]
+
+
+def check_and_convert(doc: JsonDocument, schema_set: SchemaSet,
+                      message_type: MessageType | None = None
+                      ) -> tuple[list[Issue], etree._Element | None]:
+    """Schema-layer issues of a parsed JSON message, and its XML when it converts."""
+    validator = json_validator(schema_set, message_type)
+    issues = [doc.issue(f"JSON_SCHEMA_{str(error.validator).upper()}", _message(error),
+                        pointer(error.absolute_path))
+              for error in validator.iter_errors(doc.data)]
+    if issues:
+        return sorted(issues, key=lambda i: i.sort_key), None
+    try:
+        root = data_to_element(plan_for(schema_set), doc.data)
+    except ConversionError as exc:
+        return [doc.issue("JSON_CONVERSION", exc.reason, exc.path)], None
+    xml = parse_bytes(doc.name, etree.tostring(root), schema_set.limits, unwrap_soap=False)
+    issues = [Issue(code=i.code, severity=i.severity, layer=i.layer,
+                    message=f"after conversion to XML: {i.message}", path=i.path)
+              for i in schema_set.schema_issues(xml)]
+    return issues, root
+
+
+def validate_json(source: Source, schema: str | SchemaSet | MessageType | None = None, *,
+                  registry: Registry | None = None, limits: Limits = DEFAULT_LIMITS) -> Report:
+    """Validate one JSON message (the tradestd convention); never raises for bad input.
+
+    ``schema`` as for :func:`tradestd.validate`: a bundled id, a message type, a schema
+    set, or ``None`` to detect the type from the top-level member.
+    """
+    doc = load_json(source, limits)
+    if not doc.ok:
+        return Report(doc.name, tuple(doc.issues), None, (Layer.SYNTAX,))
+    registry = registry or bundled_registry()
+    message_type = registry.get(schema) if isinstance(schema, str) else (
+        schema if isinstance(schema, MessageType) else None)
+    schema_set = schema if isinstance(schema, SchemaSet) else None
+    if schema_set is None and message_type is None:
+        try:
+            message_type = registry.detect_json(doc.data)
+        except DetectionError as exc:
+            problem = doc.issue("MESSAGE_TYPE_UNKNOWN", str(exc), "")
+            return Report(doc.name, (problem,), None, (Layer.SYNTAX,))
+    if schema_set is None:
+        assert message_type is not None
+        schema_set = message_type.schema_set()
+    label = message_type.key if message_type else schema_set.name
+    issues = json_issues(doc, schema_set, message_type)
+    return Report(doc.name, tuple(issues), label, (Layer.SYNTAX, Layer.SCHEMA))
+
+
