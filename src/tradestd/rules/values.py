@@ -42,8 +42,9 @@ def parse_datetime_string(value: str, format_code: str | None) -> tuple[datetime
     zone = UTC
     if format_code == "304":
         hour, minute, second = int(groups[3]), int(groups[4]), int(groups[5])
-        zone = _zone(groups[6])
     try:
+        if format_code == "304":
+            zone = _zone(groups[6])
         return datetime(year, month, day, hour, minute, second, tzinfo=zone), None
     except ValueError as exc:
         return None, f"{value!r} is not a real date/time ({exc})"
