@@ -20,7 +20,6 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from typing import IO, Protocol
 
-from .convert.validate import validate_json
 from .intake import Limits
 from .issues import Issue, Layer, Report, Severity
 from .registry import bundled_registry
@@ -89,9 +88,6 @@ def _validate_one(validator: Validator, task: _Task) -> Report:
     try:
         if task.data is not None:
             return replace(validator.validate(task.data), source=STDIN_NAME)
-        if task.source.lower().endswith(".json"):
-            return validate_json(task.source, validator.schema_set or validator.message_type,
-                                 registry=validator.registry, limits=validator.limits)
         return validator.validate(task.source)
     except SchemaError:
         raise  # the schema set is broken (or changed on disk): a configuration error

@@ -7,6 +7,7 @@ to share between threads.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
@@ -45,7 +46,18 @@ class Validator:
     rules: RuleLayer | None = None
 
     def validate(self, source: Source) -> Report:
+        """One message, XML or JSON (a ``.json`` path, or text/bytes starting with ``{``)."""
+        if is_json_source(source):
+            return self.validate_json(source)
         return self.validate_document(load_xml(source, self.limits))
+
+    def validate_json(self, source: Source) -> Report:
+        """One JSON message in the tradestd convention, through all layers."""
+        from .convert.validate import validate_json
+
+        schema: SchemaSet | MessageType | None = self.schema_set or self.message_type
+        return validate_json(source, schema, registry=self.registry, limits=self.limits,
+                             rules=self.rules)
 
     def validate_document(self, doc: XmlDocument) -> Report:
         layers = [Layer.SYNTAX]
@@ -95,6 +107,19 @@ class Validator:
                                      str(exc), doc.root.sourceline, None,
                                      element_path(doc.root))
         return detected.schema_set(), detected, None
+
+
+def is_json_source(source: Source) -> bool:
+    """A ``.json`` path, or JSON text or bytes (first significant character ``{``)."""
+    if isinstance(source, (bytes, bytearray)):
+        return bytes(source).lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"{"
+    if isinstance(source, str):
+        if source.lstrip("\ufeff \t\r\n").startswith("{"):
+            return True
+        return source.lower().endswith(".json")
+    if isinstance(source, os.PathLike):
+        return os.fspath(source).lower().endswith(".json")
+    return False
 
 
 def validate(source: Source, schema: str | SchemaSet | MessageType | None = None, *,

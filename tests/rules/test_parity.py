@@ -60,3 +60,24 @@ def test_xml_and_json_get_the_same_rule_issues(path: Path, message_type: str) ->
     data = json.loads(as_json)
     for issue in converted.issues:
         assert issue.path is not None and json_pointer(data, issue.path) is not None, issue
+
+
+@pytest.mark.parametrize(("path", "message_type"), _failing_fixtures())
+def test_json_validation_reports_the_rule_issues_at_json_pointers(
+        path: Path, message_type: str, tmp_path: Path) -> None:
+    kind = bundled_registry().get(message_type)
+    as_json = kind.schema_set().to_json(path)
+    target = tmp_path / (path.stem + ".json")
+    target.write_text(as_json, encoding="utf-8")
+    from_xml = tradestd.validate(path, kind)
+    from_json = tradestd.validate(target)  # detected from the top-level member
+    assert from_json.message_type == kind.key
+    data = json.loads(as_json)
+    expected = {(i.rule_id, json_pointer(data, i.path or "")) for i in from_xml.issues
+                if i.rule_id}
+    got = {(i.rule_id, i.path) for i in from_json.issues if i.rule_id}
+    assert got == expected
+    assert expected, "a failing rule fixture must raise its rule"
+    assert from_json.rule_packs == from_xml.rule_packs
+    for issue in from_json.issues:
+        assert issue.line is not None and issue.column is not None, issue
