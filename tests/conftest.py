@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 from pathlib import Path
 
@@ -11,7 +12,20 @@ ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "fixtures"
 SCHEMAS = ROOT / "schemas"
 DATA = Path(__file__).resolve().parent / "data"
-CORPORA = ROOT.parent / "shared" / "corpora"
+
+
+def _find_corpora() -> Path:
+    """``../shared/corpora`` beside the checkout (or beside a worktree's parent)."""
+    override = os.environ.get("TRADESTD_CORPORA")
+    if override:
+        return Path(override)
+    for base in (ROOT.parent, ROOT.parent.parent):
+        if (base / "shared" / "corpora").is_dir():
+            return base / "shared" / "corpora"
+    return ROOT.parent / "shared" / "corpora"
+
+
+CORPORA = _find_corpora()
 
 
 class NetworkBlocked(RuntimeError):

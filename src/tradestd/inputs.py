@@ -7,7 +7,7 @@ import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-__all__ = ["expand_inputs", "DEFAULT_EXTENSIONS"]
+__all__ = ["DEFAULT_EXTENSIONS", "expand_inputs"]
 
 DEFAULT_EXTENSIONS: tuple[str, ...] = (".xml",)
 _GLOB_CHARS = set("*?[")

@@ -8,8 +8,11 @@ on that document, never an exception.
 
 Security posture (untrusted input is the normal case):
 
-* no network: ``no_network=True`` and no resolver that could fetch anything;
-* no entities: ``resolve_entities=False`` and any DOCTYPE is rejected outright;
+* no DOCTYPE: a scan of the prolog refuses it before libxml2 reads a byte of it, so
+  no external DTD or entity is ever opened (a DOCTYPE past the scan is still caught
+  after parsing);
+* no network, no files: ``no_network=True``, ``resolve_entities=False``, and a
+  resolver that answers every external request with an empty document;
 * no XInclude processing; ``xsi:schemaLocation`` is never followed;
 * bounded size (``Limits.max_bytes``), depth (libxml2's 256 levels, or less) and
   text node size (libxml2's 10 MB cap, ``huge_tree`` is never enabled).
@@ -17,31 +20,37 @@ Security posture (untrusted input is the normal case):
 
 from __future__ import annotations
 
-import io
+import copy
 import os
 import re
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, Union
+from typing import IO, Any
 
 from lxml import etree
 
 from .issues import Issue, Layer, Severity
+from .locate import Locator, decode_text, element_path
 
 __all__ = [
+    "SOAP_NAMESPACES",
     "Limits",
     "Source",
     "XmlDocument",
-    "read_source",
+    "copy_document",
+    "doctype_issue",
     "load_xml",
     "new_parser",
-    "SOAP_NAMESPACES",
+    "new_pull_parser",
+    "prolog_doctype",
+    "read_source",
+    "stream_syntax_issue",
 ]
 
 #: What a caller may hand to :func:`load_xml`.
-Source = Union[str, os.PathLike[str], bytes, bytearray, IO[bytes], IO[str]]
+Source = str | os.PathLike[str] | bytes | bytearray | IO[bytes] | IO[str]
 
 SOAP_NAMESPACES = {
     "http://schemas.xmlsoap.org/soap/envelope/": "soap11",
@@ -93,6 +102,14 @@ class XmlDocument:
     root: etree._Element | None = None
     envelope: str | None = None
     issues: list[Issue] = field(default_factory=list)
+    _locator: Locator | None = field(default=None, repr=False, compare=False)
+
+    def locator(self) -> Locator:
+        """Line and column finder for this document (built once, on first use)."""
+        assert self.tree is not None, "only a parsed document has positions"
+        if self._locator is None:
+            self._locator = Locator(self.data, self.tree)
+        return self._locator
 
     @property
     def ok(self) -> bool:
@@ -120,7 +137,7 @@ def source_name(source: Any) -> str:
             return "<string>"
         return source
     if isinstance(source, os.PathLike):
-        return os.fspath(source)
+        return str(os.fspath(source))
     name = getattr(source, "name", None)
     return name if isinstance(name, str) else "<stream>"
 
@@ -129,7 +146,7 @@ def _looks_like_xml_text(text: str) -> bool:
     return text.lstrip("\ufeff \t\r\n").startswith("<")
 
 
-_ENCODING_DECL = re.compile(r"^(\s*<\?xml[^>]*?)\sencoding\s*=\s*(['\"])[^'\"]*\2", re.S)
+_ENCODING_DECL = re.compile(r"^(\s*<\?xml[^>]*?)\sencoding\s*=\s*(['\"])[^'\"]*\2", re.DOTALL)
 
 
 def _text_to_bytes(text: str) -> bytes:
@@ -197,22 +214,54 @@ def read_source(source: Source, limits: Limits = DEFAULT_LIMITS) -> tuple[str, b
 # --------------------------------------------------------------------------- parsing
 
 
-def new_parser(**overrides: Any) -> etree.XMLParser:
-    """A hardened lxml parser. The only place tradestd builds one."""
-    options: dict[str, Any] = dict(
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        dtd_validation=False,
-        attribute_defaults=False,
-        huge_tree=False,
-        collect_ids=False,
-    )
+class _RefuseAll(etree.Resolver):
+    """Answers every request for an external resource with an empty document."""
+
+    def resolve(self, url: str | None, pubid: str | None, context: Any) -> Any:
+        return self.resolve_string(b"", context)
+
+
+def _hardened_options(overrides: dict[str, Any]) -> dict[str, Any]:
+    options: dict[str, Any] = {
+        "resolve_entities": False,
+        "no_network": True,
+        "load_dtd": False,
+        "dtd_validation": False,
+        "attribute_defaults": False,
+        "huge_tree": False,
+        "collect_ids": False,
+    }
     options.update(overrides)
     options["no_network"] = True
     options["huge_tree"] = False
     options["load_dtd"] = False
-    return etree.XMLParser(**options)
+    return options
+
+
+def new_parser(*, resolver: etree.Resolver | None = None, **overrides: Any) -> etree.XMLParser:
+    """A hardened lxml parser. The only place tradestd builds one.
+
+    Every external resource (entity, DTD) is answered by ``resolver``; by default one
+    that serves nothing. Only the schema compiler passes a resolver of its own.
+    Parse bytes with it (``etree.fromstring(data, new_parser())``, or :func:`load_xml`):
+    lxml asks the resolver even for a file named to ``etree.parse``, which the default
+    one refuses (the parse then fails with "Document is empty").
+    """
+    parser = etree.XMLParser(**_hardened_options(overrides))
+    parser.resolvers.add(resolver if resolver is not None else _RefuseAll())
+    return parser
+
+
+def new_pull_parser(tags: list[str]) -> etree.XMLPullParser:
+    """A hardened incremental parser reporting start and end events of ``tags`` only.
+
+    Used to read batch files record by record (see :mod:`tradestd.stream`); ``huge_tree``
+    stays off, so one text node is capped at 10 MB and nesting at 256 levels, while the
+    total size of the batch is not limited.
+    """
+    parser = etree.XMLPullParser(events=("start", "end"), tag=tags, **_hardened_options({}))
+    parser.resolvers.add(_RefuseAll())
+    return parser
 
 
 _SYNTAX_CODES = {
@@ -230,6 +279,9 @@ _SYNTAX_CODES = {
 }
 
 
+_UNCLOSED = re.compile(r"in tag (\S+) line (\d+)")
+
+
 def _syntax_message(type_name: str, message: str, data: bytes) -> str:
     message = message.strip()
     if type_name == "ERR_DOCUMENT_EMPTY":
@@ -244,29 +296,73 @@ def _syntax_message(type_name: str, message: str, data: bytes) -> str:
             return "a text node is larger than 10 MB: refused as a resource attack"
         return f"resource limit exceeded: {message}"
     if type_name == "ERR_TAG_NOT_FINISHED":
+        tag = _UNCLOSED.search(message)
+        if tag:
+            return (f"the document ends before element <{tag.group(1)}> (opened on line "
+                    f"{tag.group(2)}) is closed: the file looks truncated")
         return f"the document ends too early (truncated?): {message}"
     message = message.replace(", use XML_PARSE_HUGE option", "")
     return f"not well-formed XML: {message}"
 
 
-def _syntax_issues(exc: etree.XMLSyntaxError, data: bytes) -> list[Issue]:
+def _syntax_issues(log: Any, exc: etree.XMLSyntaxError, data: bytes) -> list[Issue]:
+    """Issues from the parser's own error log (lxml's exception log is process-wide)."""
     issues: list[Issue] = []
-    seen: set[tuple[int, int, str]] = set()
-    for entry in exc.error_log:
+    seen: set[tuple[str, str]] = set()
+    for entry in log:
         if entry.level_name not in ("ERROR", "FATAL"):
             continue
-        key = (entry.line, entry.column, entry.type_name)
-        if key in seen:
-            continue
-        seen.add(key)
         code = _SYNTAX_CODES.get(entry.type_name, "XML_MALFORMED")
-        issues.append(_issue(code, _syntax_message(entry.type_name, entry.message, data),
-                             entry.line or None, entry.column or None))
+        message = _syntax_message(entry.type_name, entry.message, data)
+        if code == "XML_MALFORMED" and _at_end(data, entry.line, entry.column):
+            code = "XML_TRUNCATED"
+            message = (f"the document ends in the middle of markup ({entry.message.strip()}): "
+                       "the file looks truncated")
+        if (code, message) in seen:
+            continue
+        seen.add((code, message))
+        issues.append(_issue(code, message, entry.line or None, entry.column or None))
     if not issues:
         line, column = exc.position if exc.position else (None, None)
         issues.append(_issue("XML_MALFORMED", f"not well-formed XML: {exc.msg}", line, column))
-    # libxml2 repeats a fatal error as a chain of consequences; the first is the cause.
-    return issues[:1] if issues[0].code in ("XML_EMPTY", "XML_LIMIT_EXCEEDED") else issues
+    # libxml2 follows a fatal error with a chain of consequences (every element left open
+    # at the end of a truncated file, ...); after a resource refusal or a truncation only
+    # the first error says something true about the document.
+    first = issues[0]
+    if first.code in ("XML_EMPTY", "XML_LIMIT_EXCEEDED"):
+        return [first]
+    return [i for i in issues if i.code != "XML_TRUNCATED" or i is _first_truncation(issues)]
+
+
+def _at_end(data: bytes, line: int, column: int) -> bool:
+    """Whether libxml2 stopped at the very end of the input (a cut-off file)."""
+    tail = data.rstrip()
+    last_line = tail.count(b"\n") + 1
+    last_column = len(tail[tail.rfind(b"\n") + 1:].decode("utf-8", "replace")) + 1
+    return line == last_line and column >= last_column
+
+
+def _first_truncation(issues: list[Issue]) -> Issue | None:
+    return next((i for i in issues if i.code == "XML_TRUNCATED"), None)
+
+
+def stream_syntax_issue(parser: etree.XMLPullParser,
+                        exc: etree.XMLSyntaxError | None = None) -> Issue | None:
+    """The first well-formedness error an incremental parser met, as a located issue.
+
+    libxml2 may stop at an error without raising until more data comes (an undeclared
+    entity, for one), so streams ask after every chunk; ``None`` means no error so far.
+    """
+    for entry in parser.feed_error_log:
+        if entry.level_name in ("ERROR", "FATAL"):
+            code = _SYNTAX_CODES.get(entry.type_name, "XML_MALFORMED")
+            return _issue(code, _syntax_message(entry.type_name, entry.message, b"x"),
+                          entry.line or None, entry.column or None)
+    if exc is None:
+        return None
+    line, column = exc.position if exc.position else (None, None)
+    return _issue("XML_MALFORMED", f"not well-formed XML: {exc.msg}", line or None,
+                  column or None)
 
 
 def offset_to_line_col(data: bytes, offset: int) -> tuple[int, int]:
@@ -277,21 +373,75 @@ def offset_to_line_col(data: bytes, offset: int) -> tuple[int, int]:
     return line, column
 
 
-_DOCTYPE = re.compile(rb"<!DOCTYPE", re.I)
+#: How far into a document the prolog scan looks for a DOCTYPE.
+_PROLOG_SCAN_LIMIT = 1 << 20
+_PROLOG_FIRST_CHUNK = 4096
+_DTD_MESSAGE = ("a document type declaration (DOCTYPE) is not accepted: customs messages never "
+                "need one, and entities or external DTDs in it are a classic attack (XXE, "
+                "billion laughs); nothing in it was loaded or expanded")
+_PROLOG_SKIPS = (("<?", "?>"), ("<!--", "-->"))
+
+
+def _doctype_offset(text: str) -> int | None:
+    """Offset of a DOCTYPE in the prolog; -1 when there is none; None: need more text.
+
+    A DOCTYPE can only come after the XML declaration, comments, processing
+    instructions and white space, before the first element. A linear scan (no regex
+    backtracking over the document).
+    """
+    pos = len(text) - len(text.lstrip("\ufeff"))
+    while True:
+        while pos < len(text) and text[pos].isspace():
+            pos += 1
+        if pos >= len(text):
+            return None
+        if text.startswith("<!DOCTYPE", pos):
+            return pos
+        for opening, closing in _PROLOG_SKIPS:
+            if text.startswith(opening, pos):
+                end = text.find(closing, pos + len(opening))
+                if end < 0:
+                    return None
+                pos = end + len(closing)
+                break
+        else:
+            return -1
+
+
+def _prolog_doctype(data: bytes) -> Issue | None:
+    """Refuse a DOCTYPE before libxml2 sees it, so that nothing it names is ever read."""
+    size = _PROLOG_FIRST_CHUNK
+    while True:
+        text = decode_text(data[:size])
+        offset = _doctype_offset(text)
+        if offset is not None or size >= min(len(data), _PROLOG_SCAN_LIMIT):
+            break
+        size *= 16
+    if offset is None or offset < 0:
+        return None
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return _issue("XML_DTD_FORBIDDEN", _DTD_MESSAGE, line, column)
 
 
 def _doctype_issue(data: bytes, tree: etree._ElementTree) -> Issue | None:
+    """Second line of defence for a DOCTYPE the prolog scan did not see."""
     docinfo = tree.docinfo
     if not (docinfo.doctype or docinfo.internalDTD is not None or docinfo.system_url):
         return None
-    match = _DOCTYPE.search(data)
-    line, column = offset_to_line_col(data, match.start()) if match else (1, 1)
-    return _issue(
-        "XML_DTD_FORBIDDEN",
-        "a document type declaration (DOCTYPE) is not accepted: customs messages never need "
-        "one, and entities or external DTDs in it are a classic attack (XXE, billion laughs); "
-        "nothing in it was loaded or expanded",
-        line, column)
+    offset = data.find(b"<!DOCTYPE")
+    line, column = offset_to_line_col(data, offset) if offset >= 0 else (1, None)
+    return _issue("XML_DTD_FORBIDDEN", _DTD_MESSAGE, line, column)
+
+
+def prolog_doctype(data: bytes) -> Issue | None:
+    """``XML_DTD_FORBIDDEN`` when the start of a document declares a DOCTYPE (streams)."""
+    return _prolog_doctype(data)
+
+
+def doctype_issue(tree: etree._ElementTree) -> Issue | None:
+    """``XML_DTD_FORBIDDEN`` when a parsed document carries a DOCTYPE (no position)."""
+    return _doctype_issue(b"", tree)
 
 
 def _depth_exceeds(root: etree._Element, limit: int) -> etree._Element | None:
@@ -304,21 +454,23 @@ def _depth_exceeds(root: etree._Element, limit: int) -> etree._Element | None:
     return None
 
 
-def _xinclude_issues(root: etree._Element) -> Iterator[Issue]:
+def _xinclude_issues(doc: XmlDocument, root: etree._Element) -> Iterator[Issue]:
     for element in root.iter("{http://www.w3.org/2001/XInclude}*"):
-        yield _issue("XML_XINCLUDE_FORBIDDEN",
-                     f"XInclude element <{etree.QName(element).localname}> is not processed: "
-                     "messages must be self-contained (nothing was included)",
-                     element.sourceline)
+        line, column = doc.locator().position(element)
+        yield Issue("XML_XINCLUDE_FORBIDDEN", Severity.ERROR, Layer.SYNTAX,
+                    f"XInclude element <{etree.QName(element).localname}> is not processed: "
+                    "messages must be self-contained (nothing was included)",
+                    line, column, element_path(element))
 
 
-def _schema_location_notes(root: etree._Element) -> Iterator[Issue]:
+def _schema_location_notes(doc: XmlDocument, root: etree._Element) -> Iterator[Issue]:
     for attr in (f"{{{XSI_NS}}}schemaLocation", f"{{{XSI_NS}}}noNamespaceSchemaLocation"):
         if root.get(attr) is not None:
-            yield _issue("XML_SCHEMA_LOCATION_IGNORED",
-                         f"xsi:{attr.split('}')[1]} is ignored: schemas are never fetched from "
-                         "a message's hints, only from the chosen schema set",
-                         root.sourceline, severity=Severity.INFO)
+            line, column = doc.locator().position(root)
+            yield Issue("XML_SCHEMA_LOCATION_IGNORED", Severity.INFO, Layer.SYNTAX,
+                        f"xsi:{attr.split('}')[1]} is ignored: schemas are never fetched from "
+                        "a message's hints, only from the chosen schema set",
+                        line, column, f"{element_path(root)}/@xsi:{attr.split('}')[1]}")
 
 
 def _unwrap_soap(root: etree._Element) -> tuple[etree._Element | None, str | None, Issue | None]:
@@ -341,13 +493,18 @@ def parse_bytes(name: str, data: bytes, limits: Limits = DEFAULT_LIMITS,
                 unwrap_soap: bool = True) -> XmlDocument:
     """Parse raw bytes with the hardened parser; never raises for bad input."""
     doc = XmlDocument(name=name, data=data)
-    if not data.strip():
+    if not data or data.isspace():
         doc.issues.append(_issue("XML_EMPTY", "the file is empty", 1, 1))
         return doc
+    problem = _prolog_doctype(data)
+    if problem is not None:
+        doc.issues.append(problem)
+        return doc
+    parser = new_parser()
     try:
-        tree = etree.ElementTree(etree.fromstring(data, new_parser()))
+        tree = etree.ElementTree(etree.fromstring(data, parser))
     except etree.XMLSyntaxError as exc:
-        doc.issues.extend(_syntax_issues(exc, data))
+        doc.issues.extend(_syntax_issues(parser.error_log, exc, data))
         return doc
     except (ValueError, LookupError) as exc:  # e.g. unknown declared encoding
         doc.issues.append(_issue("XML_BAD_ENCODING", f"cannot decode the document: {exc}", 1, 1))
@@ -357,6 +514,13 @@ def parse_bytes(name: str, data: bytes, limits: Limits = DEFAULT_LIMITS,
     if problem is not None:
         doc.issues.append(problem)
         return doc
+    xinclude = XINCLUDE_NS in data or XINCLUDE_NS.decode() in _maybe_decoded(data)
+    return _inspect(doc, tree, limits, unwrap_soap, xinclude)
+
+
+def _inspect(doc: XmlDocument, tree: etree._ElementTree, limits: Limits, unwrap_soap: bool,
+             xinclude: bool) -> XmlDocument:
+    """The checks every well-formed message goes through, then the SOAP unwrap."""
     root = tree.getroot()
     if limits.max_depth < LIBXML2_MAX_DEPTH:
         deep = _depth_exceeds(root, limits.max_depth)
@@ -365,18 +529,34 @@ def parse_bytes(name: str, data: bytes, limits: Limits = DEFAULT_LIMITS,
                                      f"elements are nested more than {limits.max_depth} levels "
                                      "deep (Limits.max_depth)", deep.sourceline))
             return doc
-    if XINCLUDE_NS in data or XINCLUDE_NS.decode() in _maybe_decoded(data):
-        doc.issues.extend(_xinclude_issues(root))
-    doc.issues.extend(_schema_location_notes(root))
+    if xinclude:
+        doc.issues.extend(_xinclude_issues(doc, root))
+    doc.issues.extend(_schema_location_notes(doc, root))
     if unwrap_soap:
         payload, envelope, problem = _unwrap_soap(root)
         doc.envelope = envelope
         if problem is not None:
             doc.issues.append(problem)
             return doc
-        root = payload  # type: ignore[assignment]
+        root = payload
     doc.root = root
     return doc
+
+
+def copy_document(name: str, element: etree._Element,
+                  limits: Limits = DEFAULT_LIMITS) -> XmlDocument:
+    """A detached copy of an already parsed element as a message of its own.
+
+    The copy goes through the same checks as a parsed message. Its ``data`` is empty,
+    so issues on it carry no columns; streams use it to validate a record quickly and
+    parse the record's text again only when there is something to locate.
+    """
+    root = copy.deepcopy(element)
+    root.tail = None
+    tree = etree.ElementTree(root)
+    doc = XmlDocument(name=name, data=b"", tree=tree)
+    xinclude = next(root.iter(f"{{{XINCLUDE_NS.decode()}}}*"), None) is not None
+    return _inspect(doc, tree, limits, True, xinclude)
 
 
 def _maybe_decoded(data: bytes) -> str:
@@ -397,7 +577,3 @@ def load_xml(source: Source, limits: Limits = DEFAULT_LIMITS,
     except IntakeError as exc:
         return XmlDocument(name=source_name(source), data=b"", issues=[exc.issue])
     return parse_bytes(name, data, limits, unwrap_soap)
-
-
-def as_binary_stream(data: bytes) -> IO[bytes]:
-    return io.BytesIO(data)

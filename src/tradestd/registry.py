@@ -90,11 +90,12 @@ class MessageType:
 
     @property
     def root_local(self) -> str:
-        return etree.QName(self.root).localname
+        return str(etree.QName(self.root).localname)
 
     @property
     def namespace(self) -> str | None:
-        return etree.QName(self.root).namespace
+        namespace = etree.QName(self.root).namespace
+        return str(namespace) if namespace else None
 
     def schema_set(self) -> SchemaSet:
         return load_schema_set(self.xsd, name=self.key)

@@ -33,10 +33,13 @@ from lxml import etree
 
 from . import xsdmessages
 from .intake import DEFAULT_LIMITS, Limits, Source, XmlDocument, load_xml, new_parser
-from .issues import Issue, Layer, Report
+from .issues import Issue, Layer, Report, Severity
 from .locate import Locator
+from .stream.convert import DEFAULT_CONTAINER, JsonLinesToXml, XmlToJsonLines
+from .stream.source import BatchSource
+from .stream.validate import RecordStream, record_candidates
 
-__all__ = ["SchemaSet", "SchemaError", "load_schema_set", "collect_xsd_files"]
+__all__ = ["SchemaError", "SchemaSet", "collect_xsd_files", "load_schema_set"]
 
 XS = "http://www.w3.org/2001/XMLSchema"
 VC = "http://www.w3.org/2007/XMLSchema-versioning"
@@ -44,6 +47,10 @@ _REFERENCES = (f"{{{XS}}}import", f"{{{XS}}}include", f"{{{XS}}}redefine", f"{{{
 _XSD11_ONLY = (f"{{{XS}}}assert", f"{{{XS}}}assertion", f"{{{XS}}}alternative",
                f"{{{XS}}}openContent", f"{{{XS}}}defaultOpenContent", f"{{{XS}}}override")
 _WRAPPER_SCHEME = "tradestd-wrapper"
+_SET_NAME = "__tradestd_set__.xsd"
+#: Messages larger than this are not cross-checked by xmlschema when libxml2 rejects them
+#: (it validates a few MB per second): libxml2's findings then stand, with an info issue.
+CONFIRM_MAX_BYTES = 32 * 1024 * 1024
 
 
 class SchemaError(Exception):
@@ -84,7 +91,7 @@ def collect_xsd_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
 
 def _parse_xsd(path: Path) -> etree._ElementTree:
     try:
-        tree = etree.parse(str(path), new_parser())
+        tree = etree.parse(str(path), new_parser(resolver=_LocalOnlyResolver({})))
     except etree.XMLSyntaxError as exc:
         line = exc.position[0] if exc.position else None
         raise SchemaError(f"not well-formed XML: {exc.msg}", str(path), line) from None
@@ -110,6 +117,25 @@ def _local_target(base: Path, location: str, referrer: Path, line: int | None) -
     return target.resolve()
 
 
+def _needs_xsd11(root: etree._Element) -> bool:
+    """``vc:minVersion`` of 1.1 or more anywhere (schema or component), or a 1.1-only construct.
+
+    libxml2 knows neither versioning nor 1.1: it would drop or misread such parts.
+    """
+    for element in root.iter(tag=etree.Element):
+        version = element.get(f"{{{VC}}}minVersion")
+        if version is not None and _version(version) >= (1, 1):
+            return True
+    return next(root.iter(*_XSD11_ONLY), None) is not None
+
+
+def _version(text: str) -> tuple[int, ...]:
+    try:
+        return tuple(int(part) for part in text.strip().split("."))
+    except ValueError:
+        return (0,)
+
+
 @dataclass(frozen=True, slots=True)
 class _Closure:
     files: tuple[Path, ...]
@@ -131,10 +157,7 @@ def _scan_closure(top: Sequence[Path]) -> _Closure:
         seen[path] = tree
         root = tree.getroot()
         namespaces[path] = root.get("targetNamespace")
-        if root.get(f"{{{VC}}}minVersion", "1.0") >= "1.1":
-            xsd11 = True
-        elif next(root.iter(*_XSD11_ONLY), None) is not None:
-            xsd11 = True
+        xsd11 = xsd11 or _needs_xsd11(root)
         for ref in root.iter(*_REFERENCES):
             location = ref.get("schemaLocation")
             if not location:
@@ -199,8 +222,7 @@ def _xml_attr(value: str) -> str:
 
 def _lxml_schema(top: Sequence[Path], closure: _Closure) -> etree.XMLSchema:
     wrappers: dict[str, bytes] = {}
-    parser = new_parser()
-    parser.resolvers.add(_LocalOnlyResolver(wrappers))
+    parser = new_parser(resolver=_LocalOnlyResolver(wrappers))
     if len(top) == 1:
         document = etree.parse(str(top[0]), parser)
     else:
@@ -216,16 +238,25 @@ def _lxml_schema(top: Sequence[Path], closure: _Closure) -> etree.XMLSchema:
                 wrappers[url] = _wrapper(ns, [(ns, _file_url(p)) for p in paths])
                 imports.append((ns, url))
         document = etree.ElementTree(etree.fromstring(_wrapper(None, imports), parser,
-                                                      base_url=_file_url(top[0].parent / "__tradestd_set__.xsd")))
+                                                      base_url=_file_url(top[0].parent / _SET_NAME)))
     try:
         return etree.XMLSchema(document)
     except etree.XMLSchemaParseError as exc:
-        entry = exc.error_log.last_error if exc.error_log else None
-        file = entry.filename if entry is not None and entry.filename else str(top[0])
-        line = entry.line if entry is not None else None
-        raise SchemaError(f"does not compile: {xsdmessages.humanize(str(exc))}",
-                          unquote(urlparse(file).path) if file.startswith("file:") else file,
-                          line) from None
+        raise _compile_error(exc, top) from None
+
+
+def _compile_error(exc: etree.XMLSchemaParseError, top: Sequence[Path]) -> SchemaError:
+    """Name the file and line libxml2 blames (never the synthetic wrapper)."""
+    entry = exc.error_log.last_error if exc.error_log else None
+    message = entry.message if entry is not None else str(exc)
+    file = entry.filename if entry is not None and entry.filename else ""
+    if file.startswith("file:"):
+        file = unquote(urlparse(file).path)
+    if not file or file.startswith(_WRAPPER_SCHEME) or file.endswith(_SET_NAME):
+        file = str(top[0])
+    line = entry.line if entry is not None and entry.line else None
+    return SchemaError(f"does not compile: {xsdmessages.humanize(message).rstrip('.')}",
+                       file, line)
 
 
 def _xmlschema_schema(top: Sequence[Path], xsd11: bool) -> xmlschema.XMLSchemaBase:
@@ -234,7 +265,11 @@ def _xmlschema_schema(top: Sequence[Path], xsd11: bool) -> xmlschema.XMLSchemaBa
     try:
         return cls(sources if len(sources) > 1 else sources[0], allow="local", defuse="always")
     except xmlschema.XMLSchemaException as exc:
-        raise SchemaError(f"does not compile: {exc}", str(top[0])) from None
+        url = getattr(exc, "schema_url", None) or getattr(exc, "url", None)
+        file = unquote(urlparse(url).path) if url else str(top[0])
+        message = str(getattr(exc, "message", None) or exc).splitlines()[0].rstrip(":")
+        raise SchemaError(f"does not compile: {message}", file,
+                          getattr(exc, "sourceline", None)) from None
     except OSError as exc:
         raise SchemaError(f"cannot be read: {exc}", str(top[0])) from None
 
@@ -249,6 +284,7 @@ class SchemaSet:
                  limits: Limits = DEFAULT_LIMITS) -> None:
         self.files: tuple[Path, ...] = tuple(collect_xsd_files(paths))
         self._closure = _scan_closure(self.files)
+        self._stamp = _stamp(self._closure.files)
         self.name = name or ", ".join(p.name for p in self.files)
         self.limits = limits
         self.xsd_version = "1.1" if self._closure.xsd11 else "1.0"
@@ -283,13 +319,21 @@ class SchemaSet:
         if self._xmlschema is None:
             with self._lock:
                 if self._xmlschema is None:
+                    self._check_unchanged()
                     self._xmlschema = _xmlschema_schema(self.files, self._closure.xsd11)
         return self._xmlschema
+
+    def _check_unchanged(self) -> None:
+        """Engines compiled later must see the files this set was built from."""
+        if _stamp(self._closure.files) != self._stamp:
+            raise SchemaError("changed on disk after the schema set was compiled; load the set "
+                              "again (load_schema_set does so by itself)", str(self.files[0]))
 
     def _acquire(self) -> etree.XMLSchema:
         try:
             return self._pool.get_nowait()
         except queue.Empty:
+            self._check_unchanged()
             return _lxml_schema(self.files, self._closure)
 
     # -- validation ----------------------------------------------------------------
@@ -297,10 +341,10 @@ class SchemaSet:
     def schema_issues(self, doc: XmlDocument, locator: Locator | None = None) -> list[Issue]:
         """The ``schema`` layer for an already parsed document."""
         assert doc.root is not None and doc.tree is not None
-        locator = locator or Locator(doc.data, doc.tree)
+        locator = locator or doc.locator()
         if self._closure.xsd11:
             return list(self._xmlschema_issues(doc, locator))
-        target: Any = doc.tree if doc.envelope is None else doc.root
+        target = _validation_target(doc)
         validator = self._acquire()
         try:
             if validator.validate(target):
@@ -314,14 +358,17 @@ class SchemaSet:
         """Report libxml2 findings that xmlschema confirms (see module docstring)."""
         assert doc.root is not None
         found = xsdmessages.from_libxml2(entries, doc.root, doc.envelope is not None)
-        second = list(self.xmlschema.iter_errors(doc.root if doc.envelope else doc.tree))
+        if len(doc.data) > CONFIRM_MAX_BYTES:
+            return [f.to_issue(locator) for f in found] + [_unchecked_note(len(doc.data))]
+        second = list(self.xmlschema.iter_errors(_validation_target(doc)))
         if not second:
             # The specification accepts what libxml2 rejected: keep the verdict "valid"
             # but say so, as information.
             return [finding.disputed_issue(locator) for finding in found]
         flagged = {id(e.elem) for e in second if getattr(e, "elem", None) is not None}
         confirmed = [f for f in found if f.element is None or _confirmed_by(f.element, flagged)]
-        disputed = [f for f in found if f not in confirmed]
+        kept = {id(f) for f in confirmed}
+        disputed = [f for f in found if id(f) not in kept]
         issues = [f.to_issue(locator) for f in confirmed]
         if not issues:
             issues = list(self._xmlschema_issues(doc, locator, second))
@@ -332,7 +379,7 @@ class SchemaSet:
                           errors: list[Any] | None = None) -> Iterator[Issue]:
         assert doc.root is not None
         if errors is None:
-            errors = list(self.xmlschema.iter_errors(doc.root if doc.envelope else doc.tree))
+            errors = list(self.xmlschema.iter_errors(_validation_target(doc)))
         for error in errors:
             yield xsdmessages.from_xmlschema(error, locator)
 
@@ -346,10 +393,50 @@ class SchemaSet:
         if not doc.ok:
             return Report(source=doc.name, issues=tuple(doc.issues), message_type=message_type,
                           layers=(Layer.SYNTAX,))
-        locator = Locator(doc.data, doc.tree) if doc.tree is not None else None
-        issues = list(doc.issues) + self.schema_issues(doc, locator)
+        issues = list(doc.issues) + self.schema_issues(doc)
         return Report(source=doc.name, issues=tuple(issues), message_type=message_type,
                       layers=(Layer.SYNTAX, Layer.SCHEMA))
+
+    def iter_validate(self, source: BatchSource, *, record: str | None = None,
+                      limits: Limits | None = None) -> RecordStream:
+        """Validate a batch file record by record (syntax and schema layers).
+
+        ``record`` is the record element (``{namespace}local`` or a local name); ``None``
+        detects it from the bundled message types. Iterate the result for
+        :class:`~tradestd.stream.RecordReport` values; its ``summary`` counts them.
+        """
+        from .registry import bundled_registry  # both build on this module
+        from .stream.schemaconverter import SchemaConverter
+
+        candidates = () if record else record_candidates(bundled_registry())
+        return RecordStream(source, self.validate_document, record=record,
+                            candidates=candidates, limits=limits or self.limits,
+                            converter=SchemaConverter(self))
+
+    def iter_to_json(self, source: BatchSource, target: str | os.PathLike[str], *,
+                     record: str | None = None, limits: Limits | None = None
+                     ) -> XmlToJsonLines:
+        """Convert an XML batch to JSON Lines record by record, validating each record.
+
+        ``target`` is written atomically, and only when every record converted (see
+        :mod:`tradestd.stream.convert`); iterate the result for per-record reports.
+        """
+        from .registry import bundled_registry  # both build on this module
+        from .stream.schemaconverter import SchemaConverter
+
+        candidates = () if record else record_candidates(bundled_registry())
+        return XmlToJsonLines(source, target, SchemaConverter(self), self.validate_document,
+                              record=record, candidates=candidates,
+                              limits=limits or self.limits)
+
+    def iter_to_xml(self, source: BatchSource, target: str | os.PathLike[str], *,
+                    container: str = DEFAULT_CONTAINER, limits: Limits | None = None
+                    ) -> JsonLinesToXml:
+        """Convert JSON Lines to an XML batch inside ``container``, validating each record."""
+        from .stream.schemaconverter import SchemaConverter  # builds on this module
+
+        return JsonLinesToXml(source, target, SchemaConverter(self), self.validate_document,
+                              container=container, limits=limits or self.limits)
 
     # -- conversion (tradestd.convert; see docs/json-convention.md) -----------------
 
@@ -375,6 +462,17 @@ class SchemaSet:
         return self.validate(source).valid
 
 
+def _unchecked_note(size: int) -> Issue:
+    return Issue("SCHEMA_NOT_CROSS_CHECKED", Severity.INFO, Layer.SCHEMA,
+                 f"the message is {size:,} bytes, above the {CONFIRM_MAX_BYTES:,}-byte budget for "
+                 "a second opinion (xmlschema): libxml2's findings are reported unconfirmed")
+
+
+def _validation_target(doc: XmlDocument) -> Any:
+    """The whole tree, or the message inside a SOAP Body (whose paths keep the envelope)."""
+    return doc.tree if doc.envelope is None else doc.root
+
+
 def _confirmed_by(element: etree._Element, flagged: set[int]) -> bool:
     if id(element) in flagged:
         return True
@@ -386,26 +484,70 @@ def _confirmed_by(element: etree._Element, flagged: set[int]) -> bool:
 
 # --------------------------------------------------------------------------- cache
 
-_CACHE: dict[tuple[Any, ...], SchemaSet] = {}
+_Stamp = tuple[tuple[str, int, int], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    schema_set: SchemaSet
+    stamp: _Stamp
+    directories: bool  # some input was a directory: its listing may change too
+
+
+_CACHE: dict[tuple[Any, ...], _Entry] = {}
 _CACHE_LOCK = threading.Lock()
+#: Schema sets kept by :func:`load_schema_set`; the least recently used go first.
+CACHE_SIZE = 64
+
+
+def _stamp(files: Iterable[Path]) -> _Stamp:
+    """Identity of the files on disk: a changed import makes a cached set stale."""
+    stamps = []
+    for path in files:
+        try:
+            info = path.stat()
+        except OSError:
+            return ()
+        stamps.append((str(path), info.st_mtime_ns, info.st_size))
+    return tuple(stamps)
+
+
+def _fresh(entry: _Entry, paths: Sequence[str]) -> bool:
+    if entry.directories and tuple(collect_xsd_files(paths)) != entry.schema_set.files:
+        return False
+    return _stamp(entry.schema_set.all_files) == entry.stamp
 
 
 def load_schema_set(paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]], *,
                     name: str | None = None) -> SchemaSet:
     """Compile (or fetch from the cache) the schema set made of ``paths``.
 
-    ``paths`` are XSD files or directories of them. Raises :class:`SchemaError` when a
-    file is missing, not a schema, refers to the network, or does not compile.
+    ``paths`` are XSD files or directories of them. The cache is keyed by the paths as
+    given and ``name``; an entry is rebuilt when any file of the set (imports and
+    includes too) changed on disk, or a directory given gained or lost an XSD. Raises
+    :class:`SchemaError` when a file is missing, not a schema, refers to the network,
+    or does not compile.
     """
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
-    files = collect_xsd_files(paths)
-    key = tuple((str(f), f.stat().st_mtime_ns) for f in files) + (name,)
+    given = tuple(os.fspath(p) for p in paths)
+    relative = not all(os.path.isabs(p) for p in given)
+    key = (given, name, os.getcwd() if relative else None)
     with _CACHE_LOCK:
-        cached = _CACHE.get(key)
-    if cached is not None:
-        return cached
-    built = SchemaSet(files, name=name)
+        cached = _CACHE.pop(key, None)
+        if cached is not None:
+            _CACHE[key] = cached  # most recently used last
+    if cached is not None and _fresh(cached, given):
+        return cached.schema_set
+    built = SchemaSet(given, name=name)
+    entry = _Entry(built, _stamp(built.all_files), any(os.path.isdir(p) for p in given))
     with _CACHE_LOCK:
-        return _CACHE.setdefault(key, built)
-
+        current = _CACHE.get(key)
+        if current is not None and current.stamp == entry.stamp \
+                and current.schema_set.files == built.files:
+            return current.schema_set
+        _CACHE.pop(key, None)
+        _CACHE[key] = entry
+        while len(_CACHE) > CACHE_SIZE:
+            del _CACHE[next(iter(_CACHE))]
+    return built

@@ -7,6 +7,7 @@ to share between threads.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
@@ -15,9 +16,13 @@ from .intake import DEFAULT_LIMITS, Limits, Source, XmlDocument, load_xml
 from .issues import Issue, Layer, Report, RulePackRef, Severity
 from .locate import Locator, element_path
 from .registry import DetectionError, MessageType, Registry, bundled_registry
+from .rules import default_rules
 from .schemaset import SchemaSet
+from .stream.schemaconverter import SchemaConverter
+from .stream.source import BatchSource
+from .stream.validate import RecordStream, record_candidates
 
-__all__ = ["Validator", "RuleLayer", "validate"]
+__all__ = ["RuleLayer", "Validator", "validate"]
 
 
 @runtime_checkable
@@ -41,7 +46,18 @@ class Validator:
     rules: RuleLayer | None = None
 
     def validate(self, source: Source) -> Report:
+        """One message, XML or JSON (a ``.json`` path, or text/bytes starting with ``{``)."""
+        if is_json_source(source):
+            return self.validate_json(source)
         return self.validate_document(load_xml(source, self.limits))
+
+    def validate_json(self, source: Source) -> Report:
+        """One JSON message in the tradestd convention, through all layers."""
+        from .convert.validate import validate_json
+
+        schema: SchemaSet | MessageType | None = self.schema_set or self.message_type
+        return validate_json(source, schema, registry=self.registry, limits=self.limits,
+                             rules=self.rules)
 
     def validate_document(self, doc: XmlDocument) -> Report:
         layers = [Layer.SYNTAX]
@@ -53,7 +69,7 @@ class Validator:
             return Report(doc.name, tuple(doc.issues) + (problem,), None, tuple(layers))
         assert schema_set is not None
         label = message_type.key if message_type else schema_set.name
-        locator = Locator(doc.data, doc.tree)
+        locator = doc.locator()
         issues = list(doc.issues)
         issues += schema_set.schema_issues(doc, locator)
         layers.append(Layer.SCHEMA)
@@ -63,6 +79,19 @@ class Validator:
             issues += self.rules.check(doc, locator, message_type)
             layers.append(Layer.RULES)
         return Report(doc.name, tuple(issues), label, tuple(layers), packs)
+
+    def iter_validate(self, source: BatchSource, *, record: str | None = None) -> RecordStream:
+        """Validate a batch file record by record in bounded memory (all layers).
+
+        ``record`` names the record element; ``None`` detects it from the message types
+        this validator knows. JSON Lines records go through the JSON convention to XML
+        first. See :class:`~tradestd.stream.RecordStream`.
+        """
+        types = [self.message_type] if self.message_type is not None else list(self.registry)
+        converter = SchemaConverter(self.schema_set, self.message_type, self.registry)
+        return RecordStream(source, self.validate_document, record=record,
+                            candidates=record_candidates(types), limits=self.limits,
+                            converter=converter)
 
     def _resolve(self, doc: XmlDocument
                  ) -> tuple[SchemaSet | None, MessageType | None, Issue | None]:
@@ -80,6 +109,19 @@ class Validator:
         return detected.schema_set(), detected, None
 
 
+def is_json_source(source: Source) -> bool:
+    """A ``.json`` path, or JSON text or bytes (first significant character ``{``)."""
+    if isinstance(source, (bytes, bytearray)):
+        return bytes(source).lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"{"
+    if isinstance(source, str):
+        if source.lstrip("\ufeff \t\r\n").startswith("{"):
+            return True
+        return source.lower().endswith(".json")
+    if isinstance(source, os.PathLike):
+        return os.fspath(source).lower().endswith(".json")
+    return False
+
+
 def validate(source: Source, schema: str | SchemaSet | MessageType | None = None, *,
              limits: Limits | None = None, registry: Registry | None = None,
              rules: RuleLayer | None = None) -> Report:
@@ -87,10 +129,13 @@ def validate(source: Source, schema: str | SchemaSet | MessageType | None = None
 
     ``schema`` is a bundled message-type id (``"wco-declaration"`` or
     ``"wco-declaration@1.0"``), a :class:`MessageType`, a :class:`SchemaSet`, or
-    ``None`` to detect the type from the message itself.
+    ``None`` to detect the type from the message itself. ``rules`` defaults to the
+    bundled rule packs of bundled message types (none for a plain :class:`SchemaSet`);
+    pass ``RuleRunner(bundled=False)`` to skip them.
     """
     reg = registry or bundled_registry()
-    validator = Validator(registry=reg, limits=limits or DEFAULT_LIMITS, rules=rules)
+    validator = Validator(registry=reg, limits=limits or DEFAULT_LIMITS,
+                          rules=rules if rules is not None else default_rules())
     if isinstance(schema, SchemaSet):
         validator.schema_set = schema
     elif isinstance(schema, MessageType):

@@ -20,11 +20,21 @@ from .locate import Locator, element_path
 
 __all__ = ["Finding", "from_libxml2", "from_xmlschema", "humanize"]
 
-_CLARK = re.compile(r"\{[^}]*\}")
+#: ``{namespace-uri}local``; a URI always holds ``:`` or ``/``, a regex quantifier
+#: such as ``{1,3}`` or an enumeration set ``{'A', 'B'}`` does not.
+_CLARK = re.compile(r"\{[^{}\s']*[:/][^{}\s']*\}(?=[\w*])")
 _SUBJECT = re.compile(r"^Element '(?P<el>[^']+)'(?:, attribute '(?P<attr>[^']+)')?: (?P<rest>.*)$",
-                      re.S)
+                      re.DOTALL)
 _EXPECTED = re.compile(r"Expected is(?: one of)? \( (?P<names>.*?) \)\.?")
-_FACET = re.compile(r"^\[facet '(?P<facet>\w+)'\] (?P<rest>.*)$", re.S)
+_FACET = re.compile(r"^\[facet '(?P<facet>\w+)'\] (?P<rest>.*)$", re.DOTALL)
+_PATTERN = re.compile(r"The value '(?P<v>.*)' is not accepted by the pattern '(?P<p>.*)'\.?$", re.DOTALL)
+_ENUMERATION = re.compile(r"The value '(?P<v>.*)' is not an element of the set \{(?P<set>.*)\}\.?$",
+                          re.DOTALL)
+_INVALID_VALUE = re.compile(r"'(?P<v>.*)' is not a valid value of (?:the )?(?:local )?"
+                            r"(?:atomic |list |union )?type(?: '(?P<t>[^']*)')?", re.DOTALL)
+_WILDCARD = re.compile(r"##other\{(?P<ns>[^}]*)\}\*|\{(?P<any>[^}]*)\}\*|##any")
+#: Show at most this many allowed values of an enumeration.
+_ENUMERATION_SHOWN = 12
 
 _FACET_CODES = {
     "maxLength": "SCHEMA_MAX_LENGTH",
@@ -44,6 +54,125 @@ _FACET_CODES = {
 def humanize(text: str) -> str:
     """Drop namespace URIs in ``{uri}local`` names and tidy whitespace."""
     return " ".join(_CLARK.sub("", text).split())
+
+
+def _clark_parts(name: str) -> tuple[str | None, str]:
+    if name.startswith("{") and "}" in name:
+        ns, _, local = name[1:].partition("}")
+        return ns or None, local
+    return None, name
+
+
+def _names(expected: str, qualify: bool = False) -> list[str]:
+    """Readable names from libxml2's ``( {ns}A, {ns}B, ##other{ns}* )`` list.
+
+    ``qualify`` keeps each name's namespace, for when the local names alone would
+    read as a contradiction (``unexpected element Name; expected Name``).
+    """
+    names = []
+    for raw in (n.strip() for n in expected.split(",")):
+        wildcard = _WILDCARD.fullmatch(raw)
+        if wildcard is None:
+            names.append(_qualified(raw) if qualify else humanize(raw))
+        elif wildcard.group("ns") is not None:
+            names.append(f"an element from a namespace other than {wildcard.group('ns') or 'none'}")
+        elif wildcard.group("any") is not None:
+            names.append(f"an element from namespace {wildcard.group('any')}")
+        else:
+            names.append("any element")
+    return [n for n in names if n]
+
+
+def _qualified(name: str) -> str:
+    namespace, local = _clark_parts(name)
+    return f"{local} (namespace {namespace or 'none'})"
+
+
+def _expected_names(rest: str, qualify: bool = False) -> list[str]:
+    found = _EXPECTED.search(rest)
+    return _names(found.group("names"), qualify) if found else []
+
+
+def _one_of(names: list[str], what: str = "") -> str:
+    if len(names) == 1:
+        return f"{what}{names[0]}"
+    plural = f"the {what.strip()}s " if what else ""
+    return f"one of {plural}{', '.join(names)}"
+
+
+def _unexpected(element: str, subject: str, rest: str) -> str:
+    names = _expected_names(rest)
+    if not names:
+        return f"unexpected element {subject}; no more elements are allowed here"
+    if subject in names:  # same local name, another namespace: say which
+        return (f"unexpected element {_qualified(element)}; expected "
+                f"{_one_of(_expected_names(rest, qualify=True))}")
+    return f"unexpected element {subject}; expected {_one_of(names)}"
+
+
+def _facet_text(subject: str, facet: str, rest: str) -> str:
+    pattern = _PATTERN.match(rest)
+    if facet == "pattern" and pattern:
+        return (f"{subject}: {pattern.group('v')!r} does not match the required pattern "
+                f"{pattern.group('p')}")
+    enumeration = _ENUMERATION.match(rest)
+    if facet == "enumeration" and enumeration:
+        allowed = [v.strip() for v in enumeration.group("set").split(",") if v.strip()]
+        shown = ", ".join(allowed[:_ENUMERATION_SHOWN])
+        more = (f" and {len(allowed) - _ENUMERATION_SHOWN} more"
+                if len(allowed) > _ENUMERATION_SHOWN else "")
+        return f"{subject}: {enumeration.group('v')!r} is not one of the allowed values {shown}{more}"
+    text = humanize(rest).rstrip(".")
+    return f"{subject}: {text[:1].lower()}{text[1:]}"
+
+
+def _translate(element: str, attribute: str | None, rest: str) -> tuple[str, str]:
+    """A code and a readable message for one libxml2 validation error."""
+    subject = humanize(element) + (f"/@{attribute}" if attribute else "")
+    rest = rest.strip()
+    facet = _FACET.match(rest)
+    if facet:
+        return (_FACET_CODES.get(facet.group("facet"), "SCHEMA_FACET"),
+                _facet_text(subject, facet.group("facet"), facet.group("rest")))
+    if "This element is not expected" in rest:
+        return "SCHEMA_UNEXPECTED_ELEMENT", _unexpected(element, subject, rest)
+    if "Missing child element" in rest:
+        wanted = _one_of(_expected_names(rest), "child element ")
+        return "SCHEMA_MISSING_ELEMENT", f"{subject} is incomplete: expected {wanted}"
+    if "is required but missing" in rest:
+        name = re.search(r"attribute '([^']+)'", rest)
+        return ("SCHEMA_MISSING_ATTRIBUTE",
+                f"{subject} lacks the required attribute {humanize(name.group(1)) if name else ''}"
+                .strip())
+    if "The attribute" in rest and "is not allowed" in rest:
+        name = re.search(r"attribute '([^']+)'", rest)
+        return ("SCHEMA_UNEXPECTED_ATTRIBUTE",
+                f"{subject}: attribute {humanize(name.group(1)) if name else ''} is not allowed")
+    if "is not allowed" in rest and attribute:
+        return "SCHEMA_UNEXPECTED_ATTRIBUTE", f"attribute {subject} is not allowed here"
+    value = _INVALID_VALUE.match(rest)
+    if value:
+        kind = humanize(value.group("t")) if value.group("t") else "value for this element's type"
+        return "SCHEMA_INVALID_VALUE", f"{subject}: {value.group('v')!r} is not a valid {kind}"
+    return _translate_declaration(element, subject, rest)
+
+
+def _translate_declaration(element: str, subject: str, rest: str) -> tuple[str, str]:
+    namespace, _ = _clark_parts(element)
+    where = f" (namespace {namespace})" if namespace else " (no namespace)"
+    if "No matching global declaration available for the validation root" in rest:
+        return ("SCHEMA_UNKNOWN_ROOT",
+                (f"no matching global element declaration for the root element {subject}{where}: "
+                 "it is not a message element of this schema set"))
+    if "No matching global element declaration available" in rest:
+        return ("SCHEMA_WILDCARD_UNKNOWN",
+                (f"no matching global element declaration for {subject}{where}, which the strict "
+                 "wildcard here demands: add the XSD that declares it to the schema set"))
+    if "Character content" in rest:
+        return "SCHEMA_TEXT_NOT_ALLOWED", f"{subject}: text is not allowed in this element"
+    if "Duplicate key-sequence" in rest or "No match found for key-sequence" in rest:
+        return "SCHEMA_IDENTITY", f"{subject}: {humanize(rest)}"
+    return "SCHEMA_INVALID", f"{subject}: {humanize(rest)}"
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -77,22 +206,32 @@ class Finding:
                      line, column, path)
 
 
-def _element_from_path(root: etree._Element, path: str | None) -> etree._Element | None:
-    """Walk a libxml2 node path (``/p:A/*[2]/B``) from ``root``."""
+_STEP = re.compile(r"(?P<name>[^\[]+)(?:\[(?P<index>\d+)\])?")
+_Children = dict[etree._Element, list[etree._Element]]
+
+
+def _element_from_path(root: etree._Element, path: str | None,
+                       children: _Children | None = None) -> etree._Element | None:
+    """Walk a libxml2 node path (``/p:A/*[2]/B``) from ``root``.
+
+    ``children`` caches child lists between calls, so that many errors among many
+    siblings cost one listing per parent, not one per error.
+    """
     if not path or not path.startswith("/"):
         return None
-    steps = path.strip("/").split("/")
+    cache: _Children = {} if children is None else children
     current: etree._Element | None = None
-    for depth, step in enumerate(steps):
-        match = re.fullmatch(r"(?P<name>[^\[]+)(?:\[(?P<index>\d+)\])?", step)
+    for depth, step in enumerate(path.strip("/").split("/")):
+        match = _STEP.fullmatch(step)
         if match is None:
             return None
         name, index = match.group("name"), int(match.group("index") or 1)
-        if depth == 0:
-            candidates = [root]
+        if current is None:
+            candidates = [root] if depth == 0 else []
         else:
-            assert current is not None
-            candidates = list(current.iterchildren(tag=etree.Element))
+            if current not in cache:
+                cache[current] = list(current.iterchildren(tag=etree.Element))
+            candidates = cache[current]
         if name != "*":
             prefix, _, local = name.rpartition(":")
             candidates = [c for c in candidates if etree.QName(c).localname == local
@@ -103,69 +242,24 @@ def _element_from_path(root: etree._Element, path: str | None) -> etree._Element
     return current
 
 
-def _translate(element: str, attribute: str | None, rest: str, type_name: str) -> tuple[str, str]:
-    subject = humanize(element) + (f"/@{attribute}" if attribute else "")
-    rest = rest.strip()
-    facet = _FACET.match(rest)
-    if facet:
-        return (_FACET_CODES.get(facet.group("facet"), "SCHEMA_FACET"),
-                f"{subject}: {humanize(facet.group('rest')).rstrip('.')}")
-    expected = _EXPECTED.search(rest)
-    wanted = humanize(expected.group("names")).replace(" , ", ", ") if expected else ""
-    if "This element is not expected" in rest:
-        tail = f"; expected {wanted}" if wanted else "; nothing more is allowed here"
-        return "SCHEMA_UNEXPECTED_ELEMENT", f"unexpected element {subject}{tail}"
-    if "Missing child element" in rest:
-        return "SCHEMA_MISSING_ELEMENT", f"{subject} is incomplete: missing {wanted}"
-    if "is required but missing" in rest:
-        name = re.search(r"attribute '([^']+)'", rest)
-        return ("SCHEMA_MISSING_ATTRIBUTE",
-                f"{subject} lacks the required attribute {name.group(1) if name else ''}".strip())
-    if "is not allowed" in rest and "attribute" in rest.lower() and attribute:
-        return "SCHEMA_UNEXPECTED_ATTRIBUTE", f"attribute {subject} is not allowed here"
-    if "The attribute" in rest and "is not allowed" in rest:
-        name = re.search(r"attribute '([^']+)'", rest)
-        return ("SCHEMA_UNEXPECTED_ATTRIBUTE",
-                f"{subject}: attribute {humanize(name.group(1)) if name else ''} is not allowed")
-    if "is not a valid value of" in rest:
-        value = re.match(r"'(?P<v>.*)' is not a valid value of (?:the )?(?:atomic |local )?"
-                         r"(?:list |union )?type '?(?P<t>[^']*)'?", rest, re.S)
-        if value:
-            return ("SCHEMA_INVALID_VALUE",
-                    f"{subject}: {value.group('v')!r} is not a valid {humanize(value.group('t'))}")
-    if "No matching global declaration" in rest:
-        return ("SCHEMA_UNKNOWN_ROOT",
-                f"{subject} is not a message element of this schema set")
-    if "Character content" in rest:
-        return "SCHEMA_TEXT_NOT_ALLOWED", f"{subject}: text is not allowed in this element"
-    if "Duplicate key-sequence" in rest or "No match found for key-sequence" in rest:
-        return "SCHEMA_IDENTITY", f"{subject}: {humanize(rest)}"
-    if "No matching global element declaration available" in rest:
-        return ("SCHEMA_WILDCARD_UNKNOWN",
-                f"{subject}: no declaration is available for this element, and the wildcard here "
-                "is strict")
-    return "SCHEMA_INVALID", f"{subject}: {humanize(rest)}"
-
-
 def from_libxml2(entries: Iterable[Any], root: etree._Element, subtree: bool) -> list[Finding]:
     """Findings for lxml error-log entries; ``root`` is where validation started."""
     findings: list[Finding] = []
-    typed_elements: set[int] = set()
+    typed_elements: set[tuple[int, str | None]] = set()
+    children: _Children = {}
     for entry in entries:
         message = str(entry.message)
         match = _SUBJECT.match(message)
-        element = _element_from_path(root, entry.path)
+        element = _element_from_path(root, entry.path, children)
         if match is None:
             findings.append(Finding("SCHEMA_INVALID", humanize(message), element, None,
                                     entry.line or None))
             continue
-        code, text = _translate(match.group("el"), match.group("attr"), match.group("rest"),
-                                entry.type_name)
-        key = id(element) ^ hash(match.group("attr"))
+        code, text = _translate(match.group("el"), match.group("attr"), match.group("rest"))
+        key = (id(element), match.group("attr"))
         if code == "SCHEMA_INVALID_VALUE" and key in typed_elements:
             continue  # the facet error said it already
-        if code.startswith("SCHEMA_") and code not in ("SCHEMA_UNEXPECTED_ELEMENT",
-                                                       "SCHEMA_MISSING_ELEMENT"):
+        if code in _FACET_CODES.values() or code == "SCHEMA_FACET":
             typed_elements.add(key)
         findings.append(Finding(code, text, element, match.group("attr"), entry.line or None))
     return findings
@@ -175,19 +269,28 @@ _XMLSCHEMA_CODES = (
     ("Unexpected child", "SCHEMA_UNEXPECTED_ELEMENT"),
     ("is not an element of the schema", "SCHEMA_UNKNOWN_ROOT"),
     ("missing required attribute", "SCHEMA_MISSING_ATTRIBUTE"),
-    ("attribute", "SCHEMA_INVALID"),
-    ("The content of element", "SCHEMA_MISSING_ELEMENT"),
-    ("length", "SCHEMA_LENGTH"),
-    ("pattern", "SCHEMA_PATTERN"),
-    ("enumeration", "SCHEMA_ENUMERATION"),
+    ("is not an attribute of", "SCHEMA_UNEXPECTED_ATTRIBUTE"),
+    ("is not complete", "SCHEMA_MISSING_ELEMENT"),
+    ("doesn't match any pattern", "SCHEMA_PATTERN"),
+    ("value must be one of", "SCHEMA_ENUMERATION"),
     ("invalid value", "SCHEMA_INVALID_VALUE"),
+    ("value must be", "SCHEMA_INVALID_VALUE"),
+    ("length", "SCHEMA_LENGTH"),
 )
+
+
+def _xmlschema_reason(error: Any) -> tuple[str, str]:
+    reason = humanize(str(getattr(error, "reason", None) or error))
+    validator = getattr(error, "validator", None)
+    if type(validator).__name__ == "XsdAssert":
+        test = getattr(validator, "path", None)
+        return "SCHEMA_ASSERTION", f"the assertion {test!r} is false" if test else reason
+    return next((c for needle, c in _XMLSCHEMA_CODES if needle in reason), "SCHEMA_INVALID"), reason
 
 
 def from_xmlschema(error: Any, locator: Locator) -> Issue:
     """An issue for an ``xmlschema`` validation error."""
-    reason = humanize(str(getattr(error, "reason", None) or error))
-    code = next((c for needle, c in _XMLSCHEMA_CODES if needle in reason), "SCHEMA_INVALID")
+    code, reason = _xmlschema_reason(error)
     element = getattr(error, "elem", None)
     if isinstance(element, etree._Element):
         line, column = locator.position(element)

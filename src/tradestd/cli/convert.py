@@ -10,6 +10,7 @@ from ..convert.batch import Converter, plan_jobs
 from ..registry import bundled_registry
 from ..report.text import format_issue
 from .options import ConfigError, limits_option, make_limits, resolve_schema, schema_options
+from .stream import container_option, convert_batch, record_option
 
 
 @click.command("convert")
@@ -24,10 +25,12 @@ from .options import ConfigError, limits_option, make_limits, resolve_schema, sc
 @click.option("--indent", type=click.IntRange(min=0, max=8), default=None,
               help="Pretty-print with this indentation.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems and the summary.")
+@record_option
+@container_option
 @click.argument("inputs", nargs=-1, required=True)
 def convert_command(schema_id: str | None, xsd: tuple[str, ...], max_bytes: int | None,
                     to: str | None, output: str | None, indent: int | None, quiet: bool,
-                    inputs: tuple[str, ...]) -> int:
+                    record: str | None, container: str, inputs: tuple[str, ...]) -> int:
     """Convert messages between XML and JSON, losslessly (docs/json-convention.md).
 
     Each input is validated first (XSD for XML; JSON Schema, then XSD, for JSON); an
@@ -35,6 +38,10 @@ def convert_command(schema_id: str | None, xsd: tuple[str, ...], max_bytes: int 
     0 all converted, 1 some not, 2 usage or configuration error.
     """
     schema_set, message_type = resolve_schema(schema_id, xsd)
+    if record:
+        return convert_batch(schema_set, message_type, make_limits(max_bytes), inputs,
+                             output=output, to=to, record=record, container=container,
+                             quiet=quiet)
     try:
         jobs = plan_jobs(list(inputs), output, to)
     except ValueError as exc:

@@ -9,6 +9,7 @@ import click
 from .. import __version__
 from .convert import convert_command
 from .jsonschema import jsonschema_command
+from .rules import rules_command
 from .schemas import schemas_command
 from .validate import validate_command
 
@@ -27,6 +28,7 @@ cli.add_command(validate_command)
 cli.add_command(schemas_command)
 cli.add_command(convert_command)
 cli.add_command(jsonschema_command)
+cli.add_command(rules_command)
 
 
 def main(argv: list[str] | None = None) -> int:

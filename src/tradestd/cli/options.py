@@ -11,7 +11,7 @@ from ..intake import Limits
 from ..registry import MessageType, UnknownMessageType, bundled_registry
 from ..schemaset import SchemaError, SchemaSet, load_schema_set
 
-__all__ = ["schema_options", "resolve_schema", "limits_option", "ConfigError"]
+__all__ = ["ConfigError", "limits_option", "resolve_schema", "schema_options"]
 
 
 class ConfigError(click.ClickException):

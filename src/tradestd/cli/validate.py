@@ -1,54 +1,179 @@
-"""``tradestd validate``: check messages, print a report, exit 0/1/2."""
+"""``tradestd validate``: check messages, write a report, exit 0/1/2.
+
+Options -> settings (command line over configuration file over defaults) -> batch
+run -> reporter -> exit code: 0 all valid, 1 some invalid or unreadable, 2 usage or
+configuration error.
+"""
 
 from __future__ import annotations
 
+import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO, TextIO
 
 import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
 from .. import __version__
-from ..convert.validate import validate_json
+from ..batch import STDIN, ValidatorOptions, run_batch
+from ..batch import Progress as ProgressCallback
+from ..config import Config, ConfigFileError, find_config, load_config
 from ..inputs import expand_inputs
-from ..report import RunResult, get_reporter
+from ..issues import Severity
+from ..report import REPORTERS, Reporter, RunResult, get_reporter
 from ..report.text import TextReporter, summary_line
-from ..validation import Validator
-from .options import ConfigError, limits_option, make_limits, resolve_schema, schema_options
+from ..schemaset import SchemaError
+from .options import ConfigError, limits_option, resolve_schema, schema_options
+from .rule_options import make_rule_layer, rule_options
+from .stream import record_option, validate_batches
+
+#: Show a progress bar (on a terminal) from this many inputs on.
+PROGRESS_FROM = 20
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the run uses, after merging command line, configuration file and defaults."""
+
+    schema_id: str | None
+    xsd: tuple[str, ...]
+    format: str
+    fail_on: Severity
+    max_issues: int | None
+    jobs: int
+    exclude: tuple[str, ...]
 
 
 @click.command("validate")
 @schema_options
 @limits_option
-@click.option("--format", "fmt", default="text", show_default=True,
-              type=click.Choice(["text", "json"]), help="Report format.")
+@click.option("--format", "fmt", type=click.Choice(list(REPORTERS)), default=None,
+              help="Report format (default: text, or `format` in the configuration file).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
               help="Write the report to this file; a summary still goes to the terminal.")
+@click.option("-j", "--jobs", type=click.IntRange(min=0), default=None,
+              help="Worker processes (0: one per CPU). Results are the same, in the same order.")
+@click.option("--max-issues", type=click.IntRange(min=1), default=None,
+              help="Show at most N issues per file, the most relevant ones.")
+@click.option("--fail-on", type=click.Choice(["error", "warning"]), default=None,
+              help="Lowest severity that makes a file invalid (exit code 1). Default: error.")
+@click.option("--exclude", multiple=True, metavar="GLOB",
+              help="Skip inputs matching this glob (path or file name); repeatable.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False),
+              help="Configuration file (default: tradestd.toml or pyproject.toml "
+                   "[tool.tradestd], searched from the working directory upward).")
+@click.option("--no-config", is_flag=True, help="Ignore configuration files.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only the summary line.")
-@click.option("-v", "--verbose", is_flag=True, help="Also print information issues and valid files.")
+@click.option("-v", "--verbose", is_flag=True,
+              help="Also print information issues and valid files.")
+@rule_options
+@record_option
 @click.argument("paths", nargs=-1, required=True)
-def validate_command(schema_id: str | None, xsd: tuple[str, ...], max_bytes: int | None, fmt: str,
-                     output: str | None, quiet: bool, verbose: bool, paths: tuple[str, ...]) -> int:
+def validate_command(schema_id: str | None, xsd: tuple[str, ...], max_bytes: int | None,
+                     fmt: str | None, output: str | None, jobs: int | None,
+                     max_issues: int | None, fail_on: str | None, exclude: tuple[str, ...],
+                     config_path: str | None, no_config: bool, quiet: bool, verbose: bool,
+                     rule_specs: tuple[str, ...], schematron: tuple[str, ...],
+                     disable: tuple[str, ...], severities: tuple[str, ...],
+                     record: str | None, paths: tuple[str, ...]) -> int:
     """Validate XML and JSON messages: files, directories (recursive), globs, or - for stdin."""
     if quiet and verbose:
         raise ConfigError("-q and -v exclude each other")
-    schema_set, message_type = resolve_schema(schema_id, xsd)
-    validator = Validator(schema_set=schema_set, message_type=message_type,
-                          limits=make_limits(max_bytes))
-    files = expand_inputs(paths, extensions=(".xml", ".json"))
-    run = RunResult(tool_version=__version__)
-    for item in files:
-        if item.lower().endswith(".json"):
-            run.reports.append(validate_json(item, schema_set or message_type,
-                                             limits=validator.limits))
-        else:
-            run.reports.append(validator.validate(item))
-    reporter = TextReporter(-1 if quiet else (1 if verbose else 0)) if fmt == "text" \
-        else get_reporter(fmt)
-    if output:
-        target = Path(output)
-        with target.open("w", encoding="utf-8") as fh:
-            reporter.render(run, fh)
-        click.echo(summary_line(run), err=False)
-    else:
-        reporter.render(run, sys.stdout)
+    config = _config(config_path, no_config)
+    settings = Settings(
+        schema_id=schema_id if schema_id or xsd else config.schema,
+        xsd=xsd if xsd or schema_id else config.xsd,
+        format=fmt or config.format or "text",
+        fail_on=Severity.parse(fail_on) if fail_on else config.fail_on or Severity.ERROR,
+        max_issues=max_issues or config.max_issues,
+        jobs=_jobs(jobs if jobs is not None else config.jobs),
+        exclude=exclude or config.exclude,
+    )
+    resolve_schema(settings.schema_id, settings.xsd)  # usage errors before any work
+    rules = make_rule_layer((*rule_specs, *schematron), disable, severities, config.rules)
+    spec = ValidatorOptions(settings.schema_id, settings.xsd, max_bytes,
+                            (*rule_specs, *schematron), rules.settings)
+    if record:
+        return validate_batches(spec.build(), paths, record, fmt=settings.format,
+                                output=output, quiet=quiet, verbose=verbose,
+                                fail_on=settings.fail_on)
+    files = expand_inputs(paths, extensions=(".xml", ".json"), exclude=settings.exclude)
+    try:
+        with _progress_bar(len(files)) as progress:
+            reports = run_batch(files, spec, jobs=settings.jobs, stdin=_stdin(files),
+                                progress=progress)
+    except SchemaError as exc:  # a detected type's XSDs, or XSDs edited mid-run
+        raise ConfigError(f"schema set cannot be built: {exc}") from None
+    run = RunResult(reports, fail_on=settings.fail_on, tool_version=__version__,
+                    max_issues=settings.max_issues)
+    _write_report(run, settings.format, output, -1 if quiet else (1 if verbose else 0))
     return 0 if run.ok else 1
+
+
+def _config(config_path: str | None, no_config: bool) -> Config:
+    if config_path and no_config:
+        raise ConfigError("--config and --no-config exclude each other")
+    try:
+        if config_path:
+            if not Path(config_path).is_file():
+                raise ConfigError(f"{config_path}: no such configuration file")
+            return load_config(Path(config_path))
+        found = None if no_config else find_config(Path.cwd())
+        return load_config(found) if found else Config()
+    except ConfigFileError as exc:
+        raise ConfigError(f"bad configuration: {exc}") from None
+
+
+def _stdin(files: list[str]) -> BinaryIO | None:
+    """Standard input when ``-`` is among the inputs and there is one (CI may have none)."""
+    if STDIN not in files or sys.stdin is None:
+        return None
+    return sys.stdin.buffer
+
+
+def _jobs(jobs: int | None) -> int:
+    if jobs == 0:
+        return os.cpu_count() or 1
+    return jobs or 1
+
+
+def _reporter(fmt: str, verbosity: int, out: TextIO) -> Reporter:
+    if fmt == "text":
+        return TextReporter(verbosity, color=_wants_color(out))
+    return get_reporter(fmt)
+
+
+def _wants_color(out: TextIO) -> bool:
+    return (out.isatty() and "NO_COLOR" not in os.environ
+            and os.environ.get("TERM") != "dumb")
+
+
+def _write_report(run: RunResult, fmt: str, output: str | None, verbosity: int) -> None:
+    if output is None:
+        _reporter(fmt, verbosity, sys.stdout).render(run, sys.stdout)
+        return
+    with Path(output).open("w", encoding="utf-8", newline="") as fh:
+        _reporter(fmt, verbosity, fh).render(run, fh)
+    click.echo(f"{summary_line(run)}; {fmt} report written to {output}")
+
+
+@contextmanager
+def _progress_bar(total: int) -> Iterator[ProgressCallback | None]:
+    """A transient rich progress bar on stderr, only on a terminal and for long runs."""
+    console = Console(stderr=True)
+    if total < PROGRESS_FROM or not console.is_terminal:
+        yield None
+        return
+    with Progress("validating", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                  console=console, transient=True) as bar:
+        task = bar.add_task("validate", total=total)
+
+        def advance(done: int, _total: int) -> None:
+            bar.update(task, completed=done)
+
+        yield advance

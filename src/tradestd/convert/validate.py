@@ -9,11 +9,12 @@ enforced.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import threading
 import weakref
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
@@ -22,12 +23,16 @@ from lxml import etree
 from ..intake import DEFAULT_LIMITS, Limits, Source, parse_bytes
 from ..issues import Issue, Layer, Report
 from ..registry import DetectionError, MessageType, Registry, bundled_registry
+from ..rules.pointers import json_pointer
 from ..schemaset import SchemaSet
 from .jsonintake import JsonDocument, load_json, pointer
 from .jsonschema import derive_json_schema
 from .plan import plan_for
 from .to_xml import data_to_element
 from .values import ConversionError
+
+if TYPE_CHECKING:
+    from ..validation import RuleLayer
 
 __all__ = [
     "bundled_schema_path",
@@ -132,11 +137,14 @@ def check_and_convert(doc: JsonDocument, schema_set: SchemaSet,
 
 
 def validate_json(source: Source, schema: str | SchemaSet | MessageType | None = None, *,
-                  registry: Registry | None = None, limits: Limits = DEFAULT_LIMITS) -> Report:
+                  registry: Registry | None = None, limits: Limits = DEFAULT_LIMITS,
+                  rules: RuleLayer | None = None) -> Report:
     """Validate one JSON message (the tradestd convention); never raises for bad input.
 
     ``schema`` as for :func:`tradestd.validate`: a bundled id, a message type, a schema
-    set, or ``None`` to detect the type from the top-level member.
+    set, or ``None`` to detect the type from the top-level member. ``rules`` is the rules
+    layer: it runs on the XML form of a schema-valid message, and each of its issues is
+    located back in the JSON text (JSON Pointer, line, column).
     """
     doc = load_json(source, limits)
     if not doc.ok:
@@ -155,7 +163,23 @@ def validate_json(source: Source, schema: str | SchemaSet | MessageType | None =
         assert message_type is not None
         schema_set = message_type.schema_set()
     label = message_type.key if message_type else schema_set.name
-    issues = json_issues(doc, schema_set, message_type)
-    return Report(doc.name, tuple(issues), label, (Layer.SYNTAX, Layer.SCHEMA))
+    issues, root = check_and_convert(doc, schema_set, message_type)
+    if rules is None:
+        return Report(doc.name, tuple(issues), label, (Layer.SYNTAX, Layer.SCHEMA))
+    if root is not None:
+        issues += _rule_issues(doc, root, schema_set, message_type, rules)
+    return Report(doc.name, tuple(issues), label, (Layer.SYNTAX, Layer.SCHEMA, Layer.RULES),
+                  rules.packs_for(message_type))
 
 
+def _rule_issues(doc: JsonDocument, root: etree._Element, schema_set: SchemaSet,
+                 message_type: MessageType | None, rules: RuleLayer) -> list[Issue]:
+    """Rules on the XML form of a JSON message, located back in the JSON text."""
+    xml = parse_bytes(doc.name, etree.tostring(root), schema_set.limits, unwrap_soap=False)
+    located: list[Issue] = []
+    for issue in rules.check(xml, xml.locator(), message_type):
+        ptr = json_pointer(doc.data, issue.path) if issue.path else None
+        line, column = doc.locator.position(ptr) if ptr is not None else (None, None)
+        located.append(dataclasses.replace(issue, path=ptr if ptr is not None else issue.path,
+                                           line=line, column=column))
+    return located

@@ -7,11 +7,12 @@ A reporter is any object with a ``name`` and a ``render(run, out)`` method
 from __future__ import annotations
 
 from collections.abc import Callable
+from importlib import import_module
 from typing import Protocol, TextIO, runtime_checkable
 
 from .run import RunResult, Summary
 
-__all__ = ["Reporter", "RunResult", "Summary", "get_reporter", "REPORTERS"]
+__all__ = ["REPORTERS", "Reporter", "RunResult", "Summary", "get_reporter"]
 
 
 @runtime_checkable
@@ -21,19 +22,21 @@ class Reporter(Protocol):
     def render(self, run: RunResult, out: TextIO) -> None: ...
 
 
-def _text() -> Reporter:
-    from .text import TextReporter
-    return TextReporter()
-
-
-def _json() -> Reporter:
-    from .json import JsonReporter
-    return JsonReporter()
+def _lazy(module: str, cls: str) -> Callable[[], Reporter]:
+    """A factory that imports the reporter's module only when that format is asked for."""
+    def make() -> Reporter:
+        reporter: Reporter = getattr(import_module(f".{module}", __name__), cls)()
+        return reporter
+    return make
 
 
 REPORTERS: dict[str, Callable[[], Reporter]] = {
-    "text": _text,
-    "json": _json,
+    "text": _lazy("text", "TextReporter"),
+    "json": _lazy("json", "JsonReporter"),
+    "junit": _lazy("junit", "JunitReporter"),
+    "sarif": _lazy("sarif", "SarifReporter"),
+    "github": _lazy("github", "GithubReporter"),
+    "html": _lazy("html", "HtmlReporter"),
 }
 
 

@@ -5,9 +5,25 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..issues import Report, Severity
+from ..issues import Issue, Layer, Report, Severity
 
-__all__ = ["RunResult", "Summary"]
+__all__ = ["RunResult", "Shown", "Summary", "relevance"]
+
+
+def relevance(issue: Issue) -> tuple[int, int, int, int]:
+    """Sort key, most relevant first: most severe, earliest layer, earliest position."""
+    return (-issue.severity.rank, _LAYERS.index(issue.layer), issue.line or 0, issue.column or 0)
+
+
+_LAYERS = list(Layer)
+
+
+@dataclass(frozen=True, slots=True)
+class Shown:
+    """The issues of one report that a reporter shows, in line order, and how many were cut."""
+
+    issues: tuple[Issue, ...]
+    omitted: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +47,15 @@ class RunResult:
     reports: list[Report] = field(default_factory=list)
     fail_on: Severity = Severity.ERROR
     tool_version: str = ""
+    max_issues: int | None = None  # per report; the summary and the verdict count them all
+
+    def shown(self, report: Report) -> Shown:
+        """The most relevant ``max_issues`` issues of ``report``, in line order."""
+        issues = list(report.issues)
+        if self.max_issues is not None:
+            issues = sorted(issues, key=relevance)[:self.max_issues]
+        return Shown(tuple(sorted(issues, key=lambda i: i.sort_key)),
+                     len(report.issues) - len(issues))
 
     def summary(self) -> Summary:
         counts = {s: 0 for s in Severity}
@@ -54,5 +79,13 @@ class RunResult:
             "tool": {"name": "tradestd", "version": self.tool_version},
             "fail_on": self.fail_on.value,
             "summary": self.summary().to_dict(),
-            "results": [r.to_dict() for r in self.reports],
+            "results": [self._report_dict(r) for r in self.reports],
         }
+
+    def _report_dict(self, report: Report) -> dict[str, Any]:
+        data = report.to_dict()
+        shown = self.shown(report)
+        if shown.omitted:
+            data["issues"] = [i.to_dict() for i in shown.issues]
+            data["issues_omitted"] = shown.omitted
+        return data

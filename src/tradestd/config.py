@@ -1,0 +1,209 @@
+"""Project configuration: ``tradestd.toml`` or ``[tool.tradestd]`` in ``pyproject.toml``.
+
+The file is looked for from a start folder (the working directory) upward; the first
+``tradestd.toml``, or ``pyproject.toml`` that has a ``[tool.tradestd]`` table, wins::
+
+    schema = "wco-declaration"        # or xsd = ["schemas/envelope.xsd", "schemas/dec.xsd"]
+    format = "text"                   # text, json, junit, sarif, github, html
+    fail_on = "error"                 # or "warning"
+    max_issues = 50                   # per file
+    jobs = 4
+    exclude = ["build/*", "*.tmp.xml"]
+
+    [rules]
+    disable = ["DEC-017"]
+    severity = { "DEC-004" = "warning" }
+    extensions = { country = ["XI", "EU"] }
+
+Relative ``xsd`` paths are relative to the configuration file. Command-line options
+override the file, which overrides the defaults. A malformed file raises
+:class:`ConfigFileError`, which names the file and the key.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .issues import Severity
+from .report import REPORTERS
+
+__all__ = [
+    "CONFIG_NAME",
+    "Config",
+    "ConfigFileError",
+    "RuleSettings",
+    "find_config",
+    "load_config",
+]
+
+CONFIG_NAME = "tradestd.toml"
+_KEYS = {"schema", "xsd", "format", "fail_on", "max_issues", "jobs", "exclude", "rules"}
+_RULE_KEYS = {"disable", "severity", "extensions"}
+
+
+class ConfigFileError(ValueError):
+    """A configuration file cannot be used: names the file and the offending key."""
+
+    def __init__(self, path: Path, key: str | None, reason: str) -> None:
+        where = f"{path}: {key}: " if key else f"{path}: "
+        super().__init__(where + reason)
+        self.path = path
+        self.key = key
+
+
+@dataclass(frozen=True)
+class RuleSettings:
+    """The ``[rules]`` table, handed to the rules layer as it is."""
+
+    disable: tuple[str, ...] = ()
+    severity: Mapping[str, Severity] = field(default_factory=dict)
+    extensions: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Config:
+    """Settings from a configuration file; ``None`` means "not set there"."""
+
+    path: Path | None = None
+    schema: str | None = None
+    xsd: tuple[str, ...] = ()
+    format: str | None = None
+    fail_on: Severity | None = None
+    max_issues: int | None = None
+    jobs: int | None = None
+    exclude: tuple[str, ...] = ()
+    rules: RuleSettings = field(default_factory=RuleSettings)
+
+
+def find_config(start: Path) -> Path | None:
+    """The nearest ``tradestd.toml`` or ``pyproject.toml`` with ``[tool.tradestd]``."""
+    for folder in (start.resolve(), *start.resolve().parents):
+        own = folder / CONFIG_NAME
+        if own.is_file():
+            return own
+        pyproject = folder / "pyproject.toml"
+        if pyproject.is_file() and _has_tool_table(pyproject):
+            return pyproject
+    return None
+
+
+def _has_tool_table(pyproject: Path) -> bool:
+    data = _read_toml(pyproject)
+    return isinstance(data.get("tool"), dict) and "tradestd" in data["tool"]
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigFileError(path, None, f"cannot be read: {exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigFileError(path, None, f"is not valid TOML: {exc}") from None
+
+
+def load_config(path: Path) -> Config:
+    """Read and check one configuration file (either kind)."""
+    data = _read_toml(path)
+    if path.name == "pyproject.toml":
+        data = data.get("tool", {}).get("tradestd", {})
+        if not isinstance(data, dict):
+            raise ConfigFileError(path, "tool.tradestd", "must be a table")
+    unknown = sorted(set(data) - _KEYS)
+    if unknown:
+        raise ConfigFileError(path, unknown[0],
+                              f"unknown key; known keys: {', '.join(sorted(_KEYS))}")
+    if "schema" in data and "xsd" in data:
+        raise ConfigFileError(path, "xsd", "give either schema or xsd, not both")
+    base = path.parent
+    return Config(
+        path=path,
+        schema=_opt_str(path, data, "schema"),
+        xsd=tuple(str(base / p) for p in _str_list(path, data.get("xsd", []), "xsd")),
+        format=_format(path, data),
+        fail_on=_fail_on(path, data.get("fail_on")),
+        max_issues=_opt_positive(path, data, "max_issues"),
+        jobs=_opt_positive(path, data, "jobs"),
+        exclude=_str_list(path, data.get("exclude", []), "exclude"),
+        rules=_rules(path, data.get("rules", {})),
+    )
+
+
+def _opt_str(path: Path, data: Mapping[str, Any], key: str) -> str | None:
+    value = data.get(key)
+    if value is not None and not isinstance(value, str):
+        raise ConfigFileError(path, key, f"must be a string, not {type(value).__name__}")
+    return value
+
+
+def _str_list(path: Path, value: Any, key: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigFileError(path, key, "must be a list of strings")
+    return tuple(value)
+
+
+def _format(path: Path, data: Mapping[str, Any]) -> str | None:
+    value = _opt_str(path, data, "format")
+    if value is not None and value not in REPORTERS:
+        raise ConfigFileError(path, "format", f"unknown format {value!r}; choose from "
+                                              f"{', '.join(REPORTERS)}")
+    return value
+
+
+def _opt_positive(path: Path, data: Mapping[str, Any], key: str) -> int | None:
+    value = data.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ConfigFileError(path, key, f"must be a positive integer, not {value!r}")
+    return value
+
+
+def _opt_severity(path: Path, value: Any, key: str) -> Severity | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ConfigFileError(path, key, "must be a string: error, warning or info")
+    try:
+        return Severity.parse(value)
+    except ValueError as exc:
+        raise ConfigFileError(path, key, str(exc)) from None
+
+
+def _fail_on(path: Path, value: Any) -> Severity | None:
+    severity = _opt_severity(path, value, "fail_on")
+    if severity is Severity.INFO:
+        raise ConfigFileError(path, "fail_on", "must be error or warning")
+    return severity
+
+
+def _rules(path: Path, table: Any) -> RuleSettings:
+    if not isinstance(table, dict):
+        raise ConfigFileError(path, "rules", "must be a table")
+    unknown = sorted(set(table) - _RULE_KEYS)
+    if unknown:
+        raise ConfigFileError(path, f"rules.{unknown[0]}",
+                              f"unknown key; known keys: {', '.join(sorted(_RULE_KEYS))}")
+    severity = table.get("severity", {})
+    extensions = table.get("extensions", {})
+    if not isinstance(severity, dict):
+        raise ConfigFileError(path, "rules.severity", "must be a table of rule id = severity")
+    if not isinstance(extensions, dict):
+        raise ConfigFileError(path, "rules.extensions", "must be a table of name = [values]")
+    return RuleSettings(
+        disable=_str_list(path, table.get("disable", []), "rules.disable"),
+        severity={rule: _required_severity(path, value, f"rules.severity.{rule}")
+                  for rule, value in severity.items()},
+        extensions={name: _str_list(path, values, f"rules.extensions.{name}")
+                    for name, values in extensions.items()},
+    )
+
+
+def _required_severity(path: Path, value: Any, key: str) -> Severity:
+    parsed = _opt_severity(path, value, key)
+    if parsed is None:
+        raise ConfigFileError(path, key, "must be a severity")
+    return parsed

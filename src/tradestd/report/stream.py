@@ -1,0 +1,102 @@
+"""Reports for batch streams, written as the records go by (never held in memory).
+
+Text: one ``path:line:col: record N: severity CODE message`` line per issue, then a
+summary. JSON: the shape of docs/streaming.md, written incrementally: records that
+have issues (all records with ``verbose``), then each batch's summary.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TextIO
+
+from ..issues import Severity
+from ..stream import RecordReport, StreamSummary
+from .text import format_issue
+
+__all__ = ["StreamJsonWriter", "StreamTextWriter", "stream_summary_line"]
+
+
+def _rate(summary: StreamSummary) -> str:
+    megabytes = summary.bytes_read / 1e6
+    if summary.seconds <= 0:
+        return f"{megabytes:,.1f} MB"
+    per_second = summary.records / summary.seconds
+    return f"{megabytes:,.1f} MB in {summary.seconds:,.1f} s, {per_second:,.0f} records/s"
+
+
+def stream_summary_line(summary: StreamSummary) -> str:
+    records = "record" if summary.records == 1 else "records"
+    state = "" if not summary.stopped else " (INCOMPLETE: the batch was not read to its end)"
+    return (f"{summary.source}: {summary.records:,} {records} checked: {summary.valid:,} valid, "
+            f"{summary.invalid:,} invalid; {summary.errors:,} errors, {summary.warnings:,} "
+            f"warnings; {_rate(summary)}{state}")
+
+
+class StreamTextWriter:
+    """Compiler-style lines as records are validated; ``verbosity`` -1 quiet, 1 verbose."""
+
+    def __init__(self, out: TextIO, verbosity: int = 0) -> None:
+        self.out = out
+        self.verbosity = verbosity
+
+    def begin(self, source: str) -> None:
+        """Nothing to announce in text."""
+
+    def record(self, source: str, record: RecordReport) -> None:
+        if self.verbosity < 0:
+            return
+        shown = [i for i in record.issues
+                 if self.verbosity > 0 or i.severity is not Severity.INFO]
+        for issue in sorted(shown, key=lambda i: i.sort_key):
+            self.out.write(format_issue(source, issue) + "\n")
+
+    def end(self, summary: StreamSummary) -> None:
+        if self.verbosity >= 0:
+            for issue in summary.issues:
+                self.out.write(format_issue(summary.source, issue) + "\n")
+        self.out.write(stream_summary_line(summary) + "\n")
+
+    def close(self) -> None:
+        """Text needs no closing."""
+
+
+class StreamJsonWriter:
+    """One JSON document for all batches of a run, written piece by piece."""
+
+    def __init__(self, out: TextIO, tool_version: str, verbose: bool = False) -> None:
+        self.out = out
+        self.verbose = verbose
+        self._totals = {"batches": 0, "records": 0, "valid": 0, "invalid": 0, "errors": 0,
+                        "warnings": 0, "infos": 0, "complete": 0}
+        self._first_result = True
+        head = {"version": 1, "kind": "stream",
+                "tool": {"name": "tradestd", "version": tool_version}}
+        self.out.write(json.dumps(head, ensure_ascii=False)[:-1] + ', "batches": [')
+        self._first_batch = True
+
+    def begin(self, source: str) -> None:
+        comma = "" if self._first_batch else ","
+        self._first_batch = False
+        self._first_result = True
+        self.out.write(f'{comma}\n  {{"path": {json.dumps(source, ensure_ascii=False)}, '
+                       '"results": [')
+
+    def record(self, source: str, record: RecordReport) -> None:
+        if not record.issues and not self.verbose:
+            return
+        comma = "" if self._first_result else ","
+        self._first_result = False
+        self.out.write(f"{comma}\n    " + json.dumps(record.to_dict(), ensure_ascii=False))
+
+    def end(self, summary: StreamSummary) -> None:
+        data = summary.to_dict()
+        for key in ("records", "valid", "invalid", "errors", "warnings", "infos"):
+            self._totals[key] += int(data[key])
+        self._totals["batches"] += 1
+        self._totals["complete"] += int(not summary.stopped)
+        self.out.write("],\n   \"summary\": " + json.dumps(data, ensure_ascii=False) + "}")
+
+    def close(self) -> None:
+        self.out.write("\n],\n\"summary\": " + json.dumps(self._totals) + "}\n")
+

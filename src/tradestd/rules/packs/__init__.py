@@ -1,0 +1,1 @@
+"""The bundled rule packs: ``wco`` (generic) and one per bundled message family."""

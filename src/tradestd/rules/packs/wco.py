@@ -1,0 +1,375 @@
+"""Generic WCO Data Model rules: code lists, identifiers and shapes every WCO DM message shares.
+
+Written against WCO class and element local names only (``*Amount``, ``*Measure``,
+``DateTimeString``, ``Packaging``, ``TransportEquipment``...), never against a namespace,
+so ``tradestd validate --xsd national/*.xsd --rules wco`` applies them to any national
+schema built from the WCO Data Model.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterator
+
+from lxml import etree
+
+from ..codelists import identifiers
+from ..engine import Finding, rule
+from ..values import digits, mass_in_kg, parse_datetime_string
+from ..view import MessageView, child, children, decimal, either, local, text
+
+PACK_ID = "wco"
+PACK_VERSION = "1.0.0"
+PACK_EFFECTIVE_FROM = "2026-11-27"
+PACK_TITLE = "Generic WCO Data Model rules (any WCO DM-based schema)"
+
+#: Classes that are parties (WCO DM party roles) and need an ID or a name and address.
+PARTY_CLASSES = frozenset({
+    "Declarant", "Exporter", "Importer", "Consignee", "Consignor", "Buyer", "Seller", "Agent",
+    "Carrier", "Shipper", "NotifyParty", "Submitter", "EndUser", "Representative",
+    "FreightForwarder", "Manufacturer",
+})
+#: Location classes whose ID is a UN/LOCODE (``TradeTerms/LocationID`` is one too).
+LOCODE_CLASSES = frozenset({"LoadingLocation", "UnloadingLocation", "TransitLocation",
+                            "DischargeLocation", "LoadingPort", "UnloadingPort"})
+_SORTED_PARTIES = tuple(sorted(PARTY_CLASSES))
+_SORTED_LOCODE_CLASSES = tuple(sorted(LOCODE_CLASSES))
+#: A WCO class ID (two digits and a letter) or a locally assigned one (Z22, TSP01A).
+CLASS_ID = re.compile(r"^(\d{2}[A-Z]|[A-Z]{1,3}\d{2,3}[A-Z]?)$")
+#: IdentificationTypeCode values (and schemeIDs) that mark an ID as an IMO ship number.
+IMO_TYPE_CODES = frozenset({"10", "IMO"})
+
+
+def _leaf(element: etree._Element) -> bool:
+    return not any(isinstance(c.tag, str) for c in element)
+
+
+def _location(element: etree._Element) -> str:
+    parent = element.getparent()
+    name = local(element)
+    return f"{local(parent)}/{name}" if parent is not None else name
+
+
+def _without_attribute(msg: MessageView, suffix: str, attribute: str) -> Iterator[Finding]:
+    for element in msg.ending(suffix):
+        if not element.get(attribute) and _leaf(element):
+            yield Finding(element, f"{_location(element)} is {text(element)!s} without a "
+                          f"{attribute}")
+
+
+@rule("WCO-CUR-001", "error", "Every amount carries a currencyID")
+def amount_has_currency(msg: MessageView) -> Iterator[Finding]:
+    """An ``*Amount`` element without ``currencyID`` cannot be valued or converted."""
+    yield from _without_attribute(msg, "Amount", "currencyID")
+
+
+@rule("WCO-CUR-002", "error", "Currency codes are ISO 4217")
+def currency_known(msg: MessageView) -> Iterator[Finding]:
+    """``currencyID`` attributes and ``*CurrencyCode``/``CurrencyTypeCode`` values exist in ISO 4217."""
+    currencies = msg.codes.currencies.codes
+    for element in msg.ending("Amount"):
+        code = element.get("currencyID")
+        if code and code not in currencies:
+            yield Finding(element, f"{_location(element)} has currencyID {code!r}, which is "
+                          "not an ISO 4217 currency")
+    for name in ("CurrencyTypeCode", "CurrencyCode"):
+        for element in msg.all(name):
+            code = text(element)
+            if code and code not in currencies:
+                yield Finding(element, f"{_location(element)} is {code!r}, which is not an "
+                              "ISO 4217 currency")
+
+
+@rule("WCO-UNIT-001", "error", "Every measure carries a unitCode")
+def measure_has_unit(msg: MessageView) -> Iterator[Finding]:
+    """A ``*Measure`` (mass, volume, length) means nothing without its Rec 20 unit."""
+    yield from _without_attribute(msg, "Measure", "unitCode")
+
+
+@rule("WCO-UNIT-002", "error", "Unit codes are UNECE Rec 20")
+def unit_known(msg: MessageView) -> Iterator[Finding]:
+    """Every ``unitCode`` on a measure or quantity is a code of UNECE Recommendation 20."""
+    units = msg.codes.units.codes
+    for suffix in ("Measure", "Quantity"):
+        for element in msg.ending(suffix):
+            code = element.get("unitCode")
+            if code and code not in units:
+                yield Finding(element, f"{_location(element)} has unitCode {code!r}, which is "
+                              "not a UNECE Rec 20 unit")
+
+
+@rule("WCO-DATE-001", "error", "Date/time strings match their formatCode",
+      needs=["DateTimeString"])
+def date_matches_format(msg: MessageView) -> Iterator[Finding]:
+    """formatCode 102 is CCYYMMDD; 304 is CCYYMMDDhhmmss with a zone; the date must exist."""
+    for element in msg.all("DateTimeString"):
+        value = text(element) or ""
+        _, problem = parse_datetime_string(value, element.get("formatCode"))
+        if problem:
+            yield Finding(element, f"{_location(either(element.getparent(), element))}: {problem}")
+
+
+@rule("WCO-CTRY-001", "error", "Country codes are ISO 3166-1 (or a configured extension)")
+def country_known(msg: MessageView) -> Iterator[Finding]:
+    """``*CountryCode``, ``*NationalityCode`` and ``*Country/ID`` values are known countries."""
+    countries = msg.codes.countries.codes
+    elements = [*msg.ending("CountryCode"), *msg.ending("NationalityCode"),
+                *(c for country in msg.ending("Country") for c in children(country, "ID"))]
+    for element in elements:
+        code = text(element)
+        if code and code not in countries:
+            yield Finding(element, f"{_location(element)} is {code!r}, which is not an "
+                          "ISO 3166-1 country or a configured extension")
+
+
+Numbered = tuple[etree._Element, int]  # the SequenceNumeric element and its value
+
+
+def _numbered_groups(msg: MessageView) -> list[tuple[str, list[Numbered]]]:
+    return msg.memo("wco.numbered_groups", _find_numbered_groups)
+
+
+def _find_numbered_groups(msg: MessageView) -> list[tuple[str, list[Numbered]]]:
+    """Siblings of one class numbered by ``SequenceNumeric``, grouped under their parent.
+
+    References (an element whose only child is ``SequenceNumeric``) and ``Pointer`` steps
+    are occurrence indexes, not numbering, and are left out.
+    """
+    groups: dict[tuple[etree._Element, str], list[Numbered]] = defaultdict(list)
+    for number in msg.all("SequenceNumeric"):
+        owner = number.getparent()
+        if owner is None or len(owner) == 1:  # a reference: SequenceNumeric is all it has
+            continue
+        name = local(owner)
+        parent = owner.getparent()
+        if name == "Pointer" or parent is None:
+            continue
+        value = _whole_number(number)
+        if value is not None:
+            groups[(parent, name)].append((number, value))
+    return [(name, numbers) for (_, name), numbers in groups.items()]
+
+
+def _whole_number(element: etree._Element) -> int | None:
+    """``int(decimal(element))``: the number, truncated."""
+    plain = digits(element)
+    if plain is not None:
+        return plain
+    value = decimal(element)
+    return None if value is None else int(value)
+
+
+@rule("WCO-SEQ-001", "error", "Sequence numbers are unique under each parent",
+      needs=["SequenceNumeric"])
+def sequence_unique(msg: MessageView) -> Iterator[Finding]:
+    """Siblings of one class never share a ``SequenceNumeric``."""
+    for name, numbers in _numbered_groups(msg):
+        seen: set[int] = set()
+        for element, value in numbers:
+            if value in seen:
+                yield Finding(element, f"{name} SequenceNumeric {value} is used twice")
+            seen.add(value)
+
+
+@rule("WCO-SEQ-002", "error", "Sequence numbers run 1..n under each parent",
+      except_function_codes=["13"],
+      needs=["SequenceNumeric"])
+def sequence_range(msg: MessageView) -> Iterator[Finding]:
+    """n siblings of one class are numbered within 1..n (amendment requests, FunctionCode 13,
+    carry only the changed occurrences and are exempt)."""
+    for name, numbers in _numbered_groups(msg):
+        for element, value in numbers:
+            if value > len(numbers):
+                yield Finding(element, f"{name} SequenceNumeric {value} is out of range: "
+                              f"there are {len(numbers)} {name} here, numbered "
+                              f"1..{len(numbers)}")
+
+
+@rule("WCO-PARTY-001", "error", "A party has an ID, or a name and an address",
+      needs=PARTY_CLASSES)
+def party_identified(msg: MessageView) -> Iterator[Finding]:
+    """Parties (Declarant, Exporter, Consignee, ...) must be identifiable."""
+    present = msg.names()
+    for name in _SORTED_PARTIES:
+        if name not in present:
+            continue
+        for party in msg.all(name):
+            if text(child(party, "ID")):
+                continue
+            if text(child(party, "Name")) and child(party, "Address") is not None:
+                continue
+            yield Finding(party, f"{name} has neither an ID nor a Name with an Address")
+
+
+@rule("WCO-ADDR-001", "error", "Every address names its country",
+      needs=["Address"])
+def address_country(msg: MessageView) -> Iterator[Finding]:
+    """An ``Address`` without ``CountryCode`` cannot be checked or routed."""
+    for address in msg.all("Address"):
+        if not text(child(address, "CountryCode")):
+            yield Finding(address, f"{_location(address)} has no CountryCode")
+
+
+@rule("WCO-MASS-001", "error", "Gross mass is at least the net mass",
+      needs=["GoodsMeasure"])
+def gross_not_below_net(msg: MessageView) -> Iterator[Finding]:
+    """Within one ``GoodsMeasure``, ``GrossMassMeasure`` >= ``NetNetWeightMeasure``."""
+    for measure in msg.all("GoodsMeasure"):
+        gross_el, net_el = child(measure, "GrossMassMeasure"), child(measure, "NetNetWeightMeasure")
+        gross, net = mass_in_kg(gross_el), mass_in_kg(net_el)
+        if gross is not None and net is not None and gross < net:
+            yield Finding(either(gross_el, measure), f"GrossMassMeasure is {text(gross_el)} "
+                          f"{gross_el.get('unitCode', '') if gross_el is not None else ''} "
+                          f"but NetNetWeightMeasure is {text(net_el)} "
+                          f"{net_el.get('unitCode', '') if net_el is not None else ''}: "
+                          "gross below net")
+
+
+@rule("WCO-MODE-001", "error", "Transport mode codes are UNECE Rec 19")
+def mode_known(msg: MessageView) -> Iterator[Finding]:
+    """``*ModeCode`` values are one of the Rec 19 one-digit transport modes."""
+    modes = msg.codes.modes.codes
+    for element in msg.ending("ModeCode"):
+        code = text(element)
+        if code and code not in modes:
+            yield Finding(element, f"{_location(element)} is {code!r}, which is not a UNECE "
+                          "Rec 19 transport mode (0-9)")
+
+
+@rule("WCO-LOC-001", "error", "Ports and places of loading are UN/LOCODEs",
+      needs=["LocationID", *LOCODE_CLASSES])
+def locode_format(msg: MessageView) -> Iterator[Finding]:
+    """The ID of a loading/unloading location and any ``LocationID`` is a UN/LOCODE:
+    an ISO country code and three characters from A-Z and 2-9 (``NLRTM``)."""
+    elements = [*msg.all("LocationID"),
+                *(c for name in _SORTED_LOCODE_CLASSES
+                  for place in msg.all(name) for c in children(place, "ID"))]
+    for element in elements:
+        value = text(element)
+        problem = identifiers.locode(value, msg.codes.countries.codes) if value else None
+        if problem:
+            yield Finding(element, f"{_location(element)} {value!r} is {problem}")
+
+
+def _package_types(msg: MessageView) -> Iterator[tuple[etree._Element, etree._Element]]:
+    for packaging in msg.all("Packaging"):
+        code = child(packaging, "TypeCode")
+        if code is not None:
+            yield packaging, code
+
+
+@rule("WCO-PKG-001", "error", "Package type codes are UNECE Rec 21",
+      needs=["Packaging"])
+def package_type_known(msg: MessageView) -> Iterator[Finding]:
+    """``Packaging/TypeCode`` is a two-character Rec 21 package type."""
+    for _, code_el in _package_types(msg):
+        code = text(code_el)
+        if code and code not in msg.codes.packages.codes:
+            yield Finding(code_el, f"Packaging/TypeCode is {code!r}, which is not a UNECE "
+                          "Rec 21 package type")
+
+
+@rule("WCO-PKG-002", "error", "Bulk and unpacked goods carry no package count",
+      needs=["Packaging"])
+def bulk_without_count(msg: MessageView) -> Iterator[Finding]:
+    """Rec 21 bulk (VG VL VO VQ VR VS VY) and unpacked (NE NF NG) types have no count."""
+    no_count = msg.codes.no_count_packages
+    for packaging, code_el in _package_types(msg):
+        code = text(code_el)
+        if code not in no_count:
+            continue
+        quantity = child(packaging, "QuantityQuantity")
+        count = decimal(quantity)
+        if count is not None and count > 0:
+            yield Finding(quantity if quantity is not None else packaging,
+                          f"Packaging/TypeCode {code} is bulk or unpacked but "
+                          f"QuantityQuantity is {text(quantity)}")
+
+
+@rule("WCO-EQ-001", "warning", "Container numbers pass the ISO 6346 check digit",
+      needs=["TransportEquipment"])
+def container_number(msg: MessageView) -> Iterator[Finding]:
+    """``TransportEquipment/ID`` is an ISO 6346 container number (owner, U/J/Z, serial, check)."""
+    for equipment in msg.all("TransportEquipment"):
+        id_el = child(equipment, "ID")
+        value = text(id_el)
+        if id_el is not None and value:
+            problem = identifiers.container(value)
+            if problem:
+                yield Finding(id_el, f"TransportEquipment/ID {value!r} is {problem}")
+
+
+@rule("WCO-IMO-001", "warning", "IMO ship numbers pass their check digit",
+      needs=["ID"])
+def imo_number(msg: MessageView) -> Iterator[Finding]:
+    """An ID typed as IMO number (IdentificationTypeCode 10 or schemeID IMO) is a valid IMO number.
+
+    Real ships carry numbers with bad check digits, hence a warning.
+    """
+    typed = [either(child(code.getparent(), "ID"), code) for code in
+             msg.all("IdentificationTypeCode") if text(code) in IMO_TYPE_CODES]
+    schemed = [el for el in msg.all("ID") if el.get("schemeID") in IMO_TYPE_CODES]
+    for id_el in dict.fromkeys([*typed, *schemed]):
+        value = text(id_el)
+        problem = identifiers.imo_number(value) if local(id_el) == "ID" and value else None
+        if problem:
+            yield Finding(id_el, f"{_location(id_el)} {value!r} is {problem}")
+
+
+@rule("WCO-DG-001", "error", "UN dangerous goods numbers have four digits",
+      needs=["UNDGID"])
+def un_number(msg: MessageView) -> Iterator[Finding]:
+    """``UNDGID`` is a four-digit UN number such as 1203."""
+    for element in msg.all("UNDGID"):
+        value = text(element) or ""
+        if not (len(value) == 4 and value.isdigit()):
+            yield Finding(element, f"UNDGID is {value!r}, not a four-digit UN number")
+
+
+@rule("WCO-ID-001", "error", "Identifiers in a declared scheme (EORI, LEI) are well formed")
+def scheme_identifiers(msg: MessageView) -> Iterator[Finding]:
+    """IDs with ``schemeID="EORI"`` match the EORI format; ``schemeID="LEI"`` pass ISO 7064."""
+    for element in msg.ending("ID"):
+        scheme = element.get("schemeID")
+        if scheme not in ("EORI", "LEI"):
+            continue
+        value = text(element)
+        if not value:
+            continue
+        problem = (identifiers.eori(value, msg.codes.countries.codes) if scheme == "EORI"
+                   else identifiers.lei_code(value))
+        if problem:
+            yield Finding(element, f"{_location(element)} {value!r} is {problem}")
+
+
+@rule("WCO-CUR-003", "error", "An exchange rate names its currency",
+      needs=["CurrencyExchange"])
+def exchange_rate_currency(msg: MessageView) -> Iterator[Finding]:
+    """``CurrencyExchange/RateNumeric`` needs ``CurrencyTypeCode`` to say what it converts."""
+    for exchange in msg.all("CurrencyExchange"):
+        rate = child(exchange, "RateNumeric")
+        if rate is not None and not text(child(exchange, "CurrencyTypeCode")):
+            yield Finding(rate, f"CurrencyExchange/RateNumeric is {text(rate)} but no "
+                          "CurrencyTypeCode says which currency it converts")
+
+
+@rule("WCO-PTR-001", "error", "Pointer steps name a WCO class and an occurrence",
+      needs=["Pointer"])
+def pointer_steps(msg: MessageView) -> Iterator[Finding]:
+    """Each ``Pointer`` has a ``DocumentSectionCode`` shaped like a WCO class ID (``42A``, or
+    ``Z22`` for classes a schema numbers itself);
+    ``TagID`` appears only on the last step of a chain."""
+    owners = dict.fromkeys(p.getparent() for p in msg.all("Pointer"))
+    for owner in owners:
+        if owner is None:
+            continue
+        steps = children(owner, "Pointer")
+        for index, step in enumerate(steps):
+            section = text(child(step, "DocumentSectionCode")) or ""
+            if not CLASS_ID.match(section):
+                yield Finding(step, f"Pointer {index + 1} DocumentSectionCode {section!r} is "
+                              "not a WCO class ID such as 42A (or a Z-numbered local class)")
+            if child(step, "TagID") is not None and index != len(steps) - 1:
+                yield Finding(step, f"Pointer {index + 1} of {len(steps)} has a TagID; only "
+                              "the last step of a chain names an element")

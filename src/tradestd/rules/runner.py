@@ -1,0 +1,88 @@
+"""The rules layer of the validation pipeline: choose packs, index once, run, locate.
+
+:class:`RuleRunner` implements :class:`tradestd.validation.RuleLayer`. For a bundled
+message type it runs the packs its ``message.toml`` names (``rule_packs``); packs given
+explicitly (``--rules wco``, a Python module, a Schematron file) run for every message,
+including those validated against a user's own ``--xsd`` set.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable, Sequence
+
+from ..intake import XmlDocument
+from ..issues import Issue, Layer, RulePackRef, Severity
+from ..locate import Locator, element_path
+from ..registry import MessageType
+from .catalog import Pack, bundled_pack
+from .codelists import code_lists
+from .engine import Outcome
+from .settings import RuleSettings
+from .view import MessageView
+
+__all__ = ["RULE_CRASHED", "RuleRunner", "default_rules"]
+
+RULE_CRASHED = "RULE_CRASHED"
+
+
+class RuleRunner:
+    """Runs rule packs over parsed messages; safe to share between threads."""
+
+    def __init__(self, packs: Sequence[Pack] = (), *, bundled: bool = True,
+                 settings: RuleSettings | None = None) -> None:
+        self.extra = tuple(packs)
+        self.bundled = bundled
+        self.settings = settings or RuleSettings()
+        self.codes = code_lists(self.settings.extensions)
+        self._disabled = frozenset(self.settings.disable)
+        #: Packs (and their refs) for the bundled packs a message type names; a few entries.
+        self._chosen: dict[tuple[str, ...], tuple[tuple[Pack, ...], tuple[RulePackRef, ...]]] = {}
+
+    def _choose(self, message_type: MessageType | None
+                ) -> tuple[tuple[Pack, ...], tuple[RulePackRef, ...]]:
+        names = message_type.rule_packs if self.bundled and message_type is not None else ()
+        chosen = self._chosen.get(names)
+        if chosen is None:
+            bundled = [bundled_pack(pack_id) for pack_id in names]
+            ids = {p.id for p in bundled}
+            packs = (*bundled, *(p for p in self.extra if p.id not in ids))
+            chosen = self._chosen[names] = (packs, tuple(p.ref for p in packs))
+        return chosen
+
+    def packs(self, message_type: MessageType | None) -> tuple[Pack, ...]:
+        return self._choose(message_type)[0]
+
+    def packs_for(self, message_type: MessageType | None) -> tuple[RulePackRef, ...]:
+        return self._choose(message_type)[1]
+
+    def check(self, doc: XmlDocument, locator: Locator,
+              message_type: MessageType | None) -> Iterable[Issue]:
+        packs = self.packs(message_type)
+        if not packs or doc.root is None:
+            return []
+        view = MessageView(doc.root, self.codes,
+                           family=message_type.family if message_type else None,
+                           message_type=message_type.key if message_type else None)
+        return [self._issue(outcome, locator)
+                for pack in packs for outcome in pack.run(view, self._enabled)]
+
+    def _enabled(self, rule_id: str) -> bool:
+        return rule_id not in self._disabled
+
+    def _issue(self, outcome: Outcome, locator: Locator) -> Issue:
+        rule = outcome.rule
+        line, column = locator.position(outcome.element)
+        path = element_path(outcome.element) if outcome.element is not None else None
+        if outcome.crashed:
+            return Issue(RULE_CRASHED, Severity.ERROR, Layer.RULES, outcome.message, line,
+                         column, path, rule_id=rule.id)
+        severity = self.settings.severity.get(rule.id, rule.severity)
+        return Issue(rule.id, severity, Layer.RULES, outcome.message, line, column, path,
+                     rule_id=rule.id)
+
+
+@functools.lru_cache(maxsize=1)
+def default_rules() -> RuleRunner:
+    """The bundled packs of each bundled message type, default settings (shared, immutable)."""
+    return RuleRunner()

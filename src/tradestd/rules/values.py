@@ -1,0 +1,110 @@
+"""Reading typed values out of WCO elements: date/time strings, masses, sequence numbers."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta, timezone
+from decimal import Decimal
+
+from lxml import etree
+
+from .view import child, decimal, text
+
+__all__ = [
+    "MASS_UNITS_KG",
+    "digits",
+    "mass_in_kg",
+    "parse_datetime_string",
+    "sequence_number",
+    "wco_datetime",
+]
+
+_FORMATS = {"102": re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
+            "304": re.compile(r"^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(Z|[+-]\d{4})$")}
+_EXPECTED = {"102": "8 digits CCYYMMDD", "304": "14 digits CCYYMMDDhhmmss and a zone (Z or +hhmm)"}
+
+#: Rec 20 mass units and their size in kilograms, for comparing masses.
+MASS_UNITS_KG = {"KGM": Decimal(1), "GRM": Decimal("0.001"), "MGM": Decimal("0.000001"),
+                 "TNE": Decimal(1000), "LBR": Decimal("0.45359237")}
+
+
+def parse_datetime_string(value: str, format_code: str | None) -> tuple[datetime | None, str | None]:
+    """``(moment, None)`` or ``(None, reason)``; a 102 date becomes midnight UTC."""
+    pattern = _FORMATS.get(format_code or "")
+    if pattern is None:
+        return None, f"formatCode {format_code!r} is not 102 or 304"
+    match = pattern.match(value)
+    if match is None:
+        return None, f"formatCode {format_code} needs {_EXPECTED[format_code or '']}, got {value!r}"
+    groups = match.groups()
+    year, month, day = int(groups[0]), int(groups[1]), int(groups[2])
+    hour = minute = second = 0
+    zone = UTC
+    if format_code == "304":
+        hour, minute, second = int(groups[3]), int(groups[4]), int(groups[5])
+    try:
+        if format_code == "304":
+            zone = _zone(groups[6])
+        return datetime(year, month, day, hour, minute, second, tzinfo=zone), None
+    except ValueError as exc:
+        return None, f"{value!r} is not a real date/time ({exc})"
+
+
+_ZONES: dict[str, timezone] = {"Z": UTC}
+
+
+def _zone(offset: str) -> timezone:
+    """The zone of ``Z`` or ``+hhmm``/``-hhmm`` (raises ValueError beyond 24 hours)."""
+    zone = _ZONES.get(offset)
+    if zone is None:
+        minutes = int(offset[1:3]) * 60 + int(offset[3:5])
+        zone = timezone(timedelta(minutes=minutes if offset[0] == "+" else -minutes))
+        if len(_ZONES) < 1024:
+            _ZONES[offset] = zone
+    return zone
+
+
+def wco_datetime(wrapper: etree._Element | None) -> datetime | None:
+    """The moment held by a WCO date wrapper (``IssueDateTime/DateTimeString``), if valid."""
+    if wrapper is None:
+        return None
+    string = child(wrapper, "DateTimeString")
+    value = text(string)
+    if string is None or value is None:
+        return None
+    moment, _ = parse_datetime_string(value, string.get("formatCode"))
+    return moment
+
+
+def mass_in_kg(element: etree._Element | None) -> Decimal | None:
+    """A mass measure in kilograms (no unitCode means kilograms), ``None`` if unknown."""
+    value = decimal(element)
+    if element is None or value is None:
+        return None
+    factor = MASS_UNITS_KG.get(element.get("unitCode") or "KGM")
+    return None if factor is None else value * factor
+
+
+def sequence_number(element: etree._Element) -> int | None:
+    """The element's ``SequenceNumeric`` as an int, ``None`` when absent or not a whole number."""
+    number = child(element, "SequenceNumeric")
+    plain = digits(number)
+    if plain is not None:
+        return plain
+    value = decimal(number)
+    if value is None or value != value.to_integral_value():
+        return None
+    return int(value)
+
+
+def digits(element: etree._Element | None) -> int | None:
+    """The element's text as an int when it is plain ASCII digits (the usual case, read
+    without building a :class:`~decimal.Decimal`), ``None`` otherwise."""
+    raw = element.text if element is not None else None
+    if raw is not None and len(raw) < _MAX_PLAIN_DIGITS and raw.isascii() and raw.isdigit():
+        return int(raw)
+    return None
+
+
+#: Longer digit strings go the Decimal way (``int()`` refuses more than 4300 digits).
+_MAX_PLAIN_DIGITS = 19

@@ -1,0 +1,246 @@
+"""Converting batches as they stream: XML batch -> JSON Lines and JSON Lines -> XML batch.
+
+Output goes to a temporary file beside the target and is renamed over it only when
+the whole batch was read, every record validated and converted, and the count of
+records written equals the count read; otherwise the temporary file is removed and
+nothing is written. Each record is validated like a single message (all layers of the
+given check) before it is converted; an invalid record, or one that cannot be
+converted, is reported with its index and line and the stream goes on, so one run
+names every failing record. Nothing is skipped silently.
+
+The conversion itself is a :class:`~tradestd.stream.check.RecordConverter`: one record
+element to JSON data and back.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+import time
+from abc import ABC, abstractmethod
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import IO, Any
+
+from lxml import etree
+
+from ..intake import DEFAULT_LIMITS, IntakeError, Limits, source_name
+from ..issues import Issue, Layer, Severity
+from .check import (
+    CheckDocument,
+    RecordConverter,
+    check_json_line,
+    check_xml_record,
+    conversion_failure,
+)
+from .jsonlines import JsonLinesReader
+from .results import RecordReport
+from .source import BatchSource, open_batch
+from .xmlrecords import XmlRecordReader, record_pattern
+
+__all__ = [
+    "DEFAULT_CONTAINER",
+    "ConversionSummary",
+    "JsonLinesToXml",
+    "XmlToJsonLines",
+    "container_tags",
+]
+
+#: The element written around the records of an XML batch made from JSON Lines.
+DEFAULT_CONTAINER = "Batch"
+
+
+@dataclass(slots=True)
+class ConversionSummary:
+    """What a streaming conversion read and wrote; ``written`` once the target is in place."""
+
+    source: str
+    target: str
+    records_in: int = 0
+    records_out: int = 0
+    failed: int = 0
+    bytes_read: int = 0
+    size: int | None = None
+    seconds: float = 0.0
+    written: bool = False
+    record_tag: str | None = None
+    #: Problems of the batch itself, and why nothing was written when that happens.
+    issues: list[Issue] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.written
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"path": self.source, "target": self.target, "records_in": self.records_in,
+                "records_out": self.records_out, "failed": self.failed,
+                "written": self.written, "bytes": self.bytes_read,
+                "seconds": round(self.seconds, 3), "issues": [i.to_dict() for i in self.issues]}
+
+
+class _Output:
+    """Bytes to a temporary file renamed over ``target`` on :meth:`commit` (or to stdout)."""
+
+    def __init__(self, target: str | os.PathLike[str]) -> None:
+        self.target = os.fspath(target)
+        self._temp: Path | None = None
+        self.stream: IO[bytes]
+        if self.target == "-":
+            self.stream = sys.stdout.buffer
+            return
+        directory = os.path.dirname(os.path.abspath(self.target))
+        handle, name = tempfile.mkstemp(prefix=f".{os.path.basename(self.target)}.",
+                                        suffix=".part", dir=directory)
+        self._temp = Path(name)
+        self.stream = os.fdopen(handle, "wb", buffering=1 << 20)
+
+    def commit(self) -> None:
+        self.stream.flush()
+        if self._temp is None:
+            return
+        os.fsync(self.stream.fileno())
+        self.stream.close()
+        os.replace(self._temp, self.target)
+        self._temp = None
+
+    def discard(self) -> None:
+        if self._temp is None:
+            return
+        self.stream.close()
+        self._temp.unlink(missing_ok=True)
+        self._temp = None
+
+
+@contextmanager
+def _output(target: str | os.PathLike[str]) -> Iterator[_Output]:
+    out = _Output(target)
+    try:
+        yield out
+    finally:
+        out.discard()
+
+
+class _Conversion(ABC):
+    """Shared shape: iterate for per-record reports, then read :attr:`summary`."""
+
+    def __init__(self, source: BatchSource, target: str | os.PathLike[str],
+                 converter: RecordConverter, check: CheckDocument, limits: Limits) -> None:
+        self._source = source
+        self._converter = converter
+        self._check = check
+        self._limits = limits
+        self.summary = ConversionSummary(source=source_name(source), target=os.fspath(target))
+
+    def __iter__(self) -> Iterator[RecordReport]:
+        started = time.perf_counter()
+        try:
+            with open_batch(self._source) as batch, _output(self.summary.target) as out:
+                self.summary.source = batch.name
+                self.summary.size = batch.size
+                yield from self._convert(batch.name, batch.stream, out.stream)
+                if self._complete():
+                    out.commit()
+                    self.summary.written = True
+        except IntakeError as exc:
+            self.summary.issues.append(exc.issue)
+        finally:
+            self.summary.seconds = time.perf_counter() - started
+
+    @abstractmethod
+    def _convert(self, name: str, stream: IO[bytes], out: IO[bytes]) -> Iterator[RecordReport]:
+        """Write the converted records to ``out``; yield one report per record read."""
+
+    def _done(self, report: RecordReport, bytes_read: int) -> RecordReport:
+        self.summary.failed += report.failed()
+        self.summary.bytes_read = bytes_read
+        return report
+
+    def _complete(self) -> bool:
+        s = self.summary
+        if any(i.severity is Severity.ERROR for i in s.issues):
+            problem = "the batch itself has errors (above)"
+        elif s.failed or s.records_in != s.records_out:
+            problem = (f"{s.records_out:,} of {s.records_in:,} records converted "
+                       f"({s.failed:,} failed)")
+        else:
+            return True
+        s.issues.append(Issue("CONVERT_INCOMPLETE", Severity.ERROR, Layer.INTAKE,
+                              f"{problem}: nothing was written to {s.target}"))
+        return False
+
+
+class XmlToJsonLines(_Conversion):
+    """An XML batch to JSON Lines, one record a line, written as it goes."""
+
+    def __init__(self, source: BatchSource, target: str | os.PathLike[str],
+                 converter: RecordConverter, check: CheckDocument, *,
+                 record: str | None = None, candidates: Sequence[str] = (),
+                 limits: Limits = DEFAULT_LIMITS) -> None:
+        super().__init__(source, target, converter, check, limits)
+        if not record and not candidates:
+            raise ValueError("name the record element: no known message type to detect it from")
+        self._pattern = record_pattern(record) if record else None
+        self._candidates = candidates
+
+    def _convert(self, name: str, stream: IO[bytes], out: IO[bytes]) -> Iterator[RecordReport]:
+        reader = XmlRecordReader(stream, name, record=self._pattern,
+                                 candidates=self._candidates, limits=self._limits)
+        for record in reader:
+            report = check_xml_record(record, self._check, self._limits)
+            if not report.failed():
+                try:
+                    data = self._converter.to_data(record.element)
+                    out.write(json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+                              .encode("utf-8") + b"\n")
+                    self.summary.records_out += 1
+                except ValueError as exc:
+                    report = _with(report, conversion_failure(exc, record.index, record.line))
+            yield self._done(report, reader.bytes_read)
+        self.summary.records_in = reader.records
+        self.summary.bytes_read = reader.bytes_read
+        self.summary.record_tag = reader.record_tag
+        self.summary.issues.extend(reader.issues)
+
+
+def _with(report: RecordReport, issue: Issue) -> RecordReport:
+    return replace(report, report=report.report.with_issues(report.issues + (issue,)))
+
+
+def container_tags(container: str) -> tuple[bytes, bytes]:
+    """Start and end tags for the container; a namespace gets a prefix of its own."""
+    qname = etree.QName(container)  # raises ValueError for a bad name
+    local = qname.localname
+    if qname.namespace is None:
+        return f"<{local}>".encode(), f"</{local}>".encode()
+    uri = qname.namespace.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
+    return (f'<batch:{local} xmlns:batch="{uri}">'.encode(),
+            f"</batch:{local}>".encode())
+
+
+class JsonLinesToXml(_Conversion):
+    """JSON Lines to an XML batch: the container's start tag, the records, its end tag."""
+
+    def __init__(self, source: BatchSource, target: str | os.PathLike[str],
+                 converter: RecordConverter, check: CheckDocument, *,
+                 container: str = DEFAULT_CONTAINER, limits: Limits = DEFAULT_LIMITS) -> None:
+        super().__init__(source, target, converter, check, limits)
+        self._start, self._end = container_tags(container)
+
+    def _convert(self, name: str, stream: IO[bytes], out: IO[bytes]) -> Iterator[RecordReport]:
+        reader = JsonLinesReader(stream, name, self._limits)
+        out.write(b'<?xml version="1.0" encoding="UTF-8"?>\n' + self._start + b"\n")
+        for line in reader:
+            report, element = check_json_line(line, name, self._converter, self._check,
+                                              self._limits)
+            if element is not None and not report.failed():
+                out.write(etree.tostring(element, encoding="UTF-8") + b"\n")
+                self.summary.records_out += 1
+            yield self._done(report, reader.bytes_read)
+        out.write(self._end + b"\n")
+        self.summary.records_in = reader.records
+        self.summary.bytes_read = reader.bytes_read
+        self.summary.issues.extend(reader.issues)

@@ -1,0 +1,97 @@
+"""Records out of a JSON Lines batch: one JSON value a line, read line by line.
+
+Lines are independent, so a line that is not JSON is reported (with its line and
+column) and the stream goes on. A batch without any record is an error (``STREAM_EMPTY``):
+nothing checked is not a pass. A line longer than ``Limits.max_bytes`` is reported
+as ``RECORD_TOO_LARGE`` and skipped to its end without being held in memory. Blank
+lines hold no record.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import IO, Any
+
+from ..intake import DEFAULT_LIMITS, Limits
+from ..issues import Issue, Layer, Severity
+
+__all__ = ["JsonLine", "JsonLinesReader"]
+
+
+@dataclass(frozen=True, slots=True)
+class JsonLine:
+    """One record line: its parsed ``data``, or the ``issue`` that stopped it being read."""
+
+    index: int
+    line: int
+    offset: int
+    data: Any = None
+    issue: Issue | None = None
+
+
+def _problem(code: str, message: str, index: int, line: int, column: int | None = None) -> Issue:
+    return Issue(code, Severity.ERROR, Layer.SYNTAX, message, line, column, record=index)
+
+
+class JsonLinesReader:
+    """Iterate the lines of a JSON Lines batch as :class:`JsonLine` values."""
+
+    def __init__(self, stream: IO[bytes], name: str, limits: Limits = DEFAULT_LIMITS) -> None:
+        self._stream = stream
+        self.name = name
+        self._limit = limits.max_bytes
+        self.records = 0
+        self.bytes_read = 0
+        #: Problems of the batch itself (an empty batch).
+        self.issues: list[Issue] = []
+
+    def __iter__(self) -> Iterator[JsonLine]:
+        number = 0
+        while raw := self._stream.readline(self._limit + 1):
+            number += 1
+            self.bytes_read += len(raw)
+            if len(raw) > self._limit and not raw.endswith(b"\n"):
+                self._skip_rest()
+                yield self._record(number, issue=_problem(
+                    "RECORD_TOO_LARGE", f"the line is longer than the {self._limit:,}-byte "
+                    "limit for one message (Limits.max_bytes, --max-bytes)", self.records, number))
+                continue
+            if number == 1:
+                raw = raw.removeprefix(b"\xef\xbb\xbf")
+            if not raw.strip():
+                continue
+            yield self._parse(raw, number)
+        if self.records == 0:
+            self.issues.append(Issue("STREAM_EMPTY", Severity.ERROR, Layer.INTAKE,
+                                     "the batch holds no JSON record: nothing was checked"))
+
+    def _skip_rest(self) -> None:
+        while chunk := self._stream.readline(self._limit):
+            self.bytes_read += len(chunk)
+            if chunk.endswith(b"\n"):
+                return
+
+    def _record(self, line: int, data: Any = None, issue: Issue | None = None) -> JsonLine:
+        record = JsonLine(self.records, line, self.bytes_read, data, issue)
+        self.records += 1
+        return record
+
+    def _parse(self, raw: bytes, line: int) -> JsonLine:
+        raw = raw.rstrip(b"\r\n")
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            return self._record(line, issue=_problem(
+                "JSON_BAD_ENCODING", f"the line is not UTF-8: {exc.reason} at byte {exc.start}",
+                self.records, line, exc.start + 1))
+        try:
+            return self._record(line, data=json.loads(text))
+        except json.JSONDecodeError as exc:
+            return self._record(line, issue=_problem(
+                "JSON_MALFORMED", f"not JSON: {exc.msg}", self.records, line, exc.colno))
+        except RecursionError:
+            return self._record(line, issue=_problem(
+                "JSON_LIMIT_EXCEEDED", "JSON nested too deeply: refused as a resource attack",
+                self.records, line))

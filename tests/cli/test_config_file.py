@@ -1,0 +1,94 @@
+"""tradestd.toml / [tool.tradestd]: discovery from the working directory upward, typed
+values, and errors that name the file and the key."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tradestd.config import Config, ConfigFileError, RuleSettings, find_config, load_config
+from tradestd.issues import Severity
+
+FULL = """
+xsd = ["schemas/a.xsd", "/abs/b.xsd"]
+format = "sarif"
+fail_on = "warning"
+max_issues = 20
+jobs = 4
+exclude = ["build/*"]
+
+[rules]
+disable = ["DEC-017"]
+severity = { "DEC-004" = "warning" }
+extensions = { country = ["XI", "EU"] }
+"""
+
+
+def test_found_in_a_parent_folder(tmp_path: Path) -> None:
+    (tmp_path / "tradestd.toml").write_text("jobs = 2\n", encoding="utf-8")
+    nested = tmp_path / "a" / "b"
+    nested.mkdir(parents=True)
+    assert find_config(nested) == (tmp_path / "tradestd.toml").resolve()
+
+
+def test_pyproject_counts_only_with_a_tool_table(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("[tool.tradestd]\njobs = 3\n", encoding="utf-8")
+    inner = tmp_path / "pkg"
+    inner.mkdir()
+    (inner / "pyproject.toml").write_text("[tool.other]\nx = 1\n", encoding="utf-8")
+    found = find_config(inner)
+    assert found == (tmp_path / "pyproject.toml").resolve()
+    assert load_config(found).jobs == 3
+
+
+def test_own_file_wins_over_pyproject_in_the_same_folder(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("[tool.tradestd]\njobs = 3\n", encoding="utf-8")
+    (tmp_path / "tradestd.toml").write_text("jobs = 5\n", encoding="utf-8")
+    assert find_config(tmp_path) == (tmp_path / "tradestd.toml").resolve()
+
+
+def test_every_key_is_read_into_typed_values(tmp_path: Path) -> None:
+    path = tmp_path / "tradestd.toml"
+    path.write_text(FULL, encoding="utf-8")
+    assert load_config(path) == Config(
+        path=path, schema=None,
+        xsd=(str(tmp_path / "schemas/a.xsd"), "/abs/b.xsd"), format="sarif",
+        fail_on=Severity.WARNING, max_issues=20, jobs=4, exclude=("build/*",),
+        rules=RuleSettings(disable=("DEC-017",), severity={"DEC-004": Severity.WARNING},
+                           extensions={"country": ("XI", "EU")}))
+
+
+def test_schema_id(tmp_path: Path) -> None:
+    path = tmp_path / "tradestd.toml"
+    path.write_text('schema = "wco-declaration@1.0"\n', encoding="utf-8")
+    assert load_config(path) == Config(path=path, schema="wco-declaration@1.0")
+
+
+@pytest.mark.parametrize(("text", "key"), [
+    ("colour = true", "colour"),
+    ("jobs = 0", "jobs"),
+    ("max_issues = true", "max_issues"),
+    ('format = "yaml"', "format"),
+    ('fail_on = "fatal"', "fail_on"),
+    ('fail_on = "info"', "fail_on"),
+    ('xsd = "one.xsd"', "xsd"),
+    ('schema = "a"\nxsd = ["b.xsd"]', "xsd"),
+    ('[rules]\nseverity = { "R-1" = "loud" }', "rules.severity.R-1"),
+    ('[rules]\nextensions = { country = "XI" }', "rules.extensions.country"),
+    ('[rules]\nenable = ["R-1"]', "rules.enable"),
+])
+def test_errors_name_file_and_key(tmp_path: Path, text: str, key: str) -> None:
+    path = tmp_path / "tradestd.toml"
+    path.write_text(text + "\n", encoding="utf-8")
+    with pytest.raises(ConfigFileError) as caught:
+        load_config(path)
+    assert caught.value.key == key
+    assert str(caught.value).startswith(f"{path}: {key}: ")
+
+
+def test_broken_toml_is_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "tradestd.toml"
+    path.write_text("jobs = [\n", encoding="utf-8")
+    with pytest.raises(ConfigFileError, match="not valid TOML"):
+        load_config(path)
