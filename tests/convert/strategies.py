@@ -108,6 +108,10 @@ class Builder:
             return self.decimal(xsd_type)
         if _derives(xsd_type, "dateTime"):
             return str(draw(st.datetimes().map(lambda d: d.isoformat(timespec="seconds"))))
+        if _derives(xsd_type, "date"):
+            return str(draw(st.dates().map(lambda d: d.isoformat())))
+        if _derives(xsd_type, "time"):
+            return str(draw(st.times().map(lambda t: t.isoformat(timespec="seconds"))))
         if _derives(xsd_type, "QName"):
             ns = draw(st.sampled_from(sorted(n for n in self.prefixes if n not in (XSI, XML))))
             return f"{self.prefixes[ns]}:{draw(st.sampled_from(['A', 'b1', 'Seal']))}"

@@ -144,8 +144,10 @@ def test_xml_that_does_not_fit_is_refused_with_its_line(kitchen: SchemaSet) -> N
                  "Lang": {"@lang": "en", "value": "hi"}}),
     ("open11", {"$any": [{"{urn:z}x": "1"}, {"{urn:z}y": ""}, {"{urn:z}w": "t"}], "A": "a",
                 "B": [1, 2], "$order": ["$any", "A", "$any", "B", "B", "$any"]}),
+    ("wildsib", {"A": [1, 2], "B": ["b"], "$any": [{"{urn:w}C": "c"}],
+                 "$order": ["A", "B", "A", "$any"]}),
 ])
-def test_any_type_lists_unions_and_xsd11_open_content(name: str, expected: Any) -> None:
+def test_any_type_lists_unions_open_content_and_wildcards_matching_members(name: str, expected: Any) -> None:
     schema_set = load_schema_set(DATA / f"{name}.xsd")
     source = (DATA / f"{name}.xml").read_bytes()
     data = schema_set.to_data(source)
@@ -168,3 +170,14 @@ def test_qname_namespaces_outside_the_root_map_get_one_prefix(kitchen: SchemaSet
     data["Shipment"]["Consignor"] = [{"@xsi:type": "{urn:elsewhere}T", "Name": "A"}]
     with pytest.raises(ConversionError, match="names no type"):
         kitchen.to_xml(data)
+
+
+@pytest.mark.parametrize("edit", [
+    (b"<k:ID> GB123 </k:ID>", b"<k:ID> GB<k:X/>123 </k:ID>"),
+    (b"<k:Mode>3</k:Mode>", b"<k:Mode>3</k:Mode>stray text"),
+    (b"<k:Item><k:Sequence>2", b"<k:Item>lost<k:Sequence>2"),
+])
+def test_content_the_convention_cannot_hold_is_refused(kitchen: SchemaSet,
+                                                      edit: tuple[bytes, bytes]) -> None:
+    with pytest.raises(ConversionError):
+        kitchen.to_data(SOURCE.replace(*edit))

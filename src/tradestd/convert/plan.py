@@ -34,8 +34,10 @@ __all__ = [
     "Plan",
     "TypePlan",
     "default_order",
+    "derives_from",
     "order_is_default",
     "plan_for",
+    "simple_bases",
     "walk_model",
 ]
 
@@ -109,7 +111,6 @@ class Plan:
     root_keys: dict[str, ElementPlan]
     types: dict[str, TypePlan]
     prefixes: dict[str, str]
-    any_type: TypePlan
     root_tags: dict[str, str]
     nsmaps: dict[str, dict[str, str]] = field(default_factory=dict)
 
@@ -295,6 +296,12 @@ class _Compiler:
             plan.by_key[member.key] = member
             order.append(member.key)
         plan.order = tuple(order)
+        for member in plan.children.values():
+            if any(w.is_matching(member.tag) for w in wildcards):
+                # a wildcard may also take this element, elsewhere: it can repeat, and
+                # its position is not the schema's to restore
+                member.array, member.max_items = True, UNBOUNDED
+                ambiguous[0] = True
         plan.wildcard_typed = bool(wildcards) and all(
             w.process_contents != "skip" for w in wildcards)
         plan.ambiguous = ambiguous[0]
@@ -463,9 +470,8 @@ def compile_plan(schema: Any) -> Plan:
         while f"ns{index}" in prefixes.values():
             index += 1
         prefixes[namespace] = f"ns{index}"
-    any_type = types[f"{{{XS}}}anyType"]
     return Plan(globals=globals_, root_keys=root_keys, types=types, prefixes=prefixes,
-                any_type=any_type, root_tags={e.tag: k for k, e in root_keys.items()})
+                root_tags={e.tag: k for k, e in root_keys.items()})
 
 
 _PLANS: weakref.WeakKeyDictionary[SchemaSet, Plan] = weakref.WeakKeyDictionary()

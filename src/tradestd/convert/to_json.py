@@ -86,6 +86,10 @@ def _typed(plan: Plan, el: etree._Element, lexical: str) -> TypePlan:
 def _text(el: etree._Element, codec: int) -> Any:
     text = el.text or ""
     if len(el):  # comments or processing instructions split the text
+        stray = next((c for c in el if isinstance(c.tag, str)), None)
+        if stray is not None:
+            raise ConversionError(f"element {stray.tag} inside a simple value",
+                                  line=stray.sourceline)
         text += "".join(child.tail or "" for child in el)
     if codec == QNAME:
         return _qname(el, text)
@@ -123,7 +127,15 @@ def _attributes(el: etree._Element, attrib: Any, tp: TypePlan) -> dict[str, Any]
 def _children(plan: Plan, el: etree._Element, tp: TypePlan, obj: dict[str, Any]) -> None:
     children = tp.children
     order: list[str] | None = [] if tp.ambiguous else None
+    text = el.text
+    if text and not text.isspace():
+        raise ConversionError(f"text {text.strip()[:20]!r} in element-only content",
+                              line=el.sourceline)
     for child in el:
+        text = child.tail
+        if text and not text.isspace():
+            raise ConversionError(f"text {text.strip()[:20]!r} in element-only content",
+                                  line=child.sourceline)
         tag = child.tag
         member = children.get(tag)
         if member is None:

@@ -23,7 +23,6 @@ from .values import QNAME, XML_NS, XSI_NS, ConversionError, encode, key_to_name
 __all__ = ["data_to_element"]
 
 _XSI_TYPE = f"{{{XSI_NS}}}type"
-_XSI_NIL = f"{{{XSI_NS}}}nil"
 
 
 class _Writer:
@@ -101,7 +100,7 @@ class _Writer:
         count = 0
         attr_keys = tp.attr_keys
         for key, item in value.items():
-            if key[0] != "@":
+            if not key.startswith("@"):
                 continue
             count += 1
             spec = attr_keys.get(key)
@@ -113,10 +112,8 @@ class _Writer:
                     el.set(_XSI_TYPE, self.qname(item))
                 else:
                     el.set(key_to_name(key[1:]), encode(item))
-            except ConversionError as exc:
-                raise exc.under(key) from None
             except ValueError as exc:
-                raise ConversionError(f"not a valid attribute: {exc}").under(key) from None
+                raise _conversion(exc).under(key) from None
         return count
 
     def children(self, el: etree._Element, tp: TypePlan, value: dict[str, Any]) -> int:
@@ -152,26 +149,23 @@ class _Writer:
             assert member.element is not None
             child = etree.SubElement(el, member.tag)
             self.fill(child, member.element.type, item)
-        except ConversionError as exc:
-            raise exc.under(*step) from None
+        except ValueError as exc:
+            raise _conversion(exc).under(*step) from None
 
     def wild(self, el: etree._Element, item: Any, typed: bool) -> None:
         if not isinstance(item, dict) or len(item) != 1:
             raise ConversionError("wildcard content is an object with one member, "
                                   "{\"{namespace}Local\": ...}")
         ((tag, content),) = item.items()
-        try:
-            child = etree.SubElement(el, tag)
-        except ValueError as exc:
-            raise ConversionError(f"{tag!r} is not an element name: {exc}") from None
         declared = self.plan.globals.get(tag) if typed else None
         try:
+            child = etree.SubElement(el, tag)
             if declared is not None:
                 self.fill(child, declared.type, content)
             else:
                 generic(child, content)
-        except ConversionError as exc:
-            raise exc.under(tag) from None
+        except ValueError as exc:
+            raise _conversion(exc).under(tag) from None
 
     # -- order ---------------------------------------------------------------------
 
@@ -257,8 +251,8 @@ class _Writer:
                     last = el[-1]
                 else:
                     raise ConversionError(f"{key!r} is not allowed here")
-            except ConversionError as exc:
-                raise exc.under(MIXED_KEY, index) from None
+            except ValueError as exc:
+                raise _conversion(exc).under(MIXED_KEY, index) from None
 
 
 def generic(el: etree._Element, content: Any) -> None:
@@ -274,8 +268,12 @@ def generic(el: etree._Element, content: Any) -> None:
             el.set(key_to_name(key[1:]), encode(item))
         elif key != "$content":
             raise ConversionError(f"unknown member {key!r} in wildcard content")
+    items = content.get("$content", [])
+    if not isinstance(items, list):
+        raise ConversionError("$content must be an array of strings and elements"
+                              ).under("$content")
     last: etree._Element | None = None
-    for index, item in enumerate(content.get("$content", ())):
+    for index, item in enumerate(items):
         if isinstance(item, str):
             if last is None:
                 el.text = (el.text or "") + item
@@ -283,11 +281,11 @@ def generic(el: etree._Element, content: Any) -> None:
                 last.tail = (last.tail or "") + item
         elif isinstance(item, dict) and len(item) == 1:
             ((tag, sub),) = item.items()
-            last = etree.SubElement(el, tag)
             try:
+                last = etree.SubElement(el, tag)
                 generic(last, sub)
-            except ConversionError as exc:
-                raise exc.under("$content", index) from None
+            except ValueError as exc:
+                raise _conversion(exc).under("$content", index) from None
         else:
             raise ConversionError("a $content entry is a string or an object with one member"
                                   ).under("$content", index)
@@ -300,11 +298,18 @@ def _unknown(tp: TypePlan, value: dict[str, Any]) -> None:
                                   "out").under(key)
     known = set(tp.by_key) | {ORDER_KEY, MIXED_KEY, VALUE_KEY}
     for key in value:
-        if key[0] != "@" and key not in known or (key == ORDER_KEY and not tp.ambiguous) \
+        if not key.startswith("@") and key not in known or (key == ORDER_KEY and not tp.ambiguous) \
                 or (key == VALUE_KEY and tp.kind not in (SIMPLE, SIMPLE_ATTRS)) \
                 or (key == MIXED_KEY and tp.kind != MIXED):
             raise ConversionError(f"unknown member {key!r} here").under(key)
     raise ConversionError("the object has members that are not allowed here")
+
+
+def _conversion(exc: ValueError) -> ConversionError:
+    """lxml refuses names and characters XML cannot hold: say so as a ConversionError."""
+    if isinstance(exc, ConversionError):
+        return exc
+    return ConversionError(f"cannot be written as XML: {exc}")
 
 
 def _kind(value: Any) -> str:
@@ -333,6 +338,6 @@ def data_to_element(plan: Plan, data: Any) -> etree._Element:
         root = etree.Element(element.tag, nsmap=writer.nsmap)
         writer.fill(root, element.type, value)
         writer.finish(root)
-    except ConversionError as exc:
-        raise exc.under(key) from None
+    except ValueError as exc:
+        raise _conversion(exc).under(key) from None
     return root
