@@ -34,7 +34,7 @@ from lxml import etree
 from . import xsdmessages
 from .intake import DEFAULT_LIMITS, Limits, Source, XmlDocument, load_xml, new_parser
 from .issues import Issue, Layer, Report, Severity
-from .locate import Locator
+from .locate import Locator, element_path
 from .stream.convert import DEFAULT_CONTAINER, JsonLinesToXml, XmlToJsonLines
 from .stream.source import BatchSource
 from .stream.validate import RecordStream, record_candidates
@@ -360,7 +360,12 @@ class SchemaSet:
         found = xsdmessages.from_libxml2(entries, doc.root, doc.envelope is not None)
         if len(doc.data) > CONFIRM_MAX_BYTES:
             return [f.to_issue(locator) for f in found] + [_unchecked_note(len(doc.data))]
-        second = list(self.xmlschema.iter_errors(_validation_target(doc)))
+        second = self._second_opinion(doc)
+        if second is None:
+            # xmlschema itself failed on this message (e.g. an xsi:type naming no type):
+            # libxml2 rejected it, so report libxml2's findings, unconfirmed, and say why.
+            return [f.to_issue(locator) for f in found] + [_unchecked_note(
+                None, self._second_failure(doc))]
         if not second:
             # The specification accepts what libxml2 rejected: keep the verdict "valid"
             # but say so, as information.
@@ -375,11 +380,33 @@ class SchemaSet:
         issues.extend(f.disputed_issue(locator) for f in disputed)
         return issues
 
+    def _second_opinion(self, doc: XmlDocument) -> list[Any] | None:
+        """xmlschema's errors for the message, or ``None`` when xmlschema itself fails."""
+        try:
+            return list(self.xmlschema.iter_errors(_validation_target(doc)))
+        except SchemaError:
+            raise
+        except Exception:  # noqa: BLE001 - a crash of the engine is a finding, not ours
+            return None
+
+    def _second_failure(self, doc: XmlDocument) -> str:
+        try:
+            list(self.xmlschema.iter_errors(_validation_target(doc)))
+        except Exception as exc:  # noqa: BLE001
+            return f"{type(exc).__name__}: {xsdmessages.humanize(str(exc))}"
+        return "unknown failure"
+
     def _xmlschema_issues(self, doc: XmlDocument, locator: Locator,
                           errors: list[Any] | None = None) -> Iterator[Issue]:
         assert doc.root is not None
         if errors is None:
-            errors = list(self.xmlschema.iter_errors(_validation_target(doc)))
+            errors = self._second_opinion(doc)
+            if errors is None:  # XSD 1.1: xmlschema is the only engine
+                yield Issue("SCHEMA_ENGINE_FAILURE", Severity.ERROR, Layer.SCHEMA,
+                            "the XSD 1.1 engine (xmlschema) could not validate this message: "
+                            + self._second_failure(doc), doc.root.sourceline, None,
+                            element_path(doc.root))
+                return
         for error in errors:
             yield xsdmessages.from_xmlschema(error, locator)
 
@@ -462,10 +489,14 @@ class SchemaSet:
         return self.validate(source).valid
 
 
-def _unchecked_note(size: int) -> Issue:
+def _unchecked_note(size: int | None, failure: str | None = None) -> Issue:
+    if failure is not None:
+        reason = f"the second opinion (xmlschema) failed on this message ({failure})"
+    else:
+        reason = (f"the message is {size:,} bytes, above the {CONFIRM_MAX_BYTES:,}-byte budget "
+                  "for a second opinion (xmlschema)")
     return Issue("SCHEMA_NOT_CROSS_CHECKED", Severity.INFO, Layer.SCHEMA,
-                 f"the message is {size:,} bytes, above the {CONFIRM_MAX_BYTES:,}-byte budget for "
-                 "a second opinion (xmlschema): libxml2's findings are reported unconfirmed")
+                 f"{reason}: libxml2's findings are reported unconfirmed")
 
 
 def _validation_target(doc: XmlDocument) -> Any:

@@ -126,9 +126,26 @@ def _facet_text(subject: str, facet: str, rest: str) -> str:
     return f"{subject}: {text[:1].lower()}{text[1:]}"
 
 
+_XSI = "{http://www.w3.org/2001/XMLSchema-instance}"
+
+
+def _attribute_step(element: etree._Element, name: str) -> str:
+    """An attribute's XPath step with the document's own prefix (``xsi:type``)."""
+    if not name.startswith("{"):
+        return name
+    namespace, _, local = name[1:].partition("}")
+    prefix = next((p for p, uri in element.nsmap.items() if uri == namespace and p), None)
+    return f"{prefix}:{local}" if prefix else name
+
+
+def _attribute_name(name: str) -> str:
+    """``xsi:type`` for the XSI namespace, the local name otherwise."""
+    return "xsi:" + name[len(_XSI):] if name.startswith(_XSI) else humanize(name)
+
+
 def _translate(element: str, attribute: str | None, rest: str) -> tuple[str, str]:
     """A code and a readable message for one libxml2 validation error."""
-    subject = humanize(element) + (f"/@{attribute}" if attribute else "")
+    subject = humanize(element) + (f"/@{_attribute_name(attribute)}" if attribute else "")
     rest = rest.strip()
     facet = _FACET.match(rest)
     if facet:
@@ -191,7 +208,7 @@ class Finding:
         line, column = locator.position(self.element)
         path = element_path(self.element)
         if self.attribute:
-            path += f"/@{self.attribute}"
+            path += f"/@{_attribute_step(self.element, self.attribute)}"
         return line or self.line, column, path
 
     def to_issue(self, locator: Locator) -> Issue:
