@@ -1,0 +1,36 @@
+"""Every benchmark script still runs end to end (tiny sizes; figures are not checked here).
+
+Speed targets live in the scripts, which print ratios against their baselines measured in
+the same run; this only guards them against rot, e.g. a corpus that stops being valid.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+from conftest import ROOT
+
+SMOKE_RUNS = {
+    "bench_validate.py": ["--docs", "10", "--rounds", "1"],
+    "bench_convert.py": ["--docs", "10", "--rounds", "1"],
+    "bench_rules.py": ["--rounds", "1", "--limit", "100"],
+    "bench_batch.py": ["--files", "20", "--repeat", "1"],
+    "bench_stream.py": ["--size", "1M", "--files", "30"],
+}
+
+
+def test_every_benchmark_has_a_smoke_run() -> None:
+    assert {p.name for p in (ROOT / "benchmarks").glob("bench_*.py")} == set(SMOKE_RUNS)
+
+
+@pytest.mark.parametrize("script", sorted(SMOKE_RUNS))
+def test_benchmark_runs(script: str, tmp_path: object) -> None:
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
+    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / script),
+                           *SMOKE_RUNS[script]], cwd=ROOT, env=env, capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    assert "x" in done.stdout and "not valid" not in done.stdout, done.stdout[-2000:]
