@@ -48,3 +48,12 @@ def _no_network(monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest)
         raise NetworkBlocked(f"network access attempted: {address!r}")
 
     monkeypatch.setattr(socket.socket, "connect", guarded)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _config_boundary(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Make every tmp_path a project of its own: a stray tradestd.toml in /tmp (or any
+    folder above the base temp dir) must never configure a test."""
+    marker = tmp_path_factory.getbasetemp() / "pyproject.toml"
+    marker.write_text("# project-root marker for tradestd's config search in tests\n",
+                      encoding="utf-8")

@@ -80,7 +80,12 @@ class Config:
 
 
 def find_config(start: Path) -> Path | None:
-    """The nearest ``tradestd.toml`` or ``pyproject.toml`` with ``[tool.tradestd]``."""
+    """The nearest ``tradestd.toml`` or ``pyproject.toml`` with ``[tool.tradestd]``.
+
+    The search goes upward from ``start`` and stops at the project's root: the first
+    folder holding a ``pyproject.toml`` or a ``.git``, so a stray file above a checkout
+    never configures it.
+    """
     for folder in (start.resolve(), *start.resolve().parents):
         own = folder / CONFIG_NAME
         if own.is_file():
@@ -88,6 +93,8 @@ def find_config(start: Path) -> Path | None:
         pyproject = folder / "pyproject.toml"
         if pyproject.is_file() and _has_tool_table(pyproject):
             return pyproject
+        if pyproject.is_file() or (folder / ".git").exists():
+            return None
     return None
 
 

@@ -34,12 +34,25 @@ def test_found_in_a_parent_folder(tmp_path: Path) -> None:
 
 def test_pyproject_counts_only_with_a_tool_table(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text("[tool.tradestd]\njobs = 3\n", encoding="utf-8")
-    inner = tmp_path / "pkg"
-    inner.mkdir()
-    (inner / "pyproject.toml").write_text("[tool.other]\nx = 1\n", encoding="utf-8")
+    inner = tmp_path / "src" / "pkg"
+    inner.mkdir(parents=True)
     found = find_config(inner)
     assert found == (tmp_path / "pyproject.toml").resolve()
     assert load_config(found).jobs == 3
+
+
+@pytest.mark.parametrize("marker", ["pyproject.toml", ".git"])
+def test_search_stops_at_the_project_root(tmp_path: Path, marker: str) -> None:
+    (tmp_path / "tradestd.toml").write_text("jobs = 2\n", encoding="utf-8")  # stray, above
+    project = tmp_path / "checkout"
+    (project / "sub").mkdir(parents=True)
+    if marker == ".git":
+        (project / ".git").mkdir()
+    else:
+        (project / "pyproject.toml").write_text("[tool.other]\nx = 1\n", encoding="utf-8")
+    assert find_config(project / "sub") is None
+    (project / "tradestd.toml").write_text("jobs = 4\n", encoding="utf-8")
+    assert find_config(project / "sub") == (project / "tradestd.toml").resolve()
 
 
 def test_own_file_wins_over_pyproject_in_the_same_folder(tmp_path: Path) -> None:
