@@ -15,7 +15,7 @@ from conftest import FIXTURES
 
 import tradestd
 from tradestd.registry import bundled_registry
-from tradestd.rules.pointers import json_pointer
+from tradestd.pointers import json_pointer
 
 
 def _bare(path: str | None) -> str:

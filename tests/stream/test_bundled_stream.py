@@ -62,3 +62,26 @@ def test_stream_verdicts_equal_single_file_verdicts(tmp_path: Path) -> None:
             _columns(alone.issues, offset, report.line), path.name
         assert all(i.column is not None for i in report.issues if i.line == report.line)
         assert all(i.record == report.index for i in report.issues)
+
+
+def test_json_lines_records_get_the_rule_issues_of_the_json_form(tmp_path: Path) -> None:
+    """A JSON Lines batch of the rule fixtures: each record gets the same rule ids at the
+    same JSON Pointers as validating that record as a JSON file of its own."""
+    import tradestd
+
+    kind = bundled_registry().get("wco-declaration")
+    schema_set = kind.schema_set()
+    rule_fixtures = sorted((FIXTURES / "rules").glob("*.xml"))
+    records = [schema_set.to_json(p) for p in rule_fixtures]
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text("\n".join(records) + "\n", encoding="utf-8")
+    streamed = list(ValidatorOptions(schema_id=kind.key).build().iter_validate(feed))
+    assert len(streamed) == len(records)
+    for number, (record, text) in enumerate(zip(streamed, records, strict=True)):
+        single = tmp_path / f"r{number}.json"
+        single.write_text(text, encoding="utf-8")
+        alone = tradestd.validate(single)
+        expected = {(i.rule_id, i.path) for i in alone.issues if i.rule_id}
+        got = {(i.rule_id, i.path) for i in record.report.issues if i.rule_id}
+        assert got == expected, rule_fixtures[number].name
+        assert all(i.line == number + 1 for i in record.report.issues)

@@ -18,6 +18,7 @@ from lxml import etree
 from ..intake import Limits, XmlDocument, copy_document
 from ..issues import Issue, Layer, Report, Severity
 from ..locate import find_element
+from ..pointers import json_pointer
 from .jsonlines import JsonLine
 from .results import RecordReport
 from .xmlrecords import XmlRecord
@@ -91,6 +92,14 @@ def conversion_failure(exc: ValueError, index: int, line: int | None) -> Issue:
                  where if isinstance(where, int) else line, None, path, record=index)
 
 
+def _record_pointer(data: Any, xpath: str | None) -> str | None:
+    """The JSON Pointer, inside the record's own JSON, of an issue found on its XML form."""
+    if xpath is None:
+        return None
+    found = json_pointer(data, xpath)
+    return found if found is not None else xpath
+
+
 def check_json_line(line: JsonLine, name: str, converter: RecordConverter,
                     check: CheckDocument, limits: Limits
                     ) -> tuple[RecordReport, etree._Element | None]:
@@ -103,7 +112,8 @@ def check_json_line(line: JsonLine, name: str, converter: RecordConverter,
         failure = conversion_failure(exc, line.index, line.line)
         return RecordReport(line.index, line.line, Report(name, (failure,)), line.offset), None
     report = check(copy_document(name, element, limits))
-    issues = tuple(replace(i, line=line.line, column=None, record=line.index)
+    issues = tuple(replace(i, line=line.line, column=None, record=line.index,
+                           path=_record_pointer(line.data, i.path))
                    for i in report.issues)
     return (RecordReport(line.index, line.line, replace(report, issues=issues), line.offset),
             element)
