@@ -14,10 +14,13 @@ caller.
 
 from __future__ import annotations
 
+import multiprocessing
+import threading
 from collections.abc import Callable, Generator, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
+from multiprocessing.context import BaseContext
 from typing import IO, Protocol
 
 from .intake import Limits
@@ -74,9 +77,20 @@ class _Task:
 _WORKER_VALIDATOR: Validator | None = None
 
 
+def _context() -> BaseContext:
+    """fork where the platform has it and the process has no other thread (forking a
+    threaded process can deadlock): workers then start with the parent's compiled schema
+    sets. Otherwise the platform's default start method, and workers build their own."""
+    if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context()
+
+
 def _init_worker(spec: ValidatorSpec) -> None:
+    """Build the worker's validator, unless it was inherited warm from the parent (fork)."""
     global _WORKER_VALIDATOR
-    _WORKER_VALIDATOR = spec.build()
+    if _WORKER_VALIDATOR is None:
+        _WORKER_VALIDATOR = spec.build()
 
 
 def _validate_chunk(tasks: list[_Task]) -> list[Report]:
@@ -129,7 +143,22 @@ def _run(tasks: list[_Task], spec: ValidatorSpec, jobs: int) -> Iterator[Report]
         for task in tasks:
             yield _validate_one(validator, task)
         return
-    yield from _run_parallel(tasks, spec, min(jobs, len(tasks)))
+    # Built and warmed once here; forked workers inherit it (no imports, no compiling).
+    global _WORKER_VALIDATOR
+    _WORKER_VALIDATOR = _warm(spec.build())
+    try:
+        yield from _run_parallel(tasks, spec, min(jobs, len(tasks)))
+    finally:
+        _WORKER_VALIDATOR = None
+
+
+def _warm(validator: Validator) -> Validator:
+    """Compile every schema set the validator may need (all bundled ones when detecting)."""
+    if validator.schema_set is None:
+        kinds = [validator.message_type] if validator.message_type else list(validator.registry)
+        for kind in kinds:
+            kind.schema_set()
+    return validator
 
 
 def _chunks(tasks: list[_Task], jobs: int) -> list[list[_Task]]:
@@ -155,8 +184,8 @@ def _pool_pass(chunks: list[list[_Task]], spec: ValidatorSpec, jobs: int
                ) -> Generator[Report, None, int]:
     """Yield the chunks' reports in order until a worker dies; return the chunks done."""
     done = 0
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker,
-                             initargs=(spec,)) as pool:
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(spec,),
+                             mp_context=_context()) as pool:
         futures: list[Future[list[Report]]] = [pool.submit(_validate_chunk, c) for c in chunks]
         try:
             for future in futures:
