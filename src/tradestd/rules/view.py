@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, TypeVar
 
 from lxml import etree
 
+from ..locate import tag_of
+
 if TYPE_CHECKING:
     from .codelists import CodeLists
 
@@ -173,7 +175,7 @@ class MessageView:
         self.message_type = message_type
         by_tag: Index = {}
         for element in root.iter(etree.Element):  # the one pass over the tree
-            tag = element.tag
+            tag = tag_of(element)
             found = by_tag.get(tag)
             if found is None:
                 by_tag[tag] = [element]
