@@ -247,7 +247,7 @@ def new_parser(*, resolver: etree.Resolver | None = None, **overrides: Any) -> e
     lxml asks the resolver even for a file named to ``etree.parse``, which the default
     one refuses (the parse then fails with "Document is empty").
     """
-    parser = etree.XMLParser(**_hardened_options(overrides))
+    parser: etree.XMLParser = etree.XMLParser(**_hardened_options(overrides))
     parser.resolvers.add(resolver if resolver is not None else _RefuseAll())
     return parser
 
@@ -473,20 +473,20 @@ def _schema_location_notes(doc: XmlDocument, root: etree._Element) -> Iterator[I
                         line, column, f"{element_path(root)}/@xsi:{attr.split('}')[1]}")
 
 
-def _unwrap_soap(root: etree._Element) -> tuple[etree._Element | None, str | None, Issue | None]:
+def _unwrap_soap(root: etree._Element) -> tuple[etree._Element | Issue, str | None]:
+    """The payload (or the problem with the envelope) and the SOAP version, if any."""
     version = SOAP_NAMESPACES.get(etree.QName(root).namespace or "")
     if version is None:
-        return root, None, None
+        return root, None
     ns = etree.QName(root).namespace
     body = root.find(f"{{{ns}}}Body")
     payload = None
     if body is not None:
         payload = next(body.iterchildren(tag=etree.Element), None)
     if payload is None:
-        return None, version, _issue("SOAP_EMPTY_BODY",
-                                     "the SOAP envelope has no message element in its Body",
-                                     (body if body is not None else root).sourceline)
-    return payload, version, None
+        return _issue("SOAP_EMPTY_BODY", "the SOAP envelope has no message element in its Body",
+                      (body if body is not None else root).sourceline), version
+    return payload, version
 
 
 def parse_bytes(name: str, data: bytes, limits: Limits = DEFAULT_LIMITS,
@@ -533,10 +533,9 @@ def _inspect(doc: XmlDocument, tree: etree._ElementTree, limits: Limits, unwrap_
         doc.issues.extend(_xinclude_issues(doc, root))
     doc.issues.extend(_schema_location_notes(doc, root))
     if unwrap_soap:
-        payload, envelope, problem = _unwrap_soap(root)
-        doc.envelope = envelope
-        if problem is not None:
-            doc.issues.append(problem)
+        payload, doc.envelope = _unwrap_soap(root)
+        if isinstance(payload, Issue):
+            doc.issues.append(payload)
             return doc
         root = payload
     doc.root = root

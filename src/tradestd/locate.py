@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 from lxml import etree
 
-__all__ = ["Locator", "decode_text", "element_path", "find_element", "sniff_encoding"]
+__all__ = ["Locator", "decode_text", "element_path", "find_element", "sniff_encoding", "tag_of"]
 
 _TOKENS = re.compile(
     r"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>|<!DOCTYPE[^>\[]*(?:\[.*?\])?\s*>|<(?=[^\s/!?<>])",
@@ -56,6 +56,13 @@ def decode_text(data: bytes) -> str:
         return data.decode("utf-8", "replace")
 
 
+def tag_of(element: etree._Element) -> str:
+    """The tag of an element as text, ``{namespace}local``; ``""`` for a comment or
+    processing instruction (lxml gives those their factory function as tag)."""
+    tag = element.tag
+    return tag if isinstance(tag, str) else ""
+
+
 def _step(element: etree._Element) -> str:
     qname = etree.QName(element)
     prefix = element.prefix
@@ -63,7 +70,7 @@ def _step(element: etree._Element) -> str:
     parent = element.getparent()
     if parent is None:
         return name
-    same = [sib for sib in parent.iterchildren(tag=element.tag)]
+    same = [sib for sib in parent.iterchildren(tag=tag_of(element))]
     if len(same) > 1:
         return f"{name}[{same.index(element) + 1}]"
     return name

@@ -34,7 +34,7 @@ from lxml import etree
 from . import xsdmessages
 from .intake import DEFAULT_LIMITS, Limits, Source, XmlDocument, load_xml, new_parser
 from .issues import Issue, Layer, Report, Severity
-from .locate import Locator, element_path
+from .locate import Locator, element_path, tag_of
 from .stream.convert import DEFAULT_CONTAINER, JsonLinesToXml, XmlToJsonLines
 from .stream.source import BatchSource
 from .stream.validate import RecordStream, record_candidates
@@ -99,7 +99,7 @@ def _parse_xsd(path: Path) -> etree._ElementTree:
         raise SchemaError(f"cannot be read: {exc}", str(path)) from None
     root = tree.getroot()
     if root.tag != f"{{{XS}}}schema":
-        raise SchemaError(f"not an XML Schema (root element is {root.tag})", str(path))
+        raise SchemaError(f"not an XML Schema (root element is {tag_of(root)})", str(path))
     return tree
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from lxml import etree
 
+from ..locate import tag_of
 from .plan import (
     ANY_KEY,
     MIXED,
@@ -37,12 +38,13 @@ _XSI = f"{{{XSI_NS}}}"
 
 def element_to_data(plan: Plan, root: etree._Element) -> dict[str, Any]:
     """``{"<RootKey>": ...}`` for a root element declared globally in the plan's schema set."""
-    key = plan.root_tags.get(root.tag) if isinstance(root.tag, str) else None
+    tag = tag_of(root)
+    key = plan.root_tags.get(tag)
     if key is None:
-        raise ConversionError(f"the root element {root.tag} is not a global element of the "
+        raise ConversionError(f"the root element {tag} is not a global element of the "
                               "schema set", line=root.sourceline)
     try:
-        return {key: _value(plan, root, plan.globals[root.tag].type)}
+        return {key: _value(plan, root, plan.globals[tag].type)}
     except ConversionError as exc:
         raise exc.under(key, line=root.sourceline) from None
 
@@ -88,7 +90,7 @@ def _text(el: etree._Element, codec: int) -> Any:
     if len(el):  # comments or processing instructions split the text
         stray = next((c for c in el if isinstance(c.tag, str)), None)
         if stray is not None:
-            raise ConversionError(f"element {stray.tag} inside a simple value",
+            raise ConversionError(f"element {tag_of(stray)} inside a simple value",
                                   line=stray.sourceline)
         text += "".join(child.tail or "" for child in el)
     if codec == QNAME:
@@ -137,10 +139,10 @@ def _children(plan: Plan, el: etree._Element, tp: TypePlan, obj: dict[str, Any])
             raise ConversionError(f"text {text.strip()[:20]!r} in element-only content",
                                   line=child.sourceline)
         tag = child.tag
+        if not isinstance(tag, str):
+            continue  # comment or processing instruction
         member = children.get(tag)
         if member is None:
-            if not isinstance(tag, str):
-                continue  # comment or processing instruction
             if tp.wildcard is None:
                 raise ConversionError(f"element {tag} is not allowed here",
                                       line=child.sourceline)

@@ -13,6 +13,7 @@ import dataclasses
 import json
 import threading
 import weakref
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -98,7 +99,9 @@ def json_validator(schema_set: SchemaSet, message_type: MessageType | None = Non
 def _message(error: ValidationError) -> str:
     text = str(error.message)
     if error.validator == "additionalProperties":
-        extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+        instance, schema = error.instance, error.schema
+        assert isinstance(instance, Mapping) and isinstance(schema, Mapping)
+        extra = sorted(set(instance) - set(schema.get("properties", {})))
         text = "member(s) not allowed here: " + ", ".join(repr(k) for k in extra
                                                            if not str(k).startswith("@xsi:"))
     elif error.validator == "pattern" and len(str(error.validator_value)) > 80:

@@ -36,8 +36,8 @@ class JunitReporter:
         errors = sum(1 for c in cases if c.find("error") is not None)
         counts = {"tests": str(len(cases)), "failures": str(failures), "errors": str(errors),
                   "skipped": "0"}
-        suites = etree.Element("testsuites", name="tradestd", **counts)
-        suite = etree.SubElement(suites, "testsuite", name="tradestd validate", **counts)
+        suites = etree.Element("testsuites", {"name": "tradestd"} | counts)
+        suite = etree.SubElement(suites, "testsuite", {"name": "tradestd validate"} | counts)
         suite.extend(cases)
         out.write(etree.tostring(suites, encoding="unicode", pretty_print=True,
                                  doctype='<?xml version="1.0" encoding="UTF-8"?>'))

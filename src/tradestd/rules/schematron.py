@@ -55,6 +55,7 @@ class SchematronPack:
     def run(self, msg: MessageView, enabled: Callable[[str], bool]) -> Iterator[Outcome]:
         by_id = {r.id: r for r in self.rules}
         tree = msg.root.getroottree()
+        problem: str | None
         with self.lock:
             try:
                 self.schema.validate(tree)

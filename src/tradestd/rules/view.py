@@ -118,9 +118,9 @@ class _TagTable:
 
     def __init__(self, suffixes: tuple[str, ...]) -> None:
         self.suffixes = suffixes
-        self.tags: dict[str, tuple[str, tuple[str, ...]]] = {}
+        self.tags: dict[object, tuple[str, tuple[str, ...]]] = {}
 
-    def learn(self, tag: str) -> tuple[str, tuple[str, ...]]:
+    def learn(self, tag: object) -> tuple[str, tuple[str, ...]]:
         name = _LOCAL_NAMES.get(tag) or _local_name(tag)
         found = (name, tuple(s for s in self.suffixes if name.endswith(s)))
         if len(self.tags) < _MAX_TAGS:
@@ -141,7 +141,7 @@ def _register_suffix(suffix: str) -> None:
 Index = dict[str, list[etree._Element]]
 
 
-def _by_name_and_suffix(by_tag: Index) -> tuple[Index, Index]:
+def _by_name_and_suffix(by_tag: dict[object, list[etree._Element]]) -> tuple[Index, Index]:
     """Regroup elements by local name, then by known suffix (grouped by name in index order)."""
     table = _tag_table
     known = table.tags
@@ -171,7 +171,7 @@ class MessageView:
         self.root = root
         self.codes = codes
         self.message_type = message_type
-        by_tag: Index = {}
+        by_tag: dict[object, list[etree._Element]] = {}
         for element in root.iter(etree.Element):  # the one pass over the tree
             tag = element.tag
             found = by_tag.get(tag)

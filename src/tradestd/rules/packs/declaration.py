@@ -175,7 +175,7 @@ def container_ids(msg: MessageView) -> Iterator[Finding]:
 def equipment_references(msg: MessageView) -> Iterator[Finding]:
     """``Commodity/TransportEquipment/SequenceNumeric`` matches a declared equipment number."""
     declared = {sequence_number(eq) for eq in msg.all("TransportEquipment")
-                if local(eq.getparent()) != "Commodity"}
+                if local(either(eq.getparent(), eq)) != "Commodity"}
     for commodity in msg.all("Commodity"):
         for ref in children(commodity, "TransportEquipment"):
             number = sequence_number(ref)

@@ -16,7 +16,7 @@ from lxml import etree
 from ..codelists import identifiers
 from ..engine import Finding, rule
 from ..values import sequence_number, wco_datetime
-from ..view import MessageView, child, child_text, children, either, text
+from ..view import MessageView, child, child_text, children, either, local, text
 
 PACK_ID = "precursor"
 PACK_VERSION = "1.0.0"
@@ -111,9 +111,9 @@ def quantity_has_unit(msg: MessageView) -> Iterator[Finding]:
                 *msg.all("SeizedQuantity")]
     for element in elements:
         if not element.get("unitCode"):
-            yield Finding(element, f"{element.getparent().tag.rpartition('}')[2]}/"
-                          f"{element.tag.rpartition('}')[2]} is {text(element)} without a "
-                          "unitCode")
+            parent = either(element.getparent(), element)
+            yield Finding(element, f"{local(parent)}/{local(element)} is {text(element)} without "
+                          "a unitCode")
 
 
 def _status_elements(msg: MessageView) -> list[etree._Element]:

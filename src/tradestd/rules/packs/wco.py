@@ -307,8 +307,8 @@ def imo_number(msg: MessageView) -> Iterator[Finding]:
 
     Real ships carry numbers with bad check digits, hence a warning.
     """
-    typed = [either(child(code.getparent(), "ID"), code) for code in
-             msg.all("IdentificationTypeCode") if text(code) in IMO_TYPE_CODES]
+    typed = [either(child(parent, "ID"), code) for code in msg.all("IdentificationTypeCode")
+             if text(code) in IMO_TYPE_CODES and (parent := code.getparent()) is not None]
     schemed = [el for el in msg.all("ID") if el.get("schemeID") in IMO_TYPE_CODES]
     for id_el in dict.fromkeys([*typed, *schemed]):
         value = text(id_el)
