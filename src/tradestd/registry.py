@@ -177,8 +177,7 @@ class Registry:
                                 type_name if isinstance(type_name, str) else None)
             if found is not None:
                 return found
-        raise self._undetected(f"a JSON message whose top-level member is {key!r}",
-                               lambda t: t.root_local)
+        raise self._undetected(_json_subject(data, key), lambda t: t.root_local)
 
     def _undetected(self, subject: str, name: Callable[[MessageType], str]) -> DetectionError:
         candidates = tuple(f"{t.key} ({name(t)})" for t in self._types)
@@ -186,6 +185,18 @@ class Registry:
             f"cannot tell the message type of {subject}; known types: "
             + ("; ".join(candidates) or "none")
             + ". Name one with --schema ID or give the XSDs with --xsd", candidates)
+
+
+def _json_subject(data: Any, key: object) -> str:
+    """How to name an undetected JSON document in the error message."""
+    if isinstance(key, str):
+        return f"a JSON message whose top-level member is {key!r}"
+    if isinstance(data, dict):
+        names = ", ".join(repr(k) for k in list(data)[:5]) + (", ..." if len(data) > 5 else "")
+        return (f"a JSON object with {len(data)} top-level members ({names or 'none'}); a "
+                "message has exactly one, named after its root element")
+    return (f"a JSON {type(data).__name__.replace('dict', 'object').replace('list', 'array')}; "
+            "a message is an object with one member named after its root element")
 
 
 def _by_payload(wrapped: list[MessageType], carries: Callable[[MessageType], bool],

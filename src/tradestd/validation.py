@@ -110,11 +110,12 @@ class Validator:
 
 
 def is_json_source(source: Source) -> bool:
-    """A ``.json`` path, or JSON text or bytes (first significant character ``{``)."""
+    """A ``.json`` path, or JSON text or bytes (first significant character ``{`` or ``[``)."""
     if isinstance(source, (bytes, bytearray)):
-        return bytes(source).lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"{"
+        return bytes(source).lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b"[")
     if isinstance(source, str):
-        if source.lstrip("\ufeff \t\r\n").startswith("{"):
+        if source.lstrip("\ufeff \t\r\n").startswith(("{", "[")) \
+                and not os.path.exists(source):
             return True
         return source.lower().endswith(".json")
     if isinstance(source, os.PathLike):

@@ -100,3 +100,21 @@ def test_jsonschema_command(tmp_path: Path) -> None:
     jsonschema.Draft202012Validator.check_schema(schema)
     assert schema["$defs"]["IdType"]["description"] == "Shipment reference."
     assert main(["jsonschema"]) == 2
+
+
+def test_single_input_into_a_directory_named_with_a_trailing_slash(tmp_path: Path) -> None:
+    target = tmp_path / "out"
+    assert main(["convert", "--xsd", XSD, str(SOURCE), "-o", str(target) + "/"]) == 0
+    assert target.is_dir() and (target / "shipment.json").is_file()
+
+
+def test_validate_names_what_a_non_message_json_is(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    manifest = tmp_path / "manifest.json"
+    manifest.write_text(json.dumps({"message_type": "x", "invalid": []}))
+    array = tmp_path / "list.json"
+    array.write_text("[1, 2]")
+    assert main(["validate", str(manifest), str(array)]) == 1
+    out = capsys.readouterr().out
+    assert "JSON object with 2 top-level members ('message_type', 'invalid')" in out
+    assert "a JSON array; a message is an object with one member" in out

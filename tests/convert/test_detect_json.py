@@ -57,3 +57,14 @@ def test_validate_json_detects_and_locates(tmp_path: Path) -> None:
     assert issue.line is not None and issue.column == 17
     assert validate_json('{"Nope": 1}', registry=REGISTRY).issues[0].code == \
         "MESSAGE_TYPE_UNKNOWN"
+
+
+def test_json_text_and_bytes_are_told_from_xml_and_paths(tmp_path: Path) -> None:
+    from tradestd.validation import is_json_source
+
+    assert is_json_source(b' {"A": 1}') and is_json_source(b"[1]")
+    assert is_json_source('{"A": 1}') and not is_json_source("<A/>")
+    odd = tmp_path / "[2026] batch.xml"
+    odd.write_text("<A/>")
+    assert not is_json_source(str(odd))  # an existing path is a path, whatever its name
+    assert is_json_source(str(tmp_path / "m.JSON")) and is_json_source(tmp_path / "m.json")

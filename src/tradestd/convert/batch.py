@@ -60,7 +60,9 @@ def _direction(path: str, to: str | None) -> str:
 
 def plan_jobs(inputs: Sequence[str], output: str | None, to: str | None) -> list[Job]:
     """Targets for the inputs. Several inputs or a directory need ``output`` as a
-    directory; relative names are kept with the new extension. Raises ValueError."""
+    directory; relative names are kept with the new extension. One input goes into
+    ``output`` when it is a directory or ends with ``/``, else to that file name.
+    Raises ValueError."""
     expanded: list[tuple[str, Path | None]] = []  # (file, path relative to its directory)
     for item in inputs:
         path = Path(item)
@@ -83,7 +85,8 @@ def plan_jobs(inputs: Sequence[str], output: str | None, to: str | None) -> list
             target: Path | None = Path(output) / relative.with_suffix("." + direction)
         elif output:
             out = Path(output)
-            target = out / Path(source).with_suffix("." + direction).name if out.is_dir() \
+            as_directory = out.is_dir() or output.endswith(("/", os.sep))
+            target = out / Path(source).with_suffix("." + direction).name if as_directory \
                 else out
         else:
             target = None
