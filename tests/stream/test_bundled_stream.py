@@ -66,7 +66,7 @@ def test_stream_verdicts_equal_single_file_verdicts(tmp_path: Path) -> None:
 
 def test_json_lines_records_get_the_rule_issues_of_the_json_form(tmp_path: Path) -> None:
     """A JSON Lines batch of the rule fixtures: each record gets the same rule ids at the
-    same JSON Pointers as validating that record as a JSON file of its own."""
+    same JSON Pointers and columns as validating that record as a one-line JSON file."""
     import tradestd
 
     kind = bundled_registry().get("wco-declaration")
@@ -81,7 +81,7 @@ def test_json_lines_records_get_the_rule_issues_of_the_json_form(tmp_path: Path)
         single = tmp_path / f"r{number}.json"
         single.write_text(text, encoding="utf-8")
         alone = tradestd.validate(single)
-        expected = {(i.rule_id, i.path) for i in alone.issues if i.rule_id}
-        got = {(i.rule_id, i.path) for i in record.report.issues if i.rule_id}
+        expected = {(i.rule_id, i.path, i.column) for i in alone.issues if i.rule_id}
+        got = {(i.rule_id, i.path, i.column) for i in record.report.issues if i.rule_id}
         assert got == expected, rule_fixtures[number].name
         assert all(i.line == number + 1 for i in record.report.issues)

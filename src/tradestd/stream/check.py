@@ -93,11 +93,9 @@ def conversion_failure(exc: ValueError, index: int, line: int | None) -> Issue:
 
 
 def _record_pointer(data: Any, xpath: str | None) -> str | None:
-    """The JSON Pointer, inside the record's own JSON, of an issue found on its XML form."""
-    if xpath is None:
-        return None
-    found = json_pointer(data, xpath)
-    return found if found is not None else xpath
+    """The JSON Pointer, inside the record's own JSON, of an issue found on its XML form
+    (``None`` when the record is not in the tradestd convention or the issue has no path)."""
+    return json_pointer(data, xpath) if xpath is not None else None
 
 
 def check_json_line(line: JsonLine, name: str, converter: RecordConverter,
@@ -111,9 +109,16 @@ def check_json_line(line: JsonLine, name: str, converter: RecordConverter,
     except ValueError as exc:
         failure = conversion_failure(exc, line.index, line.line)
         return RecordReport(line.index, line.line, Report(name, (failure,)), line.offset), None
+    from ..convert.jsonintake import JsonLocator  # convert builds on schemaset, which needs us
+
     report = check(copy_document(name, element, limits))
-    issues = tuple(replace(i, line=line.line, column=None, record=line.index,
-                           path=_record_pointer(line.data, i.path))
-                   for i in report.issues)
-    return (RecordReport(line.index, line.line, replace(report, issues=issues), line.offset),
+    locator = JsonLocator(line.text)
+    issues = []
+    for issue in report.issues:
+        ptr = _record_pointer(line.data, issue.path)
+        column = locator.position(ptr)[1] if ptr is not None and line.text else None
+        issues.append(replace(issue, line=line.line, column=column, record=line.index,
+                              path=ptr if ptr is not None else issue.path))
+    return (RecordReport(line.index, line.line, replace(report, issues=tuple(issues)),
+                         line.offset),
             element)

@@ -29,6 +29,7 @@ class JsonLine:
     offset: int
     data: Any = None
     issue: Issue | None = None
+    text: str = ""  # the record's own JSON text, to place issues by column
 
 
 def _problem(code: str, message: str, index: int, line: int, column: int | None = None) -> Issue:
@@ -73,8 +74,9 @@ class JsonLinesReader:
             if chunk.endswith(b"\n"):
                 return
 
-    def _record(self, line: int, data: Any = None, issue: Issue | None = None) -> JsonLine:
-        record = JsonLine(self.records, line, self.bytes_read, data, issue)
+    def _record(self, line: int, data: Any = None, issue: Issue | None = None,
+                text: str = "") -> JsonLine:
+        record = JsonLine(self.records, line, self.bytes_read, data, issue, text)
         self.records += 1
         return record
 
@@ -87,7 +89,7 @@ class JsonLinesReader:
                 "JSON_BAD_ENCODING", f"the line is not UTF-8: {exc.reason} at byte {exc.start}",
                 self.records, line, exc.start + 1))
         try:
-            return self._record(line, data=json.loads(text))
+            return self._record(line, data=json.loads(text), text=text)
         except json.JSONDecodeError as exc:
             return self._record(line, issue=_problem(
                 "JSON_MALFORMED", f"not JSON: {exc.msg}", self.records, line, exc.colno))
