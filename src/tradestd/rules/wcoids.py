@@ -51,7 +51,7 @@ class WcoIdTable:
             found = {p: self._extend(current, p, step.occurrence)
                      for p in self.classes.get(step.section, ()) if self._below(current, p)}
             if not found:
-                return None, (f"step {number}: class {step.section} is not "
+                return None, (f"step {number}: class {step.section or '(no DocumentSectionCode)'} is not "
                               f"{'the root class' if number == 1 else 'inside the previous step'}")
             current = found
             if step.tag is not None:
