@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import FIXTURES
 
 import tradestd
-from conftest import FIXTURES
 
 
 def _manifests() -> list[tuple[Path, dict[str, Any]]]:

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-__all__ = ["Severity", "Layer", "Issue", "Report", "RulePackRef"]
+__all__ = ["Issue", "Layer", "Report", "RulePackRef", "Severity"]
 
 
 class Severity(str, enum.Enum):

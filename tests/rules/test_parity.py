@@ -14,8 +14,8 @@ import pytest
 from conftest import FIXTURES
 
 import tradestd
-from tradestd.registry import bundled_registry
 from tradestd.pointers import json_pointer
+from tradestd.registry import bundled_registry
 
 
 def _bare(path: str | None) -> str:

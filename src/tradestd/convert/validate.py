@@ -23,8 +23,8 @@ from lxml import etree
 
 from ..intake import DEFAULT_LIMITS, Limits, Source, parse_bytes
 from ..issues import Issue, Layer, Report
-from ..registry import DetectionError, MessageType, Registry, bundled_registry
 from ..pointers import json_pointer
+from ..registry import DetectionError, MessageType, Registry, bundled_registry
 from ..schemaset import SchemaSet
 from .jsonintake import JsonDocument, load_json, pointer
 from .jsonschema import derive_json_schema
