@@ -357,15 +357,14 @@ class SchemaSet:
     def _confirmed(self, doc: XmlDocument, entries: list[Any], locator: Locator) -> list[Issue]:
         """Report libxml2 findings that xmlschema confirms (see module docstring)."""
         assert doc.root is not None
-        found = xsdmessages.from_libxml2(entries, doc.root, doc.envelope is not None)
+        found = xsdmessages.from_libxml2(entries, doc.root)
         if len(doc.data) > CONFIRM_MAX_BYTES:
             return [f.to_issue(locator) for f in found] + [_unchecked_note(len(doc.data))]
         second = self._second_opinion(doc)
-        if second is None:
+        if isinstance(second, str):
             # xmlschema itself failed on this message (e.g. an xsi:type naming no type):
             # libxml2 rejected it, so report libxml2's findings, unconfirmed, and say why.
-            return [f.to_issue(locator) for f in found] + [_unchecked_note(
-                None, self._second_failure(doc))]
+            return [f.to_issue(locator) for f in found] + [_unchecked_note(None, second)]
         if not second:
             # The specification accepts what libxml2 rejected: keep the verdict "valid"
             # but say so, as information.
@@ -380,33 +379,26 @@ class SchemaSet:
         issues.extend(f.disputed_issue(locator) for f in disputed)
         return issues
 
-    def _second_opinion(self, doc: XmlDocument) -> list[Any] | None:
-        """xmlschema's errors for the message, or ``None`` when xmlschema itself fails."""
+    def _second_opinion(self, doc: XmlDocument) -> list[Any] | str:
+        """xmlschema's errors for the message, or why xmlschema itself failed on it."""
         try:
             return list(self.xmlschema.iter_errors(_validation_target(doc)))
         except SchemaError:
             raise
-        except Exception:  # noqa: BLE001 - a crash of the engine is a finding, not ours
-            return None
-
-    def _second_failure(self, doc: XmlDocument) -> str:
-        try:
-            list(self.xmlschema.iter_errors(_validation_target(doc)))
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:  # noqa: BLE001 - a crash of the engine is a finding, not ours
             return f"{type(exc).__name__}: {xsdmessages.humanize(str(exc))}"
-        return "unknown failure"
 
     def _xmlschema_issues(self, doc: XmlDocument, locator: Locator,
                           errors: list[Any] | None = None) -> Iterator[Issue]:
         assert doc.root is not None
         if errors is None:
-            errors = self._second_opinion(doc)
-            if errors is None:  # XSD 1.1: xmlschema is the only engine
+            outcome = self._second_opinion(doc)
+            if isinstance(outcome, str):  # XSD 1.1: xmlschema is the only engine
                 yield Issue("SCHEMA_ENGINE_FAILURE", Severity.ERROR, Layer.SCHEMA,
                             "the XSD 1.1 engine (xmlschema) could not validate this message: "
-                            + self._second_failure(doc), doc.root.sourceline, None,
-                            element_path(doc.root))
+                            + outcome, doc.root.sourceline, None, element_path(doc.root))
                 return
+            errors = outcome
         for error in errors:
             yield xsdmessages.from_xmlschema(error, locator)
 

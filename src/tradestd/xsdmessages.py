@@ -259,7 +259,7 @@ def _element_from_path(root: etree._Element, path: str | None,
     return current
 
 
-def from_libxml2(entries: Iterable[Any], root: etree._Element, subtree: bool) -> list[Finding]:
+def from_libxml2(entries: Iterable[Any], root: etree._Element) -> list[Finding]:
     """Findings for lxml error-log entries; ``root`` is where validation started."""
     findings: list[Finding] = []
     typed_elements: set[tuple[int, str | None]] = set()

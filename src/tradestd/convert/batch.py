@@ -176,10 +176,11 @@ class Converter:
         except DetectionError as exc:
             return _failed(job, doc.name, "MESSAGE_TYPE_UNKNOWN", str(exc), 1)
         label = message_type.key if message_type else schema_set.name
-        issues, root = check_and_convert(doc, schema_set, message_type)
+        issues, xml = check_and_convert(doc, schema_set, message_type)
         report = Report(doc.name, tuple(issues), label, (Layer.SYNTAX, Layer.SCHEMA))
-        if root is None or not report.valid:
+        if xml is None or xml.root is None or not report.valid:
             return Outcome(job, report)
+        root = xml.root
         if self.indent:
             etree.indent(root, space=" " * self.indent)
         output = etree.tostring(root, xml_declaration=True, encoding="UTF-8") + b"\n"

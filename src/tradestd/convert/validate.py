@@ -21,7 +21,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 from lxml import etree
 
-from ..intake import DEFAULT_LIMITS, Limits, Source, parse_bytes
+from ..intake import DEFAULT_LIMITS, Limits, Source, XmlDocument, parse_bytes
 from ..issues import Issue, Layer, Report
 from ..pointers import json_pointer
 from ..registry import DetectionError, MessageType, Registry, bundled_registry
@@ -120,8 +120,9 @@ def json_issues(doc: JsonDocument, schema_set: SchemaSet,
 
 def check_and_convert(doc: JsonDocument, schema_set: SchemaSet,
                       message_type: MessageType | None = None
-                      ) -> tuple[list[Issue], etree._Element | None]:
-    """Schema-layer issues of a parsed JSON message, and its XML when it converts."""
+                      ) -> tuple[list[Issue], XmlDocument | None]:
+    """Schema-layer issues of a parsed JSON message, and its parsed XML form when it
+    converts (the XSD and the rules layer both work on that one document)."""
     validator = json_validator(schema_set, message_type)
     issues = [doc.issue(f"JSON_SCHEMA_{str(error.validator).upper()}", _message(error),
                         pointer(error.absolute_path))
@@ -136,7 +137,7 @@ def check_and_convert(doc: JsonDocument, schema_set: SchemaSet,
     issues = [Issue(code=i.code, severity=i.severity, layer=i.layer,
                     message=f"after conversion to XML: {i.message}", path=i.path)
               for i in schema_set.schema_issues(xml)]
-    return issues, root
+    return issues, xml
 
 
 def validate_json(source: Source, schema: str | SchemaSet | MessageType | None = None, *,
@@ -166,19 +167,18 @@ def validate_json(source: Source, schema: str | SchemaSet | MessageType | None =
         assert message_type is not None
         schema_set = message_type.schema_set()
     label = message_type.key if message_type else schema_set.name
-    issues, root = check_and_convert(doc, schema_set, message_type)
+    issues, xml = check_and_convert(doc, schema_set, message_type)
     if rules is None:
         return Report(doc.name, tuple(issues), label, (Layer.SYNTAX, Layer.SCHEMA))
-    if root is not None:
-        issues += _rule_issues(doc, root, schema_set, message_type, rules)
+    if xml is not None:
+        issues += _rule_issues(doc, xml, message_type, rules)
     return Report(doc.name, tuple(issues), label, (Layer.SYNTAX, Layer.SCHEMA, Layer.RULES),
                   rules.packs_for(message_type))
 
 
-def _rule_issues(doc: JsonDocument, root: etree._Element, schema_set: SchemaSet,
-                 message_type: MessageType | None, rules: RuleLayer) -> list[Issue]:
+def _rule_issues(doc: JsonDocument, xml: XmlDocument, message_type: MessageType | None,
+                 rules: RuleLayer) -> list[Issue]:
     """Rules on the XML form of a JSON message, located back in the JSON text."""
-    xml = parse_bytes(doc.name, etree.tostring(root), schema_set.limits, unwrap_soap=False)
     located: list[Issue] = []
     for issue in rules.check(xml, xml.locator(), message_type):
         ptr = json_pointer(doc.data, issue.path) if issue.path else None
