@@ -1,9 +1,12 @@
 """Where an element is: XPath with positions, and line and column in the source text.
 
-libxml2 gives elements a line but no column. :class:`Locator` recovers columns by
-scanning the source text for start tags (skipping comments, CDATA, processing
-instructions and the prolog), whose order is the document order of elements. The
-scan is lazy: it runs only as far as the elements actually reported need.
+libxml2 gives elements a line but no column. :class:`Locator` recovers columns in one
+of two ways. Where the element's line leaves no doubt (the document has no comments,
+CDATA sections, processing instructions or DOCTYPE, and the line holds exactly one start
+tag, with no ``>`` before it), the column is read off that line. Otherwise the source
+text is scanned for start tags (skipping comments, CDATA, processing instructions and
+the prolog), whose order is the document order of elements; that scan is lazy and runs
+only as far as the elements actually reported need.
 """
 
 from __future__ import annotations
@@ -19,6 +22,10 @@ _TOKENS = re.compile(
     r"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>|<!DOCTYPE[^>\[]*(?:\[.*?\])?\s*>|<(?=[^\s/!?<>])",
     re.DOTALL,
 )
+#: libxml2 may not count lines past this one exactly; beyond it columns come from the scan.
+_BIG_LINE = 65535
+#: Comments, CDATA sections, processing instructions and DOCTYPEs all open with these.
+_MARKUP = re.compile(r"<[!?]")
 _DECLARED = re.compile(rb"\A<\?xml[^>]*?\sencoding\s*=\s*['\"]([A-Za-z0-9._-]+)['\"]")
 
 
@@ -128,6 +135,41 @@ class Locator:
         self._line_start = 0
         self._scanned_to = 0
         self._index: dict[etree._Element, int] | None = None
+        self._lines: list[str] | None = None
+        self._plain: bool | None = None
+
+    def _decoded(self) -> str:
+        if self._text is None:
+            self._text = decode_text(self._data).lstrip("\ufeff")
+        return self._text
+
+    def _on_own_line(self, element: etree._Element, line: int) -> tuple[int, int] | None:
+        """The start tag's column read off line ``line`` where only one start tag can be it.
+
+        Sound when nothing but elements, text and attributes follow the prolog (every
+        ``<`` not followed by ``/`` then begins a start tag): a tag that ends on this line either
+        begins here, as the line's only start tag, or begins earlier and closes with a
+        ``>`` before any tag that begins here. ``None`` when in doubt.
+        """
+        if self._plain is None:
+            text = self._decoded()
+            root = next((m.start() for m in _TOKENS.finditer(text) if m.group(0) == "<"), None)
+            self._plain = root is not None and _MARKUP.search(text, root) is None
+            if self._plain:
+                if "\r" in text:  # XML normalises line ends before libxml2 counts lines
+                    text = text.replace("\r\n", "\n").replace("\r", "\n")
+                self._lines = text.split("\n")
+        lines = self._lines
+        if not self._plain or lines is None or not 0 < line <= len(lines) or line >= _BIG_LINE:
+            return None
+        if element.getroottree().getroot() is not self._tree.getroot():
+            return None
+        source = lines[line - 1]
+        start = source.find("<")
+        if (start < 0 or source.startswith(("/", "!", "?"), start + 1) or ">" in source[:start]
+                or source.count("<", start + 1) != source.count("</", start + 1)):
+            return None
+        return line, start + 1
 
     def _order(self, element: etree._Element) -> int | None:
         if element is self._tree.getroot():
@@ -140,8 +182,7 @@ class Locator:
     def _start_tag(self, index: int) -> tuple[int, int] | None:
         """Line and column of the ``index``-th start tag, scanning only as far as needed."""
         if self._tags is None:
-            self._text = decode_text(self._data).lstrip("\ufeff")
-            self._tags = _TOKENS.finditer(self._text)
+            self._tags = _TOKENS.finditer(self._decoded())
         assert self._text is not None
         while len(self._starts) <= index:
             match = next((m for m in self._tags if m.group(0) == "<"), None)
@@ -165,6 +206,10 @@ class Locator:
         if element is None:
             return None, None
         line = element.sourceline
+        if line is not None:
+            quick = self._on_own_line(element, line)
+            if quick is not None:
+                return quick
         index = self._order(element)
         found = self._start_tag(index) if index is not None else None
         if found is not None and (line is None or found[0] <= line):
