@@ -21,9 +21,8 @@ import argparse
 import statistics
 import sys
 import time
-from pathlib import Path
-
 from dataclasses import replace
+from pathlib import Path
 
 from tradestd.intake import XmlDocument
 from tradestd.issues import Issue
