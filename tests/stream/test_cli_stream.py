@@ -140,3 +140,36 @@ def test_other_report_formats_are_a_usage_error(feed: Path,
                  "--format", "junit", str(feed)])
     assert code == 2
     assert "--record supports --format text or json" in capsys.readouterr().err
+
+
+def test_max_issues_caps_what_a_batch_writes_and_counts_the_rest(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    feed = tmp_path / "day.xml"
+    feed.write_bytes(batch([record(f"D{i}", amount="abc") for i in range(5)]))
+    code = main(["validate", "--xsd", str(SCHEMA), "--record", "Declaration",
+                 "--max-issues", "3", str(feed)])
+    out = capsys.readouterr().out.splitlines()
+    assert code == 1
+    assert [line.split(": record ")[1].split(":")[0] for line in out[:-1]] == ["0", "1", "2"]
+    assert ("5 records checked: 0 valid, 5 invalid; 5 errors, 0 warnings; 2 more issues not "
+            "shown (--max-issues 3)") in out[-1]
+
+
+def test_max_issues_in_json_cuts_the_record_that_crosses_it(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    feed = tmp_path / "day.xml"
+    feed.write_bytes(batch([record("D0", amount="abc"), record("D1", amount="abc", currency=None),
+                            record("D2", amount="abc"), record("D3")]))
+    for second_batch in (False, True):  # the cap starts again with each batch
+        paths = [str(feed), str(feed)] if second_batch else [str(feed)]
+        main(["validate", "--xsd", str(SCHEMA), "--record", "Declaration", "--format", "json",
+              "--max-issues", "2", *paths])
+        report = json.loads(capsys.readouterr().out)
+        for one in report["batches"]:
+            results = one["results"]
+            assert [(r["record"], len(r["issues"]), r.get("issues_omitted")) for r in results] \
+                == [(0, 1, None), (1, 1, 1)]
+            assert results[1]["issues"][0]["code"] in {"SCHEMA_INVALID_VALUE",
+                                                       "SCHEMA_MISSING_ATTRIBUTE"}
+            assert one["summary"]["issues_omitted"] == 2
+            assert one["summary"]["errors"] == 4 and one["summary"]["invalid"] == 3

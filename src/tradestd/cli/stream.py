@@ -13,7 +13,7 @@ from .. import __version__
 from ..intake import Limits
 from ..issues import Severity
 from ..registry import MessageType, bundled_registry
-from ..report.stream import StreamJsonWriter, StreamTextWriter, stream_summary_line
+from ..report.stream import StreamJsonWriter, StreamTextWriter
 from ..report.text import format_issue
 from ..schemaset import SchemaSet
 from ..stream import RecordStream, record_candidates
@@ -35,12 +35,12 @@ def record_option(func: Callable[..., Any]) -> Callable[..., Any]:
              "types. Memory stays flat however large the file.")(func)
 
 
-def _writer(fmt: str, out: TextIO, quiet: bool, verbose: bool
+def _writer(fmt: str, out: TextIO, quiet: bool, verbose: bool, max_issues: int | None
             ) -> StreamTextWriter | StreamJsonWriter:
     if fmt == "text":
-        return StreamTextWriter(out, -1 if quiet else (1 if verbose else 0))
+        return StreamTextWriter(out, -1 if quiet else (1 if verbose else 0), max_issues)
     if fmt == "json":
-        return StreamJsonWriter(out, __version__, verbose)
+        return StreamJsonWriter(out, __version__, verbose, max_issues)
     raise ConfigError(f"--record supports --format text or json, not {fmt}")
 
 
@@ -53,11 +53,11 @@ def container_option(func: Callable[..., Any]) -> Callable[..., Any]:
 
 def validate_batches(validator: Validator, paths: Sequence[str], record: str | None, *,
                      fmt: str, output: str | None, quiet: bool, verbose: bool,
-                     fail_on: Severity = Severity.ERROR) -> int:
+                     fail_on: Severity = Severity.ERROR, max_issues: int | None = None) -> int:
     """Validate each path as a batch; exit 0 when every record passes and every batch is whole.
 
     A batch streams in this process (``--jobs`` does not apply); ``fail_on`` decides which
-    records count as invalid.
+    records count as invalid; ``max_issues`` caps the issues written per batch.
     """
     ok = True
     summaries: list[str] = []
@@ -65,13 +65,12 @@ def validate_batches(validator: Validator, paths: Sequence[str], record: str | N
         out: TextIO = sys.stdout
         if output:
             out = stack.enter_context(open(output, "w", encoding="utf-8"))
-        writer = _writer(fmt, out, quiet, verbose)
+        writer = _writer(fmt, out, quiet, verbose, max_issues)
         progress = stack.enter_context(StreamProgress(enabled=not quiet))
         for path in paths:
             stream = validator.iter_validate(path, record=None if record == "auto" else record)
             stream.summary.fail_on = fail_on
-            ok = _run_one(stream, writer, progress) and ok
-            summaries.append(stream_summary_line(stream.summary))
+            ok = _run_one(stream, writer, progress, summaries) and ok
         writer.close()
     if output:
         click.echo("\n".join(summaries))
@@ -79,7 +78,7 @@ def validate_batches(validator: Validator, paths: Sequence[str], record: str | N
 
 
 def _run_one(stream: RecordStream, writer: StreamTextWriter | StreamJsonWriter,
-             progress: StreamProgress) -> bool:
+             progress: StreamProgress, summaries: list[str]) -> bool:
     summary = stream.summary
     started = False
     for record in stream:
@@ -91,7 +90,7 @@ def _run_one(stream: RecordStream, writer: StreamTextWriter | StreamJsonWriter,
         progress.update(summary.records, record.offset, summary.size)
     if not started:
         writer.begin(summary.source)
-    writer.end(summary)
+    summaries.append(writer.end(summary))
     return summary.ok
 
 

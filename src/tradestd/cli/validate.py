@@ -101,7 +101,7 @@ def validate_command(schema_id: str | None, xsd: tuple[str, ...], max_bytes: int
     if record:
         return validate_batches(spec.build(), paths, record, fmt=settings.format,
                                 output=output, quiet=quiet, verbose=verbose,
-                                fail_on=settings.fail_on)
+                                fail_on=settings.fail_on, max_issues=settings.max_issues)
     files = expand_inputs(paths, extensions=(".xml", ".json"), exclude=settings.exclude)
     try:
         with _progress_bar(len(files)) as progress:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..issues import Issue, Layer, Report, Severity
 
-__all__ = ["RunResult", "Shown", "Summary", "relevance"]
+__all__ = ["IssueCap", "RunResult", "Shown", "Summary", "relevance"]
 
 
 def relevance(issue: Issue) -> tuple[int, int, int, int]:
@@ -16,6 +17,30 @@ def relevance(issue: Issue) -> tuple[int, int, int, int]:
 
 
 _LAYERS = list(Layer)
+
+
+class IssueCap:
+    """``--max-issues``: of the issue lists given to :meth:`take` (one report, or the
+    records of one batch in order) at most ``limit`` issues in all are shown, the most
+    relevant of a list that crosses the limit; the rest are only counted in
+    :attr:`omitted`. ``None`` shows them all."""
+
+    def __init__(self, limit: int | None = None) -> None:
+        self.limit = limit
+        self.shown = 0
+        self.omitted = 0
+
+    def reset(self) -> None:
+        self.shown = self.omitted = 0
+
+    def take(self, issues: Sequence[Issue]) -> list[Issue]:
+        """The issues to write, in line order."""
+        chosen = list(issues)
+        if self.limit is not None and self.shown + len(chosen) > self.limit:
+            chosen = sorted(chosen, key=relevance)[:max(self.limit - self.shown, 0)]
+            self.omitted += len(issues) - len(chosen)
+        self.shown += len(chosen)
+        return sorted(chosen, key=lambda i: i.sort_key)
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,11 +76,8 @@ class RunResult:
 
     def shown(self, report: Report) -> Shown:
         """The most relevant ``max_issues`` issues of ``report``, in line order."""
-        issues = list(report.issues)
-        if self.max_issues is not None:
-            issues = sorted(issues, key=relevance)[:self.max_issues]
-        return Shown(tuple(sorted(issues, key=lambda i: i.sort_key)),
-                     len(report.issues) - len(issues))
+        cap = IssueCap(self.max_issues)
+        return Shown(tuple(cap.take(report.issues)), cap.omitted)
 
     def summary(self) -> Summary:
         counts = {s: 0 for s in Severity}

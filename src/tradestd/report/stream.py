@@ -2,7 +2,8 @@
 
 Text: one ``path:line:col: record N: severity CODE message`` line per issue, then a
 summary. JSON: the shape of docs/streaming.md, written incrementally: records that
-have issues (all records with ``verbose``), then each batch's summary.
+have issues (all records with ``verbose``), then each batch's summary. ``max_issues``
+caps the issues written per batch (``--max-issues``); the counts still cover them all.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import TextIO
 
 from ..issues import Severity
 from ..stream import RecordReport, StreamSummary
+from .run import IssueCap
 from .text import format_issue
 
 __all__ = ["StreamJsonWriter", "StreamTextWriter", "stream_summary_line"]
@@ -25,37 +27,43 @@ def _rate(summary: StreamSummary) -> str:
     return f"{megabytes:,.1f} MB in {summary.seconds:,.1f} s, {per_second:,.0f} records/s"
 
 
-def stream_summary_line(summary: StreamSummary) -> str:
+def stream_summary_line(summary: StreamSummary, cap: IssueCap | None = None) -> str:
     records = "record" if summary.records == 1 else "records"
     state = "" if not summary.stopped else " (INCOMPLETE: the batch was not read to its end)"
+    cut = (f"; {cap.omitted:,} more issues not shown (--max-issues {cap.limit})"
+           if cap is not None and cap.omitted else "")
     return (f"{summary.source}: {summary.records:,} {records} checked: {summary.valid:,} valid, "
             f"{summary.invalid:,} invalid; {summary.errors:,} errors, {summary.warnings:,} "
-            f"warnings; {_rate(summary)}{state}")
+            f"warnings{cut}; {_rate(summary)}{state}")
 
 
 class StreamTextWriter:
     """Compiler-style lines as records are validated; ``verbosity`` -1 quiet, 1 verbose."""
 
-    def __init__(self, out: TextIO, verbosity: int = 0) -> None:
+    def __init__(self, out: TextIO, verbosity: int = 0, max_issues: int | None = None) -> None:
         self.out = out
         self.verbosity = verbosity
+        self.cap = IssueCap(max_issues)
 
     def begin(self, source: str) -> None:
-        """Nothing to announce in text."""
+        self.cap.reset()
 
     def record(self, source: str, record: RecordReport) -> None:
         if self.verbosity < 0:
             return
         shown = [i for i in record.issues
                  if self.verbosity > 0 or i.severity is not Severity.INFO]
-        for issue in sorted(shown, key=lambda i: i.sort_key):
+        for issue in self.cap.take(shown):
             self.out.write(format_issue(source, issue) + "\n")
 
-    def end(self, summary: StreamSummary) -> None:
+    def end(self, summary: StreamSummary) -> str:
+        """Write the batch's own issues and summary line; return that line."""
         if self.verbosity >= 0:
             for issue in summary.issues:
                 self.out.write(format_issue(summary.source, issue) + "\n")
-        self.out.write(stream_summary_line(summary) + "\n")
+        line = stream_summary_line(summary, self.cap)
+        self.out.write(line + "\n")
+        return line
 
     def close(self) -> None:
         """Text needs no closing."""
@@ -64,9 +72,11 @@ class StreamTextWriter:
 class StreamJsonWriter:
     """One JSON document for all batches of a run, written piece by piece."""
 
-    def __init__(self, out: TextIO, tool_version: str, verbose: bool = False) -> None:
+    def __init__(self, out: TextIO, tool_version: str, verbose: bool = False,
+                 max_issues: int | None = None) -> None:
         self.out = out
         self.verbose = verbose
+        self.cap = IssueCap(max_issues)
         self._totals = {"batches": 0, "records": 0, "valid": 0, "invalid": 0, "errors": 0,
                         "warnings": 0, "infos": 0, "complete": 0}
         self._first_result = True
@@ -79,23 +89,35 @@ class StreamJsonWriter:
         comma = "" if self._first_batch else ","
         self._first_batch = False
         self._first_result = True
+        self.cap.reset()
         self.out.write(f'{comma}\n  {{"path": {json.dumps(source, ensure_ascii=False)}, '
                        '"results": [')
 
     def record(self, source: str, record: RecordReport) -> None:
         if not record.issues and not self.verbose:
             return
+        shown = self.cap.take(record.issues)
+        if record.issues and not shown and not self.verbose:
+            return  # past --max-issues: counted in the batch summary only
+        data = record.to_dict()
+        if len(shown) < len(record.issues):
+            data["issues"] = [issue.to_dict() for issue in shown]
+            data["issues_omitted"] = len(record.issues) - len(shown)
         comma = "" if self._first_result else ","
         self._first_result = False
-        self.out.write(f"{comma}\n    " + json.dumps(record.to_dict(), ensure_ascii=False))
+        self.out.write(f"{comma}\n    " + json.dumps(data, ensure_ascii=False))
 
-    def end(self, summary: StreamSummary) -> None:
+    def end(self, summary: StreamSummary) -> str:
+        """Close the batch with its summary; return the summary as a text line."""
         data = summary.to_dict()
+        if self.cap.omitted:
+            data["issues_omitted"] = self.cap.omitted
         for key in ("records", "valid", "invalid", "errors", "warnings", "infos"):
             self._totals[key] += int(data[key])
         self._totals["batches"] += 1
         self._totals["complete"] += int(not summary.stopped)
         self.out.write("],\n   \"summary\": " + json.dumps(data, ensure_ascii=False) + "}")
+        return stream_summary_line(summary, self.cap)
 
     def close(self) -> None:
         self.out.write("\n],\n\"summary\": " + json.dumps(self._totals) + "}\n")
