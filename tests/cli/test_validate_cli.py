@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -169,3 +170,12 @@ def test_output_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
     assert code == 1
     assert json.loads(target.read_text(encoding="utf-8"))["summary"]["invalid"] == 1
     assert out.startswith("1 file checked: 0 valid, 1 invalid")
+
+
+def test_python_dash_m_runs_the_same_command_line(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.xml"
+    bad.write_text("<Declaration", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "tradestd", "validate", str(bad)],
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 1
+    assert ":1:13: error XML_TRUNCATED" in done.stdout, done.stdout + done.stderr
