@@ -28,6 +28,10 @@ The conversion ratios compare with converting the same records as separate files
 JSON Lines to XML direction against the XML to JSON baseline, there being no JSON files
 of the same records at hand).
 
+* ``stream -j N`` (``--jobs N``): the feed through ``validate --record -j N``; its
+  wall-clock time is compared with ``stream validate`` and its verdicts must be identical
+  (its CPU time is the parent's and the workers' together).
+
 Targets: peak RSS under 300 MB for a 1 GB feed, and stream throughput (records/s) at no
 less than 0.8x the files baseline.
 """
@@ -215,13 +219,51 @@ def child_files_to_json(directory: str) -> dict[str, float]:
     return clock.result(len(paths), failed)
 
 
+def _verdicts(reports: Iterator[Any], digest: Any) -> int:
+    """Count invalid records, hashing every verdict and issue so that runs can be compared."""
+    invalid = 0
+    for r in reports:
+        invalid += not r.valid
+        digest.update(repr((r.index, r.valid, [(i.code, i.line, i.column, i.path)
+                                                for i in r.issues])).encode())
+    return invalid
+
+
 def child_stream(feed: str) -> dict[str, float]:
+    import hashlib
+
     stream = _validator().iter_validate(feed)
+    digest = hashlib.sha256()
     with _Clock() as clock:
-        invalid = sum(not r.valid for r in stream)
+        invalid = _verdicts(iter(stream), digest)
     if stream.summary.issues:
         raise SystemExit(f"stream problems: {stream.summary.issues}")
-    return clock.result(stream.summary.records, invalid)
+    result = clock.result(stream.summary.records, invalid)
+    result["digest"] = int(digest.hexdigest()[:12], 16)
+    return result
+
+
+def child_stream_jobs(argument: str) -> dict[str, float]:
+    """``jobs:feed``: the feed through ``validate --record -j jobs`` (worker processes)."""
+    import hashlib
+    import resource
+
+    from tradestd.batch import ValidatorOptions
+    from tradestd.stream.parallel import iter_validate_parallel
+
+    jobs, feed = argument.split(":", 1)
+    stream = iter_validate_parallel(feed, ValidatorOptions(), jobs=int(jobs))
+    digest = hashlib.sha256()
+    with _Clock() as clock:
+        invalid = _verdicts(iter(stream), digest)
+    if stream.summary.issues:
+        raise SystemExit(f"stream problems: {stream.summary.issues}")
+    result = clock.result(stream.summary.records, invalid)
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN)  # the joined worker processes
+    result["cpu"] += workers.ru_utime + workers.ru_stime
+    result["digest"] = int(digest.hexdigest()[:12], 16)
+    result["worker_peak_kib"] = workers.ru_maxrss
+    return result
 
 
 def _conversion(kind: str, source: str) -> dict[str, float]:
@@ -257,7 +299,7 @@ def child_to_xml(jsonl: str) -> dict[str, float]:
 
 
 CHILDREN = {"files": child_files, "files_to_json": child_files_to_json, "stream": child_stream,
-            "to_json": child_to_json, "to_xml": child_to_xml}
+            "stream_jobs": child_stream_jobs, "to_json": child_to_json, "to_xml": child_to_xml}
 
 
 def run_child(kind: str, argument: str) -> dict[str, float]:
@@ -290,6 +332,9 @@ def main() -> None:
     parser.add_argument("--no-convert", action="store_true", help="measure validation only")
     parser.add_argument("--invalid-every", type=int, default=0, metavar="N",
                         help="make every N-th record invalid (default: all valid)")
+    parser.add_argument("--jobs", type=int, default=0, metavar="N",
+                        help="also validate the feed with N worker processes (validate "
+                             "--record -j N) and compare wall-clock throughput and verdicts")
     parser.add_argument("--child", nargs=2, metavar=("KIND", "ARG"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -314,6 +359,17 @@ def main() -> None:
         print(_row("files validate", files))
         print(_row("stream validate", stream))
         results = [("validate", files, stream)]
+        if args.jobs > 1:
+            parallel = run_child("stream_jobs", f"{args.jobs}:{feed}")
+            print(_row(f"stream -j {args.jobs}", parallel))
+            same = parallel["digest"] == stream["digest"]
+            print(f"validate -j {args.jobs}: wall-clock throughput "
+                  f"{stream['seconds'] / parallel['seconds']:.2f}x one process; "
+                  f"verdicts and issues {'identical' if same else 'DIFFERENT'}; peak RSS "
+                  f"{parallel['peak_kib'] / 1024:.1f} MB parent, "
+                  f"{parallel['worker_peak_kib'] / 1024:.1f} MB largest worker")
+            if not same:
+                sys.exit("the worker processes' reports differ from one process's")
         if not args.no_convert:
             files_json = run_child("files_to_json", str(workdir / "files"))
             to_json = run_child("to_json", str(feed))

@@ -18,7 +18,7 @@ SMOKE_RUNS = {
     "bench_convert.py": ["--docs", "10", "--rounds", "1"],
     "bench_rules.py": ["--rounds", "1", "--limit", "100", "--floor"],
     "bench_batch.py": ["--files", "20", "--repeat", "1"],
-    "bench_stream.py": ["--size", "1M", "--files", "30"],
+    "bench_stream.py": ["--size", "1M", "--files", "30", "--jobs", "2"],
 }
 
 

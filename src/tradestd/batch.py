@@ -77,7 +77,7 @@ class _Task:
 _WORKER_VALIDATOR: Validator | None = None
 
 
-def _context() -> BaseContext:
+def process_context() -> BaseContext:
     """fork where the platform has it and the process has no other thread (forking a
     threaded process can deadlock): workers then start with the parent's compiled schema
     sets. Otherwise the platform's default start method, and workers build their own."""
@@ -145,14 +145,14 @@ def _run(tasks: list[_Task], spec: ValidatorSpec, jobs: int) -> Iterator[Report]
         return
     # Built and warmed once here; forked workers inherit it (no imports, no compiling).
     global _WORKER_VALIDATOR
-    _WORKER_VALIDATOR = _warm(spec.build())
+    _WORKER_VALIDATOR = warm_validator(spec.build())
     try:
         yield from _run_parallel(tasks, spec, min(jobs, len(tasks)))
     finally:
         _WORKER_VALIDATOR = None
 
 
-def _warm(validator: Validator) -> Validator:
+def warm_validator(validator: Validator) -> Validator:
     """Compile every schema set the validator may need (all bundled ones when detecting)."""
     if validator.schema_set is None:
         kinds = [validator.message_type] if validator.message_type else list(validator.registry)
@@ -185,7 +185,7 @@ def _pool_pass(chunks: list[list[_Task]], spec: ValidatorSpec, jobs: int
     """Yield the chunks' reports in order until a worker dies; return the chunks done."""
     done = 0
     with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(spec,),
-                             mp_context=_context()) as pool:
+                             mp_context=process_context()) as pool:
         futures: list[Future[list[Report]]] = [pool.submit(_validate_chunk, c) for c in chunks]
         try:
             for future in futures:

@@ -80,18 +80,20 @@ class Validator:
             layers.append(Layer.RULES)
         return Report(doc.name, tuple(issues), label, tuple(layers), packs)
 
-    def iter_validate(self, source: BatchSource, *, record: str | None = None) -> RecordStream:
+    def iter_validate(self, source: BatchSource, *, record: str | None = None,
+                      share: tuple[int, int] = (0, 1)) -> RecordStream:
         """Validate a batch file record by record in bounded memory (all layers).
 
         ``record`` names the record element; ``None`` detects it from the message types
         this validator knows. JSON Lines records go through the JSON convention to XML
-        first. See :class:`~tradestd.stream.RecordStream`.
+        first. See :class:`~tradestd.stream.RecordStream` (and ``share``) and, for worker
+        processes, :func:`tradestd.stream.parallel.iter_validate_parallel`.
         """
         types = [self.message_type] if self.message_type is not None else list(self.registry)
         converter = SchemaConverter(self.schema_set, self.message_type, self.registry)
         return RecordStream(source, self.validate_document, record=record,
                             candidates=record_candidates(types), limits=self.limits,
-                            converter=converter)
+                            converter=converter, share=share)
 
     def _resolve(self, doc: XmlDocument
                  ) -> tuple[SchemaSet | None, MessageType | None, Issue | None]:

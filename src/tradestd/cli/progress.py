@@ -41,19 +41,21 @@ class StreamProgress:
                 TransferSpeedColumn(), _RecordsColumn(), TimeElapsedColumn(),
                 console=Console(stderr=True), transient=True)
         self._task: TaskID | None = None
+        self._started = False
 
     def __enter__(self) -> Self:
-        if self._progress is not None:
-            self._progress.start()
         return self
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
-        if self._progress is not None:
+        if self._progress is not None and self._started:
             self._progress.stop()
 
     def begin(self, name: str, size: int | None) -> None:
         if self._progress is not None:
+            if not self._started:  # at the first record: worker processes are forked by
+                self._progress.start()  # then, before rich's refresh thread exists
+                self._started = True
             if self._task is not None:
                 self._progress.remove_task(self._task)
             self._task = self._progress.add_task(name, total=size, records=0)

@@ -10,6 +10,7 @@ from typing import Any, TextIO
 import click
 
 from .. import __version__
+from ..batch import ValidatorSpec
 from ..intake import Limits
 from ..issues import Severity
 from ..registry import MessageType, bundled_registry
@@ -18,6 +19,7 @@ from ..report.text import format_issue
 from ..schemaset import SchemaSet
 from ..stream import RecordStream, record_candidates
 from ..stream.convert import DEFAULT_CONTAINER, JsonLinesToXml, XmlToJsonLines
+from ..stream.parallel import ParallelRecordStream, iter_validate_parallel
 from ..stream.schemaconverter import SchemaConverter
 from ..stream.validate import JSON_LINES_SUFFIXES
 from ..validation import Validator
@@ -51,13 +53,15 @@ def container_option(func: Callable[..., Any]) -> Callable[..., Any]:
              "from JSON Lines ({namespace}local or a name).")(func)
 
 
-def validate_batches(validator: Validator, paths: Sequence[str], record: str | None, *,
+def validate_batches(spec: ValidatorSpec, paths: Sequence[str], record: str | None, *,
                      fmt: str, output: str | None, quiet: bool, verbose: bool,
-                     fail_on: Severity = Severity.ERROR, max_issues: int | None = None) -> int:
+                     fail_on: Severity = Severity.ERROR, max_issues: int | None = None,
+                     jobs: int = 1) -> int:
     """Validate each path as a batch; exit 0 when every record passes and every batch is whole.
 
-    A batch streams in this process (``--jobs`` does not apply); ``fail_on`` decides which
-    records count as invalid; ``max_issues`` caps the issues written per batch.
+    ``jobs`` > 1 shares the records of each batch file out to worker processes (stdin
+    streams in this process); ``fail_on`` decides which records count as invalid;
+    ``max_issues`` caps the issues written per batch.
     """
     ok = True
     summaries: list[str] = []
@@ -67,9 +71,11 @@ def validate_batches(validator: Validator, paths: Sequence[str], record: str | N
             out = stack.enter_context(open(output, "w", encoding="utf-8"))
         writer = _writer(fmt, out, quiet, verbose, max_issues)
         progress = stack.enter_context(StreamProgress(enabled=not quiet))
+        validator = spec.build()
         for path in paths:
-            stream = validator.iter_validate(path, record=None if record == "auto" else record)
-            stream.summary.fail_on = fail_on
+            stream = iter_validate_parallel(path, spec, jobs=jobs, fail_on=fail_on,
+                                            record=None if record == "auto" else record,
+                                            validator=validator)
             ok = _run_one(stream, writer, progress, summaries) and ok
         writer.close()
     if output:
@@ -77,7 +83,7 @@ def validate_batches(validator: Validator, paths: Sequence[str], record: str | N
     return 0 if ok else 1
 
 
-def _run_one(stream: RecordStream, writer: StreamTextWriter | StreamJsonWriter,
+def _run_one(stream: RecordStream | ParallelRecordStream, writer: StreamTextWriter | StreamJsonWriter,
              progress: StreamProgress, summaries: list[str]) -> bool:
     summary = stream.summary
     started = False

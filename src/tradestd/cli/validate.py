@@ -99,9 +99,10 @@ def validate_command(schema_id: str | None, xsd: tuple[str, ...], max_bytes: int
     spec = ValidatorOptions(settings.schema_id, settings.xsd, max_bytes,
                             (*rule_specs, *schematron), rules.settings)
     if record:
-        return validate_batches(spec.build(), paths, record, fmt=settings.format,
+        return validate_batches(spec, paths, record, fmt=settings.format,
                                 output=output, quiet=quiet, verbose=verbose,
-                                fail_on=settings.fail_on, max_issues=settings.max_issues)
+                                fail_on=settings.fail_on, max_issues=settings.max_issues,
+                                jobs=settings.jobs)
     files = expand_inputs(paths, extensions=(".xml", ".json"), exclude=settings.exclude)
     try:
         with _progress_bar(len(files)) as progress:

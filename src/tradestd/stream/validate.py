@@ -64,18 +64,22 @@ class RecordStream:
     ``record`` names the XML record element (``{namespace}local`` or a local name); when
     it is ``None`` the first element whose tag is in ``candidates`` is taken.
     ``converter`` turns JSON Lines records into XML; without one, JSON Lines are refused.
+    ``share`` ``(k, n)`` checks and yields only the records whose index is ``k`` modulo
+    ``n`` (the others are read and skipped): one of ``n`` processes reading the same batch
+    (:mod:`tradestd.stream.parallel`); the summary then counts those records only.
     """
 
     def __init__(self, source: BatchSource, check: CheckDocument, *, record: str | None = None,
                  candidates: Sequence[str] = (), limits: Limits = DEFAULT_LIMITS,
                  converter: RecordConverter | None = None,
-                 fail_on: Severity = Severity.ERROR) -> None:
+                 fail_on: Severity = Severity.ERROR, share: tuple[int, int] = (0, 1)) -> None:
         self._source = source
         self._check = check
         self._pattern = record_pattern(record) if record else None
         self._candidates = candidates
         self._limits = limits
         self._converter = converter
+        self._share = share
         self.summary = StreamSummary(source=source_name(source), fail_on=fail_on)
 
     def __iter__(self) -> Iterator[RecordReport]:
@@ -102,7 +106,10 @@ class RecordStream:
             return
         reader = XmlRecordReader(batch.stream, batch.name, record=self._pattern,
                                  candidates=self._candidates, limits=self._limits)
+        mine, workers = self._share
         for record in reader:
+            if record.index % workers != mine:
+                continue
             yield self._count(check_xml_record(record, self._check, self._limits),
                               reader.bytes_read)
             self.summary.record_tag = reader.record_tag
@@ -117,7 +124,10 @@ class RecordStream:
                 f"{batch.name} is JSON Lines, and no JSON converter was given for its records"))
             return
         reader = JsonLinesReader(batch.stream, batch.name, self._limits)
+        mine, workers = self._share
         for line in reader:
+            if line.index % workers != mine:
+                continue
             report, _ = check_json_line(line, batch.name, self._converter, self._check,
                                         self._limits)
             yield self._count(report, reader.bytes_read)
