@@ -16,7 +16,8 @@ from collections.abc import Iterator
 
 from lxml import etree
 
-__all__ = ["Locator", "decode_text", "element_path", "find_element", "sniff_encoding", "tag_of"]
+__all__ = ["Locator", "column_on_line", "decode_text", "element_path", "find_element",
+           "plain_lines", "sniff_encoding", "tag_of"]
 
 _TOKENS = re.compile(
     r"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>|<!DOCTYPE[^>\[]*(?:\[.*?\])?\s*>|<(?=[^\s/!?<>])",
@@ -122,6 +123,33 @@ def find_element(root: etree._Element, path: str) -> etree._Element | None:
     return node
 
 
+def plain_lines(text: str) -> list[str] | None:
+    """The lines of a document in which nothing but elements, text and attributes follow
+    the prolog (no comment, CDATA section, processing instruction or DOCTYPE), line ends
+    normalised as XML does before libxml2 counts lines; ``None`` for other documents."""
+    root = next((m.start() for m in _TOKENS.finditer(text) if m.group(0) == "<"), None)
+    if root is None or _MARKUP.search(text, root) is not None:
+        return None
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text.split("\n")
+
+
+def column_on_line(source: str) -> int | None:
+    """The column of the start tag that ends on this line of a :func:`plain_lines`
+    document, where it cannot be another tag; ``None`` when in doubt.
+
+    In such a document every ``<`` not followed by ``/`` begins a start tag, so a tag that
+    ends on this line either begins here, as the line's only start tag, or begins on an
+    earlier line and closes with a ``>`` before any tag that begins here.
+    """
+    start = source.find("<")
+    if (start < 0 or source.startswith(("/", "!", "?"), start + 1) or ">" in source[:start]
+            or source.count("<", start + 1) != source.count("</", start + 1)):
+        return None
+    return start + 1
+
+
 class Locator:
     """Maps elements of one parsed document to 1-based (line, column)."""
 
@@ -144,32 +172,18 @@ class Locator:
         return self._text
 
     def _on_own_line(self, element: etree._Element, line: int) -> tuple[int, int] | None:
-        """The start tag's column read off line ``line`` where only one start tag can be it.
-
-        Sound when nothing but elements, text and attributes follow the prolog (every
-        ``<`` not followed by ``/`` then begins a start tag): a tag that ends on this line either
-        begins here, as the line's only start tag, or begins earlier and closes with a
-        ``>`` before any tag that begins here. ``None`` when in doubt.
-        """
+        """The start tag's line and column read off its line where it cannot be another
+        tag (see :func:`column_on_line`); ``None`` when in doubt."""
         if self._plain is None:
-            text = self._decoded()
-            root = next((m.start() for m in _TOKENS.finditer(text) if m.group(0) == "<"), None)
-            self._plain = root is not None and _MARKUP.search(text, root) is None
-            if self._plain:
-                if "\r" in text:  # XML normalises line ends before libxml2 counts lines
-                    text = text.replace("\r\n", "\n").replace("\r", "\n")
-                self._lines = text.split("\n")
+            self._lines = plain_lines(self._decoded())
+            self._plain = self._lines is not None
         lines = self._lines
-        if not self._plain or lines is None or not 0 < line <= len(lines) or line >= _BIG_LINE:
+        if lines is None or not 0 < line <= len(lines) or line >= _BIG_LINE:
             return None
         if element.getroottree().getroot() is not self._tree.getroot():
             return None
-        source = lines[line - 1]
-        start = source.find("<")
-        if (start < 0 or source.startswith(("/", "!", "?"), start + 1) or ">" in source[:start]
-                or source.count("<", start + 1) != source.count("</", start + 1)):
-            return None
-        return line, start + 1
+        column = column_on_line(lines[line - 1])
+        return (line, column) if column is not None else None
 
     def _order(self, element: etree._Element) -> int | None:
         if element is self._tree.getroot():

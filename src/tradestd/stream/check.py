@@ -64,16 +64,38 @@ def _relocated(issues: tuple[Issue, ...], doc: XmlDocument) -> tuple[Issue, ...]
     return tuple(moved)
 
 
+def _on_record_text(issues: tuple[Issue, ...], record: XmlRecord) -> tuple[Issue, ...] | None:
+    """The issues placed in the batch by the record's own text, where its lines leave no
+    doubt (the usual, pretty-printed case); ``None`` when one cannot be placed so."""
+    moved = []
+    for issue in issues:
+        if issue.path is None:
+            if issue.line is not None:
+                return None
+            moved.append(replace(issue, record=record.index))
+            continue
+        where = record.text_position(issue.path)
+        if where is None:
+            return None
+        moved.append(replace(issue, line=where[0], column=where[1], record=record.index))
+    return tuple(moved)
+
+
 def check_xml_record(record: XmlRecord, check: CheckDocument, limits: Limits) -> RecordReport:
     """The verdict on one XML record, its issues placed in the batch.
 
-    The record is validated once, as a copy; when it has issues its text is parsed again
-    to position each issue by the element it names (validated again only if an issue
-    names no element).
+    The record is validated once, as a copy. When it has issues, each is placed by the
+    element it names: read off the record's serialized text where that leaves no doubt,
+    else by parsing that text again (and validating again only if an issue names no
+    element).
     """
     report = check(record.copy(limits))
     if not report.issues:
         return RecordReport(record.index, record.line, report, record.offset)
+    placed = _on_record_text(report.issues, record)
+    if placed is not None:
+        return RecordReport(record.index, record.line, replace(report, issues=placed),
+                            record.offset)
     doc = record.document(limits)
     issues = _relocated(report.issues, doc)
     if issues is None:

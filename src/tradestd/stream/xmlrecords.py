@@ -32,6 +32,7 @@ from ..intake import (
     stream_syntax_issue,
 )
 from ..issues import Issue, Layer, Severity
+from ..locate import column_on_line, find_element, plain_lines
 
 __all__ = ["XmlRecord", "XmlRecordReader", "record_pattern"]
 
@@ -112,12 +113,48 @@ class XmlRecord:
     name: str
     _line_map: dict[int, int] | None = field(default=None, repr=False)
     _shift: int = field(default=0, repr=False)
+    _data: bytes | None = field(default=None, repr=False)
+    _lines: list[str] | None = field(default=None, repr=False)
+    _lines_known: bool = field(default=False, repr=False)
 
     @property
     def data(self) -> bytes:
         """The record serialized on its own, with the namespace declarations it needs."""
-        data: bytes = etree.tostring(self.element, encoding="UTF-8", with_tail=False)
-        return data
+        if self._data is None:
+            self._data = etree.tostring(self.element, encoding="UTF-8", with_tail=False)
+        return self._data
+
+    def text_position(self, path: str) -> tuple[int | None, int | None] | None:
+        """Batch line and column of the element at ``path`` (an XPath from the record's
+        root, as issues give it), read off the record's text without parsing it again
+        where the text leaves no doubt (see :func:`tradestd.locate.column_on_line`);
+        ``None`` otherwise, and :meth:`document` then tells."""
+        lines = self._same_layout_lines()
+        element = find_element(self.element, path) if lines is not None else None
+        line = source_line(element) if element is not None else None
+        if lines is None or line is None or not 0 < line - self.line + 1 <= len(lines):
+            return None
+        inner = line - self.line + 1
+        column = column_on_line(lines[inner - 1])
+        return self.place(inner, column) if column is not None else None
+
+    def _same_layout_lines(self) -> list[str] | None:
+        """The lines of :attr:`data` when they are the record's own lines in the batch:
+        the serializer rewrites start tags on one line, so it must not have joined any
+        (the last start tag is as many lines down as in the batch)."""
+        if not self._lines_known:
+            self._lines_known = True
+            text = self.data.decode("utf-8")
+            lines = plain_lines(text)
+            last = source_line(_last_descendant(self.element))
+            end = len(text)
+            while (end := text.rfind("<", 0, end)) > 0 and text.startswith("</", end):
+                pass
+            if lines is not None and last is not None and \
+                    text.count("\n", 0, max(end, 0)) == last - self.line:
+                self._lines = lines
+                self._shift = _inherited_declarations(self.element)
+        return self._lines
 
     def copy(self, limits: Limits = DEFAULT_LIMITS) -> XmlDocument:
         """The record as its own message, copied from the batch tree (fast; no columns).
