@@ -229,10 +229,10 @@ def _verdicts(reports: Iterator[Any], digest: Any) -> int:
     return invalid
 
 
-def child_stream(feed: str) -> dict[str, float]:
+def _timed_stream(stream: Any) -> dict[str, float]:
+    """Run a record stream to its end: counts, times and a hash of every verdict."""
     import hashlib
 
-    stream = _validator().iter_validate(feed)
     digest = hashlib.sha256()
     with _Clock() as clock:
         invalid = _verdicts(iter(stream), digest)
@@ -243,25 +243,21 @@ def child_stream(feed: str) -> dict[str, float]:
     return result
 
 
+def child_stream(feed: str) -> dict[str, float]:
+    return _timed_stream(_validator().iter_validate(feed))
+
+
 def child_stream_jobs(argument: str) -> dict[str, float]:
     """``jobs:feed``: the feed through ``validate --record -j jobs`` (worker processes)."""
-    import hashlib
     import resource
 
     from tradestd.batch import ValidatorOptions
     from tradestd.stream.parallel import iter_validate_parallel
 
     jobs, feed = argument.split(":", 1)
-    stream = iter_validate_parallel(feed, ValidatorOptions(), jobs=int(jobs))
-    digest = hashlib.sha256()
-    with _Clock() as clock:
-        invalid = _verdicts(iter(stream), digest)
-    if stream.summary.issues:
-        raise SystemExit(f"stream problems: {stream.summary.issues}")
-    result = clock.result(stream.summary.records, invalid)
+    result = _timed_stream(iter_validate_parallel(feed, ValidatorOptions(), jobs=int(jobs)))
     workers = resource.getrusage(resource.RUSAGE_CHILDREN)  # the joined worker processes
     result["cpu"] += workers.ru_utime + workers.ru_stime
-    result["digest"] = int(digest.hexdigest()[:12], 16)
     result["worker_peak_kib"] = workers.ru_maxrss
     return result
 

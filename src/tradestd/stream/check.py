@@ -43,12 +43,14 @@ def _placed(issue: Issue, record: XmlRecord) -> Issue:
     return replace(issue, line=line, column=column, record=record.index)
 
 
-def _relocated(issues: tuple[Issue, ...], doc: XmlDocument) -> tuple[Issue, ...] | None:
+#: Where the element at an XPath of the record begins in the record's own text (line 1
+#: being the record's first line), or ``None`` when that cannot be told.
+Position = Callable[[str], tuple[int | None, int | None] | None]
+
+
+def _positioned(issues: tuple[Issue, ...], position: Position) -> tuple[Issue, ...] | None:
     """The issues found on a record's copy, positioned in the record's own text by the
-    element each one names; ``None`` when one cannot be tied to an element."""
-    if doc.tree is None:
-        return None
-    root = doc.tree.getroot()
+    element each one names; ``None`` when one cannot be."""
     moved = []
     for issue in issues:
         if issue.path is None:
@@ -56,29 +58,20 @@ def _relocated(issues: tuple[Issue, ...], doc: XmlDocument) -> tuple[Issue, ...]
                 return None
             moved.append(issue)
             continue
-        element = find_element(root, issue.path)
-        if element is None:
-            return None
-        line, column = doc.locator().position(element)
-        moved.append(replace(issue, line=line, column=column))
-    return tuple(moved)
-
-
-def _on_record_text(issues: tuple[Issue, ...], record: XmlRecord) -> tuple[Issue, ...] | None:
-    """The issues placed in the batch by the record's own text, where its lines leave no
-    doubt (the usual, pretty-printed case); ``None`` when one cannot be placed so."""
-    moved = []
-    for issue in issues:
-        if issue.path is None:
-            if issue.line is not None:
-                return None
-            moved.append(replace(issue, record=record.index))
-            continue
-        where = record.text_position(issue.path)
+        where = position(issue.path)
         if where is None:
             return None
-        moved.append(replace(issue, line=where[0], column=where[1], record=record.index))
+        moved.append(replace(issue, line=where[0], column=where[1]))
     return tuple(moved)
+
+
+def _in_document(doc: XmlDocument) -> Position:
+    """Positions in the record's text parsed again (:meth:`XmlRecord.document`)."""
+    def position(path: str) -> tuple[int | None, int | None] | None:
+        root = doc.tree.getroot() if doc.tree is not None else None
+        element = find_element(root, path) if root is not None else None
+        return doc.locator().position(element) if element is not None else None
+    return position
 
 
 def check_xml_record(record: XmlRecord, check: CheckDocument, limits: Limits) -> RecordReport:
@@ -92,15 +85,13 @@ def check_xml_record(record: XmlRecord, check: CheckDocument, limits: Limits) ->
     report = check(record.copy(limits))
     if not report.issues:
         return RecordReport(record.index, record.line, report, record.offset)
-    placed = _on_record_text(report.issues, record)
-    if placed is not None:
-        return RecordReport(record.index, record.line, replace(report, issues=placed),
-                            record.offset)
-    doc = record.document(limits)
-    issues = _relocated(report.issues, doc)
+    issues = _positioned(report.issues, record.text_position)
     if issues is None:
-        report = check(doc)
-        issues = report.issues
+        doc = record.document(limits)
+        issues = _positioned(report.issues, _in_document(doc))
+        if issues is None:
+            report = check(doc)
+            issues = report.issues
     placed = tuple(_placed(issue, record) for issue in issues)
     return RecordReport(record.index, record.line, replace(report, issues=placed),
                         record.offset)

@@ -131,8 +131,8 @@ class ParallelRecordStream:
             summary.bytes_read = report.offset
             yield report
             index += 1
-        first = ended[0] if ended[0] is not None else ended[mine]
-        issues, summary.record_tag, summary.bytes_read, summary.size, summary.source = first
+        # Every worker read the same batch: the one that ended speaks for all.
+        issues, summary.record_tag, summary.bytes_read, summary.size, summary.source = ended[mine]
         summary.issues.extend(issues)
 
     def _failure(self, index: int, detail: str) -> Issue:

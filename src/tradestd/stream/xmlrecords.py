@@ -125,18 +125,21 @@ class XmlRecord:
         return self._data
 
     def text_position(self, path: str) -> tuple[int | None, int | None] | None:
-        """Batch line and column of the element at ``path`` (an XPath from the record's
-        root, as issues give it), read off the record's text without parsing it again
-        where the text leaves no doubt (see :func:`tradestd.locate.column_on_line`);
-        ``None`` otherwise, and :meth:`document` then tells."""
+        """Line and column, in the record's own text (line 1 is its first line; see
+        :meth:`place`), of the element at ``path`` (an XPath from the record's root, as
+        issues give it), read off the serialized record without parsing it again where
+        its lines leave no doubt (see :func:`tradestd.locate.column_on_line`); ``None``
+        otherwise, and :meth:`document` then tells."""
         lines = self._same_layout_lines()
-        element = find_element(self.element, path) if lines is not None else None
+        if lines is None:
+            return None
+        element = find_element(self.element, path)
         line = source_line(element) if element is not None else None
-        if lines is None or line is None or not 0 < line - self.line + 1 <= len(lines):
+        if line is None or not 0 < line - self.line + 1 <= len(lines):
             return None
         inner = line - self.line + 1
         column = column_on_line(lines[inner - 1])
-        return self.place(inner, column) if column is not None else None
+        return (inner, column) if column is not None else None
 
     def _same_layout_lines(self) -> list[str] | None:
         """The lines of :attr:`data` when they are the record's own lines in the batch:

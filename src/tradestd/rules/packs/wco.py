@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Container, Iterable, Iterator
 
 from lxml import etree
 
@@ -51,6 +51,16 @@ def _location(element: etree._Element) -> str:
     return f"{local(parent)}/{name}" if parent is not None else name
 
 
+def _unknown_codes(elements: Iterable[etree._Element], known: Container[str], what: str,
+                   attribute: str | None = None) -> Iterator[Finding]:
+    """Elements whose code (``attribute``, else their text) is not in ``known``."""
+    for element in elements:
+        code = element.get(attribute) if attribute else text(element)
+        if code and code not in known:
+            held = f"has {attribute} {code!r}" if attribute else f"is {code!r}"
+            yield Finding(element, f"{_location(element)} {held}, which is not {what}")
+
+
 def _without_attribute(msg: MessageView, suffix: str, attribute: str) -> Iterator[Finding]:
     for element in msg.ending(suffix):
         if not element.get(attribute) and _leaf(element):
@@ -68,17 +78,10 @@ def amount_has_currency(msg: MessageView) -> Iterator[Finding]:
 def currency_known(msg: MessageView) -> Iterator[Finding]:
     """``currencyID`` attributes and ``*CurrencyCode``/``CurrencyTypeCode`` values exist in ISO 4217."""
     currencies = msg.codes.currencies.codes
-    for element in msg.ending("Amount"):
-        code = element.get("currencyID")
-        if code and code not in currencies:
-            yield Finding(element, f"{_location(element)} has currencyID {code!r}, which is "
-                          "not an ISO 4217 currency")
-    for name in ("CurrencyTypeCode", "CurrencyCode"):
-        for element in msg.all(name):
-            code = text(element)
-            if code and code not in currencies:
-                yield Finding(element, f"{_location(element)} is {code!r}, which is not an "
-                              "ISO 4217 currency")
+    yield from _unknown_codes(msg.ending("Amount"), currencies, "an ISO 4217 currency",
+                              "currencyID")
+    yield from _unknown_codes([*msg.all("CurrencyTypeCode"), *msg.all("CurrencyCode")],
+                              currencies, "an ISO 4217 currency")
 
 
 @rule("WCO-UNIT-001", "error", "Every measure carries a unitCode")
@@ -90,13 +93,8 @@ def measure_has_unit(msg: MessageView) -> Iterator[Finding]:
 @rule("WCO-UNIT-002", "error", "Unit codes are UNECE Rec 20")
 def unit_known(msg: MessageView) -> Iterator[Finding]:
     """Every ``unitCode`` on a measure or quantity is a code of UNECE Recommendation 20."""
-    units = msg.codes.units.codes
-    for suffix in ("Measure", "Quantity"):
-        for element in msg.ending(suffix):
-            code = element.get("unitCode")
-            if code and code not in units:
-                yield Finding(element, f"{_location(element)} has unitCode {code!r}, which is "
-                              "not a UNECE Rec 20 unit")
+    yield from _unknown_codes([*msg.ending("Measure"), *msg.ending("Quantity")],
+                              msg.codes.units.codes, "a UNECE Rec 20 unit", "unitCode")
 
 
 @rule("WCO-DATE-001", "error", "Date/time strings match their formatCode",
@@ -113,14 +111,10 @@ def date_matches_format(msg: MessageView) -> Iterator[Finding]:
 @rule("WCO-CTRY-001", "error", "Country codes are ISO 3166-1 (or a configured extension)")
 def country_known(msg: MessageView) -> Iterator[Finding]:
     """``*CountryCode``, ``*NationalityCode`` and ``*Country/ID`` values are known countries."""
-    countries = msg.codes.countries.codes
     elements = [*msg.ending("CountryCode"), *msg.ending("NationalityCode"),
                 *(c for country in msg.ending("Country") for c in children(country, "ID"))]
-    for element in elements:
-        code = text(element)
-        if code and code not in countries:
-            yield Finding(element, f"{_location(element)} is {code!r}, which is not an "
-                          "ISO 3166-1 country or a configured extension")
+    yield from _unknown_codes(elements, msg.codes.countries.codes,
+                              "an ISO 3166-1 country or a configured extension")
 
 
 Numbered = tuple[etree._Element, int]  # the SequenceNumeric element and its value
@@ -229,12 +223,8 @@ def gross_not_below_net(msg: MessageView) -> Iterator[Finding]:
 @rule("WCO-MODE-001", "error", "Transport mode codes are UNECE Rec 19")
 def mode_known(msg: MessageView) -> Iterator[Finding]:
     """``*ModeCode`` values are one of the Rec 19 one-digit transport modes."""
-    modes = msg.codes.modes.codes
-    for element in msg.ending("ModeCode"):
-        code = text(element)
-        if code and code not in modes:
-            yield Finding(element, f"{_location(element)} is {code!r}, which is not a UNECE "
-                          "Rec 19 transport mode (0-9)")
+    yield from _unknown_codes(msg.ending("ModeCode"), msg.codes.modes.codes,
+                              "a UNECE Rec 19 transport mode (0-9)")
 
 
 @rule("WCO-LOC-001", "error", "Ports and places of loading are UN/LOCODEs",
@@ -263,11 +253,8 @@ def _package_types(msg: MessageView) -> Iterator[tuple[etree._Element, etree._El
       needs=["Packaging"])
 def package_type_known(msg: MessageView) -> Iterator[Finding]:
     """``Packaging/TypeCode`` is a two-character Rec 21 package type."""
-    for _, code_el in _package_types(msg):
-        code = text(code_el)
-        if code and code not in msg.codes.packages.codes:
-            yield Finding(code_el, f"Packaging/TypeCode is {code!r}, which is not a UNECE "
-                          "Rec 21 package type")
+    yield from _unknown_codes((code for _, code in _package_types(msg)),
+                              msg.codes.packages.codes, "a UNECE Rec 21 package type")
 
 
 @rule("WCO-PKG-002", "error", "Bulk and unpacked goods carry no package count",
