@@ -14,8 +14,9 @@ The file is looked for from a start folder (the working directory) upward; the f
     disable = ["DEC-017"]
     severity = { "DEC-004" = "warning" }
     extensions = { country = ["XI", "EU"] }
+    codelists = { country = "codes/countries.json", "currency:replace" = "cur.csv" }
 
-Relative ``xsd`` paths are relative to the configuration file. Command-line options
+Relative ``xsd`` and ``codelists`` paths are relative to the configuration file. Command-line options
 override the file, which overrides the defaults. A malformed file raises
 :class:`ConfigFileError`, which names the file and the key.
 """
@@ -26,10 +27,13 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .issues import Severity
 from .report import REPORTERS
+
+if TYPE_CHECKING:
+    from .rules.codelists.user import UserCodeList
 
 __all__ = [
     "CONFIG_NAME",
@@ -42,7 +46,7 @@ __all__ = [
 
 CONFIG_NAME = "tradestd.toml"
 _KEYS = {"schema", "xsd", "format", "fail_on", "max_issues", "jobs", "exclude", "rules"}
-_RULE_KEYS = {"disable", "severity", "extensions"}
+_RULE_KEYS = {"disable", "severity", "extensions", "codelists"}
 
 
 class ConfigFileError(ValueError):
@@ -62,6 +66,8 @@ class RuleSettings:
     disable: tuple[str, ...] = ()
     severity: Mapping[str, Severity] = field(default_factory=dict)
     extensions: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    #: User code list files, read when the settings are made (``--codelist``, ``codelists``).
+    codelists: tuple[UserCodeList, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -206,7 +212,27 @@ def _rules(path: Path, table: Any) -> RuleSettings:
                   for rule, value in severity.items()},
         extensions={name: _str_list(path, values, f"rules.extensions.{name}")
                     for name, values in extensions.items()},
+        codelists=_codelists(path, table.get("codelists", {})),
     )
+
+
+def _codelists(path: Path, table: Any) -> tuple[UserCodeList, ...]:
+    """``codelists = { country = "c.json", "currency:replace" = ["a.csv", "b.txt"] }``."""
+    from .rules.codelists.user import CodeListFileError, load_code_list, parse_codelist_key
+
+    if not isinstance(table, dict):
+        raise ConfigFileError(path, "rules.codelists",
+                              'must be a table of kind = "file" (or a list of files)')
+    lists = []
+    for key, value in table.items():
+        where = f"rules.codelists.{key}"
+        files = [value] if isinstance(value, str) else _str_list(path, value, where)
+        try:
+            kind, replace = parse_codelist_key(key)
+            lists += [load_code_list(kind, path.parent / f, replace) for f in files]
+        except CodeListFileError as exc:
+            raise ConfigFileError(path, where, str(exc)) from None
+    return tuple(lists)
 
 
 def _required_severity(path: Path, value: Any, key: str) -> Severity:

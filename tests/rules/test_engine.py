@@ -80,10 +80,10 @@ def test_scopes_follow_function_and_type_codes() -> None:
     original = view("<Declaration><FunctionCode>9</FunctionCode><TypeCode>IMA</TypeCode>"
                     "</Declaration>")
     counts = next(r for r in bundled_pack("declaration").rules if r.id == "DEC-ITEMS-001")
-    ranges = next(r for r in bundled_pack("wco").rules if r.id == "WCO-SEQ-002")
-    exporter = next(r for r in bundled_pack("declaration").rules if r.id == "DEC-PARTY-002")
+    amend_only = next(r for r in bundled_pack("declaration").rules if r.id == "DEC-AMD-001")
+    exporter = next(r for r in bundled_pack("eu-ucc").rules if r.id == "DEC-PARTY-002")
     assert counts.scope.applies(original) and not counts.scope.applies(amend)
-    assert ranges.scope.applies(original) and not ranges.scope.applies(amend)
+    assert amend_only.scope.applies(amend) and not amend_only.scope.applies(original)
     assert not exporter.scope.applies(original)
     assert not counts.scope.applies(view("<Response><FunctionCode>9</FunctionCode></Response>"))
 
@@ -162,7 +162,7 @@ def test_bad_packs_are_configuration_errors(tmp_path: Path) -> None:
 
 def test_validate_runs_the_bundled_packs_of_the_message_type() -> None:
     report = tradestd.validate(DEC_FAIL / "DEC-ITEMS-001.xml")
-    assert [p.id for p in report.rule_packs] == ["wco", "declaration"]
+    assert [p.id for p in report.rule_packs] == ["wco", "declaration", "eu-ucc"]
     assert all(p.version and p.effective_from and p.digest for p in report.rule_packs)
     assert [i.code for i in report.issues] == ["DEC-ITEMS-001"] and not report.valid
     skipped = tradestd.validate(DEC_FAIL / "DEC-ITEMS-001.xml", rules=RuleRunner(bundled=False))
@@ -191,7 +191,7 @@ def test_cli_lists_rules(capsys: pytest.CaptureFixture[str]) -> None:
     code, out = cli(capsys, "rules", "--format", "json")
     packs = json.loads(out)
     assert code == 0 and [p["id"] for p in packs] == ["wco", "declaration", "response", "cargo",
-                                                      "precursor"]
+                                                      "precursor", "eu-ucc"]
     assert {"id": "DEC-ITEMS-001", "severity": "error"}.items() <= packs[1]["rules"][0].items()
     code, out = cli(capsys, "rules", "--rules", str(USER_MODULE))
     assert code == 0 and "acme 2.3, effective 2026-01-01 (2 rules)" in out

@@ -1,4 +1,5 @@
-"""Rule options shared by commands: ``--rules``, ``--schematron``, ``--disable``, ``--severity``."""
+"""Rule options shared by commands: ``--rules``, ``--schematron``, ``--disable``, ``--severity``,
+``--codelist``."""
 
 from __future__ import annotations
 
@@ -9,13 +10,24 @@ import click
 
 from ..issues import Severity
 from ..rules import Pack, RulePackError, RuleRunner, RuleSettings, bundled_packs, load_pack
+from ..rules.codelists.user import (
+    CodeListFileError,
+    UserCodeList,
+    load_code_list,
+    parse_codelist_spec,
+)
 from ..rules.settings import unknown_rule_ids, with_overrides
 from .options import ConfigError
 
-__all__ = ["load_packs", "make_rule_layer", "parse_severities", "rule_options"]
+__all__ = ["load_codelists", "load_packs", "make_rule_layer", "parse_severities", "rule_options"]
 
 
 def rule_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    func = click.option("--codelist", "codelists", multiple=True, metavar="KIND=FILE",
+                        help="Add the codes of FILE (JSON, CSV with a code column, or one "
+                             "code a line) to a code list: country, currency, unit, "
+                             "package, mode, location; KIND:replace=FILE uses them instead "
+                             "of the bundled list. Repeatable.")(func)
     func = click.option("--severity", "severities", multiple=True, metavar="RULE=LEVEL",
                         help="Change a rule's severity (error, warning, info); repeatable.")(func)
     func = click.option("--disable", multiple=True, metavar="RULE",
@@ -24,7 +36,7 @@ def rule_options(func: Callable[..., Any]) -> Callable[..., Any]:
                         help="Also run this ISO Schematron file as a rule pack; repeatable.")(func)
     func = click.option("--rules", "rule_specs", multiple=True, metavar="PACK|FILE.py",
                         help="Also run a bundled rule pack (wco, declaration, response, cargo, "
-                             "precursor) or a Python module of @rule functions; repeatable. "
+                             "precursor, eu-ucc) or a Python module of @rule functions; repeatable. "
                              "Bundled message types run their own packs anyway.")(func)
     return func
 
@@ -50,12 +62,24 @@ def load_packs(specs: Sequence[str]) -> list[Pack]:
         raise ConfigError(str(exc)) from None
 
 
+def load_codelists(specs: Sequence[str]) -> list[UserCodeList]:
+    """``--codelist`` values, read now: a bad spec or file is a usage error."""
+    try:
+        return [load_code_list(kind, path, replace)
+                for kind, replace, path in map(parse_codelist_spec, specs)]
+    except CodeListFileError as exc:
+        raise ConfigError(str(exc)) from None
+
+
 def make_rule_layer(pack_specs: Sequence[str], disable: Sequence[str],
-                    severities: Sequence[str], base: RuleSettings | None = None) -> RuleRunner:
+                    severities: Sequence[str], base: RuleSettings | None = None,
+                    codelists: Sequence[str] = ()) -> RuleRunner:
     """The rules layer of a validate run: bundled packs of bundled types plus the extras,
     with the configuration file's settings under the command line's. Usage errors (an
-    unknown pack or rule id, a rule file that does not load) raise :class:`ConfigError`."""
-    settings = with_overrides(base or RuleSettings(), disable, parse_severities(severities))
+    unknown pack or rule id, a rule file that does not load, a bad code list file) raise
+    :class:`ConfigError`."""
+    settings = with_overrides(base or RuleSettings(), disable, parse_severities(severities),
+                              load_codelists(codelists))
     packs = load_packs(pack_specs)
     unknown = unknown_rule_ids(settings, [r.id for p in (*bundled_packs(), *packs)
                                           for r in p.rules])

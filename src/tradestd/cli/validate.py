@@ -80,7 +80,7 @@ def validate_command(schema_id: str | None, xsd: tuple[str, ...], max_bytes: int
                      config_path: str | None, no_config: bool, quiet: bool, verbose: bool,
                      rule_specs: tuple[str, ...], schematron: tuple[str, ...],
                      disable: tuple[str, ...], severities: tuple[str, ...],
-                     record: str | None, paths: tuple[str, ...]) -> int:
+                     codelists: tuple[str, ...], record: str | None, paths: tuple[str, ...]) -> int:
     """Validate XML and JSON messages: files, directories (recursive), globs, or - for stdin."""
     if quiet and verbose:
         raise ConfigError("-q and -v exclude each other")
@@ -95,7 +95,8 @@ def validate_command(schema_id: str | None, xsd: tuple[str, ...], max_bytes: int
         exclude=exclude or config.exclude,
     )
     resolve_schema(settings.schema_id, settings.xsd)  # usage errors before any work
-    rules = make_rule_layer((*rule_specs, *schematron), disable, severities, config.rules)
+    rules = make_rule_layer((*rule_specs, *schematron), disable, severities, config.rules,
+                            codelists)
     spec = ValidatorOptions(settings.schema_id, settings.xsd, max_bytes,
                             (*rule_specs, *schematron), rules.settings)
     if record:

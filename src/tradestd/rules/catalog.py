@@ -36,6 +36,7 @@ BUNDLED_PACKS = {
     "response": "tradestd.rules.packs.response",
     "cargo": "tradestd.rules.packs.cargo",
     "precursor": "tradestd.rules.packs.precursor",
+    "eu-ucc": "tradestd.rules.packs.eu_ucc",
 }
 
 
@@ -60,7 +61,8 @@ class Pack(Protocol):
 
 @functools.cache
 def bundled_pack(pack_id: str) -> RulePack:
-    """A bundled pack by id (``wco``, ``declaration``, ``response``, ``cargo``, ``precursor``)."""
+    """A bundled pack by id (``wco``, ``declaration``, ``response``, ``cargo``, ``precursor``,
+    ``eu-ucc``)."""
     module_name = BUNDLED_PACKS.get(pack_id)
     if module_name is None:
         raise RulePackError(f"unknown rule pack {pack_id!r}; bundled packs: "

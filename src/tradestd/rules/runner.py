@@ -34,7 +34,7 @@ class RuleRunner:
         self.extra = tuple(packs)
         self.bundled = bundled
         self.settings = settings or RuleSettings()
-        self.codes = code_lists(self.settings.extensions)
+        self.codes = code_lists(self.settings.extensions, self.settings.codelists)
         self._disabled = frozenset(self.settings.disable)
         #: Packs (and their refs) for the bundled packs a message type names; a few entries.
         self._chosen: dict[tuple[str, ...], tuple[tuple[Pack, ...], tuple[RulePackRef, ...]]] = {}

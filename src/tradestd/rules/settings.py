@@ -7,8 +7,10 @@ table of ``tradestd.toml`` (or ``[tool.tradestd.rules]``)::
     disable = ["DEC-PKG-001"]
     severity = { "WCO-IMO-001" = "error" }
     extensions = { country = ["XU"], currency = ["XTS"] }
+    codelists = { country = "national/countries.json" }
 
-The command line (``--disable``, ``--severity``) adds to it with :func:`with_overrides`.
+The command line (``--disable``, ``--severity``, ``--codelist``) adds to it with
+:func:`with_overrides`.
 """
 
 from __future__ import annotations
@@ -18,15 +20,19 @@ from dataclasses import replace
 
 from ..config import RuleSettings
 from ..issues import Severity
+from .codelists.user import UserCodeList
 
 __all__ = ["RuleSettings", "unknown_rule_ids", "with_overrides"]
 
 
 def with_overrides(settings: RuleSettings, disable: Iterable[str] = (),
-                   severity: Mapping[str, Severity] | None = None) -> RuleSettings:
-    """``settings`` with more disabled rules and severity overrides (command line over file)."""
+                   severity: Mapping[str, Severity] | None = None,
+                   codelists: Iterable[UserCodeList] = ()) -> RuleSettings:
+    """``settings`` with more disabled rules, severity overrides and code lists (command
+    line over file: its code lists apply after the file's)."""
     return replace(settings, disable=(*settings.disable, *disable),
-                   severity={**settings.severity, **(severity or {})})
+                   severity={**settings.severity, **(severity or {})},
+                   codelists=(*settings.codelists, *codelists))
 
 
 def unknown_rule_ids(settings: RuleSettings, known: Iterable[str]) -> list[str]:

@@ -12,6 +12,7 @@ from .view import child, decimal, text
 
 __all__ = [
     "MASS_UNITS_KG",
+    "base_unit",
     "digits",
     "mass_in_kg",
     "parse_datetime_string",
@@ -19,9 +20,13 @@ __all__ = [
     "wco_datetime",
 ]
 
-_FORMATS = {"102": re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
-            "304": re.compile(r"^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(Z|[+-]\d{4})$")}
-_EXPECTED = {"102": "8 digits CCYYMMDD", "304": "14 digits CCYYMMDDhhmmss and a zone (Z or +hhmm)"}
+#: UN/EDIFACT 2379 formats: 102 CCYYMMDD; 304 CCYYMMDDhhmmss and a zone: ``Z``, ``+hh`` or
+#: ``+hhmm`` (national systems write ``20171001010000+01``).
+_FORMATS = {"102": re.compile(r"^(\d{4})(\d{2})(\d{2})$", re.ASCII),
+            "304": re.compile(
+                r"^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(Z|[+-]\d{2}(?:\d{2})?)$", re.ASCII)}
+_EXPECTED = {"102": "8 digits CCYYMMDD",
+             "304": "14 digits CCYYMMDDhhmmss and a zone (Z, +hh or +hhmm)"}
 
 #: Rec 20 mass units and their size in kilograms, for comparing masses.
 MASS_UNITS_KG = {"KGM": Decimal(1), "GRM": Decimal("0.001"), "MGM": Decimal("0.000001"),
@@ -54,10 +59,10 @@ _ZONES: dict[str, timezone] = {"Z": UTC}
 
 
 def _zone(offset: str) -> timezone:
-    """The zone of ``Z`` or ``+hhmm``/``-hhmm`` (raises ValueError beyond 24 hours)."""
+    """The zone of ``Z``, ``+hh`` or ``+hhmm`` (or ``-``; raises ValueError beyond 24 hours)."""
     zone = _ZONES.get(offset)
     if zone is None:
-        minutes = int(offset[1:3]) * 60 + int(offset[3:5])
+        minutes = int(offset[1:3]) * 60 + int(offset[3:5] or 0)
         zone = timezone(timedelta(minutes=minutes if offset[0] == "+" else -minutes))
         if len(_ZONES) < 1024:
             _ZONES[offset] = zone
@@ -76,12 +81,18 @@ def wco_datetime(wrapper: etree._Element | None) -> datetime | None:
     return moment
 
 
+def base_unit(unit_code: str) -> str:
+    """The Rec 20 code a unit code names: ``KGM#G`` (a national qualifier after ``#``) is ``KGM``."""
+    return unit_code.partition("#")[0]
+
+
 def mass_in_kg(element: etree._Element | None) -> Decimal | None:
-    """A mass measure in kilograms (no unitCode means kilograms), ``None`` if unknown."""
+    """A mass measure in kilograms, ``None`` if unknown. No unitCode means kilograms (the
+    default national WCO DM implementations define); ``KGM#G`` is kilograms too."""
     value = decimal(element)
     if element is None or value is None:
         return None
-    factor = MASS_UNITS_KG.get(element.get("unitCode") or "KGM")
+    factor = MASS_UNITS_KG.get(base_unit(element.get("unitCode") or "KGM"))
     return None if factor is None else value * factor
 
 

@@ -5,8 +5,11 @@
 * UNECE Rec 19 (transport modes), Rec 20 (units) and Rec 21 (package types) are data
   files in ``data/`` that name their source, version and retrieval date.
 * The explosive-precursor list is ``data/precursors.json`` (sourced, versioned).
+* A user's own files (``--codelist KIND=FILE``, :mod:`.user`) add to or replace a list:
+  national country codes, currencies, units, package types, or location codes accepted
+  where a UN/LOCODE is expected.
 
-:class:`CodeLists` bundles them; :func:`code_lists` caches one per set of extensions.
+:class:`CodeLists` bundles them; :func:`code_lists` caches one per configuration.
 """
 
 from __future__ import annotations
@@ -20,12 +23,15 @@ from typing import Any
 
 import pycountry
 
+from .user import UserCodeList
+
 __all__ = [
     "DEFAULT_COUNTRY_EXTENSIONS",
     "EXTENSION_KINDS",
     "CodeList",
     "CodeLists",
     "Substance",
+    "UserCodeList",
     "code_lists",
     "data_file",
 ]
@@ -55,6 +61,14 @@ class CodeList:
             return self
         return CodeList(self.id, self.title, self.version + " + extensions " +
                         ",".join(sorted(more)), self.source, self.codes | more)
+
+    def with_user_list(self, user: UserCodeList) -> CodeList:
+        """This list plus the user's codes, or the user's codes alone when they replace it."""
+        if user.replace:
+            return CodeList(f"user-{user.kind}", f"{user.kind} codes from {user.source}",
+                            "user file", user.source, user.codes)
+        return CodeList(self.id, self.title, f"{self.version} + {user.source}",
+                        f"{self.source} + {user.source}", self.codes | user.codes)
 
 
 @dataclass(frozen=True)
@@ -96,7 +110,8 @@ def _base() -> dict[str, CodeList]:
 class CodeLists:
     """Every code list and the precursor table, with configured extensions applied."""
 
-    def __init__(self, extensions: Mapping[str, Iterable[str]] | None = None) -> None:
+    def __init__(self, extensions: Mapping[str, Iterable[str]] | None = None,
+                 user_lists: Iterable[UserCodeList] = ()) -> None:
         extensions = dict(extensions or {})
         unknown = set(extensions) - set(EXTENSION_KINDS)
         if unknown:
@@ -107,6 +122,18 @@ class CodeLists:
         extensions["country"] = (*DEFAULT_COUNTRY_EXTENSIONS, *extensions["country"])
         lists = {kind: base[kind].extended(c.upper() for c in extensions.get(kind, ()))
                  for kind in EXTENSION_KINDS}
+        #: Codes accepted where a UN/LOCODE is expected, besides well-formed UN/LOCODEs.
+        locations = CodeList("locations", "location codes accepted besides UN/LOCODEs",
+                             "none", "user files", frozenset())
+        #: True when a user list replaces UN/LOCODEs: only its codes are accepted.
+        self.locodes_replaced = False
+        for user in user_lists:
+            if user.kind == "location":
+                locations = locations.with_user_list(user)
+                self.locodes_replaced = self.locodes_replaced or user.replace
+            else:
+                lists[user.kind] = lists[user.kind].with_user_list(user)
+        self.locations = locations
         self.countries = lists["country"]
         self.currencies = lists["currency"]
         self.modes = lists["mode"]
@@ -131,11 +158,14 @@ def _substances() -> tuple[Substance, ...]:
 
 
 @functools.lru_cache(maxsize=32)
-def _cached(key: tuple[tuple[str, tuple[str, ...]], ...]) -> CodeLists:
-    return CodeLists(dict(key))
+def _cached(key: tuple[tuple[str, tuple[str, ...]], ...],
+            user_lists: tuple[UserCodeList, ...]) -> CodeLists:
+    return CodeLists(dict(key), user_lists)
 
 
-def code_lists(extensions: Mapping[str, Iterable[str]] | None = None) -> CodeLists:
-    """The shared :class:`CodeLists` for these extensions (built once, then cached)."""
+def code_lists(extensions: Mapping[str, Iterable[str]] | None = None,
+               user_lists: Iterable[UserCodeList] = ()) -> CodeLists:
+    """The shared :class:`CodeLists` for these extensions and user code lists (built once,
+    then cached)."""
     key = tuple(sorted((k, tuple(sorted(v))) for k, v in (extensions or {}).items()))
-    return _cached(key)
+    return _cached(key, tuple(user_lists))

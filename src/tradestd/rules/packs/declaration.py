@@ -1,48 +1,66 @@
-"""Goods declaration rules (WCO class 42A Declaration): counts, totals, parties, references.
+"""Goods declaration rules (WCO class 42A Declaration): counts, totals, references.
 
 Written against WCO local names like the generic pack, so ``--rules declaration`` also
-applies to a national declaration schema. Count and total rules apply to original
-declarations (FunctionCode 9), not to amendment or cancellation requests (13).
+applies to a national declaration schema. Like the ``wco`` pack it reports what is wrong
+in any WCO DM implementation, never a national choice: totals and references are found
+wherever WCO DM lets an implementation put them (the declaration or its consignment;
+transport equipment at consignment or commodity level). Count and total rules apply to
+full declarations (FunctionCode 9), not to amendment or cancellation requests (13).
+EU/UK conventions (declaration type codes, procedure codes, mandatory parties, tariff
+classification shapes) are in the ``eu-ucc`` pack.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from decimal import Decimal
 
 from lxml import etree
 
-from ..codelists import identifiers
 from ..engine import Finding, rule
 from ..values import mass_in_kg, sequence_number, wco_datetime
-from ..view import MessageView, child, child_text, children, decimal, either, local, text
+from ..view import MessageView, child, child_text, children, decimal, local, text
 from ..wcoids import chain_problem
 
 PACK_ID = "declaration"
-PACK_VERSION = "1.0.0"
-PACK_EFFECTIVE_FROM = "2026-11-27"
+PACK_VERSION = "2.0.0"
+PACK_EFFECTIVE_FROM = "2026-12-06"
 PACK_TITLE = "WCO goods declaration rules"
 
 ORIGINAL = ["9"]
 AMENDMENT = ["13"]
 #: Relative tolerance when comparing a declared total mass with the sum of the items.
 MASS_TOLERANCE = Decimal("0.001")
-#: Parties whose ID is expected to be an EORI number.
-EORI_PARTIES = ("Declarant", "Importer", "Exporter", "Agent")
-#: Shape of a Classification ID by its IdentificationTypeCode (EU-style code lists):
-#: TSP combined nomenclature (8 digits), TRC TARIC code (2 digits), TRA additional code.
-CLASSIFICATION_SHAPES = {"TSP": re.compile(r"^\d{8}$"), "TRC": re.compile(r"^\d{2}$"),
-                         "TRA": re.compile(r"^[A-Z0-9]{4}$")}
-_TYPE_BY_FUNCTION = {"9": re.compile(r"^(IM|EX|CO)[A-Z]$"), "13": re.compile(r"^(COR|INV)$")}
-_PROCEDURE = re.compile(r"^\d{2}$")
 
 
 def _declaration(msg: MessageView) -> etree._Element:
     return msg.payload
 
 
-def _items(msg: MessageView) -> list[etree._Element]:
+def _declared(msg: MessageView, name: str) -> etree._Element | None:
+    """A declaration-level total: a child of the declaration, else the first one anywhere
+    (national implementations put some totals under GoodsShipment or Consignment)."""
+    found = child(_declaration(msg), name)
+    if found is None:
+        found = next(iter(msg.all(name)), None)
+    return found
+
+
+def _item_gross_masses(msg: MessageView) -> list[etree._Element]:
+    """Each goods item's ``GrossMassMeasure``, under the item or its Commodity."""
+    masses = []
+    for item in goods_items(msg):
+        commodity = child(item, "Commodity")
+        for holder in (item, commodity):
+            measure = child(holder, "GoodsMeasure") if holder is not None else None
+            gross = child(measure, "GrossMassMeasure") if measure is not None else None
+            if gross is not None:
+                masses.append(gross)
+    return masses
+
+
+def goods_items(msg: MessageView) -> list[etree._Element]:
+    """The declaration's goods items (``GovernmentAgencyGoodsItem``, WCO class 68A)."""
     return msg.all("GovernmentAgencyGoodsItem")
 
 
@@ -51,9 +69,9 @@ def _items(msg: MessageView) -> list[etree._Element]:
       needs=["GoodsItemQuantity"])
 def item_count(msg: MessageView) -> Iterator[Finding]:
     """``GoodsItemQuantity`` is the number of ``GovernmentAgencyGoodsItem`` declared."""
-    quantity_el = child(_declaration(msg), "GoodsItemQuantity")
+    quantity_el = _declared(msg, "GoodsItemQuantity")
     declared = decimal(quantity_el)
-    actual = len(_items(msg))
+    actual = len(goods_items(msg))
     if quantity_el is not None and declared is not None and declared != actual:
         yield Finding(quantity_el, f"GoodsItemQuantity is {text(quantity_el)} but the "
                       f"declaration has {actual} GovernmentAgencyGoodsItem")
@@ -63,7 +81,7 @@ def item_count(msg: MessageView) -> Iterator[Finding]:
       families=["declaration"], function_codes=ORIGINAL)
 def has_items(msg: MessageView) -> Iterator[Finding]:
     """A declaration lodged as original (FunctionCode 9) declares goods."""
-    if not _items(msg):
+    if not goods_items(msg):
         yield Finding(_declaration(msg), "the declaration has FunctionCode 9 (original) but "
                       "no GovernmentAgencyGoodsItem")
 
@@ -72,13 +90,17 @@ def has_items(msg: MessageView) -> Iterator[Finding]:
       families=["declaration"], function_codes=ORIGINAL,
       needs=["TotalPackageQuantity"])
 def package_total(msg: MessageView) -> Iterator[Finding]:
-    """``TotalPackageQuantity`` = sum of ``Packaging/QuantityQuantity`` over all items."""
-    total_el = child(_declaration(msg), "TotalPackageQuantity")
+    """``TotalPackageQuantity`` = sum of ``Packaging/QuantityQuantity`` over all items, when
+    the items give package counts at all (``QuantityQuantity`` is optional)."""
+    total_el = _declared(msg, "TotalPackageQuantity")
     declared = decimal(total_el)
     if total_el is None or declared is None:
         return
-    counted = sum((decimal(child(p, "QuantityQuantity")) or Decimal(0)
-                   for p in msg.all("Packaging")), Decimal(0))
+    counts = [decimal(q) for p in msg.all("Packaging") if (q := child(p, "QuantityQuantity"))
+              is not None]
+    if not counts:
+        return
+    counted = sum((c or Decimal(0) for c in counts), Decimal(0))
     if counted != declared:
         yield Finding(total_el, f"TotalPackageQuantity is {text(total_el)} but the items' "
                       f"Packaging/QuantityQuantity add up to {counted}")
@@ -89,11 +111,11 @@ def package_total(msg: MessageView) -> Iterator[Finding]:
       needs=["TotalGrossMassMeasure"])
 def total_gross_mass(msg: MessageView) -> Iterator[Finding]:
     """``TotalGrossMassMeasure`` >= sum of item ``GrossMassMeasure`` (0.1 % tolerance)."""
-    total_el = child(_declaration(msg), "TotalGrossMassMeasure")
+    total_el = _declared(msg, "TotalGrossMassMeasure")
     total = mass_in_kg(total_el)
     if total_el is None or total is None:
         return
-    masses = [mass_in_kg(child(m, "GrossMassMeasure")) for m in msg.all("GoodsMeasure")]
+    masses = [mass_in_kg(m) for m in _item_gross_masses(msg)]
     items = sum((m for m in masses if m is not None), Decimal(0))
     if total < items * (1 - MASS_TOLERANCE):
         yield Finding(total_el, f"TotalGrossMassMeasure is {total} kg but the goods items' "
@@ -114,57 +136,16 @@ def invoice_before_issue(msg: MessageView) -> Iterator[Finding]:
                           f"declaration was issued on {issued.date()}")
 
 
-@rule("DEC-PARTY-001", "error", "A declaration names its declarant", families=["declaration"])
-def declarant_present(msg: MessageView) -> Iterator[Finding]:
-    """Every declaration, including amendment and cancellation requests, has a ``Declarant``."""
-    if child(_declaration(msg), "Declarant") is None:
-        yield Finding(_declaration(msg), "the declaration has no Declarant")
-
-
-@rule("DEC-PARTY-002", "error", "An export declaration names the exporter",
-      families=["declaration"], function_codes=ORIGINAL, type_codes=["EX"])
-def exporter_present(msg: MessageView) -> Iterator[Finding]:
-    """Export declarations (TypeCode EX*) have an ``Exporter``."""
-    yield from _party_for_type(msg, "Exporter", "an export")
-
-
-@rule("DEC-PARTY-003", "error", "An import declaration names the importer",
-      families=["declaration"], function_codes=ORIGINAL, type_codes=["IM"])
-def importer_present(msg: MessageView) -> Iterator[Finding]:
-    """Import declarations (TypeCode IM*) have an ``Importer``."""
-    yield from _party_for_type(msg, "Importer", "an import")
-
-
-def _party_for_type(msg: MessageView, party: str, kind: str) -> Iterator[Finding]:
-    if not msg.all(party):
-        yield Finding(_declaration(msg), f"TypeCode {msg.type_code} is {kind} but the "
-                      f"declaration has no {party}")
-
-
-@rule("DEC-EORI-001", "warning", "Declarant, importer, exporter and agent IDs are EORI numbers",
-      families=["declaration"],
-      needs=EORI_PARTIES)
-def eori_format(msg: MessageView) -> Iterator[Finding]:
-    """Trader IDs follow the EORI format: a country code and up to 15 letters or digits."""
-    for name in EORI_PARTIES:
-        for party in msg.all(name):
-            id_el = child(party, "ID")
-            value = text(id_el)
-            problem = identifiers.eori(value, msg.codes.countries.codes) if value else None
-            if id_el is not None and problem:
-                yield Finding(id_el, f"{name}/ID {value!r} is {problem}")
-
-
 @rule("DEC-CONT-001", "error", "Containerised goods name their containers",
       families=["declaration"], function_codes=ORIGINAL,
       needs=["ContainerCode"])
 def container_ids(msg: MessageView) -> Iterator[Finding]:
-    """``ContainerCode`` 1 requires at least one ``TransportEquipment`` with an ``ID``."""
+    """``ContainerCode`` 1 requires at least one ``TransportEquipment`` with an ``ID``,
+    wherever the implementation declares equipment (consignment or goods item Commodity)."""
+    if any(text(child(eq, "ID")) for eq in msg.all("TransportEquipment")):
+        return
     for flag in msg.all("ContainerCode"):
-        consignment = flag.getparent()
-        if text(flag) != "1" or consignment is None:
-            continue
-        if not any(text(child(eq, "ID")) for eq in children(consignment, "TransportEquipment")):
+        if text(flag) == "1":
             yield Finding(flag, "ContainerCode is 1 (containerised) but no "
                           "TransportEquipment/ID names a container")
 
@@ -173,64 +154,28 @@ def container_ids(msg: MessageView) -> Iterator[Finding]:
       families=["declaration"], function_codes=ORIGINAL,
       needs=["Commodity"])
 def equipment_references(msg: MessageView) -> Iterator[Finding]:
-    """``Commodity/TransportEquipment/SequenceNumeric`` matches a declared equipment number."""
-    declared = {sequence_number(eq) for eq in msg.all("TransportEquipment")
-                if local(either(eq.getparent(), eq)) != "Commodity"}
-    for commodity in msg.all("Commodity"):
-        for ref in children(commodity, "TransportEquipment"):
-            number = sequence_number(ref)
-            if number is not None and number not in declared:
-                known = ", ".join(str(n) for n in sorted(n for n in declared if n)) or "none"
-                yield Finding(ref, f"the goods item refers to TransportEquipment {number} "
-                              f"but the declared equipment numbers are {known}")
+    """A reference from a goods item to equipment (``Commodity/TransportEquipment`` with only a
+    ``SequenceNumeric``) matches a declared equipment number. Equipment that carries its
+    own ``ID`` is declared where it stands (national implementations declare containers at
+    commodity level) and is no reference."""
+    equipment = msg.all("TransportEquipment")
+    references = [eq for eq in equipment if _is_reference(eq)]
+    if not references:
+        return
+    declared = {sequence_number(eq) for eq in equipment if not _is_reference(eq)}
+    for ref in references:
+        number = sequence_number(ref)
+        if number is not None and number not in declared:
+            known = ", ".join(str(n) for n in sorted(n for n in declared if n)) or "none"
+            yield Finding(ref, f"the goods item refers to TransportEquipment {number} "
+                          f"but the declared equipment numbers are {known}")
 
 
-@rule("DEC-CLS-001", "error", "Classification codes have the shape their type demands",
-      families=["declaration"],
-      needs=["Classification"])
-def classification_shape(msg: MessageView) -> Iterator[Finding]:
-    """TSP is an 8-digit tariff code in an existing HS chapter, TRC 2 digits, TRA 4 characters."""
-    for row in msg.all("Classification"):
-        kind = text(child(row, "IdentificationTypeCode"))
-        id_el = child(row, "ID")
-        value = text(id_el)
-        shape = CLASSIFICATION_SHAPES.get(kind or "")
-        if id_el is None or value is None or shape is None:
-            continue
-        if not shape.match(value):
-            yield Finding(id_el, f"Classification {kind} is {value!r}, which does not have "
-                          f"the shape {shape.pattern}")
-        elif kind == "TSP" and (problem := identifiers.hs_code(value, 8)):
-            yield Finding(id_el, f"Classification TSP {value!r}: {problem}")
-
-
-@rule("DEC-CLS-002", "error", "Every goods item has exactly one tariff classification",
-      families=["declaration"], function_codes=ORIGINAL,
-      needs=["GovernmentAgencyGoodsItem"])
-def one_tariff_code(msg: MessageView) -> Iterator[Finding]:
-    """Each ``GovernmentAgencyGoodsItem`` has one ``Classification`` of type TSP."""
-    for item in _items(msg):
-        commodity = child(item, "Commodity")
-        rows = children(commodity, "Classification") if commodity is not None else []
-        tariff = [r for r in rows if text(child(r, "IdentificationTypeCode")) == "TSP"]
-        if len(tariff) != 1:
-            yield Finding(item, f"goods item {child_text(item, 'SequenceNumeric')} has "
-                          f"{len(tariff)} TSP Classification rows, not 1")
-
-
-@rule("DEC-TYPE-001", "error", "TypeCode fits the FunctionCode", families=["declaration"])
-def type_fits_function(msg: MessageView) -> Iterator[Finding]:
-    """FunctionCode 9 takes IM/EX/CO plus a letter; 13 takes COR (amend) or INV (cancel)."""
-    pattern = _TYPE_BY_FUNCTION.get(msg.function_code or "")
-    type_el = child(_declaration(msg), "TypeCode")
-    if pattern is None:
-        yield Finding(either(child(_declaration(msg), "FunctionCode"), _declaration(msg)),
-                      f"FunctionCode {msg.function_code!r} is neither 9 (original) nor 13 "
-                      "(amendment or cancellation request)")
-    elif type_el is None or not pattern.match(msg.type_code or ""):
-        yield Finding(either(type_el, _declaration(msg)),
-                      f"TypeCode {msg.type_code!r} does not fit FunctionCode "
-                      f"{msg.function_code}: expected {pattern.pattern}")
+def _is_reference(equipment: etree._Element) -> bool:
+    """Commodity-level equipment that names no container of its own: a pointer by number."""
+    parent = equipment.getparent()
+    return (parent is not None and local(parent) == "Commodity"
+            and not text(child(equipment, "ID")))
 
 
 @rule("DEC-AMD-001", "error", "Amendment and cancellation requests name the declaration",
@@ -262,24 +207,6 @@ def amendment_pointer_resolves(msg: MessageView) -> Iterator[Finding]:
         problem = chain_problem(pointers) if pointers else None
         if problem:
             yield Finding(pointers[0], problem)
-
-
-@rule("DEC-PROC-001", "error", "Each goods item requests one procedure (two 2-digit codes)",
-      families=["declaration"], function_codes=ORIGINAL,
-      needs=["GovernmentAgencyGoodsItem"])
-def requested_procedure(msg: MessageView) -> Iterator[Finding]:
-    """One ``GovernmentProcedure`` per item has a 2-digit ``CurrentCode`` and a 2-digit
-    ``PreviousCode``; further rows hold 3-character additional procedure codes."""
-    for item in _items(msg):
-        rows = children(item, "GovernmentProcedure")
-        main = [r for r in rows if _PROCEDURE.match(child_text(r, "CurrentCode") or "")]
-        if len(main) != 1:
-            yield Finding(item, f"goods item {child_text(item, 'SequenceNumeric')} has "
-                          f"{len(main)} requested procedures (2-digit CurrentCode), not 1")
-        elif not _PROCEDURE.match(child_text(main[0], "PreviousCode") or ""):
-            yield Finding(main[0], f"goods item {child_text(item, 'SequenceNumeric')}: "
-                          f"requested procedure {child_text(main[0], 'CurrentCode')} has no "
-                          "2-digit PreviousCode")
 
 
 @rule("DEC-CUR-001", "error", "A foreign-currency invoice comes with its exchange rate",

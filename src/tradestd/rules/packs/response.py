@@ -1,4 +1,9 @@
-"""Response / notification rules (RES): function codes, errors, pointers, dates, references."""
+"""Response / notification rules (RES): function codes, errors, pointers, dates, references.
+
+Like the ``wco`` pack, this pack reports what is wrong in any WCO DM implementation, never a
+national choice (an error cited only by its validation code is normal: the national code
+list describes it).
+"""
 
 from __future__ import annotations
 
@@ -12,8 +17,8 @@ from ..view import MessageView, child, child_text, children, either, text
 from ..wcoids import chain_problem
 
 PACK_ID = "response"
-PACK_VERSION = "1.0.0"
-PACK_EFFECTIVE_FROM = "2026-11-27"
+PACK_VERSION = "1.1.0"
+PACK_EFFECTIVE_FROM = "2026-12-06"
 PACK_TITLE = "WCO response / notification rules"
 
 #: Response FunctionCodes tradestd knows (docs/messages/response.md).
@@ -47,10 +52,12 @@ def rejection_has_errors(msg: MessageView) -> Iterator[Finding]:
         yield Finding(msg.payload, "FunctionCode 03 (rejected) but no Error says why")
 
 
-@rule("RES-ERR-002", "error", "An error is described or located", families=FAMILY,
+@rule("RES-ERR-002", "info", "An error is described or located", families=FAMILY,
       needs=["Error"])
 def error_explained(msg: MessageView) -> Iterator[Finding]:
-    """Each ``Error`` has a ``Description`` or a ``Pointer`` chain besides its code."""
+    """Each ``Error`` has a ``Description`` or a ``Pointer`` chain besides its code. Citing the
+    ``ValidationCode`` alone is normal (the national code list describes it: CDS
+    ``DMS10001``), so this is information only."""
     for error in children(msg.payload, "Error"):
         if not text(child(error, "Description")) and child(error, "Pointer") is None:
             yield Finding(error, f"Error {child_text(error, 'ValidationCode')} has neither a "

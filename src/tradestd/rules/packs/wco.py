@@ -4,6 +4,12 @@ Written against WCO class and element local names only (``*Amount``, ``*Measure`
 ``DateTimeString``, ``Packaging``, ``TransportEquipment``...), never against a namespace,
 so ``tradestd validate --xsd national/*.xsd --rules wco`` applies them to any national
 schema built from the WCO Data Model.
+
+The principle: this pack reports what is wrong in *any* WCO DM implementation, never a
+national choice. What WCO DM or the schema makes optional (a measure's ``unitCode``, an
+amount's ``currencyID``) is at most information; formats are those of UN/EDIFACT 2379;
+national codes (customs country codes such as ``XC`` or ``ZB``, national location codes)
+come in through code lists (``--codelist``), and a code in no list in force is an error.
 """
 
 from __future__ import annotations
@@ -16,21 +22,23 @@ from lxml import etree
 
 from ..codelists import identifiers
 from ..engine import Finding, rule
-from ..values import digits, mass_in_kg, parse_datetime_string
+from ..values import base_unit, digits, mass_in_kg, parse_datetime_string
 from ..view import MessageView, child, children, decimal, either, local, text
 
 PACK_ID = "wco"
-PACK_VERSION = "1.0.0"
-PACK_EFFECTIVE_FROM = "2026-11-27"
+PACK_VERSION = "2.0.0"
+PACK_EFFECTIVE_FROM = "2026-12-06"
 PACK_TITLE = "Generic WCO Data Model rules (any WCO DM-based schema)"
 
-#: Classes that are parties (WCO DM party roles) and need an ID or a name and address.
+#: Classes that are parties (WCO DM party roles) and need an ID, a name or a role code.
 PARTY_CLASSES = frozenset({
     "Declarant", "Exporter", "Importer", "Consignee", "Consignor", "Buyer", "Seller", "Agent",
     "Carrier", "Shipper", "NotifyParty", "Submitter", "EndUser", "Representative",
     "FreightForwarder", "Manufacturer",
 })
-#: Location classes whose ID is a UN/LOCODE (``TradeTerms/LocationID`` is one too).
+#: Location classes whose ID is a UN/LOCODE in tradestd's bundled message types
+#: (``TradeTerms/LocationID`` is one too). National schemas may put their own location codes
+#: there, so in other schema sets only an ID that says it is a UN/LOCODE is checked.
 LOCODE_CLASSES = frozenset({"LoadingLocation", "UnloadingLocation", "TransitLocation",
                             "DischargeLocation", "LoadingPort", "UnloadingPort"})
 _SORTED_PARTIES = tuple(sorted(PARTY_CLASSES))
@@ -39,6 +47,10 @@ _SORTED_LOCODE_CLASSES = tuple(sorted(LOCODE_CLASSES))
 CLASS_ID = re.compile(r"^(\d{2}[A-Z]|[A-Z]{1,3}\d{2,3}[A-Z]?)$")
 #: IdentificationTypeCode values (and schemeIDs) that mark an ID as an IMO ship number.
 IMO_TYPE_CODES = frozenset({"10", "IMO"})
+#: ``schemeID``/``listID`` values that declare an ID to be a UN/LOCODE.
+LOCODE_SCHEMES = frozenset({"UN/LOCODE", "UNLOCODE", "LOCODE"})
+#: Child elements that identify a party by its role (the submitter's credentials say who).
+ROLE_CODES = ("FunctionCode", "RoleCode", "TypeCode", "CategoryCode")
 
 
 def _leaf(element: etree._Element) -> bool:
@@ -68,33 +80,42 @@ def _without_attribute(msg: MessageView, suffix: str, attribute: str) -> Iterato
                           f"{attribute}")
 
 
-@rule("WCO-CUR-001", "error", "Every amount carries a currencyID")
+@rule("WCO-CUR-001", "info", "An amount without currencyID is in the national default currency")
 def amount_has_currency(msg: MessageView) -> Iterator[Finding]:
-    """An ``*Amount`` element without ``currencyID`` cannot be valued or converted."""
+    """WCO DM makes ``currencyID`` optional: an ``*Amount`` without it is in the currency the
+    national implementation defines, so this is information, never an error."""
     yield from _without_attribute(msg, "Amount", "currencyID")
 
 
-@rule("WCO-CUR-002", "error", "Currency codes are ISO 4217")
+@rule("WCO-CUR-002", "error", "Currency codes are in the currency list in force (ISO 4217)")
 def currency_known(msg: MessageView) -> Iterator[Finding]:
-    """``currencyID`` attributes and ``*CurrencyCode``/``CurrencyTypeCode`` values exist in ISO 4217."""
+    """``currencyID`` attributes and ``*CurrencyCode``/``CurrencyTypeCode`` values exist in ISO
+    4217 or a configured code list."""
     currencies = msg.codes.currencies.codes
-    yield from _unknown_codes(msg.ending("Amount"), currencies, "an ISO 4217 currency",
-                              "currencyID")
+    what = "in the currency code list in force (ISO 4217 or --codelist currency=...)"
+    yield from _unknown_codes(msg.ending("Amount"), currencies, what, "currencyID")
     yield from _unknown_codes([*msg.all("CurrencyTypeCode"), *msg.all("CurrencyCode")],
-                              currencies, "an ISO 4217 currency")
+                              currencies, what)
 
 
-@rule("WCO-UNIT-001", "error", "Every measure carries a unitCode")
+@rule("WCO-UNIT-001", "info", "A measure without unitCode is in the national default unit")
 def measure_has_unit(msg: MessageView) -> Iterator[Finding]:
-    """A ``*Measure`` (mass, volume, length) means nothing without its Rec 20 unit."""
+    """WCO DM makes ``unitCode`` optional: a ``*Measure`` without it is in the unit the
+    national implementation defines (kilograms for masses), so this is information only."""
     yield from _without_attribute(msg, "Measure", "unitCode")
 
 
-@rule("WCO-UNIT-002", "error", "Unit codes are UNECE Rec 20")
+@rule("WCO-UNIT-002", "error", "Unit codes name a UNECE Rec 20 unit")
 def unit_known(msg: MessageView) -> Iterator[Finding]:
-    """Every ``unitCode`` on a measure or quantity is a code of UNECE Recommendation 20."""
-    yield from _unknown_codes([*msg.ending("Measure"), *msg.ending("Quantity")],
-                              msg.codes.units.codes, "a UNECE Rec 20 unit", "unitCode")
+    """Every ``unitCode`` on a measure or quantity is a Rec 20 code (or in a configured unit
+    list). A national qualifier after ``#`` (``KGM#G``, gross kilograms) is accepted when the
+    code before it is a Rec 20 unit."""
+    units = msg.codes.units.codes
+    for element in [*msg.ending("Measure"), *msg.ending("Quantity")]:
+        code = element.get("unitCode")
+        if code and code not in units and base_unit(code) not in units:
+            yield Finding(element, f"{_location(element)} has unitCode {code!r}, which names "
+                          "no UNECE Rec 20 unit (nor a configured unit code)")
 
 
 @rule("WCO-DATE-001", "error", "Date/time strings match their formatCode",
@@ -108,13 +129,17 @@ def date_matches_format(msg: MessageView) -> Iterator[Finding]:
             yield Finding(element, f"{_location(either(element.getparent(), element))}: {problem}")
 
 
-@rule("WCO-CTRY-001", "error", "Country codes are ISO 3166-1 (or a configured extension)")
+@rule("WCO-CTRY-001", "error",
+      "Country codes are in the country list in force (ISO 3166-1 and configured codes)")
 def country_known(msg: MessageView) -> Iterator[Finding]:
-    """``*CountryCode``, ``*NationalityCode`` and ``*Country/ID`` values are known countries."""
+    """``*CountryCode``, ``*NationalityCode`` and ``*Country/ID`` values are known countries:
+    ISO 3166-1, the customs extensions (XI, EU, XK) or a configured code list, which is how
+    national customs codes (XC, XL, XS, ZB..ZW in the UK) come in."""
     elements = [*msg.ending("CountryCode"), *msg.ending("NationalityCode"),
                 *(c for country in msg.ending("Country") for c in children(country, "ID"))]
     yield from _unknown_codes(elements, msg.codes.countries.codes,
-                              "an ISO 3166-1 country or a configured extension")
+                              "in the country code list in force (ISO 3166-1, XI, EU, XK, "
+                              "or --codelist country=...)")
 
 
 Numbered = tuple[etree._Element, int]  # the SequenceNumeric element and its value
@@ -166,34 +191,24 @@ def sequence_unique(msg: MessageView) -> Iterator[Finding]:
             seen.add(value)
 
 
-@rule("WCO-SEQ-002", "error", "Sequence numbers run 1..n under each parent",
-      except_function_codes=["13"],
-      needs=["SequenceNumeric"])
-def sequence_range(msg: MessageView) -> Iterator[Finding]:
-    """n siblings of one class are numbered within 1..n (amendment requests, FunctionCode 13,
-    carry only the changed occurrences and are exempt)."""
-    for name, numbers in _numbered_groups(msg):
-        for element, value in numbers:
-            if value > len(numbers):
-                yield Finding(element, f"{name} SequenceNumeric {value} is out of range: "
-                              f"there are {len(numbers)} {name} here, numbered "
-                              f"1..{len(numbers)}")
-
-
-@rule("WCO-PARTY-001", "error", "A party has an ID, or a name and an address",
+@rule("WCO-PARTY-001", "error", "A party is identified by an ID, a name or its role",
       needs=PARTY_CLASSES)
 def party_identified(msg: MessageView) -> Iterator[Finding]:
-    """Parties (Declarant, Exporter, Consignee, ...) must be identifiable."""
+    """Parties (Declarant, Exporter, Consignee, ...) must be identifiable: by an ``ID``, a
+    ``Name``, or only by their role (``FunctionCode``, ``RoleCode``...) where the submitter's
+    credentials say who they are (a CDS ``Agent`` with a ``FunctionCode`` alone). A party with
+    none of these identifies nobody."""
     present = msg.names()
     for name in _SORTED_PARTIES:
         if name not in present:
             continue
         for party in msg.all(name):
-            if text(child(party, "ID")):
+            if text(child(party, "ID")) or text(child(party, "Name")):
                 continue
-            if text(child(party, "Name")) and child(party, "Address") is not None:
+            if any(text(child(party, role)) for role in ROLE_CODES):
                 continue
-            yield Finding(party, f"{name} has neither an ID nor a Name with an Address")
+            yield Finding(party, f"{name} has no ID, no Name and no role code: it identifies "
+                          "no party")
 
 
 @rule("WCO-ADDR-001", "error", "Every address names its country",
@@ -227,19 +242,35 @@ def mode_known(msg: MessageView) -> Iterator[Finding]:
                               "a UNECE Rec 19 transport mode (0-9)")
 
 
-@rule("WCO-LOC-001", "error", "Ports and places of loading are UN/LOCODEs",
-      needs=["LocationID", *LOCODE_CLASSES])
+@rule("WCO-LOC-001", "error", "Location IDs that are UN/LOCODEs are well formed",
+      needs=["ID", "LocationID"])
 def locode_format(msg: MessageView) -> Iterator[Finding]:
-    """The ID of a loading/unloading location and any ``LocationID`` is a UN/LOCODE:
-    an ISO country code and three characters from A-Z and 2-9 (``NLRTM``)."""
-    elements = [*msg.all("LocationID"),
-                *(c for name in _SORTED_LOCODE_CLASSES
-                  for place in msg.all(name) for c in children(place, "ID"))]
-    for element in elements:
+    """An ID that is a UN/LOCODE is an ISO country code and three characters from A-Z and 2-9
+    (``NLRTM``). An ID is a UN/LOCODE when its ``schemeID``/``listID`` says so and, in
+    tradestd's bundled message types, the ID of a loading/unloading location and any
+    ``LocationID``. National schemas put their own location codes in such elements (CDS goods
+    locations), so there nothing else is checked. Codes of a configured ``location`` list are
+    accepted too (``--codelist location:replace=FILE`` accepts only those)."""
+    codes = msg.codes
+    for element in _locode_elements(msg):
         value = text(element)
-        problem = identifiers.locode(value, msg.codes.countries.codes) if value else None
+        if not value or value in codes.locations.codes:
+            continue
+        problem = ("not in the configured location code list" if codes.locodes_replaced
+                   else identifiers.locode(value, codes.countries.codes))
         if problem:
             yield Finding(element, f"{_location(element)} {value!r} is {problem}")
+
+
+def _locode_elements(msg: MessageView) -> list[etree._Element]:
+    schemed = [el for el in msg.ending("ID")
+               if (el.get("schemeID") or el.get("listID") or "").upper() in LOCODE_SCHEMES]
+    if msg.message_type is None:  # a user's schema set: only IDs that say they are UN/LOCODEs
+        return schemed
+    bundled = [*msg.all("LocationID"),
+               *(c for name in _SORTED_LOCODE_CLASSES
+                 for place in msg.all(name) for c in children(place, "ID"))]
+    return list(dict.fromkeys([*bundled, *schemed]))
 
 
 def _package_types(msg: MessageView) -> Iterator[tuple[etree._Element, etree._Element]]:
@@ -333,8 +364,13 @@ def scheme_identifiers(msg: MessageView) -> Iterator[Finding]:
 @rule("WCO-CUR-003", "error", "An exchange rate names its currency",
       needs=["CurrencyExchange"])
 def exchange_rate_currency(msg: MessageView) -> Iterator[Finding]:
-    """``CurrencyExchange/RateNumeric`` needs ``CurrencyTypeCode`` to say what it converts."""
-    for exchange in msg.all("CurrencyExchange"):
+    """``CurrencyExchange/RateNumeric`` needs ``CurrencyTypeCode`` to say what it converts,
+    unless it is the message's only rate: then it converts the invoice currency (national
+    implementations such as CDS declare the rate alone)."""
+    exchanges = msg.all("CurrencyExchange")
+    if len(exchanges) == 1 and any(a.get("currencyID") for a in msg.all("InvoiceAmount")):
+        return
+    for exchange in exchanges:
         rate = child(exchange, "RateNumeric")
         if rate is not None and not text(child(exchange, "CurrencyTypeCode")):
             yield Finding(rate, f"CurrencyExchange/RateNumeric is {text(rate)} but no "
