@@ -72,4 +72,5 @@ def test_wco_date_strings() -> None:
     assert "8 digits" in str(parse_datetime_string("2026112710", "102")[1])
     assert "zone" in str(parse_datetime_string("20261127101500", "304")[1])
     assert "not a real date" in str(parse_datetime_string("20260231", "102")[1])
-    assert "not 102 or 304" in str(parse_datetime_string("20260231", "203")[1])
+    assert "not a UN/EDIFACT 2379" in str(parse_datetime_string("20260231", "999")[1])
+    assert "12 digits" in str(parse_datetime_string("20260231", "203")[1])

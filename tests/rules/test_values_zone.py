@@ -20,3 +20,18 @@ def test_rules_comparing_moments_skip_such_a_date() -> None:
     string = etree.SubElement(wrapper, "DateTimeString", formatCode="304")
     string.text = "20261120164512+2800"
     assert wco_datetime(wrapper) is None
+
+
+def test_un_edifact_2379_zones_and_formats() -> None:
+    """304 takes Z, +hh or +hhmm (CDS writes ``20171001010000+01``); 203, 204 and 303 too."""
+    hours_only, problem = parse_datetime_string("20171001010000+01", "304")
+    assert problem is None and hours_only is not None
+    assert hours_only == parse_datetime_string("20171001000000Z", "304")[0]
+    assert parse_datetime_string("20171001010000-0530", "304")[1] is None
+    for bad in ("20171001010000", "20171001010000+1", "20171001010000+011", "20171001010000z",
+                "2017100101000\u0661+01".encode().decode("unicode_escape")):
+        assert parse_datetime_string(bad, "304")[0] is None, bad
+    assert parse_datetime_string("201710010100+01", "303")[1] is None
+    assert parse_datetime_string("201710010100", "203")[1] is None
+    assert parse_datetime_string("20171001010059", "204")[1] is None
+    assert parse_datetime_string("20171001010059", "203")[0] is None

@@ -20,12 +20,19 @@ __all__ = [
     "wco_datetime",
 ]
 
-#: UN/EDIFACT 2379 formats: 102 CCYYMMDD; 304 CCYYMMDDhhmmss and a zone: ``Z``, ``+hh`` or
+#: UN/EDIFACT 2379 date/time formats: 102 CCYYMMDD, 203 CCYYMMDDHHMM, 204 CCYYMMDDHHMMSS,
+#: 303 CCYYMMDDHHMMZZZ and 304 CCYYMMDDHHMMSSZZZ, where the zone ZZZ is ``Z``, ``+hh`` or
 #: ``+hhmm`` (national systems write ``20171001010000+01``).
-_FORMATS = {"102": re.compile(r"^(\d{4})(\d{2})(\d{2})$", re.ASCII),
-            "304": re.compile(
-                r"^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(Z|[+-]\d{2}(?:\d{2})?)$", re.ASCII)}
-_EXPECTED = {"102": "8 digits CCYYMMDD",
+_ZONE = r"(?P<zone>Z|[+-]\d{2}(?:\d{2})?)"
+_DATE = r"(?P<year>\d{4})(?P<month>\d{2})(?P<day>\d{2})"
+_HHMM = r"(?P<hour>\d{2})(?P<minute>\d{2})"
+_FORMATS = {code: re.compile(f"^{pattern}$", re.ASCII) for code, pattern in {
+    "102": _DATE, "203": _DATE + _HHMM, "204": _DATE + _HHMM + r"(?P<second>\d{2})",
+    "303": _DATE + _HHMM + _ZONE, "304": _DATE + _HHMM + r"(?P<second>\d{2})" + _ZONE,
+}.items()}
+_EXPECTED = {"102": "8 digits CCYYMMDD", "203": "12 digits CCYYMMDDhhmm",
+             "204": "14 digits CCYYMMDDhhmmss",
+             "303": "12 digits CCYYMMDDhhmm and a zone (Z, +hh or +hhmm)",
              "304": "14 digits CCYYMMDDhhmmss and a zone (Z, +hh or +hhmm)"}
 
 #: Rec 20 mass units and their size in kilograms, for comparing masses.
@@ -34,23 +41,21 @@ MASS_UNITS_KG = {"KGM": Decimal(1), "GRM": Decimal("0.001"), "MGM": Decimal("0.0
 
 
 def parse_datetime_string(value: str, format_code: str | None) -> tuple[datetime | None, str | None]:
-    """``(moment, None)`` or ``(None, reason)``; a 102 date becomes midnight UTC."""
+    """``(moment, None)`` or ``(None, reason)``; a moment without a zone (102, 203, 204) is
+    taken as UTC, a 102 date as midnight."""
     pattern = _FORMATS.get(format_code or "")
     if pattern is None:
-        return None, f"formatCode {format_code!r} is not 102 or 304"
+        return None, (f"formatCode {format_code!r} is not a UN/EDIFACT 2379 date/time format "
+                      f"tradestd reads ({', '.join(_FORMATS)})")
     match = pattern.match(value)
     if match is None:
         return None, f"formatCode {format_code} needs {_EXPECTED[format_code or '']}, got {value!r}"
-    groups = match.groups()
-    year, month, day = int(groups[0]), int(groups[1]), int(groups[2])
-    hour = minute = second = 0
-    zone = UTC
-    if format_code == "304":
-        hour, minute, second = int(groups[3]), int(groups[4]), int(groups[5])
+    parts = match.groupdict()
     try:
-        if format_code == "304":
-            zone = _zone(groups[6])
-        return datetime(year, month, day, hour, minute, second, tzinfo=zone), None
+        zone = _zone(parts["zone"]) if parts.get("zone") else UTC
+        return datetime(int(parts["year"]), int(parts["month"]), int(parts["day"]),
+                        int(parts.get("hour") or 0), int(parts.get("minute") or 0),
+                        int(parts.get("second") or 0), tzinfo=zone), None
     except ValueError as exc:
         return None, f"{value!r} is not a real date/time ({exc})"
 

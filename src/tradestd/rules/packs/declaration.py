@@ -209,12 +209,14 @@ def amendment_pointer_resolves(msg: MessageView) -> Iterator[Finding]:
             yield Finding(pointers[0], problem)
 
 
-@rule("DEC-CUR-001", "error", "A foreign-currency invoice comes with its exchange rate",
+@rule("DEC-CUR-001", "warning", "A foreign-currency invoice comes with its exchange rate",
       families=["declaration"], function_codes=ORIGINAL,
       needs=["InvoiceAmount"])
 def invoice_exchange_rate(msg: MessageView) -> Iterator[Finding]:
     """When ``InvoiceAmount`` is in another currency than the items' customs values, a
-    ``CurrencyExchange`` for the invoice currency is declared."""
+    ``CurrencyExchange`` for the invoice currency is declared. Customs administrations
+    publish the rates they apply and national law says when a declared rate is needed, so
+    this is a warning."""
     invoice = child(_declaration(msg), "InvoiceAmount")
     invoice_currency = invoice.get("currencyID") if invoice is not None else None
     values = {v.get("currencyID") for v in msg.all("CustomsValueAmount")} - {None}

@@ -211,10 +211,12 @@ def party_identified(msg: MessageView) -> Iterator[Finding]:
                           "no party")
 
 
-@rule("WCO-ADDR-001", "error", "Every address names its country",
+@rule("WCO-ADDR-001", "warning", "Every address names its country",
       needs=["Address"])
 def address_country(msg: MessageView) -> Iterator[Finding]:
-    """An ``Address`` without ``CountryCode`` cannot be checked or routed."""
+    """An ``Address`` without ``CountryCode`` cannot be checked or routed. WCO DM makes the
+    country optional (a national implementation may leave it out of domestic addresses),
+    hence a warning."""
     for address in msg.all("Address"):
         if not text(child(address, "CountryCode")):
             yield Finding(address, f"{_location(address)} has no CountryCode")
