@@ -264,9 +264,23 @@ def locode_format(msg: MessageView) -> Iterator[Finding]:
             yield Finding(element, f"{_location(element)} {value!r} is {problem}")
 
 
+def _schemed_ids(msg: MessageView) -> list[tuple[etree._Element, str]]:
+    """``*ID`` elements that name their scheme (``schemeID``, else ``listID``), once per message."""
+    return msg.memo("wco.schemed_ids", _find_schemed_ids)
+
+
+def _find_schemed_ids(msg: MessageView) -> list[tuple[etree._Element, str]]:
+    found = []
+    for element in msg.ending("ID"):
+        if element.attrib:
+            scheme = element.get("schemeID") or element.get("listID")
+            if scheme:
+                found.append((element, scheme))
+    return found
+
+
 def _locode_elements(msg: MessageView) -> list[etree._Element]:
-    schemed = [el for el in msg.ending("ID")
-               if (el.get("schemeID") or el.get("listID") or "").upper() in LOCODE_SCHEMES]
+    schemed = [el for el, scheme in _schemed_ids(msg) if scheme.upper() in LOCODE_SCHEMES]
     if msg.message_type is None:  # a user's schema set: only IDs that say they are UN/LOCODEs
         return schemed
     bundled = [*msg.all("LocationID"),
@@ -350,8 +364,7 @@ def un_number(msg: MessageView) -> Iterator[Finding]:
 @rule("WCO-ID-001", "error", "Identifiers in a declared scheme (EORI, LEI) are well formed")
 def scheme_identifiers(msg: MessageView) -> Iterator[Finding]:
     """IDs with ``schemeID="EORI"`` match the EORI format; ``schemeID="LEI"`` pass ISO 7064."""
-    for element in msg.ending("ID"):
-        scheme = element.get("schemeID")
+    for element, scheme in _schemed_ids(msg):
         if scheme not in ("EORI", "LEI"):
             continue
         value = text(element)
