@@ -50,7 +50,7 @@ IMO_TYPE_CODES = frozenset({"10", "IMO"})
 #: ``schemeID``/``listID`` values that declare an ID to be a UN/LOCODE.
 LOCODE_SCHEMES = frozenset({"UN/LOCODE", "UNLOCODE", "LOCODE"})
 #: Child elements that identify a party by its role (the submitter's credentials say who).
-ROLE_CODES = ("FunctionCode", "RoleCode", "TypeCode", "CategoryCode")
+ROLE_CODES = ("FunctionCode", "RoleCode")
 
 
 def _leaf(element: etree._Element) -> bool:
