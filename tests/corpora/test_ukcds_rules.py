@@ -98,6 +98,20 @@ def test_exceptions_name_accepted_files() -> None:
     assert {xml for xml, _ in EXCEPTIONS} <= accepted
 
 
+#: The EU/UK conventions of ``eu-ucc`` hold for CDS: only the placeholder file breaks them.
+EU_UCC_FINDINGS = {("messages/wco_dec_metadata.xml", "DEC-CLS-002"),
+                   ("messages/wco_dec_metadata.xml", "DEC-PROC-001")}
+
+
+def test_eu_ucc_conventions_hold_for_cds_declarations() -> None:
+    runner = RuleRunner([bundled_pack("eu-ucc")], settings=RUNNERS["dec"].settings)
+    found = set()
+    for case in DECLARATIONS:
+        report = tradestd.validate(UKCDS / case["xml"], _schema(case), rules=runner)
+        found |= {(case["xml"], i.rule_id) for i in report.errors if i.rule_id}
+    assert found == EU_UCC_FINDINGS
+
+
 # ------------------------------------------------------------------ mutants
 
 Tree = etree._ElementTree
