@@ -186,3 +186,16 @@ def test_config_file_lists_are_relative_to_it(tmp_path: Path,
     with pytest.raises(ConfigFileError, match="rules.codelists"):
         load_config(config)
     capsys.readouterr()
+
+
+def test_location_lists_accept_national_codes_or_replace_un_locodes(tmp_path: Path) -> None:
+    fixture = FIXTURES / "declaration" / "rules" / "WCO-LOC-001.xml"  # LocationID CNYT1
+    assert "WCO-LOC-001" in _rule_ids(tradestd.validate(fixture))
+    codes = write(tmp_path / "loc.txt", "CNYT1\n")
+    added = RuleRunner(settings=RuleSettings(codelists=(load_code_list("location", codes),)))
+    assert tradestd.validate(fixture, rules=added).valid
+    only = RuleRunner(settings=RuleSettings(
+        codelists=(load_code_list("location", codes, replace=True),)))
+    report = tradestd.validate(PASS_IMPORT, rules=only)  # its UN/LOCODEs are not in the list
+    assert "WCO-LOC-001" in _rule_ids(report)
+    assert all("configured location code list" in i.message for i in report.errors)
