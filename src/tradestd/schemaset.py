@@ -24,7 +24,7 @@ import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlparse
 from urllib.request import pathname2url
 
@@ -38,6 +38,9 @@ from .locate import Locator, element_path, tag_of
 from .stream.convert import DEFAULT_CONTAINER, JsonLinesToXml, XmlToJsonLines
 from .stream.source import BatchSource
 from .stream.validate import RecordStream, record_candidates
+
+if TYPE_CHECKING:
+    from .wcoids import WcoIds
 
 __all__ = ["SchemaError", "SchemaSet", "collect_xsd_files", "load_schema_set"]
 
@@ -310,6 +313,18 @@ class SchemaSet:
 
     def __repr__(self) -> str:
         return f"SchemaSet({self.name!r}, xsd={self.xsd_version}, files={len(self.files)})"
+
+    def xsd_tree(self, path: Path) -> etree._ElementTree:
+        """One file of the set's closure, parsed by the hardened parser (with line numbers)."""
+        if path not in self._closure.files:
+            raise SchemaError("not a file of this schema set", str(path))
+        return _parse_xsd(path)
+
+    @property
+    def wco_ids(self) -> WcoIds:
+        """The WCO IDs its annotations declare (compiled on first use, then shared)."""
+        from .wcoids import wco_ids_for  # builds on this module
+        return wco_ids_for(self)
 
     # -- engines -------------------------------------------------------------------
 

@@ -35,6 +35,16 @@ class RuleLayer(Protocol):
               message_type: MessageType | None) -> Iterable[Issue]: ...
 
 
+def rule_issues(rules: RuleLayer, doc: XmlDocument, locator: Locator,
+                message_type: MessageType | None, schema_set: SchemaSet | None
+                ) -> Iterable[Issue]:
+    """``rules.check``, telling layers that ask for it (``uses_schema_set``) the schema set in
+    use (pointer checks resolve WCO IDs through it)."""
+    if getattr(rules, "uses_schema_set", False):
+        return rules.check(doc, locator, message_type, schema_set=schema_set)  # type: ignore[call-arg]
+    return rules.check(doc, locator, message_type)
+
+
 @dataclass
 class Validator:
     """Validates messages against one schema set, or against the detected bundled type."""
@@ -76,7 +86,7 @@ class Validator:
         packs: tuple[RulePackRef, ...] = ()
         if self.rules is not None:
             packs = self.rules.packs_for(message_type)
-            issues += self.rules.check(doc, locator, message_type)
+            issues += rule_issues(self.rules, doc, locator, message_type, schema_set)
             layers.append(Layer.RULES)
         return Report(doc.name, tuple(issues), label, tuple(layers), packs)
 
