@@ -54,6 +54,8 @@ _USAGE = "WCOUsage"
 #: Walked element declarations per schema set; a schema whose content trees multiply past
 #: this (types shared many levels deep) is cut off, and the model says so.
 MAX_NODES = 200_000
+#: How far back a start tag spread over several lines is looked for.
+_START_TAG_LINES = 50
 
 
 @dataclass(frozen=True, slots=True)
@@ -257,6 +259,10 @@ class WcoIds:
         target = previous
         if last.tag is not None:
             below = [c for c in self.children(previous) if c.wco_id == last.tag]
+            if not below:  # an attribute of one of the class's data elements
+                below = [a for c in self.children(previous) if c.kind == "element"
+                         for a in self.children(c)
+                         if a.kind == "attribute" and a.wco_id == last.tag]
             elements = [c for c in below if c.kind != "class"] or below
             if not elements:
                 return Resolution(chain, steps, tuple(nodes), failed_step=len(steps),
@@ -381,8 +387,23 @@ class _Lines:
         mine = list(root.iter())
         if len(parsed) != len(mine):
             return {}
-        return {id(a): b.sourceline for a, b in zip(mine, parsed, strict=True)
+        try:
+            text = path.read_text(encoding="utf-8", errors="replace").splitlines()
+        except OSError:
+            text = []
+        return {id(a): _start_line(b, text) for a, b in zip(mine, parsed, strict=True)
                 if b.sourceline is not None}
+
+
+def _start_line(element: etree._Element, text: list[str]) -> int:
+    """The line where the start tag begins (libxml2 gives the line where it ends)."""
+    line = element.sourceline or 0
+    local = etree.QName(element).localname
+    token = f"<{element.prefix}:{local}" if element.prefix else f"<{local}"
+    for number in range(min(line, len(text)), max(line - _START_TAG_LINES, 0), -1):
+        if token in text[number - 1]:
+            return number
+    return line
 
 
 class _Builder:
@@ -466,7 +487,8 @@ class _Builder:
                 self.walk(child, path, here, active | {id(xsd_type)})
 
     def model(self) -> WcoIds:
-        parents = {row["parent"] for row in self.rows if row["parent"] is not None}
+        parents = {row["parent"] for row in self.rows
+                   if row["parent"] is not None and row["kind"] != "attribute"}
         nodes = []
         for row in self.rows:
             if row["kind"] == "element" and row["index"] in parents:
