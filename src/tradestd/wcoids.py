@@ -27,8 +27,6 @@ chains (``42A/67A/68A[1]/70A[1]#166``) resolve through :meth:`WcoIds.resolve`.
 from __future__ import annotations
 
 import re
-import threading
-import weakref
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -383,7 +381,12 @@ class _Lines:
         root = getattr(schema, "root", None)
         if path is None or root is None:
             return {}
-        parsed = list(self._set.xsd_tree(path).getroot().iter(tag=etree.Element))
+        from .schemaset import SchemaError  # schemaset builds on this module
+
+        try:
+            parsed = list(self._set.xsd_tree(path).getroot().iter(tag=etree.Element))
+        except SchemaError:  # gone or changed since the set was compiled: no lines
+            return {}
         mine = list(root.iter())
         if len(parsed) != len(mine):
             return {}
@@ -515,17 +518,6 @@ def build_wco_ids(schema_set: SchemaSet) -> WcoIds:
     return builder.model()
 
 
-_MODELS: weakref.WeakKeyDictionary[SchemaSet, WcoIds] = weakref.WeakKeyDictionary()
-_MODELS_LOCK = threading.Lock()
-
-
 def wco_ids_for(schema_set: SchemaSet) -> WcoIds:
     """The WCO ID model of a schema set, built on first use and then shared (thread-safe)."""
-    model = _MODELS.get(schema_set)
-    if model is None:
-        with _MODELS_LOCK:
-            model = _MODELS.get(schema_set)
-            if model is None:
-                model = build_wco_ids(schema_set)
-                _MODELS[schema_set] = model
-    return model
+    return schema_set.derived("wco_ids", lambda: build_wco_ids(schema_set))
