@@ -7,6 +7,8 @@ to share between threads.
 
 from __future__ import annotations
 
+import functools
+import inspect
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -38,9 +40,9 @@ class RuleLayer(Protocol):
 def rule_issues(rules: RuleLayer, doc: XmlDocument, locator: Locator,
                 message_type: MessageType | None, schema_set: SchemaSet | None
                 ) -> Iterable[Issue]:
-    """``rules.check``, telling layers that ask for it (``uses_schema_set``) the schema set in
-    use (pointer checks resolve WCO IDs through it)."""
-    if getattr(rules, "uses_schema_set", False):
+    """``rules.check``, telling layers whose ``check`` takes a ``schema_set`` keyword the
+    schema set in use (pointer checks resolve WCO IDs through it)."""
+    if _takes_schema_set(type(rules)):
         return rules.check(doc, locator, message_type, schema_set=schema_set)  # type: ignore[call-arg]
     return rules.check(doc, locator, message_type)
 
@@ -119,6 +121,14 @@ class Validator:
                                      str(exc), doc.root.sourceline, None,
                                      element_path(doc.root))
         return detected.schema_set(), detected, None
+
+
+@functools.lru_cache(maxsize=64)
+def _takes_schema_set(kind: type) -> bool:
+    try:
+        return "schema_set" in inspect.signature(kind.check).parameters  # type: ignore[attr-defined]
+    except (AttributeError, TypeError, ValueError):
+        return False
 
 
 def is_json_source(source: Source) -> bool:

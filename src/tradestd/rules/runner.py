@@ -30,9 +30,6 @@ RULE_CRASHED = "RULE_CRASHED"
 class RuleRunner:
     """Runs rule packs over parsed messages; safe to share between threads."""
 
-    #: :func:`tradestd.validation.rule_issues` passes the schema set in use to ``check``.
-    uses_schema_set = True
-
     def __init__(self, packs: Sequence[Pack] = (), *, bundled: bool = True,
                  settings: RuleSettings | None = None) -> None:
         self.extra = tuple(packs)
