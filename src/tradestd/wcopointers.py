@@ -53,12 +53,17 @@ def _text(element: etree._Element, name: str) -> str | None:
     return None
 
 
+def _number(raw: str | None) -> int | None:
+    """A non-negative integer written in ASCII digits, else ``None``."""
+    return int(raw) if raw is not None and raw.isascii() and raw.isdigit() else None
+
+
 def steps_of(pointers: Iterable[etree._Element]) -> tuple[ChainStep, ...]:
     """The chain of a holder's ``Pointer`` elements, in document order."""
     steps = []
     for pointer in pointers:
         raw = _text(pointer, "SequenceNumeric")
-        occurrence = int(raw) if raw is not None and raw.isdigit() else None
+        occurrence = _number(raw)
         steps.append(ChainStep(_text(pointer, "DocumentSectionCode"), occurrence,
                                _text(pointer, "TagID"),
                                raw if raw is not None and occurrence is None else None))
@@ -200,8 +205,7 @@ def _pick(candidates: list[etree._Element], step: ChainStep, name: str
     numbered = [c for c in candidates if _text(c, "SequenceNumeric") is not None]
     if numbered:
         for candidate in numbered:
-            raw = _text(candidate, "SequenceNumeric") or ""
-            if raw.isdigit() and int(raw) == step.occurrence:
+            if _number(_text(candidate, "SequenceNumeric")) == step.occurrence:
                 return candidate, None, None
         return None, f"no {name} has SequenceNumeric {step.occurrence}", None
     if step.occurrence < 1 or step.occurrence > len(candidates):

@@ -204,3 +204,32 @@ def test_read_chains_finds_error_and_amendment_pointers() -> None:
     assert [c.code for c in chains] == ["E0166", "E0145", "E0131"]
     results = resolve_chains(chains, None)
     assert all(r.resolution.resolved for r in results)
+
+
+_TEXT = st.sampled_from(["42A", "67A", "68A", "23A", "70A", "166", "137", "x", "", " 1 ", "-3",
+                         "99999999999999999999", "<", "&amp;", "\u00b2"])
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.lists(st.tuples(_TEXT, _TEXT, _TEXT), max_size=6), max_size=4))
+def test_any_pointer_message_gives_one_result_per_holder(errors: list[list[tuple[str, str, str]]]
+                                                         ) -> None:
+    """Whatever the Pointer steps hold, reading and resolving them (and locating them in a
+    declaration) reports, never raises."""
+    from xml.sax.saxutils import escape
+
+    body = "".join(
+        "<Error><ValidationCode>E</ValidationCode>" + "".join(
+            f"<Pointer><SequenceNumeric>{escape(n)}</SequenceNumeric>"
+            f"<DocumentSectionCode>{escape(s)}</DocumentSectionCode><TagID>{escape(t)}</TagID>"
+            "</Pointer>" for s, n, t in steps) + "</Error>" for steps in errors)
+    doc = load_xml(f"<Response xmlns='urn:r'>{body}</Response>")
+    declaration = load_xml(Path(__file__).resolve().parents[2] / "fixtures" / "declaration"
+                           / "valid" / "import-de-sea-containers.xml")
+    assert doc.root is not None
+    chains = read_chains(doc.root)
+    assert len(chains) == sum(1 for steps in errors if steps)
+    for result in resolve_chains(chains, None, declaration):
+        assert result.resolution.resolved or result.resolution.reason
+        assert result.located is not None
+        assert result.located.found or result.located.reason
