@@ -1,15 +1,16 @@
-"""Build the WCO ID table of a bundled message family from its XSD annotations.
+"""Derive the WCO ID table of a bundled message family from its XSD annotations.
 
-Every class and element of a bundled WCO message carries ``<xs:appinfo>WCO ID 131</xs:appinfo>``
-on its element declaration (or, for shared classes, on its complex type). This script walks
-the message from its root element with xmlschema and lists, in document order::
+The XSDs are the source: every class and data element carries its WCO ID in the WCO DM
+annotation convention (``xs:documentation`` children ``WCOID``, ``WCOName``, ``WCOFormat``),
+and elements tradestd adds beyond WCO DM carry ``<tradestdExtension>true</tradestdExtension>``
+instead (docs/wco-ids.md). :mod:`tradestd.wcoids` reads them; this script writes what it
+read, in document order, as ``wco-ids.json`` beside ``message.toml``::
 
-    {"wco_id": "166", "kind": "element", "name": "CurrentCode",
-     "path": "Declaration/GoodsShipment/GovernmentAgencyGoodsItem/GovernmentProcedure/CurrentCode"}
+    {"wco_id": "228", "kind": "element", "name": "GoodsItemQuantity",
+     "path": "Declaration/GoodsItemQuantity", "wco_name": "Total number of items",
+     "format": "n..5", "extension": false}
 
-``kind`` is ``class`` for elements whose children carry WCO IDs, ``element`` for data
-elements: leaves, and wrappers such as ``IssueDateTime`` whose only child
-(``DateTimeString``) is syntax rather than a WCO element.
+tests/messages/test_wco_ids.py fails when a committed table is stale.
 
 Usage::
 
@@ -22,10 +23,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -33,61 +32,36 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from tradestd.registry import MessageType
+from tradestd.wcoids import WcoNode
 
 TABLE_NAME = "wco-ids.json"
-_WCO_ID = re.compile(r"^\s*WCO ID\s+(\S+)\s*$")
 
 
-def _wco_id(component: Any) -> str | None:
-    annotation = getattr(component, "annotation", None)
-    for appinfo in getattr(annotation, "appinfo", None) or ():
-        match = _WCO_ID.match(appinfo.text or "")
-        if match:
-            return match.group(1)
-    return None
+def _nodes(message_type: MessageType) -> list[WcoNode]:
+    root = message_type.root.rpartition("}")[2]
+    return [n for n in message_type.schema_set().wco_ids if n.path.split("/")[0] == root]
 
 
-def _element_id(element: Any) -> str | None:
-    return _wco_id(element) or _wco_id(element.type)
+def wco_id_table(message_type: MessageType) -> list[dict[str, Any]]:
+    """The WCO ID table of ``message_type`` (IDs and extensions), in document order."""
+    return [{"wco_id": n.wco_id, "kind": n.kind, "name": n.name, "path": n.path,
+             "wco_name": n.wco_name, "format": n.format, "extension": n.extension}
+            for n in _nodes(message_type)]
 
 
 def _children(element: Any) -> list[Any]:
     if not element.type.is_complex() or element.type.has_simple_content():
         return []
-    return [c for c in element.type.content.iter_elements() if hasattr(c, "type")]  # no wildcards
+    return [c for c in element.type.content.iter_elements() if hasattr(c, "type")]
 
 
-@dataclass(frozen=True)
-class Node:
-    """One element declaration reached from the message root."""
-
-    element: Any
-    path: str
-    depth: int
-    wco_id: str | None
-    is_class: bool
-
-
-def _walk(element: Any, parent_path: str, depth: int, active: frozenset[int]) -> Iterator[Node]:
-    path = f"{parent_path}/{element.local_name}" if parent_path else element.local_name
-    children = [] if id(element.type) in active else _children(element)  # stop on recursion
-    is_class = any(_element_id(child) is not None for child in children)
-    yield Node(element, path, depth, _element_id(element), is_class)
-    for child in children:
-        yield from _walk(child, path, depth + 1, active | {id(element.type)})
-
-
-def walk(message_type: MessageType) -> Iterator[Node]:
-    """Every element of ``message_type`` from its root, in document order."""
-    schema = message_type.schema_set().xmlschema
-    yield from _walk(schema.maps.elements[message_type.root], "", 0, frozenset())
-
-
-def wco_id_table(message_type: MessageType) -> list[dict[str, str]]:
-    """The WCO ID table of ``message_type``, in document order."""
-    return [{"wco_id": n.wco_id, "kind": "class" if n.is_class else "element",
-             "name": n.element.local_name, "path": n.path}
-            for n in walk(message_type) if n.wco_id is not None]
+def _walk(element: Any, path: str, depth: int, active: frozenset[int]
+          ) -> Iterator[tuple[Any, str, int]]:
+    path = f"{path}/{element.local_name}" if path else element.local_name
+    yield element, path, depth
+    if id(element.type) not in active:
+        for child in _children(element):
+            yield from _walk(child, path, depth + 1, active | {id(element.type)})
 
 
 def _occurs(element: Any) -> str:
@@ -95,23 +69,24 @@ def _occurs(element: Any) -> str:
     return f"[{low}..{'n' if high is None else high}]" if low != high else f"[{low}]"
 
 
-def _format(element: Any) -> str:
-    annotation = getattr(element, "annotation", None)
-    docs = getattr(annotation, "documentation", None) or ()
-    text = " ".join(" ".join(str(d.text or "").split()) for d in docs)
-    return f" {text}" if text else ""
-
-
 def render_tree(message_type: MessageType) -> str:
-    """A Markdown code block: the element tree with cardinalities, WCO IDs and formats."""
+    """A Markdown code block: the element tree with cardinalities, WCO IDs and formats
+    (``ext`` marks a tradestd extension)."""
+    by_path = {n.path: n for n in _nodes(message_type)}
+    schema = message_type.schema_set().xmlschema
     lines = []
-    for node in walk(message_type):
-        label = f"{'  ' * node.depth}{node.element.local_name} {_occurs(node.element)}"
-        lines.append(f"{label:<58} {node.wco_id or '-':<5}{_format(node.element)}".rstrip())
+    for element, path, depth in _walk(schema.maps.elements[message_type.root], "", 0,
+                                       frozenset()):
+        node = by_path.get(path)
+        label = f"{'  ' * depth}{element.local_name} {_occurs(element)}"
+        wco_id = "ext" if node is not None and node.extension else \
+            (node.wco_id if node is not None and node.wco_id else "-")
+        extra = " ".join(x for x in (node.format, node.wco_name) if x) if node else ""
+        lines.append(f"{label:<58} {wco_id:<5} {extra}".rstrip())
     return "```\n" + "\n".join(lines) + "\n```\n"
 
 
-def render(rows: list[dict[str, str]]) -> str:
+def render(rows: list[dict[str, Any]]) -> str:
     """The committed JSON form: one row per line, stable for diffs."""
     lines = ",\n".join("  " + json.dumps(row, ensure_ascii=False) for row in rows)
     return f"[\n{lines}\n]\n"

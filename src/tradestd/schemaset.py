@@ -21,10 +21,10 @@ import hashlib
 import os
 import queue
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 from urllib.parse import unquote, urlparse
 from urllib.request import pathname2url
 
@@ -39,6 +39,9 @@ from .stream.convert import DEFAULT_CONTAINER, JsonLinesToXml, XmlToJsonLines
 from .stream.source import BatchSource
 from .stream.validate import RecordStream, record_candidates
 
+if TYPE_CHECKING:
+    from .wcoids import WcoIds
+
 __all__ = ["SchemaError", "SchemaSet", "collect_xsd_files", "load_schema_set"]
 
 XS = "http://www.w3.org/2001/XMLSchema"
@@ -48,6 +51,7 @@ _XSD11_ONLY = (f"{{{XS}}}assert", f"{{{XS}}}assertion", f"{{{XS}}}alternative",
                f"{{{XS}}}openContent", f"{{{XS}}}defaultOpenContent", f"{{{XS}}}override")
 _WRAPPER_SCHEME = "tradestd-wrapper"
 _SET_NAME = "__tradestd_set__.xsd"
+T = TypeVar("T")
 #: Messages larger than this are not cross-checked by xmlschema when libxml2 rejects them
 #: (it validates a few MB per second): libxml2's findings then stand, with an info issue.
 CONFIRM_MAX_BYTES = 32 * 1024 * 1024
@@ -291,6 +295,8 @@ class SchemaSet:
         self._lock = threading.Lock()
         self._pool: queue.SimpleQueue[etree.XMLSchema] = queue.SimpleQueue()
         self._xmlschema: xmlschema.XMLSchemaBase | None = None
+        self._derived: dict[str, Any] = {}
+        self._derived_lock = threading.RLock()  # a build may need the xmlschema model
         if self._closure.xsd11:
             self._xmlschema = _xmlschema_schema(self.files, True)
         else:
@@ -310,6 +316,29 @@ class SchemaSet:
 
     def __repr__(self) -> str:
         return f"SchemaSet({self.name!r}, xsd={self.xsd_version}, files={len(self.files)})"
+
+    def derived(self, key: str, build: Callable[[], T]) -> T:
+        """What ``build`` makes of this set (conversion plan, WCO IDs, ...): built on first
+        use under the set's lock, then shared by every thread."""
+        found = self._derived.get(key)
+        if found is None:
+            with self._derived_lock:
+                found = self._derived.get(key)
+                if found is None:
+                    found = self._derived[key] = build()
+        return cast(T, found)
+
+    def xsd_tree(self, path: Path) -> etree._ElementTree:
+        """One file of the set's closure, parsed by the hardened parser (with line numbers)."""
+        if path not in self._closure.files:
+            raise SchemaError("not a file of this schema set", str(path))
+        return _parse_xsd(path)
+
+    @property
+    def wco_ids(self) -> WcoIds:
+        """The WCO IDs its annotations declare (compiled on first use, then shared)."""
+        from .wcoids import wco_ids_for  # builds on this module
+        return wco_ids_for(self)
 
     # -- engines -------------------------------------------------------------------
 

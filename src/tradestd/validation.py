@@ -7,6 +7,8 @@ to share between threads.
 
 from __future__ import annotations
 
+import functools
+import inspect
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -33,6 +35,16 @@ class RuleLayer(Protocol):
 
     def check(self, doc: XmlDocument, locator: Locator,
               message_type: MessageType | None) -> Iterable[Issue]: ...
+
+
+def rule_issues(rules: RuleLayer, doc: XmlDocument, locator: Locator,
+                message_type: MessageType | None, schema_set: SchemaSet | None
+                ) -> Iterable[Issue]:
+    """``rules.check``, telling layers whose ``check`` takes a ``schema_set`` keyword the
+    schema set in use (pointer checks resolve WCO IDs through it)."""
+    if _takes_schema_set(type(rules)):
+        return rules.check(doc, locator, message_type, schema_set=schema_set)  # type: ignore[call-arg]
+    return rules.check(doc, locator, message_type)
 
 
 @dataclass
@@ -76,7 +88,7 @@ class Validator:
         packs: tuple[RulePackRef, ...] = ()
         if self.rules is not None:
             packs = self.rules.packs_for(message_type)
-            issues += self.rules.check(doc, locator, message_type)
+            issues += rule_issues(self.rules, doc, locator, message_type, schema_set)
             layers.append(Layer.RULES)
         return Report(doc.name, tuple(issues), label, tuple(layers), packs)
 
@@ -109,6 +121,14 @@ class Validator:
                                      str(exc), doc.root.sourceline, None,
                                      element_path(doc.root))
         return detected.schema_set(), detected, None
+
+
+@functools.lru_cache(maxsize=64)
+def _takes_schema_set(kind: type) -> bool:
+    try:
+        return "schema_set" in inspect.signature(kind.check).parameters  # type: ignore[attr-defined]
+    except (AttributeError, TypeError, ValueError):
+        return False
 
 
 def is_json_source(source: Source) -> bool:

@@ -8,7 +8,9 @@ import click
 
 from .. import __version__
 from .convert import convert_command
+from .ids import ids_command
 from .jsonschema import jsonschema_command
+from .pointers import pointers_command
 from .rules import rules_command
 from .schemas import schemas_command
 from .validate import validate_command
@@ -29,6 +31,8 @@ cli.add_command(schemas_command)
 cli.add_command(convert_command)
 cli.add_command(jsonschema_command)
 cli.add_command(rules_command)
+cli.add_command(ids_command)
+cli.add_command(pointers_command)
 
 
 def main(argv: list[str] | None = None) -> int:

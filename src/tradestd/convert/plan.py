@@ -9,8 +9,6 @@ never walked per document.
 
 from __future__ import annotations
 
-import threading
-import weakref
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -474,17 +472,6 @@ def compile_plan(schema: Any) -> Plan:
                 root_tags={e.tag: k for k, e in root_keys.items()})
 
 
-_PLANS: weakref.WeakKeyDictionary[SchemaSet, Plan] = weakref.WeakKeyDictionary()
-_PLANS_LOCK = threading.Lock()
-
-
 def plan_for(schema_set: SchemaSet) -> Plan:
     """The plan of a schema set, compiled on first use and then shared (thread-safe)."""
-    plan = _PLANS.get(schema_set)
-    if plan is None:
-        with _PLANS_LOCK:
-            plan = _PLANS.get(schema_set)
-            if plan is None:
-                plan = compile_plan(schema_set.xmlschema)
-                _PLANS[schema_set] = plan
-    return plan
+    return schema_set.derived("conversion_plan", lambda: compile_plan(schema_set.xmlschema))

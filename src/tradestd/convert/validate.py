@@ -171,16 +171,18 @@ def validate_json(source: Source, schema: str | SchemaSet | MessageType | None =
     if rules is None:
         return Report(doc.name, tuple(issues), label, (Layer.SYNTAX, Layer.SCHEMA))
     if xml is not None:
-        issues += _rule_issues(doc, xml, message_type, rules)
+        issues += _rule_issues(doc, xml, message_type, rules, schema_set)
     return Report(doc.name, tuple(issues), label, (Layer.SYNTAX, Layer.SCHEMA, Layer.RULES),
                   rules.packs_for(message_type))
 
 
 def _rule_issues(doc: JsonDocument, xml: XmlDocument, message_type: MessageType | None,
-                 rules: RuleLayer) -> list[Issue]:
+                 rules: RuleLayer, schema_set: SchemaSet | None = None) -> list[Issue]:
     """Rules on the XML form of a JSON message, located back in the JSON text."""
+    from ..validation import rule_issues  # validation builds on this module
+
     located: list[Issue] = []
-    for issue in rules.check(xml, xml.locator(), message_type):
+    for issue in rule_issues(rules, xml, xml.locator(), message_type, schema_set):
         ptr = json_pointer(doc.data, issue.path) if issue.path else None
         line, column = doc.locator.position(ptr) if ptr is not None else (None, None)
         located.append(dataclasses.replace(issue, path=ptr if ptr is not None else issue.path,

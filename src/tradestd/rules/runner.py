@@ -15,6 +15,7 @@ from ..intake import XmlDocument
 from ..issues import Issue, Layer, RulePackRef, Severity
 from ..locate import Locator, element_path
 from ..registry import MessageType
+from ..schemaset import SchemaSet
 from .catalog import Pack, bundled_pack
 from .codelists import code_lists
 from .engine import Outcome
@@ -57,13 +58,15 @@ class RuleRunner:
         return self._choose(message_type)[1]
 
     def check(self, doc: XmlDocument, locator: Locator,
-              message_type: MessageType | None) -> Iterable[Issue]:
+              message_type: MessageType | None, *,
+              schema_set: SchemaSet | None = None) -> Iterable[Issue]:
         packs = self.packs(message_type)
         if not packs or doc.root is None:
             return []
         view = MessageView(doc.root, self.codes,
                            family=message_type.family if message_type else None,
-                           message_type=message_type.key if message_type else None)
+                           message_type=message_type.key if message_type else None,
+                           schema_set=schema_set)
         return [self._issue(outcome, locator)
                 for pack in packs for outcome in pack.run(view, self._enabled)]
 

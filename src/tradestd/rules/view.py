@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, TypeVar
 from lxml import etree
 
 if TYPE_CHECKING:
+    from ..schemaset import SchemaSet
     from .codelists import CodeLists
 
 __all__ = [
@@ -167,10 +168,12 @@ class MessageView:
     """One message as rules see it: root, payload, facts used by scopes, and the index."""
 
     def __init__(self, root: etree._Element, codes: CodeLists, *, family: str | None = None,
-                 message_type: str | None = None) -> None:
+                 message_type: str | None = None, schema_set: SchemaSet | None = None) -> None:
         self.root = root
         self.codes = codes
         self.message_type = message_type
+        #: The schema set the message was validated against (pointer checks use its WCO IDs).
+        self.schema_set = schema_set
         by_tag: dict[object, list[etree._Element]] = {}
         for element in root.iter(etree.Element):  # the one pass over the tree
             tag = element.tag

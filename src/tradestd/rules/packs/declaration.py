@@ -204,7 +204,7 @@ def amendment_pointer_resolves(msg: MessageView) -> Iterator[Finding]:
     (42A -> 67A -> 68A#n ...) and, on its last step, an element of that class."""
     for amendment in msg.all("Amendment"):
         pointers = children(amendment, "Pointer")
-        problem = chain_problem(pointers) if pointers else None
+        problem = chain_problem(pointers, msg.schema_set) if pointers else None
         if problem:
             yield Finding(pointers[0], problem)
 

@@ -73,7 +73,7 @@ def pointer_resolves(msg: MessageView) -> Iterator[Finding]:
         pointers = children(error, "Pointer")
         if not pointers:
             continue
-        problem = chain_problem(pointers)
+        problem = chain_problem(pointers, msg.schema_set)
         if problem:
             yield Finding(pointers[0], problem)
 
