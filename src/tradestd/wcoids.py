@@ -117,6 +117,9 @@ class Resolution:
     reason: str | None = None
     failed_step: int | None = None
     notes: tuple[str, ...] = ()
+    #: The chain names IDs this schema set has, nested otherwise than here (another version
+    #: or implementation placed them elsewhere); False when an ID is unknown to the set.
+    misplaced: bool = False
 
     @property
     def resolved(self) -> bool:
@@ -246,7 +249,9 @@ class WcoIds:
                      if c.wco_id == step.section and c.kind == "class"]
             if not found:
                 return Resolution(chain, steps, tuple(nodes), failed_step=number,
-                                  reason=self._missing_class(number, step.section, previous))
+                                  reason=self._missing_class(number, step.section, previous),
+                                  misplaced=any(n.kind == "class"
+                                                for n in self.by_id(step.section)))
             if len(found) > 1:
                 notes.append(f"step {number}: {len(found)} classes {step.section} at "
                              f"{_paths(found)}; the first is used")
@@ -264,7 +269,8 @@ class WcoIds:
             elements = [c for c in below if c.kind != "class"] or below
             if not elements:
                 return Resolution(chain, steps, tuple(nodes), failed_step=len(steps),
-                                  reason=self._missing_element(len(steps), last.tag, previous))
+                                  reason=self._missing_element(len(steps), last.tag, previous),
+                                  misplaced=bool(self.by_id(last.tag)))
             if len(elements) > 1:
                 notes.append(f"TagID {last.tag}: {len(elements)} elements at "
                              f"{_paths(elements)}; the first is used")

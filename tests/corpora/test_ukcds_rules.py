@@ -50,10 +50,6 @@ EXCEPTIONS = {
         "the same placeholder file: ContainerCode 1 (containerised) but no TransportEquipment "
         "anywhere names a container",
 }
-#: Pointer-chain rules: resolving national chains (42A -> 67A#1 -> 56A TagID G005) through
-#: the schema set's own WCO IDs is the work of the WCO ID model (branch ``wcoids``); until
-#: it is merged, these findings on accepted notifications are tolerated, not required.
-POINTER_RULES = frozenset({"RES-PTR-001", "DEC-AMD-003"})
 
 
 def _cases(kind: str) -> list[dict[str, Any]]:
@@ -86,8 +82,7 @@ def _errors(case: dict[str, Any], source: Path | bytes) -> list[tradestd.Issue]:
 @pytest.mark.parametrize("case", DECLARATIONS + NOTIFICATIONS, ids=lambda c: c["xml"])
 def test_accepted_messages_get_no_error_but_real_defects(case: dict[str, Any]) -> None:
     errors = _errors(case, UKCDS / case["xml"])
-    unexpected = [i.to_dict() for i in errors if (case["xml"], i.rule_id) not in EXCEPTIONS
-                  and i.rule_id not in POINTER_RULES]
+    unexpected = [i.to_dict() for i in errors if (case["xml"], i.rule_id) not in EXCEPTIONS]
     assert unexpected == []
     listed = {rule for (xml, rule) in EXCEPTIONS if xml == case["xml"]}
     assert listed <= {i.rule_id for i in errors}, "an exception no longer applies: drop it"

@@ -206,7 +206,7 @@ def amendment_pointer_resolves(msg: MessageView) -> Iterator[Finding]:
         pointers = children(amendment, "Pointer")
         problem = chain_problem(pointers, msg.schema_set) if pointers else None
         if problem:
-            yield Finding(pointers[0], problem)
+            yield Finding(pointers[0], problem.message)
 
 
 @rule("DEC-CUR-001", "warning", "A foreign-currency invoice comes with its exchange rate",

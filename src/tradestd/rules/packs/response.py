@@ -14,10 +14,10 @@ from lxml import etree
 from ..engine import Finding, rule
 from ..values import wco_datetime
 from ..view import MessageView, child, child_text, children, either, text
-from ..wcoids import chain_problem
+from ..wcoids import ChainProblem, chain_problem
 
 PACK_ID = "response"
-PACK_VERSION = "1.1.0"
+PACK_VERSION = "1.2.0"
 PACK_EFFECTIVE_FROM = "2026-12-06"
 PACK_TITLE = "WCO response / notification rules"
 
@@ -64,18 +64,38 @@ def error_explained(msg: MessageView) -> Iterator[Finding]:
                           "Description nor a Pointer")
 
 
-@rule("RES-PTR-001", "error", "Pointer chains resolve through the WCO ID table", families=FAMILY,
-      needs=["Pointer"])
+@rule("RES-PTR-001", "error", "Pointer chains name WCO IDs the schema set has",
+      families=FAMILY, needs=["Pointer"])
 def pointer_resolves(msg: MessageView) -> Iterator[Finding]:
-    """Each ``Error``'s ``Pointer`` chain names classes nested as in the message it points
-    into (42A Declaration -> 67A GoodsShipment -> 68A item ...) and a TagID of the last class."""
-    for error in children(msg.payload, "Error"):
-        pointers = children(error, "Pointer")
-        if not pointers:
-            continue
-        problem = chain_problem(pointers, msg.schema_set)
-        if problem:
-            yield Finding(pointers[0], problem)
+    """Each ``Error``'s ``Pointer`` chain names classes and a TagID that exist in the WCO ID
+    table of the message it points into (42A Declaration -> 67A GoodsShipment -> 68A ...)."""
+    for pointers, problem in _chain_problems(msg):
+        if not problem.misplaced:
+            yield Finding(pointers[0], problem.message)
+
+
+@rule("RES-PTR-002", "warning", "Pointer chains follow the nesting of the schema set",
+      families=FAMILY, needs=["Pointer"])
+def pointer_nesting(msg: MessageView) -> Iterator[Finding]:
+    """A chain whose IDs all exist, but nested otherwise than in the schema set in use
+    (a national system pointing by another version of the model): the target cannot be
+    located, yet the chain names real elements. A warning, since real national
+    notifications do it (uk-cds: ``42A -> 67A -> 56A TagID G005``)."""
+    for pointers, problem in _chain_problems(msg):
+        if problem.misplaced:
+            yield Finding(pointers[0], problem.message)
+
+
+def _chain_problems(msg: MessageView) -> list[tuple[list[etree._Element], ChainProblem]]:
+    def compute(view: MessageView) -> list[tuple[list[etree._Element], ChainProblem]]:
+        found = []
+        for error in children(view.payload, "Error"):
+            pointers = children(error, "Pointer")
+            problem = chain_problem(pointers, view.schema_set) if pointers else None
+            if problem is not None:
+                found.append((pointers, problem))
+        return found
+    return msg.memo("response.chain_problems", compute)
 
 
 @rule("RES-DATE-001", "error", "A response is not issued before what it reports", families=FAMILY,
