@@ -6,6 +6,7 @@ The public API is what ``__all__`` names; everything else may change.
 
 from importlib.metadata import PackageNotFoundError, version
 
+from .about import versions
 from .intake import Limits
 from .issues import Issue, Layer, Report, RulePackRef, Severity
 from .registry import DetectionError, MessageType, Registry, UnknownMessageType, bundled_registry
@@ -36,4 +37,5 @@ __all__ = [
     "bundled_registry",
     "load_schema_set",
     "validate",
+    "versions",
 ]
