@@ -8,31 +8,20 @@ to share between threads.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Protocol, runtime_checkable
 
 from .intake import DEFAULT_LIMITS, Limits, Source, XmlDocument, load_xml
 from .issues import Issue, Layer, Report, RulePackRef, Severity
-from .locate import Locator, element_path
+from .locate import element_path
 from .registry import DetectionError, MessageType, Registry, bundled_registry
 from .rules import default_rules
+from .rules.runner import RuleLayer
 from .schemaset import SchemaSet
 from .stream.schemaconverter import SchemaConverter
 from .stream.source import BatchSource
 from .stream.validate import RecordStream, record_candidates
 
 __all__ = ["RuleLayer", "Validator", "validate"]
-
-
-@runtime_checkable
-class RuleLayer(Protocol):
-    """What the ``rules`` layer offers the pipeline."""
-
-    def packs_for(self, message_type: MessageType | None) -> tuple[RulePackRef, ...]: ...
-
-    def check(self, doc: XmlDocument, locator: Locator,
-              message_type: MessageType | None) -> Iterable[Issue]: ...
 
 
 @dataclass

@@ -33,7 +33,7 @@ from .to_xml import data_to_element
 from .values import ConversionError
 
 if TYPE_CHECKING:
-    from ..validation import RuleLayer
+    from ..rules.runner import RuleLayer
 
 __all__ = [
     "bundled_schema_path",

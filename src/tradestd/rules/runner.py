@@ -1,6 +1,6 @@
 """The rules layer of the validation pipeline: choose packs, index once, run, locate.
 
-:class:`RuleRunner` implements :class:`tradestd.validation.RuleLayer`. For a bundled
+:class:`RuleRunner` implements :class:`RuleLayer`. For a bundled
 message type it runs the packs its ``message.toml`` names (``rule_packs``); packs given
 explicitly (``--rules wco``, a Python module, a Schematron file) run for every message,
 including those validated against a user's own ``--xsd`` set.
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable, Sequence
+from typing import Protocol, runtime_checkable
 
 from ..intake import XmlDocument
 from ..issues import Issue, Layer, RulePackRef, Severity
@@ -21,9 +22,19 @@ from .engine import Outcome
 from .settings import RuleSettings
 from .view import MessageView
 
-__all__ = ["RULE_CRASHED", "RuleRunner", "default_rules"]
+__all__ = ["RULE_CRASHED", "RuleLayer", "RuleRunner", "default_rules"]
 
 RULE_CRASHED = "RULE_CRASHED"
+
+
+@runtime_checkable
+class RuleLayer(Protocol):
+    """What the ``rules`` layer offers the pipeline (:mod:`tradestd.validation`)."""
+
+    def packs_for(self, message_type: MessageType | None) -> tuple[RulePackRef, ...]: ...
+
+    def check(self, doc: XmlDocument, locator: Locator,
+              message_type: MessageType | None) -> Iterable[Issue]: ...
 
 
 class RuleRunner:
