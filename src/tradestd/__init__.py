@@ -6,6 +6,8 @@ The public API is what ``__all__`` names; everything else may change.
 
 from importlib.metadata import PackageNotFoundError, version
 
+from . import conveniences  # noqa: F401  (registers SchemaSet.to_data, iter_validate, ...)
+from .about import versions
 from .intake import Limits
 from .issues import Issue, Layer, Report, RulePackRef, Severity
 from .registry import DetectionError, MessageType, Registry, UnknownMessageType, bundled_registry
@@ -36,4 +38,5 @@ __all__ = [
     "bundled_registry",
     "load_schema_set",
     "validate",
+    "versions",
 ]

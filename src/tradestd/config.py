@@ -33,7 +33,7 @@ from .issues import Severity
 from .report import REPORTERS
 
 if TYPE_CHECKING:
-    from .rules.codelists.user import UserCodeList
+    from .codelistfiles import UserCodeList
 
 __all__ = [
     "CONFIG_NAME",
@@ -218,7 +218,7 @@ def _rules(path: Path, table: Any) -> RuleSettings:
 
 def _codelists(path: Path, table: Any) -> tuple[UserCodeList, ...]:
     """``codelists = { country = "c.json", "currency:replace" = ["a.csv", "b.txt"] }``."""
-    from .rules.codelists.user import CodeListFileError, load_code_list, parse_codelist_key
+    from .codelistfiles import CodeListFileError, load_code_list, parse_codelist_key
 
     if not isinstance(table, dict):
         raise ConfigFileError(path, "rules.codelists",

@@ -282,6 +282,15 @@ _SYNTAX_CODES = {
 _UNCLOSED = re.compile(r"in tag (\S+) line (\d+)")
 
 
+def _error_type(entry: Any) -> str:
+    """libxml2's error type, the same for a resource refusal under every release: before
+    2.13 it came as an internal or memory error, and lxml < 6 names the 2.13 code unknown."""
+    message = str(entry.message)
+    if "XML_PARSE_HUGE" in message or "huge text node" in message:
+        return "ERR_RESOURCE_LIMIT"
+    return str(entry.type_name)
+
+
 def _syntax_message(type_name: str, message: str, data: bytes) -> str:
     message = message.strip()
     if type_name == "ERR_DOCUMENT_EMPTY":
@@ -312,8 +321,9 @@ def _syntax_issues(log: Any, exc: etree.XMLSyntaxError, data: bytes) -> list[Iss
     for entry in log:
         if entry.level_name not in ("ERROR", "FATAL"):
             continue
-        code = _SYNTAX_CODES.get(entry.type_name, "XML_MALFORMED")
-        message = _syntax_message(entry.type_name, entry.message, data)
+        kind = _error_type(entry)
+        code = _SYNTAX_CODES.get(kind, "XML_MALFORMED")
+        message = _syntax_message(kind, entry.message, data)
         if code == "XML_MALFORMED" and _at_end(data, entry.line, entry.column):
             code = "XML_TRUNCATED"
             message = (f"the document ends in the middle of markup ({entry.message.strip()}): "
@@ -355,8 +365,9 @@ def stream_syntax_issue(parser: etree.XMLPullParser,
     """
     for entry in parser.feed_error_log:
         if entry.level_name in ("ERROR", "FATAL"):
-            code = _SYNTAX_CODES.get(entry.type_name, "XML_MALFORMED")
-            return _issue(code, _syntax_message(entry.type_name, entry.message, b"x"),
+            kind = _error_type(entry)
+            code = _SYNTAX_CODES.get(kind, "XML_MALFORMED")
+            return _issue(code, _syntax_message(kind, entry.message, b"x"),
                           entry.line or None, entry.column or None)
     if exc is None:
         return None

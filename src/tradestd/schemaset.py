@@ -35,14 +35,15 @@ from . import xsdmessages
 from .intake import DEFAULT_LIMITS, Limits, Source, XmlDocument, load_xml, new_parser
 from .issues import Issue, Layer, Report, Severity
 from .locate import Locator, element_path, tag_of
-from .stream.convert import DEFAULT_CONTAINER, JsonLinesToXml, XmlToJsonLines
-from .stream.source import BatchSource
-from .stream.validate import RecordStream, record_candidates
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # types of the layers built on this module, for its convenience methods
+    from .stream.convert import JsonLinesToXml, XmlToJsonLines
+    from .stream.source import BatchSource
+    from .stream.validate import RecordStream
     from .wcoids import WcoIds
 
-__all__ = ["SchemaError", "SchemaSet", "collect_xsd_files", "load_schema_set"]
+__all__ = ["SchemaError", "SchemaSet", "collect_xsd_files", "load_schema_set",
+           "register_method"]
 
 XS = "http://www.w3.org/2001/XMLSchema"
 VC = "http://www.w3.org/2007/XMLSchema-versioning"
@@ -55,6 +56,24 @@ T = TypeVar("T")
 #: Messages larger than this are not cross-checked by xmlschema when libxml2 rejects them
 #: (it validates a few MB per second): libxml2's findings then stand, with an info issue.
 CONFIRM_MAX_BYTES = 32 * 1024 * 1024
+
+
+#: Implementations of the SchemaSet methods that belong to the layers built on this
+#: module (conversion, streaming), registered by :mod:`tradestd.conveniences`.
+_METHODS: dict[str, Callable[..., Any]] = {}
+
+
+def register_method(name: str, implementation: Callable[..., Any]) -> None:
+    """Make ``SchemaSet.<name>(...)`` call ``implementation(schema_set, ...)``."""
+    _METHODS[name] = implementation
+
+
+def _method(name: str) -> Callable[..., Any]:
+    try:
+        return _METHODS[name]
+    except KeyError:  # only while the package itself is being imported
+        raise RuntimeError(f"SchemaSet.{name} is not available before tradestd is "
+                           "imported") from None
 
 
 class SchemaError(Exception):
@@ -337,8 +356,8 @@ class SchemaSet:
     @property
     def wco_ids(self) -> WcoIds:
         """The WCO IDs its annotations declare (compiled on first use, then shared)."""
-        from .wcoids import wco_ids_for  # builds on this module
-        return wco_ids_for(self)
+        ids: WcoIds = _method("wco_ids")(self)
+        return ids
 
     # -- engines -------------------------------------------------------------------
 
@@ -453,13 +472,8 @@ class SchemaSet:
         detects it from the bundled message types. Iterate the result for
         :class:`~tradestd.stream.RecordReport` values; its ``summary`` counts them.
         """
-        from .registry import bundled_registry  # both build on this module
-        from .stream.schemaconverter import SchemaConverter
-
-        candidates = () if record else record_candidates(bundled_registry())
-        return RecordStream(source, self.validate_document, record=record,
-                            candidates=candidates, limits=limits or self.limits,
-                            converter=SchemaConverter(self))
+        return cast("RecordStream",
+                    _method("iter_validate")(self, source, record=record, limits=limits))
 
     def iter_to_json(self, source: BatchSource, target: str | os.PathLike[str], *,
                      record: str | None = None, limits: Limits | None = None
@@ -469,39 +483,30 @@ class SchemaSet:
         ``target`` is written atomically, and only when every record converted (see
         :mod:`tradestd.stream.convert`); iterate the result for per-record reports.
         """
-        from .registry import bundled_registry  # both build on this module
-        from .stream.schemaconverter import SchemaConverter
-
-        candidates = () if record else record_candidates(bundled_registry())
-        return XmlToJsonLines(source, target, SchemaConverter(self), self.validate_document,
-                              record=record, candidates=candidates,
-                              limits=limits or self.limits)
+        return cast("XmlToJsonLines", _method("iter_to_json")(self, source, target,
+                                                              record=record, limits=limits))
 
     def iter_to_xml(self, source: BatchSource, target: str | os.PathLike[str], *,
-                    container: str = DEFAULT_CONTAINER, limits: Limits | None = None
+                    container: str | None = None, limits: Limits | None = None
                     ) -> JsonLinesToXml:
-        """Convert JSON Lines to an XML batch inside ``container``, validating each record."""
-        from .stream.schemaconverter import SchemaConverter  # builds on this module
-
-        return JsonLinesToXml(source, target, SchemaConverter(self), self.validate_document,
-                              container=container, limits=limits or self.limits)
+        """Convert JSON Lines to an XML batch inside ``container`` (default ``Batch``),
+        validating each record."""
+        return cast("JsonLinesToXml", _method("iter_to_xml")(self, source, target,
+                                                             container=container, limits=limits))
 
     # -- conversion (tradestd.convert; see docs/json-convention.md) -----------------
 
     def to_data(self, source: Source) -> dict[str, Any]:
         """One XML message as plain JSON data (``json.dumps`` accepts it)."""
-        from .convert import to_data
-        return to_data(self, source)
+        return cast("dict[str, Any]", _method("to_data")(self, source))
 
     def to_json(self, source: Source, *, indent: int | None = None) -> str:
         """One XML message as JSON text."""
-        from .convert import to_json
-        return to_json(self, source, indent=indent)
+        return cast(str, _method("to_json")(self, source, indent=indent))
 
     def to_xml(self, data: str | bytes | dict[str, Any]) -> bytes:
         """JSON text or data back to UTF-8 XML."""
-        from .convert import to_xml
-        return to_xml(self, data)
+        return cast(bytes, _method("to_xml")(self, data))
 
     def iter_issues(self, source: Source) -> Iterator[Issue]:
         yield from self.validate(source).issues

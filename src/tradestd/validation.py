@@ -7,44 +7,21 @@ to share between threads.
 
 from __future__ import annotations
 
-import functools
-import inspect
 import os
-from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Protocol, runtime_checkable
 
 from .intake import DEFAULT_LIMITS, Limits, Source, XmlDocument, load_xml
 from .issues import Issue, Layer, Report, RulePackRef, Severity
-from .locate import Locator, element_path
+from .locate import element_path
 from .registry import DetectionError, MessageType, Registry, bundled_registry
 from .rules import default_rules
+from .rules.runner import RuleLayer, rule_issues
 from .schemaset import SchemaSet
 from .stream.schemaconverter import SchemaConverter
 from .stream.source import BatchSource
 from .stream.validate import RecordStream, record_candidates
 
 __all__ = ["RuleLayer", "Validator", "validate"]
-
-
-@runtime_checkable
-class RuleLayer(Protocol):
-    """What the ``rules`` layer offers the pipeline."""
-
-    def packs_for(self, message_type: MessageType | None) -> tuple[RulePackRef, ...]: ...
-
-    def check(self, doc: XmlDocument, locator: Locator,
-              message_type: MessageType | None) -> Iterable[Issue]: ...
-
-
-def rule_issues(rules: RuleLayer, doc: XmlDocument, locator: Locator,
-                message_type: MessageType | None, schema_set: SchemaSet | None
-                ) -> Iterable[Issue]:
-    """``rules.check``, telling layers whose ``check`` takes a ``schema_set`` keyword the
-    schema set in use (pointer checks resolve WCO IDs through it)."""
-    if _takes_schema_set(type(rules)):
-        return rules.check(doc, locator, message_type, schema_set=schema_set)  # type: ignore[call-arg]
-    return rules.check(doc, locator, message_type)
 
 
 @dataclass
@@ -121,14 +98,6 @@ class Validator:
                                      str(exc), doc.root.sourceline, None,
                                      element_path(doc.root))
         return detected.schema_set(), detected, None
-
-
-@functools.lru_cache(maxsize=64)
-def _takes_schema_set(kind: type) -> bool:
-    try:
-        return "schema_set" in inspect.signature(kind.check).parameters  # type: ignore[attr-defined]
-    except (AttributeError, TypeError, ValueError):
-        return False
 
 
 def is_json_source(source: Source) -> bool:

@@ -23,9 +23,9 @@ from conftest import CORPORA
 from lxml import etree
 
 import tradestd
+from tradestd.codelistfiles import load_code_list
 from tradestd.config import RuleSettings
 from tradestd.rules import RuleRunner, bundled_pack
-from tradestd.rules.codelists.user import load_code_list
 
 pytestmark = pytest.mark.corpora
 

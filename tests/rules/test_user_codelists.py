@@ -18,16 +18,16 @@ from stream.batches import batch, record
 
 import tradestd
 from tradestd.cli.main import main
-from tradestd.config import ConfigFileError, RuleSettings, load_config
-from tradestd.registry import bundled_registry
-from tradestd.rules import RuleRunner
-from tradestd.rules.codelists import code_lists
-from tradestd.rules.codelists.user import (
+from tradestd.codelistfiles import (
     CodeListFileError,
     load_code_list,
     parse_codelist_spec,
     read_codes,
 )
+from tradestd.config import ConfigFileError, RuleSettings, load_config
+from tradestd.registry import bundled_registry
+from tradestd.rules import RuleRunner
+from tradestd.rules.codelists import code_lists
 
 COUNTRY_FIXTURE = FIXTURES / "declaration" / "rules" / "WCO-CTRY-001.xml"  # RoutingCountryCode QQ
 PASS_IMPORT = FIXTURES / "declaration" / "rules" / "pass-import.xml"

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from .. import __version__
+from ..about import versions
 from .convert import convert_command
 from .ids import ids_command
 from .jsonschema import jsonschema_command
@@ -20,8 +20,19 @@ EXIT_INVALID = 1
 EXIT_USAGE = 2
 
 
+def _print_versions(context: click.Context, _: click.Parameter, value: bool) -> None:
+    if value and not context.resilient_parsing:
+        found = versions()
+        width = max(map(len, found))
+        for name, number in found.items():
+            click.echo(f"{name:<{width}}  {number}")
+        context.exit(EXIT_OK)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="tradestd")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True,
+              callback=_print_versions,
+              help="Show the versions of tradestd and of the libraries it runs on, and exit.")
 def cli() -> None:
     """Validate customs and cargo messages (WCO Data Model) and convert XML <-> JSON."""
 

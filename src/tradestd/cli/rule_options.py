@@ -8,14 +8,14 @@ from typing import Any
 
 import click
 
-from ..issues import Severity
-from ..rules import Pack, RulePackError, RuleRunner, RuleSettings, bundled_packs, load_pack
-from ..rules.codelists.user import (
+from ..codelistfiles import (
     CodeListFileError,
     UserCodeList,
     load_code_list,
     parse_codelist_spec,
 )
+from ..issues import Severity
+from ..rules import Pack, RulePackError, RuleRunner, RuleSettings, bundled_packs, load_pack
 from ..rules.settings import unknown_rule_ids, with_overrides
 from .options import ConfigError
 

@@ -25,6 +25,7 @@ from ..intake import DEFAULT_LIMITS, Limits, Source, XmlDocument, parse_bytes
 from ..issues import Issue, Layer, Report
 from ..pointers import json_pointer
 from ..registry import DetectionError, MessageType, Registry, bundled_registry
+from ..rules.runner import rule_issues
 from ..schemaset import SchemaSet
 from .jsonintake import JsonDocument, load_json, pointer
 from .jsonschema import derive_json_schema
@@ -33,7 +34,7 @@ from .to_xml import data_to_element
 from .values import ConversionError
 
 if TYPE_CHECKING:
-    from ..validation import RuleLayer
+    from ..rules.runner import RuleLayer
 
 __all__ = [
     "bundled_schema_path",
@@ -179,7 +180,6 @@ def validate_json(source: Source, schema: str | SchemaSet | MessageType | None =
 def _rule_issues(doc: JsonDocument, xml: XmlDocument, message_type: MessageType | None,
                  rules: RuleLayer, schema_set: SchemaSet | None = None) -> list[Issue]:
     """Rules on the XML form of a JSON message, located back in the JSON text."""
-    from ..validation import rule_issues  # validation builds on this module
 
     located: list[Issue] = []
     for issue in rule_issues(rules, xml, xml.locator(), message_type, schema_set):

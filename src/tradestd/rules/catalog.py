@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Protocol
 
 from ..issues import RulePackRef
-from .engine import Outcome, Rule, RulePack, pack_from_module
+from .engine import Outcome, Rule, RulePack, RulePackError, pack_from_module
 from .view import MessageView
 
 __all__ = [
@@ -38,10 +38,6 @@ BUNDLED_PACKS = {
     "precursor": "tradestd.rules.packs.precursor",
     "eu-ucc": "tradestd.rules.packs.eu_ucc",
 }
-
-
-class RulePackError(ValueError):
-    """A rule pack cannot be loaded (unknown id, broken module, bad Schematron)."""
 
 
 class Pack(Protocol):

@@ -34,6 +34,7 @@ __all__ = [
     "Outcome",
     "Rule",
     "RulePack",
+    "RulePackError",
     "Scope",
     "pack_from_module",
     "rule",
@@ -43,6 +44,10 @@ __all__ = [
 _MAX_SELECTIONS = 1024
 #: Stable rule ids: upper-case words joined by hyphens, e.g. ``DEC-ITEMS-001``.
 RULE_ID = re.compile(r"^[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+$")
+
+
+class RulePackError(ValueError):
+    """A rule pack cannot be loaded (unknown id, broken module, bad Schematron)."""
 
 
 class Finding(NamedTuple):

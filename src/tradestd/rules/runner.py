@@ -1,6 +1,6 @@
 """The rules layer of the validation pipeline: choose packs, index once, run, locate.
 
-:class:`RuleRunner` implements :class:`tradestd.validation.RuleLayer`. For a bundled
+:class:`RuleRunner` implements :class:`RuleLayer`. For a bundled
 message type it runs the packs its ``message.toml`` names (``rule_packs``); packs given
 explicitly (``--rules wco``, a Python module, a Schematron file) run for every message,
 including those validated against a user's own ``--xsd`` set.
@@ -9,7 +9,9 @@ including those validated against a user's own ``--xsd`` set.
 from __future__ import annotations
 
 import functools
+import inspect
 from collections.abc import Iterable, Sequence
+from typing import Protocol, runtime_checkable
 
 from ..intake import XmlDocument
 from ..issues import Issue, Layer, RulePackRef, Severity
@@ -22,9 +24,19 @@ from .engine import Outcome
 from .settings import RuleSettings
 from .view import MessageView
 
-__all__ = ["RULE_CRASHED", "RuleRunner", "default_rules"]
+__all__ = ["RULE_CRASHED", "RuleLayer", "RuleRunner", "default_rules", "rule_issues"]
 
 RULE_CRASHED = "RULE_CRASHED"
+
+
+@runtime_checkable
+class RuleLayer(Protocol):
+    """What the ``rules`` layer offers the pipeline (:mod:`tradestd.validation`)."""
+
+    def packs_for(self, message_type: MessageType | None) -> tuple[RulePackRef, ...]: ...
+
+    def check(self, doc: XmlDocument, locator: Locator,
+              message_type: MessageType | None) -> Iterable[Issue]: ...
 
 
 class RuleRunner:
@@ -89,3 +101,21 @@ class RuleRunner:
 def default_rules() -> RuleRunner:
     """The bundled packs of each bundled message type, default settings (shared, immutable)."""
     return RuleRunner()
+
+
+def rule_issues(rules: RuleLayer, doc: XmlDocument, locator: Locator,
+                message_type: MessageType | None, schema_set: SchemaSet | None
+                ) -> Iterable[Issue]:
+    """``rules.check``, telling layers whose ``check`` takes a ``schema_set`` keyword the
+    schema set in use (pointer checks resolve WCO IDs through it)."""
+    if _takes_schema_set(type(rules)):
+        return rules.check(doc, locator, message_type, schema_set=schema_set)  # type: ignore[call-arg]
+    return rules.check(doc, locator, message_type)
+
+
+@functools.lru_cache(maxsize=64)
+def _takes_schema_set(kind: type) -> bool:
+    try:
+        return "schema_set" in inspect.signature(kind.check).parameters  # type: ignore[attr-defined]
+    except (AttributeError, TypeError, ValueError):
+        return False

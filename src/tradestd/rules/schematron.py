@@ -19,8 +19,7 @@ from lxml import etree, isoschematron
 
 from ..intake import load_xml
 from ..issues import RulePackRef, Severity
-from .catalog import RulePackError
-from .engine import Finding, Outcome, Rule, file_digest
+from .engine import Finding, Outcome, Rule, RulePackError, file_digest
 from .view import MessageView
 
 __all__ = ["SchematronPack", "load_schematron"]

@@ -18,9 +18,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
+from ..codelistfiles import UserCodeList
 from ..config import RuleSettings
 from ..issues import Severity
-from .codelists.user import UserCodeList
 
 __all__ = ["RuleSettings", "unknown_rule_ids", "with_overrides"]
 

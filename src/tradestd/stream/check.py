@@ -15,6 +15,7 @@ from typing import Any, Protocol, runtime_checkable
 
 from lxml import etree
 
+from ..convert.jsonintake import JsonLocator
 from ..intake import Limits, XmlDocument, copy_document
 from ..issues import Issue, Layer, Report, Severity
 from ..locate import find_element
@@ -122,8 +123,6 @@ def check_json_line(line: JsonLine, name: str, converter: RecordConverter,
     except ValueError as exc:
         failure = conversion_failure(exc, line.index, line.line)
         return RecordReport(line.index, line.line, Report(name, (failure,)), line.offset), None
-    from ..convert.jsonintake import JsonLocator  # convert builds on schemaset, which needs us
-
     report = check(copy_document(name, element, limits))
     locator = JsonLocator(line.text)
     issues = []

@@ -5,11 +5,17 @@ column) and the stream goes on. A batch without any record is an error (``STREAM
 nothing checked is not a pass. A line longer than ``Limits.max_bytes`` is reported
 as ``RECORD_TOO_LARGE`` and skipped to its end without being held in memory. Blank
 lines hold no record.
+
+A record is complete when its line is: ended by a newline, or the last line and complete
+JSON. A last line without its newline that stops in the middle of a JSON value (an open
+object or string, half a literal or number) is the batch cut short: it is no record, and
+``JSON_TRUNCATED`` in :attr:`JsonLinesReader.issues` names its index and line.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO, Any
@@ -34,6 +40,19 @@ class JsonLine:
 
 def _problem(code: str, message: str, index: int, line: int, column: int | None = None) -> Issue:
     return Issue(code, Severity.ERROR, Layer.SYNTAX, message, line, column, record=index)
+
+
+#: What may be left where the decoder stops in a value the input ends inside: half a
+#: literal, a number's sign, point or exponent, half a \uXXXX escape.
+_PARTIAL_TOKEN = re.compile(r"t(r(u)?)?|f(a(l(s)?)?)?|n(u(l)?)?|-|[.eE][+-]?|u[0-9a-fA-F]{0,4}")
+
+
+def ends_inside_a_value(text: str, error: json.JSONDecodeError) -> bool:
+    """True when ``text`` is not JSON only because it stops too early: every error is at
+    its end (an open object, array or string, half a literal or number)."""
+    rest = text[error.pos:].rstrip()
+    return (not rest or error.msg.startswith("Unterminated string")
+            or _PARTIAL_TOKEN.fullmatch(rest) is not None)
 
 
 class JsonLinesReader:
@@ -63,10 +82,35 @@ class JsonLinesReader:
                 raw = raw.removeprefix(b"\xef\xbb\xbf")
             if not raw.strip():
                 continue
+            if not raw.endswith(b"\n") and (cut := self._cut_short(raw, number)) is not None:
+                self.issues.append(cut)
+                return
             yield self._parse(raw, number)
         if self.records == 0:
             self.issues.append(Issue("STREAM_EMPTY", Severity.ERROR, Layer.INTAKE,
                                      "the batch holds no JSON record: nothing was checked"))
+
+    def _cut_short(self, raw: bytes, line: int) -> Issue | None:
+        """The issue for a last line that the input ends inside, else ``None``."""
+        try:
+            text = raw.decode("utf-8")
+            json.loads(text)
+            return None
+        except UnicodeDecodeError as exc:
+            if exc.reason != "unexpected end of data":
+                return None
+            detail, column = "a character is cut in half", exc.start + 1
+        except json.JSONDecodeError as exc:
+            if not ends_inside_a_value(text, exc):
+                return None
+            detail, column = f"not complete JSON: {exc.msg}", len(text) + 1
+        except RecursionError:
+            return None
+        complete = f"{self.records:,} complete record" + ("" if self.records == 1 else "s")
+        return _problem("JSON_TRUNCATED", f"the batch ends too early (truncated?) inside "
+                        f"record {self.records}, at line {line:,} without its newline: "
+                        f"{detail} (the stream stopped after {complete})",
+                        self.records, line, column)
 
     def _skip_rest(self) -> None:
         while chunk := self._stream.readline(self._limit):

@@ -10,6 +10,13 @@ the batch is; only the bytes between two record ends are bounded (by
 A record nested in another record is part of it. Elements of the container that are
 not records are neither validated nor converted: they are counted and reported as a
 ``STREAM_CONTAINER_CONTENT`` warning, never skipped silently.
+
+A record is complete only when its end tag was read from the input: libxml2 reports the
+end of an element when the ``>`` of its end tag is fed to it, whatever the chunking
+(tests/stream/test_truncation.py checks this byte by byte). At a premature end of the
+input some libxml2 releases (2.14 and later) close the elements left open; those ends
+were never in the input, so the record cut short is reported as ``XML_TRUNCATED`` (with
+its index and line), never handed out, under every libxml2.
 """
 
 from __future__ import annotations
@@ -270,7 +277,12 @@ class XmlRecordReader:
             try:
                 root = parser.close()
             except etree.XMLSyntaxError as exc:
-                yield from self._records(parser)
+                # The input ended inside the document. A record is complete only when its
+                # end tag was read, and libxml2 reports an end as soon as the ">" of its
+                # end tag is fed: every end tag in the input has been seen by now. The
+                # ends a failing close() still reports are libxml2 closing the elements
+                # left open (2.14 and later do, older releases do not): they are not read
+                # from the input, so they complete no record and are dropped unread.
                 self._stop(self._truncated(parser, exc))
                 return
             yield from self._records(parser)

@@ -23,7 +23,7 @@ from typing import Any
 
 import pycountry
 
-from .user import UserCodeList
+from ...codelistfiles import UserCodeList
 
 __all__ = [
     "DEFAULT_COUNTRY_EXTENSIONS",
