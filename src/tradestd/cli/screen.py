@@ -10,7 +10,7 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import ExitStack
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TextIO
 
 import click
@@ -22,6 +22,7 @@ from ..intake import Limits
 from ..issues import Severity
 from ..registry import bundled_registry
 from ..report import RunResult
+from ..rules import RuleRunner, RuleSettings, load_pack
 from ..schemaset import SchemaError, load_schema_set
 from ..screen import ALERT, REVIEW, ScreeningValidator, ScreenLayer, ScreenResult, screen_report
 from ..screen.drafts import write_drafts
@@ -29,6 +30,7 @@ from ..screen.screener import load_suppressions
 from ..screen.watchlist import WatchlistError, load_watchlist
 from ..stream.parallel import iter_validate_parallel
 from .options import ConfigError, limits_option, resolve_schema, schema_options
+from .rule_options import make_rule_layer, rule_options
 from .stream import record_option
 from .validate import _jobs, _stdin, _write_report
 
@@ -45,12 +47,18 @@ class ScreenOptions:
     watchlists: tuple[str, ...] = ()
     bundled: bool = True
     suppress: tuple[str, ...] = ()
+    validate: bool = False
+    rule_packs: tuple[str, ...] = ()
+    rule_settings: RuleSettings = field(default_factory=RuleSettings)
 
     def build(self) -> ScreeningValidator:
+        rules = RuleRunner([load_pack(spec) for spec in self.rule_packs],
+                           settings=self.rule_settings) if self.validate else None
         layer = ScreenLayer(load_watchlist(self.watchlists, bundled=self.bundled),
-                            load_suppressions(self.suppress))
+                            load_suppressions(self.suppress), rules=rules)
         validator = ScreeningValidator(limits=Limits(max_bytes=self.max_bytes)
                                        if self.max_bytes else Limits(), rules=layer)
+        validator.with_validation = self.validate
         if self.xsd:
             validator.schema_set = load_schema_set(list(self.xsd))
         elif self.schema_id:
@@ -73,6 +81,10 @@ class ScreenOptions:
               help="Write the report to this file; a summary still goes to the terminal.")
 @click.option("--notify-dir", type=click.Path(file_okay=False),
               help="Draft a precursor notification for each message with an alert here.")
+@click.option("--validate", "with_validation", is_flag=True,
+              help="Also validate (schema and rule packs, as tradestd validate), sharing "
+                   "the parse and the index with screening; an invalid message fails the run.")
+@rule_options
 @click.option("--fail-on", type=click.Choice([ALERT, REVIEW]), default=ALERT, show_default=True,
               help="Lowest hit level that makes the run fail (exit code 1).")
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=1,
@@ -85,7 +97,9 @@ class ScreenOptions:
 def screen_command(schema_id: str | None, xsd: tuple[str, ...], max_bytes: int | None,
                    watchlists: tuple[str, ...], no_bundled_list: bool,
                    suppress: tuple[str, ...], fmt: str, output: str | None,
-                   notify_dir: str | None, fail_on: str, jobs: int, exclude: tuple[str, ...],
+                   notify_dir: str | None, with_validation: bool,
+                   rule_specs: tuple[str, ...], schematron: tuple[str, ...],
+                   disable: tuple[str, ...], severities: tuple[str, ...], fail_on: str, jobs: int, exclude: tuple[str, ...],
                    quiet: bool, verbose: bool, record: str | None,
                    paths: tuple[str, ...]) -> int:
     """Screen declarations and cargo reports (any WCO DM schema) for precursor chemicals."""
@@ -94,7 +108,12 @@ def screen_command(schema_id: str | None, xsd: tuple[str, ...], max_bytes: int |
     if no_bundled_list and not watchlists:
         raise ConfigError("--no-bundled-list needs at least one --watchlist")
     resolve_schema(schema_id, xsd)
-    spec = ScreenOptions(schema_id, xsd, max_bytes, watchlists, not no_bundled_list, suppress)
+    packs = (*rule_specs, *schematron)
+    if packs and not with_validation:
+        raise ConfigError("--rules and --schematron need --validate")
+    settings = make_rule_layer(packs, disable, severities).settings
+    spec = ScreenOptions(schema_id, xsd, max_bytes, watchlists, not no_bundled_list, suppress,
+                         with_validation, packs, settings)
     try:
         validator = spec.build()
     except WatchlistError as exc:

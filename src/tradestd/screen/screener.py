@@ -33,6 +33,7 @@ from ..intake import DEFAULT_LIMITS, Limits, Source, XmlDocument
 from ..issues import Issue, Layer, Report, RulePackRef, Severity
 from ..locate import Locator, element_path
 from ..registry import DetectionError, MessageType, Registry, bundled_registry
+from ..rules import RuleRunner
 from ..rules.codelists import code_lists
 from ..rules.view import MessageView, child_text, local, text
 from ..schemaset import SchemaSet
@@ -159,18 +160,27 @@ def load_suppressions(paths: Sequence[str | Path]) -> tuple[Suppression, ...]:
 
 
 class ScreenLayer:
-    """The screening layer: one pass over the message's index, precompiled matchers."""
+    """The screening layer: one pass over the message's index, precompiled matchers.
+
+    With ``rules`` (a :class:`~tradestd.rules.RuleRunner`), the rule packs run on the same
+    view of the message before it is screened: validation and screening share one parse
+    and one index (``tradestd screen --validate``).
+    """
 
     def __init__(self, watchlist: Watchlist | None = None,
-                 suppressions: Sequence[Suppression] = ()) -> None:
+                 suppressions: Sequence[Suppression] = (), *,
+                 rules: RuleRunner | None = None) -> None:
         self.watchlist = watchlist if watchlist is not None else load_watchlist()
         self.suppressions = tuple(suppressions)
+        self.rules = rules
         self._compiled = self.watchlist.compiled()
-        self._codes = code_lists()
+        self._codes = rules.codes if rules is not None else code_lists()
 
     def packs_for(self, message_type: MessageType | None) -> tuple[RulePackRef, ...]:
-        return (RulePackRef("screen", "1.0.0", None,
-                            f"{self.watchlist.id}@{self.watchlist.version}"),)
+        own = RulePackRef("screen", "1.0.0", None,
+                          f"{self.watchlist.id}@{self.watchlist.version}")
+        packs = self.rules.packs_for(message_type) if self.rules is not None else ()
+        return (*packs, own)
 
     def check(self, doc: XmlDocument, locator: Locator,
               message_type: MessageType | None) -> Iterable[Issue]:
@@ -179,7 +189,11 @@ class ScreenLayer:
         view = MessageView(doc.root, self._codes,
                            family=message_type.family if message_type else None,
                            message_type=message_type.key if message_type else None)
-        return self.screen_view(view, locator)
+        issues: list[Issue] = []
+        if self.rules is not None:
+            issues += self.rules.check_view(view, locator, message_type)
+        issues += self.screen_view(view, locator)
+        return issues
 
     def screen_view(self, view: MessageView, locator: Locator | None = None) -> list[Hit]:
         """Every unsuppressed hit in one message (suppressed ones are dropped here)."""
@@ -323,14 +337,17 @@ def _concentration(value: str, substance: Substance, level: str) -> tuple[str, s
 class ScreeningValidator(Validator):
     """A :class:`~tradestd.validation.Validator` whose layers are syntax and screening.
 
-    The schema layer runs only for JSON messages (their conversion to XML needs it) or
-    when ``validate_schema`` is set; detection is attempted and its failure is no issue:
-    screening works on local names, whatever the schema.
+    Screening works on local names whatever the schema: detection is attempted and its
+    failure is no issue, and the schema layer runs only for JSON messages (their
+    conversion to XML needs it). With ``with_validation`` set, every layer of ``tradestd
+    validate`` runs too (the rules of a :class:`ScreenLayer` built with ``rules``).
     """
 
-    validate_schema: bool = False
+    with_validation: bool = False
 
     def validate_document(self, doc: XmlDocument) -> Report:
+        if self.with_validation:
+            return super().validate_document(doc)
         if not doc.ok or self.rules is None:
             return Report(doc.name, tuple(doc.issues), None, (Layer.SYNTAX,))
         assert doc.root is not None
@@ -340,19 +357,10 @@ class ScreeningValidator(Validator):
                 message_type = self.registry.detect(doc.root)
             except DetectionError:
                 message_type = None
-        layers = [Layer.SYNTAX]
-        issues = list(doc.issues)
-        locator = doc.locator()
-        if self.validate_schema:
-            schema_set = self.schema_set or (message_type.schema_set() if message_type else None)
-            if schema_set is not None:
-                issues += schema_set.schema_issues(doc, locator)
-                layers.append(Layer.SCHEMA)
-        issues += self.rules.check(doc, locator, message_type)
-        layers.append(Layer.RULES)
+        issues = [*doc.issues, *self.rules.check(doc, doc.locator(), message_type)]
         label = message_type.key if message_type else (self.schema_set.name if self.schema_set
                                                        else None)
-        return Report(doc.name, tuple(issues), label, tuple(layers),
+        return Report(doc.name, tuple(issues), label, (Layer.SYNTAX, Layer.RULES),
                       self.rules.packs_for(message_type))
 
 
@@ -390,7 +398,8 @@ class ScreenResult:
         return REVIEW if self.hits else None
 
     @property
-    def readable(self) -> bool:
+    def ok(self) -> bool:
+        """No error besides hits: the message was read (and, when validated, is valid)."""
         return not any(i.severity is Severity.ERROR for i in self.issues)
 
     def report(self) -> Report:
@@ -430,15 +439,21 @@ class Screener:
     schema: str | MessageType | SchemaSet | None = None
     limits: Limits = DEFAULT_LIMITS
     registry: Registry = field(default_factory=bundled_registry)
+    #: Also run every layer of ``tradestd validate`` (schema, and these rules: by default
+    #: the bundled packs of bundled types), sharing the parse and the index.
+    validate: bool = False
+    rules: RuleRunner | None = None
     _validator: ScreeningValidator | None = field(default=None, init=False, repr=False)
 
     @property
     def validator(self) -> ScreeningValidator:
         if self._validator is None:
-            layer = ScreenLayer(self.watchlist, self.suppressions)
+            rules = (self.rules or RuleRunner()) if self.validate else None
+            layer = ScreenLayer(self.watchlist, self.suppressions, rules=rules)
             self.watchlist = layer.watchlist
             validator = ScreeningValidator(registry=self.registry, limits=self.limits,
                                            rules=layer)
+            validator.with_validation = self.validate
             if isinstance(self.schema, SchemaSet):
                 validator.schema_set = self.schema
             elif isinstance(self.schema, MessageType):
@@ -470,17 +485,17 @@ class Screener:
 
 
 def summary(results: Iterable[ScreenResult], fail_on: str = ALERT) -> dict[str, Any]:
-    counts = {"messages": 0, "alert": 0, "review": 0, "clear": 0, "unreadable": 0,
+    counts = {"messages": 0, "alert": 0, "review": 0, "clear": 0, "invalid": 0,
               "hits": 0, "alerts": 0, "reviews": 0}
     for result in results:
         counts["messages"] += 1
         counts[result.level or "clear"] += 1
-        counts["unreadable"] += 0 if result.readable else 1
+        counts["invalid"] += 0 if result.ok else 1
         counts["hits"] += len(result.hits)
         counts["alerts"] += len(result.alerts)
         counts["reviews"] += len(result.hits) - len(result.alerts)
     counts["failed"] = counts["alert"] + (counts["review"] if fail_on == REVIEW else 0) + \
-        counts["unreadable"]
+        counts["invalid"]
     return counts
 
 
