@@ -89,7 +89,18 @@ class ShipmentFacts:
         return next((p for p in self.parties if p.role == role), None)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        plain = _plain(asdict(self))
+        assert isinstance(plain, dict)
+        return plain
+
+
+def _plain(value: Any) -> Any:
+    """JSON's own types: tuples become lists."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
 
 
 def _first_text(view: MessageView, *paths: tuple[str, ...]) -> str | None:
