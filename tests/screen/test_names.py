@@ -85,3 +85,19 @@ def test_word_order_and_case_do_not_matter(name: str, rnd: object) -> None:
     text = " ".join(w.upper() if i % 2 else w for i, w in enumerate(words))
     assert any(s == sid for sid in found(text) for s in
                [s.id for s in bundled_watchlist() if s.name == name])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="0123456789- abc<>", max_size=80),
+       st.sampled_from(sorted(c for s in bundled_watchlist() for c in s.cas)),
+       st.text(alphabet=" ab<>/", min_size=1, max_size=5))
+def test_cas_numbers_found_in_any_markup(before: str, cas: str, gap: str) -> None:
+    from stdnum import casrn
+
+    from tradestd.screen.screener import _cas_numbers
+
+    markup = f"{before}{gap}{cas}{gap}{before}".encode()
+    found = list(_cas_numbers(markup))
+    assert cas in found
+    assert all(casrn.is_valid(n) for n in found)
+    assert list(_cas_numbers(f"1{cas}".encode())) == []  # inside a longer number

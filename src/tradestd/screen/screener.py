@@ -54,10 +54,16 @@ SEVERITIES = {ALERT: Severity.ERROR, REVIEW: Severity.WARNING}
 #: a Classification without a type counts too. ``TRA``/``TRC`` (TARIC additional and
 #: 2-digit codes) and other types do not.
 COMMODITY_TYPES = frozenset({"HS", "TAR", "TSP", "GN", "CN", "HTS", "TARIC", "CUS"})
-#: Elements whose text is searched for substance names: descriptions, remarks, and the
-#: Name of a goods item or chemical.
-_TEXT_SUFFIXES = ("Description", "Remarks", "Content", "Text")
 _NAMED_GOODS = frozenset({"Commodity", "Chemical", "GoodsItem", "GovernmentAgencyGoodsItem"})
+#: Elements whose text is searched for substance names (``Name`` only in a goods item
+#: or chemical); a CAS RN is found in any text.
+TEXT_ELEMENTS = ("Description", "StatementDescription", "GoodsDescription", "Remarks",
+                 "Content", "Text", "Name")
+_TAGS = tuple(f"{{*}}{name}" for name in ("Classification", "UNDGID", *TEXT_ELEMENTS))
+#: Where a CAS RN (or anything) sits: elements with a text node that contains ``$n``.
+_CONTAINING = etree.XPath("descendant-or-self::*[text()[contains(., $n)]]")
+#: The middle of a CAS RN: fast to find; the digits before it are read off by hand.
+_CAS_TAIL = re.compile(rb"-\d\d-\d")
 _CAS = re.compile(r"(?<![\d-])(\d{2,7})-(\d{2})-(\d)(?![\d-])")
 _UN_TEXT = re.compile(r"\bUN\s?-?(\d{4})\b", re.IGNORECASE)
 _PERCENT = re.compile(r"(\d{1,3}(?:[.,]\d+)?)\s*(?:%|per\s?cent|pct)", re.IGNORECASE)
@@ -186,21 +192,35 @@ class ScreenLayer:
               message_type: MessageType | None) -> Iterable[Issue]:
         if doc.root is None:
             return []
-        view = MessageView(doc.root, self._codes,
-                           family=message_type.family if message_type else None,
-                           message_type=message_type.key if message_type else None)
+        view = None
         issues: list[Issue] = []
         if self.rules is not None:
+            view = self._view(doc.root, message_type)
             issues += self.rules.check_view(view, locator, message_type)
-        issues += self.screen_view(view, locator)
+        issues += self.screen(doc.root, locator, message_type, view, data=doc.data)
         return issues
 
-    def screen_view(self, view: MessageView, locator: Locator | None = None) -> list[Hit]:
-        """Every unsuppressed hit in one message (suppressed ones are dropped here)."""
-        found = sorted(self._find(view), key=lambda f: f[4] != ALERT)  # alerts win duplicates
+    def _view(self, root: etree._Element, message_type: MessageType | None) -> MessageView:
+        return MessageView(root, self._codes,
+                           family=message_type.family if message_type else None,
+                           message_type=message_type.key if message_type else None)
+
+    def screen(self, root: etree._Element, locator: Locator | None = None,
+               message_type: MessageType | None = None,
+               view: MessageView | None = None, *, data: bytes | None = None) -> list[Hit]:
+        """Every unsuppressed hit in one message (suppressed ones are dropped here).
+
+        Classifications, UN numbers, descriptions and goods names are selected by libxml2
+        (``iter`` with tag names); CAS numbers are searched for in the message's bytes
+        (``data``, else the serialized tree) by a regular expression anchored on their
+        rare ``-dd-d`` part, and only a listed one is looked for in the tree. The view
+        (for the shipment facts) is built only when something hit, unless the rules layer
+        already built it.
+        """
+        found = sorted(self._find(root, data), key=lambda f: f[4] != ALERT)  # alerts first
         if not found:
             return []
-        facts = shipment_facts(view)
+        facts = shipment_facts(view if view is not None else self._view(root, message_type))
         items: dict[etree._Element, ItemFacts] = {}
         hits: list[Hit] = []
         seen: set[tuple[int, str, str]] = set()
@@ -225,27 +245,30 @@ class ScreenLayer:
                 hits.append(hit)
         return hits
 
-    def _find(self, view: MessageView
+    def _find(self, root: etree._Element, data: bytes | None
               ) -> Iterator[tuple[etree._Element, Substance, str, str, str, str]]:
         compiled = self._compiled
-        for row in view.all("Classification"):
-            yield from self._hs(row)
-        for element in view.all("UNDGID"):
-            number = (text(element) or "").upper().removeprefix("UN").strip()
-            for substance in compiled.by_un.get(number, ()):
-                yield (element, substance, "un", text(element) or "", ALERT,
-                       (f"UN number {number} is listed for {substance.name} "
-                       f"({_source(substance)})"))
-        for name in view.names():
-            scan_names = name.endswith(_TEXT_SUFFIXES)
-            for element in view.all(name):
-                value = element.text
-                if not value or len(value) < 4:
-                    continue
-                if "-" in value:
-                    yield from self._cas(element, value)
-                if scan_names or (name == "Name" and _goods_parent(element)):
-                    yield from self._names(element, value)
+        for element in root.iter(*_TAGS):  # selected by libxml2, whatever the namespace
+            name = local(element)
+            if name == "Classification":
+                yield from self._hs(element)
+                continue
+            value = element.text
+            if not value:
+                continue
+            if name == "UNDGID":
+                number = value.strip().upper().removeprefix("UN").strip()
+                for substance in compiled.by_un.get(number, ()):
+                    yield (element, substance, "un", value.strip(), ALERT,
+                           (f"UN number {number} is listed for {substance.name} "
+                            f"({_source(substance)})"))
+            elif name != "Name" or _goods_parent(element):
+                yield from self._names(element, value)
+        for number in _cas_numbers(_markup(root, data)):
+            if number in compiled.by_cas:
+                for element in _CONTAINING(root, n=number):
+                    assert isinstance(element, etree._Element)
+                    yield from self._cas(element, element.text or "")
 
     def _hs(self, row: etree._Element
             ) -> Iterator[tuple[etree._Element, Substance, str, str, str, str]]:
@@ -294,6 +317,34 @@ class ScreenLayer:
             level, why = _name_level(hit, listed)
             level, note = _concentration(value, listed, level)
             yield element, listed, "name", hit.text, level, why + note
+
+
+def _markup(root: etree._Element, data: bytes | None) -> bytes:
+    """The message's bytes when they are ASCII-compatible (UTF-8, Latin-1...), else the
+    tree serialized as UTF-8. Tags keep neighbouring texts apart."""
+    if data and not data.startswith((b"\xff\xfe", b"\xfe\xff")) and b"\x00" not in data[:4]:
+        return data
+    return etree.tostring(root, encoding="UTF-8")
+
+
+def _cas_numbers(markup: bytes) -> Iterator[str]:
+    """CAS registry numbers in a text (2 to 7 digits, 2, 1; not inside a longer number),
+    check digit valid. Linear: anchored on the rare ``-dd-d`` part."""
+    for match in _CAS_TAIL.finditer(markup):
+        start, end = match.start(), match.end()
+        if end < len(markup) and markup[end:end + 1] in _DIGITS_DASH:
+            continue
+        first = start
+        while first > 0 and start - first < 8 and markup[first - 1:first].isdigit():
+            first -= 1
+        if not 2 <= start - first <= 7 or (first > 0 and markup[first - 1:first] == b"-"):
+            continue
+        number = markup[first:end].decode("ascii")
+        if casrn.is_valid(number):
+            yield number
+
+
+_DIGITS_DASH = frozenset(b"0123456789-"[i:i + 1] for i in range(11))
 
 
 def _goods_parent(element: etree._Element) -> bool:
