@@ -115,9 +115,9 @@ def batch_part(validators: dict[str, Validator], files: list[bytes], size: int,
     times = {label: float("inf") for label in validators}
     for _ in range(rounds):
         for label, validator in validators.items():
-            seen: list[int] = []  # noqa: B023 - read right after the call
-            times[label] = min(times[label],
-                               cpu(lambda v=validator: seen.append(_stream(v, feed))))
+            seen: list[int] = []
+            times[label] = min(times[label], cpu(
+                lambda v=validator, out=seen: out.append(_stream(v, feed))))
             assert seen == [count], (label, seen, count)
     return report(f"batch --record MetaData: {count} records, {megabytes:.0f} MB, best of "
                   f"{rounds}", times, megabytes)
