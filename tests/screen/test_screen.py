@@ -18,6 +18,7 @@ from tradestd.screen.drafts import PLACEHOLDER_PREFIX, draft_notification
 
 PRECURSORS = sorted((FIXTURES / "precursor" / "valid").glob("*.xml"))
 DECLARATIONS = sorted((FIXTURES / "declaration" / "valid").glob("*.xml"))
+CARGO_UREA = FIXTURES / "cargo" / "valid" / "sea-prearrival-bulk-urea-qa-au.xml"
 SCREENER = Screener()
 
 
@@ -146,6 +147,14 @@ def test_cli_record_jobs_give_the_same_report(tmp_path: Path,
     assert isinstance(results, list) and results[1]["hits"][0]["line"] == lines[0]
 
 
+def test_cli_files_jobs_give_the_same_report(capsys: pytest.CaptureFixture[str]) -> None:
+    paths = [str(p) for p in (*PRECURSORS, *DECLARATIONS, CARGO_UREA)]
+    code1, one = _json_report(capsys, *paths)
+    code2, two = _json_report(capsys, "-j", "2", *paths)
+    assert code1 == code2 == 1
+    assert one["results"] == two["results"]
+
+
 def test_json_report_shape(capsys: pytest.CaptureFixture[str]) -> None:
     code, report = _json_report(capsys, str(PRECURSORS[0]), str(DECLARATIONS[0]))
     assert code == 1
@@ -237,7 +246,7 @@ def _validates(data: bytes) -> list[str]:
     return [f"{i.code} {i.message}" for i in report.errors]
 
 
-@pytest.mark.parametrize("path", PRECURSORS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", [*PRECURSORS, CARGO_UREA], ids=lambda p: p.stem)
 def test_drafts_pass_every_layer(path: Path) -> None:
     draft = draft_notification(SCREENER.screen(path))
     assert draft is not None and draft.valid
