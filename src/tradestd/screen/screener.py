@@ -12,7 +12,7 @@ Levels (docs/screening.md):
 * ``alert``: a listed CAS RN (check digit valid) anywhere in the text; a listed name,
   synonym, trade name or listed misspelling (normalised: case, accents, punctuation,
   plurals, word order); a near spelling of a listed name of two or more words with at
-  most one edit per word; an HS subheading (6 digits) or national code (8+ digits) of a
+  most one edit per near-spelt word and at least one word exact; an HS subheading (6 digits) or national code (8+ digits) of a
   listed substance; a listed UN number (``UNDGID`` or ``UN 1942`` in text).
 * ``review``: an HS heading (4 digits) alone; another near spelling; a name or CAS hit
   whose text states a concentration at or below the substance's limit value.
@@ -20,7 +20,11 @@ Levels (docs/screening.md):
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import re
+import tomllib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -118,11 +122,6 @@ class Suppression:
 
 def load_suppressions(paths: Sequence[str | Path]) -> tuple[Suppression, ...]:
     """Suppress lists (JSON, TOML or CSV with fields message, item, substance, reason)."""
-    import csv
-    import io
-    import json
-    import tomllib
-
     found: list[Suppression] = []
     for path in paths:
         name = str(path)

@@ -18,7 +18,7 @@ import csv
 import io
 import re
 import tomllib
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -356,7 +356,3 @@ def _checked(threshold: Threshold, sid: str, name: str, line: int | None) -> Thr
         raise WatchlistError(name, line, f"substance {sid}: threshold {threshold.percent} "
                              "is not between 0 and 100 %")
     return threshold
-
-
-def ids(substances: Iterable[Substance]) -> list[str]:
-    return [s.id for s in substances]
