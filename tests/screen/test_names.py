@@ -6,10 +6,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tradestd.screen import Screener
 from tradestd.screen.names import fold, singular, tokens
 from tradestd.screen.watchlist import bundled_watchlist
 
 MATCHER = bundled_watchlist().compiled().names
+SCREENER = Screener()
 
 
 def found(text: str) -> dict[str, bool]:
@@ -88,16 +90,16 @@ def test_word_order_and_case_do_not_matter(name: str, rnd: object) -> None:
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.text(alphabet="0123456789- abc<>", max_size=80),
+@given(st.text(alphabet="0123456789- abc", max_size=40),
        st.sampled_from(sorted(c for s in bundled_watchlist() for c in s.cas)),
-       st.text(alphabet=" ab<>/", min_size=1, max_size=5))
-def test_cas_numbers_found_in_any_markup(before: str, cas: str, gap: str) -> None:
-    from stdnum import casrn
-
-    from tradestd.screen.screener import _cas_numbers
-
-    markup = f"{before}{gap}{cas}{gap}{before}".encode()
-    found = list(_cas_numbers(markup))
-    assert cas in found
-    assert all(casrn.is_valid(n) for n in found)
-    assert list(_cas_numbers(f"1{cas}".encode())) == []  # inside a longer number
+       st.text(alphabet="0123456789- abc", max_size=40), st.booleans())
+def test_cas_numbers_found_whatever_their_neighbours(before: str, cas: str, after: str,
+                                                     spaced: bool) -> None:
+    """A listed CAS RN in its own element is found however the texts around it touch it;
+    inside a longer number it is not."""
+    gap = "\n  " if spaced else ""
+    data = (f"<Declaration><Remark>{before}</Remark>{gap}<Note>{cas}</Note>{gap}"
+            f"<Remark>{after}</Remark><Other>1{cas}</Other></Declaration>").encode()
+    hits = [h for h in SCREENER.screen_bytes(data).hits if h.matched == "cas"]
+    assert {h.path for h in hits} >= {"/Declaration/Note"}
+    assert "/Declaration/Other" not in {h.path for h in hits}

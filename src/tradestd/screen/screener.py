@@ -25,7 +25,7 @@ import io
 import json
 import re
 import tomllib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Container, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -67,7 +67,7 @@ _TAGS = tuple(f"{{*}}{name}" for name in ("Classification", "UNDGID", *TEXT_ELEM
 #: Where a CAS RN (or anything) sits: elements with a text node that contains ``$n``.
 _CONTAINING = etree.XPath("descendant-or-self::*[text()[contains(., $n)]]")
 #: The middle of a CAS RN: fast to find; the digits before it are read off by hand.
-_CAS_TAIL = re.compile(rb"-\d\d-\d")
+_CAS_TAIL = re.compile(r"-\d\d-\d")
 _CAS = re.compile(r"(?<![\d-])(\d{2,7})-(\d{2})-(\d)(?![\d-])")
 _UN_TEXT = re.compile(r"\bUN\s?-?(\d{4})\b", re.IGNORECASE)
 _PERCENT = re.compile(r"(\d{1,3}(?:[.,]\d+)?)\s*(?:%|per\s?cent|pct)", re.IGNORECASE)
@@ -196,7 +196,7 @@ class ScreenLayer:
         if self.rules is not None:
             view = self._view(doc.root, message_type)
             issues += self.rules.check_view(view, locator, message_type)
-        issues += self.screen(doc.root, locator, message_type, view, data=doc.data)
+        issues += self.screen(doc.root, locator, message_type, view)
         return issues
 
     def _view(self, root: etree._Element, message_type: MessageType | None) -> MessageView:
@@ -206,17 +206,18 @@ class ScreenLayer:
 
     def screen(self, root: etree._Element, locator: Locator | None = None,
                message_type: MessageType | None = None,
-               view: MessageView | None = None, *, data: bytes | None = None) -> list[Hit]:
+               view: MessageView | None = None) -> list[Hit]:
         """Every unsuppressed hit in one message (suppressed ones are dropped here).
 
         Classifications, UN numbers, descriptions and goods names are selected by libxml2
-        (``iter`` with tag names); CAS numbers are searched for in the message's bytes
-        (``data``, else the serialized tree) by a regular expression anchored on their
-        rare ``-dd-d`` part, and only a listed one is looked for in the tree. The view
+        (``iter`` with tag names); listed CAS numbers are searched for in all the text of
+        the message at once (serialized by libxml2) by a regular expression anchored on
+        their rare ``-dd-d`` part, and only a candidate is looked for in the tree, where
+        the element's own text decides (boundaries, check digit). The view
         (for the shipment facts) is built only when something hit, unless the rules layer
         already built it.
         """
-        found = sorted(self._find(root, data), key=lambda f: f[4] != ALERT)  # alerts first
+        found = sorted(self._find(root), key=lambda f: f[4] != ALERT)  # alerts first
         if not found:
             return []
         facts = shipment_facts(view if view is not None else self._view(root, message_type))
@@ -244,7 +245,7 @@ class ScreenLayer:
                 hits.append(hit)
         return hits
 
-    def _find(self, root: etree._Element, data: bytes | None
+    def _find(self, root: etree._Element
               ) -> Iterator[tuple[etree._Element, Substance, str, str, str, str]]:
         compiled = self._compiled
         for element in root.iter(*_TAGS):  # selected by libxml2, whatever the namespace
@@ -263,11 +264,11 @@ class ScreenLayer:
                             f"({_source(substance)})"))
             elif name != "Name" or _goods_parent(element):
                 yield from self._names(element, value)
-        for number in _cas_numbers(_markup(root, data)):
-            if number in compiled.by_cas:
-                for element in _CONTAINING(root, n=number):
-                    assert isinstance(element, etree._Element)
-                    yield from self._cas(element, element.text or "")
+        all_text = etree.tostring(root, method="text", encoding="unicode")
+        for number in _cas_candidates(all_text, compiled.by_cas):
+            for element in _CONTAINING(root, n=number):
+                assert isinstance(element, etree._Element)
+                yield from self._cas(element, element.text or "")
 
     def _hs(self, row: etree._Element
             ) -> Iterator[tuple[etree._Element, Substance, str, str, str, str]]:
@@ -318,32 +319,22 @@ class ScreenLayer:
             yield element, listed, "name", hit.text, level, why + note
 
 
-def _markup(root: etree._Element, data: bytes | None) -> bytes:
-    """The message's bytes when they are ASCII-compatible (UTF-8, Latin-1...), else the
-    tree serialized as UTF-8. Tags keep neighbouring texts apart."""
-    if data and not data.startswith((b"\xff\xfe", b"\xfe\xff")) and b"\x00" not in data[:4]:
-        return data
-    return etree.tostring(root, encoding="UTF-8")
-
-
-def _cas_numbers(markup: bytes) -> Iterator[str]:
-    """CAS registry numbers in a text (2 to 7 digits, 2, 1; not inside a longer number),
-    check digit valid. Linear: anchored on the rare ``-dd-d`` part."""
-    for match in _CAS_TAIL.finditer(markup):
-        start, end = match.start(), match.end()
-        if end < len(markup) and markup[end:end + 1] in _DIGITS_DASH:
-            continue
+def _cas_candidates(text: str, listed: Container[str]) -> Iterator[str]:
+    """Listed CAS numbers that may occur in ``text`` (all the texts of a message run
+    together, so a number's neighbours may touch it: every 2-7 digit ending before a
+    ``-dd-d`` is tried). Linear: anchored on the rare ``-dd-d`` part."""
+    seen: set[str] = set()
+    for match in _CAS_TAIL.finditer(text):
+        start = match.start()
         first = start
-        while first > 0 and start - first < 8 and markup[first - 1:first].isdigit():
+        while first > 0 and start - first < 7 and text[first - 1].isdigit():
             first -= 1
-        if not 2 <= start - first <= 7 or (first > 0 and markup[first - 1:first] == b"-"):
-            continue
-        number = markup[first:end].decode("ascii")
-        if casrn.is_valid(number):
-            yield number
-
-
-_DIGITS_DASH = frozenset(b"0123456789-"[i:i + 1] for i in range(11))
+        tail = match.group(0)
+        for begin in range(first, start - 1):
+            number = text[begin:start] + tail
+            if number in listed and number not in seen:
+                seen.add(number)
+                yield number
 
 
 def _goods_parent(element: etree._Element) -> bool:
