@@ -283,3 +283,16 @@ def test_result_without_alert_has_no_draft() -> None:
     result = SCREENER.screen_bytes(national("Metal powder", "7603", "HS"))
     assert result.level == REVIEW and draft_notification(result) is None
     assert draft_notification(ScreenResult("empty")) is None
+
+
+def test_draft_takes_out_what_does_not_fit_and_says_so() -> None:
+    long_name = "Chem Export " + "Holding " * 12 + "Ltd"  # over the notice's 70 characters
+    data = national("Nitromethane 98 %", "29042000").replace(
+        b"Chem Export Ltd", long_name.encode()).replace(
+        b"<CountryCode>GH</CountryCode>", b"<CountryCode>XZ</CountryCode>")
+    draft = draft_notification(SCREENER.screen_bytes(data))
+    assert draft is not None and draft.valid and _validates(draft.xml) == []
+    assert long_name.encode() not in draft.xml
+    notes = "\n".join(draft.placeholders)
+    assert "Exporter/Name" in notes and long_name in notes
+    assert "XZ" in notes  # a country code outside ISO 3166, taken out and named

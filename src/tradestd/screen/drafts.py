@@ -4,7 +4,9 @@ One draft per message (or batch record) with an alert: one ``Chemical`` per good
 and substance (the strongest hit of the item), the parties, route and transport the
 message supplies. Facts the message cannot supply are either filled with a marked
 value (``PLACEHOLDER_PREFIX``, where the notice needs the element) or left out; both
-are listed in :attr:`Draft.placeholders` so that an officer completes them.
+are listed in :attr:`Draft.placeholders` so that an officer completes them. Values are
+copied whole: one that does not fit the notice (too long, a code outside its list) is
+taken out by the validation below and listed with the reason, never cut short.
 
 Every draft is validated with all layers of ``tradestd validate`` (schema, ``wco`` and
 ``precursor`` rules). An optional element that a layer rejects (a national country
@@ -38,9 +40,12 @@ NS = "urn:tradestd:wco:precursor:1.0"
 PLACEHOLDER_PREFIX = "TO COMPLETE:"
 _STRENGTH = {"cas": 0, "name": 1, "un": 2, "hs": 3}
 _MAX_ROUNDS = 8
-#: Elements never taken out to make a draft pass (the notice is pointless without them).
-_KEEP = frozenset({"PrecursorNotification", "ID", "NotifyingAdministration", "Chemical",
-                   "Name", "CASRNID", "SequenceNumeric", "StatusCode", "FunctionCode"})
+#: Children an element cannot do without (an error on them takes out the parent), and
+#: elements never taken out (the notice is pointless without them).
+_REQUIRED = {"PrecursorNotification": ("ID", "FunctionCode", "StatusCode", "VersionID"),
+             "Chemical": ("Name", "CASRNID"), "TransportDocument": ("ID",),
+             "DateTimeString": (), "IssueDateTime": ("DateTimeString",)}
+_NEVER_REMOVED = frozenset({"PrecursorNotification", "Chemical", "NotifyingAdministration"})
 _MASS_UNITS = {"KGM", "TNE", "GRM"}
 
 
@@ -93,18 +98,18 @@ def _party(parent: etree._Element, role: str, party: Party | None,
         return
     element = _el(parent, role)
     if party.name:
-        _el(element, "Name", party.name[:70])
+        _el(element, "Name", party.name)
     if party.id:
-        _el(element, "ID", party.id[:17], **({"schemeID": party.scheme} if party.scheme else {}))
+        _el(element, "ID", party.id, **({"schemeID": party.scheme} if party.scheme else {}))
     if party.country:
         address = _el(element, "Address")
         if party.city:
-            _el(address, "CityName", party.city[:35])
+            _el(address, "CityName", party.city)
         _el(address, "CountryCode", party.country)
         if party.street:
-            _el(address, "Line", party.street[:70])
+            _el(address, "Line", party.street)
         if party.postcode:
-            _el(address, "PostcodeID", party.postcode[:17])
+            _el(address, "PostcodeID", party.postcode)
 
 
 def _best_hits(hits: Sequence[Hit]) -> list[Hit]:
@@ -176,11 +181,11 @@ def _build(result: ScreenResult, facts: ShipmentFacts, hits: list[Hit],
         todo.append(f"{substance_label}: ConcentrationMeasure and FormCode not in the message")
         item = hit.item
         if item is not None and item.description:
-            _el(chemical, "Description", item.description[:512])
+            _el(chemical, "Description", item.description)
         net, gross = _quantity(item, todo, substance_label)
         if gross is not None and gross[1] in _MASS_UNITS:
             _el(chemical, "GrossMassMeasure", gross[0], unitCode=gross[1])
-        _el(chemical, "Name", hit.substance_name[:256])
+        _el(chemical, "Name", hit.substance_name)
         if net is not None:
             _el(chemical, "QuantityQuantity", net[0], unitCode=net[1])
         else:
@@ -199,12 +204,12 @@ def _build(result: ScreenResult, facts: ShipmentFacts, hits: list[Hit],
         for seq, (count, kind, marks) in enumerate(item.packages if item else (), 1):
             package = _el(chemical, "Packaging")
             if marks:
-                _el(package, "MarksNumbersID", marks[:70])
+                _el(package, "MarksNumbersID", marks)
             if count and count.isdigit():
                 _el(package, "QuantityQuantity", count)
             _el(package, "SequenceNumeric", str(seq))
             if kind:
-                _el(package, "TypeCode", kind[:2])
+                _el(package, "TypeCode", kind)
     _party(root, "Consignee", facts.party("Consignee") or facts.party("Importer"), todo)
     _party(root, "EndUser", facts.party("EndUser"), todo)
     _party(root, "Exporter", facts.party("Exporter") or facts.party("Consignor"), todo)
@@ -231,14 +236,14 @@ def _build(result: ScreenResult, facts: ShipmentFacts, hits: list[Hit],
     if facts.export_country:
         _el(route, "ExportCountryCode", facts.export_country)
     if facts.loading_location:
-        _el(_el(route, "LoadingLocation"), "ID", facts.loading_location[:17])
+        _el(_el(route, "LoadingLocation"), "ID", facts.loading_location)
     for seq, transit in enumerate(facts.routing_countries, 1):
         if transit not in (destination, facts.export_country):
             row = _el(route, "TransitCountry")
             _el(row, "CountryCode", transit)
             _el(row, "SequenceNumeric", str(seq))
     if facts.unloading_location:
-        _el(_el(route, "UnloadingLocation"), "ID", facts.unloading_location[:17])
+        _el(_el(route, "UnloadingLocation"), "ID", facts.unloading_location)
     if len(route) == 0:
         root.remove(route)
         todo.append("Route: not in the message")
@@ -259,25 +264,28 @@ def _transport(root: etree._Element, facts: ShipmentFacts, todo: list[str]) -> N
     means = facts.transport
     transport = _el(root, "Transport")
     if means.conveyance_reference:
-        _el(transport, "ConveyanceReferenceID", means.conveyance_reference[:35])
+        _el(transport, "ConveyanceReferenceID", means.conveyance_reference)
     if means.id:
-        _el(transport, "ID", means.id[:35])
+        _el(transport, "ID", means.id)
     if means.id_type:
-        _el(transport, "IdentificationTypeCode", means.id_type[:3])
+        _el(transport, "IdentificationTypeCode", means.id_type)
     if means.mode:
-        _el(transport, "ModeCode", means.mode[:1])
+        _el(transport, "ModeCode", means.mode)
     else:
         todo.append("Transport/ModeCode: not in the message")
     if means.name:
-        _el(transport, "Name", means.name[:70])
+        _el(transport, "Name", means.name)
+    if len(means.documents) > 9:
+        todo.append(f"Transport/TransportDocument: {len(means.documents)} in the message, the "
+                    f"notice holds 9; not carried: {', '.join(n for n, _ in means.documents[9:])}")
     for number, kind in means.documents[:9]:
         document = _el(transport, "TransportDocument")
-        _el(document, "ID", number[:35])
+        _el(document, "ID", number)
         if kind:
-            _el(document, "TypeCode", kind[:3])
+            _el(document, "TypeCode", kind)
     for seq, equipment in enumerate(means.equipment, 1):
         row = _el(transport, "TransportEquipment")
-        _el(row, "ID", equipment[:17])
+        _el(row, "ID", equipment)
         _el(row, "SequenceNumeric", str(seq))
     if len(transport) == 0:
         root.remove(transport)
@@ -311,21 +319,25 @@ def _prune(root: etree._Element, errors: list[Issue], todo: list[str]) -> bool:
     removed = False
     for issue in errors:
         element = find_element(root, issue.path) if issue.path else None
-        while element is not None and local_name(element) in _KEEP and \
-                element.getparent() is not None and local_name(element) not in (
-                    "PrecursorNotification", "Chemical", "NotifyingAdministration"):
+        while element is not None and _needed(element):
             element = element.getparent()
-        if element is None or local_name(element) in ("PrecursorNotification", "Chemical",
-                                                       "NotifyingAdministration"):
+        parent = element.getparent() if element is not None else None
+        if element is None or parent is None or local_name(element) in _NEVER_REMOVED:
             continue
-        parent = element.getparent()
-        if parent is None:
-            continue
-        todo.append(f"{_where(element)}: {(element.text or '').strip() or 'value'} taken out "
-                    f"({issue.code}: {issue.message})")
+        value = " ".join(t.strip() for t in element.itertext() if t.strip()) or "(empty)"
+        todo.append(f"{_where(element)}: {value!r} taken out ({issue.code}: {issue.message})")
         parent.remove(element)
         removed = True
     return removed
+
+
+def _needed(element: etree._Element) -> bool:
+    """An element its parent cannot do without: take out the parent instead."""
+    parent = element.getparent()
+    if parent is None:
+        return False
+    return local_name(element) in _REQUIRED.get(local_name(parent), ()) or \
+        local_name(element) == "SequenceNumeric"
 
 
 def _where(element: etree._Element) -> str:
