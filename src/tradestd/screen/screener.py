@@ -182,8 +182,7 @@ class ScreenLayer:
         self._codes = rules.codes if rules is not None else code_lists()
 
     def packs_for(self, message_type: MessageType | None) -> tuple[RulePackRef, ...]:
-        own = RulePackRef("screen", "1.0.0", None,
-                          f"{self.watchlist.id}@{self.watchlist.version}")
+        own = RulePackRef(f"screen:{self.watchlist.id}", self.watchlist.version or "-")
         packs = self.rules.packs_for(message_type) if self.rules is not None else ()
         return (*packs, own)
 
