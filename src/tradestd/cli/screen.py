@@ -109,8 +109,8 @@ def screen_command(schema_id: str | None, xsd: tuple[str, ...], max_bytes: int |
         raise ConfigError("--no-bundled-list needs at least one --watchlist")
     resolve_schema(schema_id, xsd)
     packs = (*rule_specs, *schematron)
-    if packs and not with_validation:
-        raise ConfigError("--rules and --schematron need --validate")
+    if (packs or disable or severities) and not with_validation:
+        raise ConfigError("--rules, --schematron, --disable and --severity need --validate")
     settings = make_rule_layer(packs, disable, severities).settings
     spec = ScreenOptions(schema_id, xsd, max_bytes, watchlists, not no_bundled_list, suppress,
                          with_validation, packs, settings)
