@@ -296,3 +296,21 @@ def test_draft_takes_out_what_does_not_fit_and_says_so() -> None:
     notes = "\n".join(draft.placeholders)
     assert "Exporter/Name" in notes and long_name in notes
     assert "XZ" in notes  # a country code outside ISO 3166, taken out and named
+
+
+def test_cli_reads_json_messages_and_stdin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    import io
+    import sys
+
+    path = FIXTURES / "precursor" / "valid" / "nitromethane-released-us-mx.xml"
+    schema_set = bundled_registry().get("wco-precursor").schema_set()
+    message = tmp_path / "notice.json"
+    message.write_text(to_json(schema_set, path, indent=2), encoding="utf-8")
+    code, report = _json_report(capsys, str(message))
+    hits = report["results"][0]["hits"]  # type: ignore[index]
+    assert code == 1 and hits and all(h["path"].startswith("/PrecursorNotification/")
+                                      for h in hits)
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(path.read_bytes())))
+    code, report = _json_report(capsys, "-")
+    assert code == 1 and report["results"][0]["path"] == "<stdin>"  # type: ignore[index]
