@@ -186,22 +186,29 @@ class ScreenLayer:
         packs = self.rules.packs_for(message_type) if self.rules is not None else ()
         return (*packs, own)
 
-    def check(self, doc: XmlDocument, locator: Locator,
-              message_type: MessageType | None) -> Iterable[Issue]:
+    def check(self, doc: XmlDocument, locator: Locator, message_type: MessageType | None,
+              *, schema_set: SchemaSet | None = None) -> Iterable[Issue]:
+        """Rules (when given) and screening over one view. ``schema_set`` is the set in
+        use, for rules that read it from the view (the pipeline passes it to layers whose
+        ``check`` takes it)."""
         if doc.root is None:
             return []
         view = None
         issues: list[Issue] = []
         if self.rules is not None:
-            view = self._view(doc.root, message_type)
+            view = self._view(doc.root, message_type, schema_set)
             issues += self.rules.check_view(view, locator, message_type)
         issues += self.screen(doc.root, locator, message_type, view)
         return issues
 
-    def _view(self, root: etree._Element, message_type: MessageType | None) -> MessageView:
-        return MessageView(root, self._codes,
+    def _view(self, root: etree._Element, message_type: MessageType | None,
+              schema_set: SchemaSet | None = None) -> MessageView:
+        view = MessageView(root, self._codes,
                            family=message_type.family if message_type else None,
                            message_type=message_type.key if message_type else None)
+        if schema_set is not None:
+            setattr(view, "schema_set", schema_set)  # noqa: B010 - views that know their set
+        return view
 
     def screen(self, root: etree._Element, locator: Locator | None = None,
                message_type: MessageType | None = None,
