@@ -11,7 +11,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, field
-from typing import TextIO
+from typing import Any, TextIO
 
 import click
 
@@ -97,21 +97,22 @@ class ScreenOptions:
 def screen_command(schema_id: str | None, xsd: tuple[str, ...], max_bytes: int | None,
                    watchlists: tuple[str, ...], no_bundled_list: bool,
                    suppress: tuple[str, ...], fmt: str, output: str | None,
-                   notify_dir: str | None, with_validation: bool,
-                   rule_specs: tuple[str, ...], schematron: tuple[str, ...],
-                   disable: tuple[str, ...], severities: tuple[str, ...], fail_on: str, jobs: int, exclude: tuple[str, ...],
+                   notify_dir: str | None, with_validation: bool, fail_on: str, jobs: int, exclude: tuple[str, ...],
                    quiet: bool, verbose: bool, record: str | None,
-                   paths: tuple[str, ...]) -> int:
+                   paths: tuple[str, ...], **rule_args: Any) -> int:
     """Screen declarations and cargo reports (any WCO DM schema) for precursor chemicals."""
     if quiet and verbose:
         raise ConfigError("-q and -v exclude each other")
     if no_bundled_list and not watchlists:
         raise ConfigError("--no-bundled-list needs at least one --watchlist")
     resolve_schema(schema_id, xsd)
-    packs = (*rule_specs, *schematron)
-    if (packs or disable or severities) and not with_validation:
-        raise ConfigError("--rules, --schematron, --disable and --severity need --validate")
-    settings = make_rule_layer(packs, disable, severities).settings
+    # the options of ``rule_options``, passed on as validate passes them
+    packs = (*rule_args.pop("rule_specs"), *rule_args.pop("schematron"))
+    disable, severities = rule_args.pop("disable"), rule_args.pop("severities")
+    if (packs or disable or severities or any(rule_args.values())) and not with_validation:
+        raise ConfigError("rule options (--rules, --schematron, --disable, --severity...) "
+                          "need --validate")
+    settings = make_rule_layer(packs, disable, severities, None, **rule_args).settings
     spec = ScreenOptions(schema_id, xsd, max_bytes, watchlists, not no_bundled_list, suppress,
                          with_validation, packs, settings)
     try:
