@@ -13,6 +13,7 @@ from .jsonschema import jsonschema_command
 from .pointers import pointers_command
 from .rules import rules_command
 from .schemas import schemas_command
+from .screen import screen_command
 from .validate import validate_command
 
 EXIT_OK = 0
@@ -44,6 +45,7 @@ cli.add_command(jsonschema_command)
 cli.add_command(rules_command)
 cli.add_command(ids_command)
 cli.add_command(pointers_command)
+cli.add_command(screen_command)
 
 
 def main(argv: list[str] | None = None) -> int:

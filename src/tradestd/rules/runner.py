@@ -79,8 +79,13 @@ class RuleRunner:
                            family=message_type.family if message_type else None,
                            message_type=message_type.key if message_type else None,
                            schema_set=schema_set)
+        return self.check_view(view, locator, message_type)
+
+    def check_view(self, view: MessageView, locator: Locator,
+                   message_type: MessageType | None) -> list[Issue]:
+        """The packs' issues for a message already indexed (a view other layers share)."""
         return [self._issue(outcome, locator)
-                for pack in packs for outcome in pack.run(view, self._enabled)]
+                for pack in self.packs(message_type) for outcome in pack.run(view, self._enabled)]
 
     def _enabled(self, rule_id: str) -> bool:
         return rule_id not in self._disabled

@@ -1,0 +1,173 @@
+"""``tradestd screen``: screen messages for explosive-precursor chemicals, draft notifications.
+
+Exit codes as for validate: 0 nothing at or above ``--fail-on`` (and every input read),
+1 a hit at or above it (or an unreadable input), 2 usage or configuration error.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from typing import Any, TextIO
+
+import click
+
+from .. import __version__
+from ..batch import run_batch
+from ..inputs import expand_inputs
+from ..intake import Limits
+from ..issues import Severity
+from ..registry import bundled_registry
+from ..report import RunResult
+from ..rules import RuleRunner, RuleSettings, load_pack
+from ..schemaset import SchemaError, load_schema_set
+from ..screen import ALERT, REVIEW, ScreeningValidator, ScreenLayer, ScreenResult, screen_report
+from ..screen.drafts import write_drafts
+from ..screen.screener import load_suppressions
+from ..screen.watchlist import WatchlistError, load_watchlist
+from ..stream.parallel import iter_validate_parallel
+from .options import ConfigError, limits_option, resolve_schema, schema_options
+from .rule_options import make_rule_layer, rule_options
+from .stream import record_option
+from .validate import _jobs, _stdin, _write_report
+
+FORMATS = ("text", "json", "sarif", "html")
+
+
+@dataclass(frozen=True)
+class ScreenOptions:
+    """Picklable recipe for the screening validator each worker builds (``-j N``)."""
+
+    schema_id: str | None = None
+    xsd: tuple[str, ...] = ()
+    max_bytes: int | None = None
+    watchlists: tuple[str, ...] = ()
+    bundled: bool = True
+    suppress: tuple[str, ...] = ()
+    validate: bool = False
+    rule_packs: tuple[str, ...] = ()
+    rule_settings: RuleSettings = field(default_factory=RuleSettings)
+
+    def build(self) -> ScreeningValidator:
+        rules = RuleRunner([load_pack(spec) for spec in self.rule_packs],
+                           settings=self.rule_settings) if self.validate else None
+        layer = ScreenLayer(load_watchlist(self.watchlists, bundled=self.bundled),
+                            load_suppressions(self.suppress), rules=rules)
+        validator = ScreeningValidator(limits=Limits(max_bytes=self.max_bytes)
+                                       if self.max_bytes else Limits(), rules=layer)
+        validator.with_validation = self.validate
+        if self.xsd:
+            validator.schema_set = load_schema_set(list(self.xsd))
+        elif self.schema_id:
+            validator.message_type = bundled_registry().get(self.schema_id)
+        return validator
+
+
+@click.command("screen")
+@schema_options
+@limits_option
+@click.option("--watchlist", "watchlists", multiple=True, type=click.Path(dir_okay=False),
+              help="A watch list (JSON, TOML or CSV) whose entries add to or replace the "
+                   "bundled list's; repeatable.")
+@click.option("--no-bundled-list", is_flag=True,
+              help="Screen with the --watchlist files only.")
+@click.option("--suppress", multiple=True, type=click.Path(dir_okay=False),
+              help="A suppress list (message, item, substance) of cleared hits; repeatable.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
+              help="Write the report to this file; a summary still goes to the terminal.")
+@click.option("--notify-dir", type=click.Path(file_okay=False),
+              help="Draft a precursor notification for each message with an alert here.")
+@click.option("--validate", "with_validation", is_flag=True,
+              help="Also validate (schema and rule packs, as tradestd validate), sharing "
+                   "the parse and the index with screening; an invalid message fails the run.")
+@rule_options
+@click.option("--fail-on", type=click.Choice([ALERT, REVIEW]), default=ALERT, show_default=True,
+              help="Lowest hit level that makes the run fail (exit code 1).")
+@click.option("-j", "--jobs", type=click.IntRange(min=0), default=1,
+              help="Worker processes (0: one per CPU).")
+@click.option("--exclude", multiple=True, metavar="GLOB", help="Skip inputs matching this glob.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only the summary line.")
+@click.option("-v", "--verbose", is_flag=True, help="Also print clear messages and notes.")
+@record_option
+@click.argument("paths", nargs=-1, required=True)
+def screen_command(schema_id: str | None, xsd: tuple[str, ...], max_bytes: int | None,
+                   watchlists: tuple[str, ...], no_bundled_list: bool,
+                   suppress: tuple[str, ...], fmt: str, output: str | None,
+                   notify_dir: str | None, with_validation: bool, fail_on: str, jobs: int, exclude: tuple[str, ...],
+                   quiet: bool, verbose: bool, record: str | None,
+                   paths: tuple[str, ...], **rule_args: Any) -> int:
+    """Screen declarations and cargo reports (any WCO DM schema) for precursor chemicals."""
+    if quiet and verbose:
+        raise ConfigError("-q and -v exclude each other")
+    if no_bundled_list and not watchlists:
+        raise ConfigError("--no-bundled-list needs at least one --watchlist")
+    resolve_schema(schema_id, xsd)
+    # the options of ``rule_options``, passed on as validate passes them
+    packs = (*rule_args.pop("rule_specs"), *rule_args.pop("schematron"))
+    disable, severities = rule_args.pop("disable"), rule_args.pop("severities")
+    if (packs or disable or severities or any(rule_args.values())) and not with_validation:
+        raise ConfigError("rule options (--rules, --schematron, --disable, --severity...) "
+                          "need --validate")
+    settings = make_rule_layer(packs, disable, severities, None, **rule_args).settings
+    spec = ScreenOptions(schema_id, xsd, max_bytes, watchlists, not no_bundled_list, suppress,
+                         with_validation, packs, settings)
+    try:
+        validator = spec.build()
+    except WatchlistError as exc:
+        raise ConfigError(f"bad list: {exc}") from None
+    jobs = _jobs(jobs)
+    try:
+        if record:
+            results = list(_records(spec, validator, paths, record, jobs))
+        else:
+            files = expand_inputs(paths, extensions=(".xml", ".json"), exclude=exclude)
+            reports = run_batch(files, spec, jobs=jobs, stdin=_stdin(files))
+            results = [ScreenResult.from_report(r) for r in reports]
+    except SchemaError as exc:
+        raise ConfigError(f"schema set cannot be built: {exc}") from None
+    drafts = write_drafts(results, notify_dir) if notify_dir else []
+    assert isinstance(validator.rules, ScreenLayer)
+    data = screen_report(results, watchlist=validator.rules.watchlist, fail_on=fail_on,
+                         tool_version=__version__, drafts=[d.to_dict() for d in drafts])
+    _render(results, data, fmt, output, -1 if quiet else (1 if verbose else 0), fail_on)
+    if drafts and fmt != "json":
+        for draft in drafts:
+            click.echo(draft.summary_line(), err=True)
+    return 1 if data["summary"]["failed"] else 0
+
+
+def _records(spec: ScreenOptions, validator: ScreeningValidator, paths: tuple[str, ...],
+             record: str, jobs: int) -> Iterator[ScreenResult]:
+    for path in paths:
+        stream = iter_validate_parallel(path, spec, jobs=jobs,
+                                        record=None if record == "auto" else record,
+                                        validator=validator)
+        for report in stream:
+            yield ScreenResult.from_report(report.report, report.index, report.line)
+        if stream.summary.issues:
+            yield ScreenResult(stream.summary.source, (), tuple(stream.summary.issues))
+
+
+def _render(results: list[ScreenResult], data: dict[str, object], fmt: str,
+            output: str | None, verbosity: int, fail_on: str) -> None:
+    if fmt != "json":
+        run = RunResult([r.report() for r in results],
+                        fail_on=Severity.ERROR if fail_on == ALERT else Severity.WARNING,
+                        tool_version=__version__)
+        _write_report(run, fmt, output, verbosity)
+        return
+    with ExitStack() as stack:
+        out: TextIO = sys.stdout
+        if output:
+            out = stack.enter_context(open(output, "w", encoding="utf-8"))
+        json.dump(data, out, ensure_ascii=False, indent=2)
+        out.write("\n")
+    if output:
+        counts = data["summary"]
+        assert isinstance(counts, dict)
+        click.echo(f"{counts['messages']} messages screened: {counts['alert']} with alerts, "
+                   f"{counts['review']} to review; json report written to {output}")
