@@ -17,14 +17,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..intake import DEFAULT_LIMITS, IntakeError, Limits, Source, read_source, source_name
-from ..issues import Issue, Layer, Severity
+from ..issues import Issue, Layer, Severity, quote
 
 __all__ = ["JsonDocument", "JsonLocator", "load_json", "pointer"]
 
-_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+#: A JSON string. Possessive repeats keep no backtracking state: a regex repeat over
+#: alternatives holds some per character, gigabytes for a 50 MB string value.
+_STRING = re.compile(r'"[^"\\]*+(?:\\.[^"\\]*+)*+"', re.DOTALL)
 _WS = re.compile(r"[ \t\n\r]*")
 _LITERAL = re.compile(r"[^,\]}\s]+")
-_STRUCTURE = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]', re.DOTALL)
+_STRUCTURE = re.compile(r'"[^"\\]*+(?:\\.[^"\\]*+)*+"|[\[\]{}]', re.DOTALL)
 
 
 def pointer(parts: Any) -> str:
@@ -234,7 +236,7 @@ def load_json(source: Source, limits: Limits = DEFAULT_LIMITS) -> JsonDocument:
         where: tuple[int | None, int | None] = (None, None)
         if locator.duplicates:
             where = locator.key_position(locator.duplicates[0])
-        doc.issues.append(_syntax("JSON_DUPLICATE_KEY", f"the member name {exc.key!r} occurs "
+        doc.issues.append(_syntax("JSON_DUPLICATE_KEY", f"the member name {quote(exc.key)} occurs "
                                   "twice in one object", *where))
     except json.JSONDecodeError as exc:
         doc.issues.append(_syntax("JSON_MALFORMED", f"not well-formed JSON: {exc.msg}",

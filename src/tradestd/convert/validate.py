@@ -22,7 +22,7 @@ from jsonschema.exceptions import ValidationError
 from lxml import etree
 
 from ..intake import DEFAULT_LIMITS, Limits, Source, XmlDocument, parse_bytes
-from ..issues import Issue, Layer, Report
+from ..issues import Issue, Layer, Report, quote, shorten_quoted
 from ..pointers import json_pointer
 from ..registry import DetectionError, MessageType, Registry, bundled_registry
 from ..schemaset import SchemaSet
@@ -102,13 +102,14 @@ def _message(error: ValidationError) -> str:
         instance, schema = error.instance, error.schema
         assert isinstance(instance, Mapping) and isinstance(schema, Mapping)
         extra = sorted(set(instance) - set(schema.get("properties", {})))
-        text = "member(s) not allowed here: " + ", ".join(repr(k) for k in extra
+        text = "member(s) not allowed here: " + ", ".join(quote(k) for k in extra
                                                            if not str(k).startswith("@xsi:"))
     elif error.validator == "pattern" and len(str(error.validator_value)) > 80:
-        text = f"{error.instance!r} is not a valid value here (digits or format)"
+        text = f"{quote(error.instance)} is not a valid value here (digits or format)"
     if error.context:
         deepest = max(error.context, key=lambda e: len(e.absolute_path))
         text = f"{text} ({deepest.message})"
+    text = shorten_quoted(text)  # jsonschema quotes the whole value
     return text if len(text) <= _MAX_MESSAGE else text[:_MAX_MESSAGE] + "..."
 
 
