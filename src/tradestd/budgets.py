@@ -26,13 +26,17 @@ from lxml import etree
 
 from .locate import tag_of
 
-__all__ = ["CONFIRM_WORK_BASE", "CONFIRM_WORK_PER_BYTE", "ConfirmBudget"]
+__all__ = ["ATTRIBUTE_STEPS", "CONFIRM_WORK_BASE", "CONFIRM_WORK_PER_BYTE", "ConfirmBudget"]
 
 #: Steps every message may spend on the second opinion, whatever its size (a step is
 #: one child visited; a few nanoseconds each).
 CONFIRM_WORK_BASE = 1 << 24
 #: Further steps per byte of the message.
 CONFIRM_WORK_PER_BYTE = 16
+#: Steps for one attribute that one attribute error quotes (xmlschema writes out the
+#: element's whole attribute mapping for each undeclared attribute: microseconds each).
+ATTRIBUTE_STEPS = 1000
+_XSI_TYPE = "{http://www.w3.org/2001/XMLSchema-instance}type"
 
 
 class ConfirmBudget:
@@ -49,15 +53,17 @@ class ConfirmBudget:
         """Charge what the engine costs before the first element is decoded, and what
         libxml2's findings already show; ``False`` when that alone is over budget.
 
-        * xmlschema first records every element's in-scope namespaces: up to one step per
-          element and namespace declaration, bounded from the bytes (``<`` and ``xmlns``
-          occurrences).
+        * xmlschema first records every element's in-scope namespaces: a step per element
+          and declaration in scope, and for each element that declares namespaces of its
+          own, a step per pair of declarations in scope. Both are bounded from the bytes
+          (``<`` and ``xmlns`` occurrences bound the elements and the declarations).
         * ``unexpected`` are elements libxml2 found out of place. xmlschema may flag every
           sibling with the same name, at the cost of the whole child list each: a parent
           holding a million of them is over budget before xmlschema reads a byte.
         """
         tags, declarations = data.count(b"<"), data.count(b"xmlns")
-        if not self._charge(tags * (declarations + 1)):
+        if not self._charge(tags * (declarations + 1)
+                            + min(tags, declarations) * declarations * declarations):
             return self._over(f"{tags:,} tags under {declarations:,} namespace declarations")
         parents: set[etree._Element] = set()
         for element in unexpected:
@@ -83,7 +89,25 @@ class ConfirmBudget:
             if not self._charge(children * (errors + 1)):
                 self._over(f"{etree.QName(element).localname} has {children:,} child nodes")
                 raise xmlschema.XMLSchemaStopValidation()
+        attributes = len(element.attrib)
+        if attributes:
+            undeclared = self._undeclared(element, xsd_element)
+            if undeclared and not self._charge(attributes * undeclared * ATTRIBUTE_STEPS):
+                self._over(f"{etree.QName(element).localname} has {undeclared:,} undeclared "
+                           f"attributes of {attributes:,}")
+                raise xmlschema.XMLSchemaStopValidation()
         return False  # go on validating this element and its content
+
+    @staticmethod
+    def _undeclared(element: etree._Element, xsd_element: Any) -> int:
+        """How many attributes xmlschema rejects one by one, each error quoting all of
+        them (every one, when the declarations are not known here: ``xsi:type``)."""
+        declared = getattr(getattr(xsd_element, "type", None), "attributes", None)
+        if declared is None or _XSI_TYPE in element.attrib:
+            return len(element.attrib)
+        if None in declared:  # anyAttribute: its errors quote one attribute each
+            return 0
+        return sum(1 for name in element.attrib if name not in declared)
 
     def _charge(self, steps: int) -> bool:
         self.left -= steps
@@ -107,7 +131,7 @@ class ConfirmBudget:
         """
         group = getattr(getattr(xsd_element, "type", None), "content", None)
         match = getattr(group, "match_element", None)
-        if match is None or "{http://www.w3.org/2001/XMLSchema-instance}type" in element.attrib:
+        if match is None or _XSI_TYPE in element.attrib:
             return children + 2
         errors = 2
         for child in element:

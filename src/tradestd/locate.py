@@ -200,6 +200,7 @@ class Locator:
         self._plain: bool | None = None
         self._positions = SiblingPositions()
         self._orders_asked = 0
+        self._columns: dict[int, int | None] = {}
 
     def _decoded(self) -> str:
         if self._text is None:
@@ -217,7 +218,9 @@ class Locator:
             return None
         if element.getroottree().getroot() is not self._tree.getroot():
             return None
-        column = column_on_line(lines[line - 1])
+        if line not in self._columns:  # many findings on one long line: read it once
+            self._columns[line] = column_on_line(lines[line - 1])
+        column = self._columns[line]
         return (line, column) if column is not None else None
 
     def _order(self, element: etree._Element) -> int | None:
