@@ -49,9 +49,10 @@ EXCERPT_CHARS = 80
 MAX_MESSAGE_CHARS = 1000
 #: A quoted value: the opening quote follows no letter, the closing one precedes none (so
 #: the prose between two quoted values is not taken for one).
+#: A quote left open to the end is a value an engine cut short in its own message.
 _LONG_QUOTED = re.compile(
-    r"(?<![\w'])'([^']{N,})'(?![\w'])|(?<![\w\"])\"([^\"]{N,})\"(?![\w\"])".replace(
-        "N", str(EXCERPT_CHARS + 1)))
+    r"(?<![\w'])'([^']{N,})'(?![\w'])|(?<![\w\"])\"([^\"]{N,})\"(?![\w\"])"
+    r"|(?<![\w'\"])['\"]([^'\"]{N,})\Z".replace("N", str(EXCERPT_CHARS + 1)))
 
 
 def excerpt(value: str) -> str:
@@ -77,7 +78,15 @@ def shorten_quoted(text: str) -> str:
     :data:`EXCERPT_CHARS` cut as :func:`quote` does: for messages engines write."""
     if len(text) <= EXCERPT_CHARS:
         return text
-    return _LONG_QUOTED.sub(lambda m: quote(m.group(1) or m.group(2)), text)
+    return _LONG_QUOTED.sub(_shortened, text)
+
+
+def _shortened(match: re.Match[str]) -> str:
+    value = match.group(1) or match.group(2)
+    if value is not None:
+        return quote(value)
+    cut = match.group(3)  # already cut by the engine: its full length is not known
+    return f"{cut[:EXCERPT_CHARS]!r}\u2026 (over {len(cut):,} characters)"
 
 
 def _bounded(message: str) -> str:
