@@ -16,8 +16,8 @@ from collections.abc import Iterator
 
 from lxml import etree
 
-__all__ = ["Locator", "SiblingPositions", "column_on_line", "decode_text", "element_path", "find_element",
-           "plain_lines", "sniff_encoding", "tag_of"]
+__all__ = ["Locator", "SiblingPositions", "column_on_line", "decode_text", "element_path",
+           "find_element", "plain_lines", "sniff_encoding", "tag_of"]
 
 _TOKENS = re.compile(
     r"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>|<!DOCTYPE[^>\[]*(?:\[.*?\])?\s*>|<(?=[^\s/!?<>])",

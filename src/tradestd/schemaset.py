@@ -364,8 +364,9 @@ class SchemaSet:
         second = self._second_opinion(doc, [f.element for f in found if f.element is not None
                                             and f.code == "SCHEMA_UNEXPECTED_ELEMENT"])
         if isinstance(second, str):
-            # xmlschema itself failed on this message (e.g. an xsi:type naming no type):
-            # libxml2 rejected it, so report libxml2's findings, unconfirmed, and say why.
+            # xmlschema itself failed on this message (e.g. an xsi:type naming no type), or
+            # its work budget ran out: libxml2 rejected it, so report libxml2's findings,
+            # unconfirmed, and say why.
             return [f.to_issue(locator) for f in found] + [_unchecked_note(None, second)]
         if not second:
             # The specification accepts what libxml2 rejected: keep the verdict "valid"
