@@ -20,6 +20,7 @@ SMOKE_RUNS = {
     "bench_batch.py": ["--files", "20", "--repeat", "1"],
     "bench_stream.py": ["--size", "1M", "--files", "30", "--jobs", "2"],
     "bench_screen.py": ["--rounds", "1", "--size", "1M", "--batch-rounds", "1"],
+    "bench_hostile.py": ["--scales", "1", "--unit", "0.01"],
 }
 
 

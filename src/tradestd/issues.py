@@ -8,11 +8,13 @@ in the *configuration* (an unknown schema id, an XSD that does not compile).
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-__all__ = ["Issue", "Layer", "Report", "RulePackRef", "Severity"]
+__all__ = ["EXCERPT_CHARS", "MAX_MESSAGE_CHARS", "Issue", "Layer", "Report", "RulePackRef",
+           "Severity", "excerpt", "quote", "shorten_quoted"]
 
 
 class Severity(str, enum.Enum):
@@ -39,6 +41,64 @@ class Severity(str, enum.Enum):
 _RANK = {Severity.ERROR: 3, Severity.WARNING: 2, Severity.INFO: 1}
 
 
+#: Characters of a value that an issue message quotes; a longer value is cut to these,
+#: an ellipsis and its length.
+EXCERPT_CHARS = 80
+#: Longest issue message; a longer one (a value quoted in a way :func:`shorten_quoted`
+#: cannot see) is cut, saying so.
+MAX_MESSAGE_CHARS = 1000
+#: A quoted value: the opening quote follows no letter, the closing one precedes none (so
+#: the prose between two quoted values is not taken for one).
+#: A quote left open to the end is a value an engine cut short in its own message.
+_LONG_QUOTED = re.compile(
+    r"(?<![\w'])'([^']{N,})'(?![\w'])|(?<![\w\"])\"([^\"]{N,})\"(?![\w\"])"
+    r"|(?<![\w'\"])['\"]([^'\"]{N,})\Z".replace("N", str(EXCERPT_CHARS + 1)))
+
+
+def excerpt(value: str) -> str:
+    """``value`` when short, else its first :data:`EXCERPT_CHARS` characters, an
+    ellipsis and its length."""
+    if len(value) <= EXCERPT_CHARS:
+        return value
+    return f"{value[:EXCERPT_CHARS]}\u2026 ({len(value):,} characters)"
+
+
+def quote(value: object) -> str:
+    """A value quoted for an issue message: ``repr`` of a short one; of a long one, the
+    ``repr`` of its first :data:`EXCERPT_CHARS` characters, an ellipsis and its length."""
+    text = value if isinstance(value, str) else repr(value)
+    if len(text) <= EXCERPT_CHARS:
+        return repr(value)
+    head = repr(text[:EXCERPT_CHARS]) if isinstance(value, str) else text[:EXCERPT_CHARS]
+    return f"{head}\u2026 ({len(text):,} characters)"
+
+
+def shorten_quoted(text: str) -> str:
+    """``text`` with every value quoted in it (``'...'`` or ``"..."``) longer than
+    :data:`EXCERPT_CHARS` cut as :func:`quote` does: for messages engines write."""
+    if len(text) <= EXCERPT_CHARS:
+        return text
+    return _LONG_QUOTED.sub(_shortened, text)
+
+
+def _shortened(match: re.Match[str]) -> str:
+    value = match.group(1) or match.group(2)
+    if value is not None:
+        return quote(value)
+    cut = match.group(3)  # already cut by the engine: its full length is not known
+    return f"{cut[:EXCERPT_CHARS]!r}\u2026 (over {len(cut):,} characters)"
+
+
+def _bounded(message: str) -> str:
+    if len(message) <= MAX_MESSAGE_CHARS:
+        return message
+    message = shorten_quoted(message)
+    if len(message) <= MAX_MESSAGE_CHARS:
+        return message
+    note = f"\u2026 (message cut: {len(message):,} characters)"
+    return message[:MAX_MESSAGE_CHARS - len(note)] + note
+
+
 class Layer(str, enum.Enum):
     """The validation layer that produced an issue, in the order they run."""
 
@@ -54,7 +114,8 @@ class Issue:
 
     ``path`` is an XPath with positions for XML messages (``/md:MetaData/Declaration/
     GoodsShipment/GovernmentAgencyGoodsItem[2]``) and a JSON Pointer for JSON ones.
-    ``line``/``column`` are 1-based and ``None`` where unknown.
+    ``line``/``column`` are 1-based and ``None`` where unknown. ``message`` is at most
+    :data:`MAX_MESSAGE_CHARS` long (values quoted in it are cut to excerpts).
     """
 
     code: str
@@ -66,6 +127,11 @@ class Issue:
     path: str | None = None
     rule_id: str | None = None
     record: int | None = None  # index of the record in a batch stream, 0-based
+
+    def __post_init__(self) -> None:
+        # However it was built, a message never carries a whole huge value.
+        if len(self.message) > MAX_MESSAGE_CHARS:
+            object.__setattr__(self, "message", _bounded(self.message))
 
     def with_severity(self, severity: Severity) -> Issue:
         return replace(self, severity=severity)

@@ -16,8 +16,8 @@ from collections.abc import Iterator
 
 from lxml import etree
 
-__all__ = ["Locator", "column_on_line", "decode_text", "element_path", "find_element",
-           "plain_lines", "sniff_encoding", "tag_of"]
+__all__ = ["Locator", "SiblingPositions", "column_on_line", "decode_text", "element_path",
+           "find_element", "plain_lines", "sniff_encoding", "tag_of"]
 
 _TOKENS = re.compile(
     r"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>|<!DOCTYPE[^>\[]*(?:\[.*?\])?\s*>|<(?=[^\s/!?<>])",
@@ -71,30 +71,63 @@ def tag_of(element: etree._Element) -> str:
     return tag if isinstance(tag, str) else ""
 
 
-def _step(element: etree._Element) -> str:
+class SiblingPositions:
+    """Positions of elements among their same-named siblings, for :func:`element_path`
+    calls on one document: linear overall however many of its elements ask.
+
+    The first few asks under one parent count siblings and keep nothing; from then on
+    one pass over the siblings sharing the name answers for all of them.
+    """
+
+    #: Asks under one parent answered by counting before its siblings are indexed.
+    DIRECT = 4
+
+    def __init__(self) -> None:
+        self._known: dict[etree._Element, tuple[int, int]] = {}
+        self._asked: dict[etree._Element, int] = {}
+
+    def of(self, element: etree._Element, parent: etree._Element) -> tuple[int, int]:
+        """``(position, count)``: 1-based position and how many siblings share the name;
+        ``count`` is 2 when it is only known to be more than one."""
+        known = self._known.get(element)
+        if known is not None:
+            return known
+        tag = tag_of(element)
+        asked = self._asked.get(parent, 0) + 1
+        self._asked[parent] = asked
+        if asked <= self.DIRECT:
+            index = 1 + sum(1 for _ in element.itersiblings(tag, preceding=True))
+            more = next(element.itersiblings(tag), None) is not None
+            return index, 2 if index > 1 or more else 1
+        same = list(parent.iterchildren(tag=tag))
+        self._known.update((sib, (i, len(same))) for i, sib in enumerate(same, 1))
+        return self._known[element]
+
+
+def _step(element: etree._Element, positions: SiblingPositions | None = None) -> str:
     qname = etree.QName(element)
     prefix = element.prefix
     name = f"{prefix}:{qname.localname}" if prefix else qname.localname
     parent = element.getparent()
     if parent is None:
         return name
-    same = [sib for sib in parent.iterchildren(tag=tag_of(element))]
-    if len(same) > 1:
-        return f"{name}[{same.index(element) + 1}]"
-    return name
+    index, count = (positions or SiblingPositions()).of(element, parent)
+    return f"{name}[{index}]" if count > 1 else name
 
 
-def element_path(element: etree._Element) -> str:
+def element_path(element: etree._Element, positions: SiblingPositions | None = None
+                 ) -> str:
     """``/md:MetaData/Declaration/GoodsShipment/GovernmentAgencyGoodsItem[2]``.
 
     The path runs from the document's root element (for a SOAP-wrapped message, from
     ``soap:Envelope``). Steps use the document's own prefixes (none for the default
-    namespace); a position is given where siblings share the name.
+    namespace); a position is given where siblings share the name. ``positions`` is
+    shared by the calls on one document (:meth:`Locator.path` keeps it).
     """
     steps: list[str] = []
     node: etree._Element | None = element
     while node is not None:
-        steps.append(_step(node))
+        steps.append(_step(node, positions))
         node = node.getparent()
     return "/" + "/".join(reversed(steps))
 
@@ -165,6 +198,9 @@ class Locator:
         self._index: dict[etree._Element, int] | None = None
         self._lines: list[str] | None = None
         self._plain: bool | None = None
+        self._positions = SiblingPositions()
+        self._orders_asked = 0
+        self._columns: dict[int, int | None] = {}
 
     def _decoded(self) -> str:
         if self._text is None:
@@ -182,14 +218,22 @@ class Locator:
             return None
         if element.getroottree().getroot() is not self._tree.getroot():
             return None
-        column = column_on_line(lines[line - 1])
+        if line not in self._columns:  # many findings on one long line: read it once
+            self._columns[line] = column_on_line(lines[line - 1])
+        column = self._columns[line]
         return (line, column) if column is not None else None
 
     def _order(self, element: etree._Element) -> int | None:
-        if element is self._tree.getroot():
+        """The element's index in document order. The first few asks walk the tree as far
+        as the element and keep nothing; later ones share an index of every element."""
+        root = self._tree.getroot()
+        if element is root:
             return 0
         if self._index is None:
-            root = self._tree.getroot()
+            self._orders_asked += 1
+            if self._orders_asked <= SiblingPositions.DIRECT:
+                return next((i for i, el in enumerate(root.iter(tag=etree.Element))
+                             if el is element), None)
             self._index = {el: i for i, el in enumerate(root.iter(tag=etree.Element))}
         return self._index.get(element)
 
@@ -231,4 +275,5 @@ class Locator:
         return line, None
 
     def path(self, element: etree._Element) -> str:
-        return element_path(element)
+        """:func:`element_path`, linear overall however many elements of the document ask."""
+        return element_path(element, self._positions)

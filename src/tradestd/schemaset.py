@@ -32,6 +32,7 @@ import xmlschema
 from lxml import etree
 
 from . import xsdmessages
+from .budgets import ConfirmBudget
 from .intake import DEFAULT_LIMITS, Limits, Source, XmlDocument, load_xml, new_parser
 from .issues import Issue, Layer, Report, Severity
 from .locate import Locator, element_path, tag_of
@@ -408,10 +409,12 @@ class SchemaSet:
         found = xsdmessages.from_libxml2(entries, doc.root)
         if len(doc.data) > CONFIRM_MAX_BYTES:
             return [f.to_issue(locator) for f in found] + [_unchecked_note(len(doc.data))]
-        second = self._second_opinion(doc)
+        second = self._second_opinion(doc, [f.element for f in found if f.element is not None
+                                            and f.code == "SCHEMA_UNEXPECTED_ELEMENT"])
         if isinstance(second, str):
-            # xmlschema itself failed on this message (e.g. an xsi:type naming no type):
-            # libxml2 rejected it, so report libxml2's findings, unconfirmed, and say why.
+            # xmlschema itself failed on this message (e.g. an xsi:type naming no type), or
+            # its work budget ran out: libxml2 rejected it, so report libxml2's findings,
+            # unconfirmed, and say why.
             return [f.to_issue(locator) for f in found] + [_unchecked_note(None, second)]
         if not second:
             # The specification accepts what libxml2 rejected: keep the verdict "valid"
@@ -427,14 +430,22 @@ class SchemaSet:
         issues.extend(f.disputed_issue(locator) for f in disputed)
         return issues
 
-    def _second_opinion(self, doc: XmlDocument) -> list[Any] | str:
-        """xmlschema's errors for the message, or why xmlschema itself failed on it."""
+    def _second_opinion(self, doc: XmlDocument, unexpected: Sequence[etree._Element] = ()
+                        ) -> list[Any] | str:
+        """xmlschema's errors for the message, or why xmlschema failed or was stopped on
+        it (its work budget, see :mod:`tradestd.budgets`); ``unexpected`` are the elements
+        libxml2 found out of place."""
+        budget = ConfirmBudget(len(doc.data))
+        if not budget.start(doc.data, unexpected):
+            return f"not started: {budget.exceeded}"
         try:
-            return list(self.xmlschema.iter_errors(_validation_target(doc)))
+            errors = list(self.xmlschema.iter_errors(_validation_target(doc),
+                                                     validation_hook=budget))
         except SchemaError:
             raise
         except Exception as exc:  # noqa: BLE001 - a crash of the engine is a finding, not ours
             return f"{type(exc).__name__}: {xsdmessages.humanize(str(exc))}"
+        return errors if budget.exceeded is None else f"stopped: {budget.exceeded}"
 
     def _xmlschema_issues(self, doc: XmlDocument, locator: Locator,
                           errors: list[Any] | None = None) -> Iterator[Issue]:
@@ -517,7 +528,7 @@ class SchemaSet:
 
 def _unchecked_note(size: int | None, failure: str | None = None) -> Issue:
     if failure is not None:
-        reason = f"the second opinion (xmlschema) failed on this message ({failure})"
+        reason = f"the second opinion (xmlschema) did not complete on this message ({failure})"
     else:
         reason = (f"the message is {size:,} bytes, above the {CONFIRM_MAX_BYTES:,}-byte budget "
                   "for a second opinion (xmlschema)")

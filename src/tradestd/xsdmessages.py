@@ -11,12 +11,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any
 
 from lxml import etree
 
-from .issues import Issue, Layer, Severity
-from .locate import Locator, element_path
+from .issues import Issue, Layer, Severity, quote, shorten_quoted
+from .locate import Locator
 
 __all__ = ["Finding", "from_libxml2", "from_xmlschema", "humanize"]
 
@@ -52,8 +53,9 @@ _FACET_CODES = {
 
 
 def humanize(text: str) -> str:
-    """Drop namespace URIs in ``{uri}local`` names and tidy whitespace."""
-    return " ".join(_CLARK.sub("", text).split())
+    """Drop namespace URIs in ``{uri}local`` names, tidy whitespace and cut long quoted
+    values to excerpts."""
+    return shorten_quoted(" ".join(_CLARK.sub("", text).split()))
 
 
 def _clark_parts(name: str) -> tuple[str | None, str]:
@@ -113,7 +115,7 @@ def _unexpected(element: str, subject: str, rest: str) -> str:
 def _facet_text(subject: str, facet: str, rest: str) -> str:
     pattern = _PATTERN.match(rest)
     if facet == "pattern" and pattern:
-        return (f"{subject}: {pattern.group('v')!r} does not match the required pattern "
+        return (f"{subject}: {quote(pattern.group('v'))} does not match the required pattern "
                 f"{pattern.group('p')}")
     enumeration = _ENUMERATION.match(rest)
     if facet == "enumeration" and enumeration:
@@ -121,7 +123,8 @@ def _facet_text(subject: str, facet: str, rest: str) -> str:
         shown = ", ".join(allowed[:_ENUMERATION_SHOWN])
         more = (f" and {len(allowed) - _ENUMERATION_SHOWN} more"
                 if len(allowed) > _ENUMERATION_SHOWN else "")
-        return f"{subject}: {enumeration.group('v')!r} is not one of the allowed values {shown}{more}"
+        return (f"{subject}: {quote(enumeration.group('v'))} is not one of the allowed values "
+                f"{shown}{more}")
     text = humanize(rest).rstrip(".")
     return f"{subject}: {text[:1].lower()}{text[1:]}"
 
@@ -170,7 +173,7 @@ def _translate(element: str, attribute: str | None, rest: str) -> tuple[str, str
     value = _INVALID_VALUE.match(rest)
     if value:
         kind = humanize(value.group("t")) if value.group("t") else "value for this element's type"
-        return "SCHEMA_INVALID_VALUE", f"{subject}: {value.group('v')!r} is not a valid {kind}"
+        return "SCHEMA_INVALID_VALUE", f"{subject}: {quote(value.group('v'))} is not a valid {kind}"
     return _translate_declaration(element, subject, rest)
 
 
@@ -206,7 +209,7 @@ class Finding:
         if self.element is None:
             return self.line, None, None
         line, column = locator.position(self.element)
-        path = element_path(self.element)
+        path = locator.path(self.element)
         if self.attribute:
             path += f"/@{_attribute_step(self.element, self.attribute)}"
         return line or self.line, column, path
@@ -224,19 +227,52 @@ class Finding:
 
 
 _STEP = re.compile(r"(?P<name>[^\[]+)(?:\[(?P<index>\d+)\])?")
-_Children = dict[etree._Element, list[etree._Element]]
+
+
+class _Children:
+    """Child lists shared by the path walks of one error log: a parent's first few
+    walks go no further than the child wanted; from then on its children are listed
+    once. Many errors among many siblings stay linear, a lone one stays cheap."""
+
+    DIRECT = 4
+
+    def __init__(self) -> None:
+        self._lists: dict[etree._Element, list[etree._Element]] = {}
+        self._asked: dict[etree._Element, int] = {}
+        self._named: dict[tuple[etree._Element, str], list[etree._Element]] = {}
+
+    def nth(self, parent: etree._Element, index: int) -> etree._Element | None:
+        """The ``index``-th (1-based) child element of ``parent``."""
+        listed = self._lists.get(parent)
+        if listed is None:
+            asked = self._asked.get(parent, 0) + 1
+            self._asked[parent] = asked
+            if asked <= self.DIRECT:
+                return next(islice(parent.iterchildren(tag=etree.Element), index - 1, None),
+                            None)
+            listed = self._lists[parent] = list(parent.iterchildren(tag=etree.Element))
+        return listed[index - 1] if 0 < index <= len(listed) else None
+
+    def named(self, parent: etree._Element, name: str) -> list[etree._Element]:
+        """The child elements of ``parent`` called ``name`` (``prefix:local`` or ``local``)."""
+        found = self._named.get((parent, name))
+        if found is None:
+            prefix, _, local = name.rpartition(":")
+            found = self._named[(parent, name)] = [
+                c for c in parent.iterchildren(tag=etree.Element)
+                if etree.QName(c).localname == local and (c.prefix or "") == prefix]
+        return found
 
 
 def _element_from_path(root: etree._Element, path: str | None,
                        children: _Children | None = None) -> etree._Element | None:
     """Walk a libxml2 node path (``/p:A/*[2]/B``) from ``root``.
 
-    ``children`` caches child lists between calls, so that many errors among many
-    siblings cost one listing per parent, not one per error.
+    ``children`` is shared between calls (see :class:`_Children`).
     """
     if not path or not path.startswith("/"):
         return None
-    cache: _Children = {} if children is None else children
+    cache = _Children() if children is None else children
     current: etree._Element | None = None
     for depth, step in enumerate(path.strip("/").split("/")):
         match = _STEP.fullmatch(step)
@@ -245,11 +281,14 @@ def _element_from_path(root: etree._Element, path: str | None,
         name, index = match.group("name"), int(match.group("index") or 1)
         if current is None:
             candidates = [root] if depth == 0 else []
+        elif name == "*":
+            current = cache.nth(current, index)
+            if current is None:
+                return None
+            continue
         else:
-            if current not in cache:
-                cache[current] = list(current.iterchildren(tag=etree.Element))
-            candidates = cache[current]
-        if name != "*":
+            candidates = cache.named(current, name)
+        if depth == 0 and name != "*":
             prefix, _, local = name.rpartition(":")
             candidates = [c for c in candidates if etree.QName(c).localname == local
                           and (c.prefix or "") == prefix]
@@ -263,7 +302,7 @@ def from_libxml2(entries: Iterable[Any], root: etree._Element) -> list[Finding]:
     """Findings for lxml error-log entries; ``root`` is where validation started."""
     findings: list[Finding] = []
     typed_elements: set[tuple[int, str | None]] = set()
-    children: _Children = {}
+    children = _Children()
     for entry in entries:
         message = str(entry.message)
         match = _SUBJECT.match(message)
@@ -313,5 +352,5 @@ def from_xmlschema(error: Any, locator: Locator) -> Issue:
         line, column = locator.position(element)
         local = etree.QName(element).localname
         return Issue(code, Severity.ERROR, Layer.SCHEMA, f"{local}: {reason}", line, column,
-                     element_path(element))
+                     locator.path(element))
     return Issue(code, Severity.ERROR, Layer.SCHEMA, reason, None, None, getattr(error, "path", None))

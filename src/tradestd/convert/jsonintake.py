@@ -12,19 +12,23 @@ from __future__ import annotations
 
 import json
 import re
+from array import array
 from bisect import bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..intake import DEFAULT_LIMITS, IntakeError, Limits, Source, read_source, source_name
-from ..issues import Issue, Layer, Severity
+from ..issues import Issue, Layer, Severity, quote
 
 __all__ = ["JsonDocument", "JsonLocator", "load_json", "pointer"]
 
-_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+#: A JSON string. Possessive repeats keep no backtracking state: a regex repeat over
+#: alternatives holds some per character, gigabytes for a 50 MB string value.
+_STRING = re.compile(r'"[^"\\]*+(?:\\.[^"\\]*+)*+"', re.DOTALL)
 _WS = re.compile(r"[ \t\n\r]*")
 _LITERAL = re.compile(r"[^,\]}\s]+")
-_STRUCTURE = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]', re.DOTALL)
+_STRUCTURE = re.compile(r'"[^"\\]*+(?:\\.[^"\\]*+)*+"|[\[\]{}]', re.DOTALL)
 
 
 def pointer(parts: Any) -> str:
@@ -53,6 +57,10 @@ def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON value")
 
 
+class _AllFound(Exception):
+    """Every pointer asked for is placed: the scan stops early."""
+
+
 class JsonLocator:
     """Maps JSON Pointers of one (well-formed) JSON text to 1-based line and column."""
 
@@ -60,16 +68,36 @@ class JsonLocator:
         self._text = text
         self._offsets: dict[str, int] | None = None
         self._keys: dict[str, int] = {}
-        self._newlines: list[int] = []
+        self._newlines: array[int] | None = None
+        self._wanted: set[str] | None = None
+        self._found: dict[str, int] = {}
         self.duplicates: list[str] = []
 
     def position(self, ptr: str) -> tuple[int | None, int | None]:
+        """Line and column of the value at ``ptr`` (else of its nearest ancestor)."""
         if self._offsets is None:
-            self._scan()
-        assert self._offsets is not None
-        while ptr not in self._offsets and ptr:
+            self._offsets = self._scan(None)
+        return self._located(self._offsets, ptr)
+
+    def positions(self, ptrs: Iterable[str]) -> dict[str, tuple[int | None, int | None]]:
+        """:meth:`position` of each pointer. One scan keeps the offsets of these pointers
+        and their ancestors only: memory follows the issues, not the size of the text
+        (a million array items must not cost a million entries)."""
+        ptrs = list(ptrs)
+        offsets = self._offsets
+        if offsets is None:
+            wanted: set[str] = set()
+            for ptr in ptrs:
+                while ptr not in wanted:
+                    wanted.add(ptr)
+                    ptr = ptr.rpartition("/")[0]
+            offsets = self._scan(wanted)
+        return {ptr: self._located(offsets, ptr) for ptr in ptrs}
+
+    def _located(self, offsets: dict[str, int], ptr: str) -> tuple[int | None, int | None]:
+        while ptr not in offsets and ptr:
             ptr = ptr.rpartition("/")[0]
-        offset = self._offsets.get(ptr)
+        offset = offsets.get(ptr)
         if offset is None:
             return None, None
         return self.line_column(offset)
@@ -77,30 +105,40 @@ class JsonLocator:
     def key_position(self, ptr: str) -> tuple[int | None, int | None]:
         """Where the member name of ``ptr`` is written (its last occurrence)."""
         if self._offsets is None:
-            self._scan()
+            self._offsets = self._scan(None)
         offset = self._keys.get(ptr)
         return (None, None) if offset is None else self.line_column(offset)
 
     def line_column(self, offset: int) -> tuple[int, int]:
-        if not self._newlines:
-            self._newlines = [m.start() for m in re.finditer("\n", self._text)]
+        if self._newlines is None:  # once: a text without newlines must not rescan per issue
+            self._newlines = array("q", (m.start() for m in re.finditer("\n", self._text)))
         line = bisect_right(self._newlines, offset - 1)
         start = self._newlines[line - 1] + 1 if line else 0
         return line + 1, offset - start + 1
 
-    def _scan(self) -> None:
-        self._offsets = {}
+    def _scan(self, wanted: set[str] | None) -> dict[str, int]:
+        """Offsets of the values at ``wanted`` pointers (``None``: of every value, and
+        where each member name is written)."""
+        self._wanted = wanted
+        self._found = {}
         try:
             self._value(_WS.match(self._text, 0).end(), "")  # type: ignore[union-attr]
+        except _AllFound:
+            pass
         except (IndexError, AttributeError, ValueError):
             pass  # positions found so far are kept; the text was checked by json already
+        return self._found
 
     def _skip(self, pos: int) -> int:
         return _WS.match(self._text, pos).end()  # type: ignore[union-attr]
 
     def _value(self, pos: int, ptr: str) -> int:
-        assert self._offsets is not None
-        self._offsets[ptr] = pos
+        if self._wanted is None:
+            self._found[ptr] = pos
+        elif ptr in self._wanted:
+            self._found[ptr] = pos
+            if len(self._found) == len(self._wanted):
+                raise _AllFound  # the rest of the text holds nothing asked for
         text = self._text
         char = text[pos]
         if char == '"':
@@ -130,13 +168,14 @@ class JsonLocator:
             end = _STRING.match(text, pos).end()  # type: ignore[union-attr]
             key = json.loads(text[pos:end])
             member = ptr + pointer([key])
-            if key in seen:
+            if key in seen and self._wanted is None:
                 self.duplicates.append(member)
             seen.add(key)
             key_pos = pos
             pos = self._skip(self._skip(end) + 1)  # the colon
             pos = self._skip(self._value(pos, member))
-            self._keys[member] = key_pos
+            if self._wanted is None:
+                self._keys[member] = key_pos
             if text[pos] == "}":
                 return pos + 1
             pos = self._skip(pos + 1)
@@ -168,6 +207,15 @@ class JsonDocument:
         line, column = self.locator.position(ptr)
         return Issue(code=code, severity=severity, layer=layer, message=message, line=line,
                      column=column, path=ptr or "/")
+
+    def issues_at(self, found: Iterable[tuple[str, str, str]]) -> list[Issue]:
+        """Schema errors for ``(code, message, pointer)`` triples, located by one scan
+        that keeps only their positions (see :meth:`JsonLocator.positions`)."""
+        found = list(found)
+        where = self.locator.positions(ptr for _, _, ptr in found)
+        return [Issue(code=code, severity=Severity.ERROR, layer=Layer.SCHEMA, message=message,
+                      line=where[ptr][0], column=where[ptr][1], path=ptr or "/")
+                for code, message, ptr in found]
 
 
 def _syntax(code: str, message: str, line: int | None = None,
@@ -234,7 +282,7 @@ def load_json(source: Source, limits: Limits = DEFAULT_LIMITS) -> JsonDocument:
         where: tuple[int | None, int | None] = (None, None)
         if locator.duplicates:
             where = locator.key_position(locator.duplicates[0])
-        doc.issues.append(_syntax("JSON_DUPLICATE_KEY", f"the member name {exc.key!r} occurs "
+        doc.issues.append(_syntax("JSON_DUPLICATE_KEY", f"the member name {quote(exc.key)} occurs "
                                   "twice in one object", *where))
     except json.JSONDecodeError as exc:
         doc.issues.append(_syntax("JSON_MALFORMED", f"not well-formed JSON: {exc.msg}",

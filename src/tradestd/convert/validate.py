@@ -14,6 +14,7 @@ import json
 import threading
 import weakref
 from collections.abc import Mapping
+from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,7 +23,7 @@ from jsonschema.exceptions import ValidationError
 from lxml import etree
 
 from ..intake import DEFAULT_LIMITS, Limits, Source, XmlDocument, parse_bytes
-from ..issues import Issue, Layer, Report
+from ..issues import Issue, Layer, Report, Severity, quote, shorten_quoted
 from ..pointers import json_pointer
 from ..registry import DetectionError, MessageType, Registry, bundled_registry
 from ..rules.runner import rule_issues
@@ -49,6 +50,8 @@ _CACHE: weakref.WeakKeyDictionary[SchemaSet, dict[tuple[str, ...], Any]] = \
     weakref.WeakKeyDictionary()
 _LOCK = threading.Lock()
 _MAX_MESSAGE = 400
+#: JSON Schema issues reported per message at most; more only say there were more.
+MAX_SCHEMA_ISSUES = 1000
 
 
 def _roots(schema_set: SchemaSet, message_type: MessageType | None) -> tuple[str, ...]:
@@ -103,13 +106,14 @@ def _message(error: ValidationError) -> str:
         instance, schema = error.instance, error.schema
         assert isinstance(instance, Mapping) and isinstance(schema, Mapping)
         extra = sorted(set(instance) - set(schema.get("properties", {})))
-        text = "member(s) not allowed here: " + ", ".join(repr(k) for k in extra
+        text = "member(s) not allowed here: " + ", ".join(quote(k) for k in extra
                                                            if not str(k).startswith("@xsi:"))
     elif error.validator == "pattern" and len(str(error.validator_value)) > 80:
-        text = f"{error.instance!r} is not a valid value here (digits or format)"
+        text = f"{quote(error.instance)} is not a valid value here (digits or format)"
     if error.context:
         deepest = max(error.context, key=lambda e: len(e.absolute_path))
         text = f"{text} ({deepest.message})"
+    text = shorten_quoted(text)  # jsonschema quotes the whole value
     return text if len(text) <= _MAX_MESSAGE else text[:_MAX_MESSAGE] + "..."
 
 
@@ -125,9 +129,15 @@ def check_and_convert(doc: JsonDocument, schema_set: SchemaSet,
     """Schema-layer issues of a parsed JSON message, and its parsed XML form when it
     converts (the XSD and the rules layer both work on that one document)."""
     validator = json_validator(schema_set, message_type)
-    issues = [doc.issue(f"JSON_SCHEMA_{str(error.validator).upper()}", _message(error),
-                        pointer(error.absolute_path))
-              for error in validator.iter_errors(doc.data)]
+    # jsonschema yields lazily: past the cap, the verdict is settled and no more is looked for.
+    errors = list(islice(validator.iter_errors(doc.data), MAX_SCHEMA_ISSUES + 1))
+    issues = doc.issues_at((f"JSON_SCHEMA_{str(error.validator).upper()}", _message(error),
+                            pointer(error.absolute_path)) for error in errors[:MAX_SCHEMA_ISSUES])
+    if len(errors) > MAX_SCHEMA_ISSUES:
+        issues.append(Issue("JSON_SCHEMA_ISSUES_CUT", Severity.INFO, Layer.SCHEMA,
+                            f"more than {MAX_SCHEMA_ISSUES:,} JSON Schema issues: the first "
+                            f"{MAX_SCHEMA_ISSUES:,} found are reported, the rest not looked for",
+                            path="/"))
     if issues:
         return sorted(issues, key=lambda i: i.sort_key), None
     try:
@@ -181,10 +191,10 @@ def _rule_issues(doc: JsonDocument, xml: XmlDocument, message_type: MessageType 
                  rules: RuleLayer, schema_set: SchemaSet | None = None) -> list[Issue]:
     """Rules on the XML form of a JSON message, located back in the JSON text."""
 
-    located: list[Issue] = []
-    for issue in rule_issues(rules, xml, xml.locator(), message_type, schema_set):
-        ptr = json_pointer(doc.data, issue.path) if issue.path else None
-        line, column = doc.locator.position(ptr) if ptr is not None else (None, None)
-        located.append(dataclasses.replace(issue, path=ptr if ptr is not None else issue.path,
-                                           line=line, column=column))
-    return located
+    found = [(issue, json_pointer(doc.data, issue.path) if issue.path else None)
+             for issue in rule_issues(rules, xml, xml.locator(), message_type, schema_set)]
+    where = doc.locator.positions(ptr for _, ptr in found if ptr is not None)
+    return [dataclasses.replace(issue, path=ptr if ptr is not None else issue.path,
+                                line=where[ptr][0] if ptr is not None else None,
+                                column=where[ptr][1] if ptr is not None else None)
+            for issue, ptr in found]

@@ -14,8 +14,8 @@ from collections.abc import Iterable, Sequence
 from typing import Protocol, runtime_checkable
 
 from ..intake import XmlDocument
-from ..issues import Issue, Layer, RulePackRef, Severity
-from ..locate import Locator, element_path
+from ..issues import Issue, Layer, RulePackRef, Severity, shorten_quoted
+from ..locate import Locator
 from ..registry import MessageType
 from ..schemaset import SchemaSet
 from .catalog import Pack, bundled_pack
@@ -93,13 +93,14 @@ class RuleRunner:
     def _issue(self, outcome: Outcome, locator: Locator) -> Issue:
         rule = outcome.rule
         line, column = locator.position(outcome.element)
-        path = element_path(outcome.element) if outcome.element is not None else None
+        path = locator.path(outcome.element) if outcome.element is not None else None
         if outcome.crashed:
             return Issue(RULE_CRASHED, Severity.ERROR, Layer.RULES, outcome.message, line,
                          column, path, rule_id=rule.id)
         severity = self.settings.severity.get(rule.id, rule.severity)
-        return Issue(rule.id, severity, Layer.RULES, outcome.message, line, column, path,
-                     rule_id=rule.id)
+        # Packs quote values with !r: a long one is cut to an excerpt here, for all packs.
+        return Issue(rule.id, severity, Layer.RULES, shorten_quoted(outcome.message), line,
+                     column, path, rule_id=rule.id)
 
 
 @functools.lru_cache(maxsize=1)
