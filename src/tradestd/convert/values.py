@@ -9,6 +9,7 @@ __all__ = [
     "BOOL",
     "INT",
     "QNAME",
+    "QNAME_TEXT",
     "STR",
     "TOKEN",
     "XML_NS",
@@ -29,6 +30,9 @@ TOKEN = 1  # whitespace collapsed by the type: leading/trailing whitespace is no
 INT = 2    # JSON number for canonical integers below 2**53, else the text
 BOOL = 3   # true/false for the texts true/false, else the text
 QNAME = 4  # "{namespace}local"
+#: a list or union that may hold QNames: the text as written (whitespace collapsed); the
+#: prefixes it uses travel in the root object's "$ns" member
+QNAME_TEXT = 5
 
 _WS = " \t\n\r"
 _CANONICAL_INT = re.compile(r"0|-?[1-9][0-9]{0,15}")
