@@ -341,9 +341,8 @@ class SchemaSet:
     def schema_issues(self, doc: XmlDocument, locator: Locator | None = None) -> list[Issue]:
         """The ``schema`` layer for an already parsed document."""
         assert doc.root is not None and doc.tree is not None
-        locator = locator or doc.locator()
         if self._closure.xsd11:
-            return list(self._xmlschema_issues(doc, locator))
+            return list(self._xmlschema_issues(doc, locator or doc.locator()))
         target = _validation_target(doc)
         validator = self._acquire()
         try:
@@ -352,7 +351,7 @@ class SchemaSet:
             entries = list(validator.error_log)
         finally:
             self._pool.put(validator)
-        return self._confirmed(doc, entries, locator)
+        return self._confirmed(doc, entries, locator or doc.locator())
 
     def _confirmed(self, doc: XmlDocument, entries: list[Any], locator: Locator) -> list[Issue]:
         """Report libxml2 findings that xmlschema confirms (see module docstring)."""

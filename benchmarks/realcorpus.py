@@ -1,0 +1,45 @@
+"""Real messages for the benchmarks: the public corpora in ``../shared/corpora`` (see
+tests/conftest.py), read-only. ``--corpus uk-cds`` in bench_validate.py and
+bench_convert.py times the UK CDS declarations, each carrying ``xsi:schemaLocation``."""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPORA = ("uk-cds",)
+
+
+def corpora_folder() -> Path:
+    override = os.environ.get("TRADESTD_CORPORA")
+    if override:
+        return Path(override)
+    for base in (ROOT.parent, ROOT.parent.parent):
+        if (base / "shared" / "corpora").is_dir():
+            return base / "shared" / "corpora"
+    return ROOT.parent / "shared" / "corpora"
+
+
+def declarations(name: str, docs: int | None = None) -> tuple[list[bytes], list[Path]]:
+    """The valid declarations of a corpus, cycled up to ``docs`` (default: each five
+    times), and the
+    XSD files of their schema set."""
+    folder = corpora_folder() / name
+    cases_file = folder / "cases.json"
+    if not cases_file.is_file():
+        raise SystemExit(f"corpus {name!r} not found at {folder} (set TRADESTD_CORPORA)")
+    cases = [c for c in json.loads(cases_file.read_text(encoding="utf-8"))["cases"]
+             if c.get("kind") == "dec" and c["expect"] == "valid"]
+    xsd = [folder / p for p in cases[0]["xsd"]]
+    cases = [c for c in cases if [folder / p for p in c["xsd"]] == xsd]
+    found = [(folder / c["xml"]).read_bytes() for c in cases]
+    count = docs or 5 * len(found)
+    return [found[i % len(found)] for i in range(count)], xsd
+
+
+def median_ratio(ratios: list[float]) -> str:
+    """``median (min..max)`` of per-round ratios."""
+    return f"{statistics.median(ratios):.2f}x (rounds {min(ratios):.2f}..{max(ratios):.2f})"
