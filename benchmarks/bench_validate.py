@@ -48,7 +48,7 @@ from tradestd.rules import RuleRunner
 from tradestd.schemaset import load_schema_set
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from realcorpus import CORPORA, declarations, median_ratio
+from realcorpus import CORPORA, declarations, interleaved, median_ratio
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGET_SIZE = 16 * 1024
@@ -162,11 +162,8 @@ def best_rates(runs: dict[str, Callable[[], int]], docs: int, rounds: int,
 
 
 def real_corpus(name: str, docs: int | None, rounds: int) -> int:
-    """lxml against SchemaSet.validate on a real corpus, ratio per round and median.
-
-    Within a round the two alternate on chunks of 20 messages (who goes first alternates
-    too), each timed in CPU time of this process: load changes on a shared machine then
-    hit both alike."""
+    """lxml against SchemaSet.validate on a real corpus, ratio per round and median
+    (see :func:`realcorpus.interleaved`)."""
     corpus, xsd = declarations(name, docs)
     schema_set = load_schema_set(xsd)
     bare = bare_lxml_schema(schema_set.files)
@@ -186,17 +183,8 @@ def real_corpus(name: str, docs: int | None, rounds: int) -> int:
     size = sum(len(d) for d in corpus) / len(corpus) / 1024
     print(f"corpus: {len(corpus)} {name} declarations, {size:.1f} KB average; schema set "
           f"{schema_set.name}; {rounds} rounds")
-    chunks = [corpus[i:i + 20] for i in range(0, len(corpus), 20)]
     ratios = []
-    for index in range(rounds):
-        spent = dict.fromkeys(contenders, 0.0)
-        for number, chunk in enumerate(chunks):
-            order = list(contenders) if number % 2 == 0 else list(reversed(contenders))
-            for who in order:
-                start = time.process_time()
-                contenders[who](chunk)
-                spent[who] += time.process_time() - start
-        rates = {who: len(corpus) / seconds for who, seconds in spent.items()}
+    for index, rates in enumerate(interleaved(contenders, corpus, rounds)):
         ratios.append(rates["SchemaSet.validate"] / rates["lxml"])
         print(f"round {index + 1}: lxml {rates['lxml']:6.0f} docs/s, SchemaSet.validate "
               f"{rates['SchemaSet.validate']:6.0f} docs/s, {ratios[-1]:.2f}x")

@@ -7,7 +7,10 @@ from __future__ import annotations
 import json
 import os
 import statistics
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPORA = ("uk-cds",)
@@ -43,3 +46,31 @@ def declarations(name: str, docs: int | None = None) -> tuple[list[bytes], list[
 def median_ratio(ratios: list[float]) -> str:
     """``median (min..max)`` of per-round ratios."""
     return f"{statistics.median(ratios):.2f}x (rounds {min(ratios):.2f}..{max(ratios):.2f})"
+
+
+def interleaved(contenders: dict[str, Callable[[list[bytes]], Any]], corpus: list[bytes],
+                rounds: int, chunk: int = 20) -> list[dict[str, float]]:
+    """Docs per second of each contender, one dict per round.
+
+    Within a round the contenders alternate on chunks of ``chunk`` messages (the order
+    turns round each chunk), each timed in CPU time of this process: load changes on a
+    shared machine then hit all of them alike. A contender whose name ends in ``(1/N)``
+    takes every N-th chunk only (for the slow ones)."""
+    chunks = [corpus[i:i + chunk] for i in range(0, len(corpus), chunk)]
+    every = {name: int(name.rpartition("(1/")[2].rstrip(")")) if name.endswith(")") else 1
+             for name in contenders}
+    out = []
+    for _ in range(rounds):
+        spent = dict.fromkeys(contenders, 0.0)
+        done = dict.fromkeys(contenders, 0)
+        for number, part in enumerate(chunks):
+            names = list(contenders) if number % 2 == 0 else list(reversed(contenders))
+            for name in names:
+                if number % every[name]:
+                    continue
+                start = time.process_time()
+                contenders[name](part)
+                spent[name] += time.process_time() - start
+                done[name] += len(part)
+        out.append({name: done[name] / max(spent[name], 1e-9) for name in contenders})
+    return out

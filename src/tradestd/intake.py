@@ -42,6 +42,7 @@ __all__ = [
     "XmlDocument",
     "copy_document",
     "doctype_issue",
+    "iri_namespaces_only",
     "load_xml",
     "new_parser",
     "new_pull_parser",
@@ -563,7 +564,15 @@ def parse_bytes(name: str, data: bytes, limits: Limits = DEFAULT_LIMITS,
     xinclude = XINCLUDE_NS in data or XINCLUDE_NS.decode() in _maybe_decoded(data)
     parser = _thread_parser()
     try:
-        tree = etree.ElementTree(etree.fromstring(data, parser))
+        try:
+            tree = etree.ElementTree(etree.fromstring(data, parser))
+        except etree.XMLSyntaxError:
+            if not iri_namespaces_only(parser.error_log):
+                raise
+            parser = new_parser(recover=True)  # nothing else to recover from: see below
+            tree = etree.ElementTree(etree.fromstring(data, parser))
+            if not iri_namespaces_only(parser.error_log):
+                raise
     except etree.XMLSyntaxError as exc:
         doc.issues.extend(_syntax_issues(parser.error_log, exc, data))
         return doc
@@ -576,6 +585,31 @@ def parse_bytes(name: str, data: bytes, limits: Limits = DEFAULT_LIMITS,
         doc.issues.append(problem)
         return doc
     return _inspect(doc, tree, limits, unwrap_soap, xinclude, position)
+
+
+_IRI_NAMESPACE = re.compile(r"xmlns(?::[^:]+)?: '([^']*)' is not a valid URI")
+
+
+def iri_namespaces_only(log: Any) -> bool:
+    """Whether every error libxml2 logged is a namespace name that is an IRI (non-ASCII
+    characters, no white space) rather than an ASCII URI.
+
+    Namespaces in XML take IRIs, and so does ``xs:anyURI``; libxml2 logs each as an
+    error but parses on, so a document whose log holds nothing else is well-formed and
+    is parsed again with ``recover`` only to get its tree. Any other error, or a
+    namespace name with white space or control characters, stays an error."""
+    entries = list(log)
+    if not entries:
+        return False
+    for entry in entries:
+        found = _IRI_NAMESPACE.fullmatch(entry.message.strip()) \
+            if entry.type_name == "WAR_NS_URI" else None
+        if found is None:
+            return False
+        name = found.group(1)
+        if name.isascii() or any(c.isspace() or ord(c) < 32 for c in name):
+            return False
+    return True
 
 
 _PARSERS = threading.local()

@@ -75,6 +75,12 @@ class Member:
     array: bool
     min_items: int = 0
     max_items: int = UNBOUNDED
+    #: set once the plan is complete: the element's type, and its codec when a child
+    #: without attributes or children is its text value alone, or that value as
+    #: ``{"value": ...}`` (``boxed``); -1 otherwise
+    type: TypePlan | None = None
+    leaf: int = -1
+    boxed: bool = False
 
 
 @dataclass(slots=True, eq=False)
@@ -500,6 +506,14 @@ def compile_plan(schema: Any) -> Plan:
         while f"ns{index}" in prefixes.values():
             index += 1
         prefixes[namespace] = f"ns{index}"
+    for tp in compiler.types.values():
+        for member in tp.children.values():
+            assert member.element is not None
+            member.type = member.element.type
+            if member.type.kind in (SIMPLE, SIMPLE_ATTRS) \
+                    and member.type.codec in (STR, TOKEN, INT, BOOL):
+                member.leaf = member.type.codec
+                member.boxed = member.type.kind == SIMPLE_ATTRS
     qname_attrs = frozenset(name for name, attribute in schema.maps.attributes.items()
                             if holds_qname(attribute.type))
     return Plan(globals=globals_, root_keys=root_keys, types=types, prefixes=prefixes,

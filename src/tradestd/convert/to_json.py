@@ -25,6 +25,7 @@ from .values import (
     QNAME,
     QNAME_TEXT,
     STR,
+    TOKEN,
     XSI_NS,
     ConversionError,
     attribute_key,
@@ -36,6 +37,7 @@ __all__ = ["element_to_data"]
 
 _XSI_TYPE = f"{{{XSI_NS}}}type"
 _XSI = f"{{{XSI_NS}}}"
+_WS = " \t\n\r"
 
 #: prefix ("" for the default namespace) -> namespace, of the prefixes QName-bearing text
 #: kept as written uses (the root object's "$ns")
@@ -60,9 +62,9 @@ def element_to_data(plan: Plan, root: etree._Element) -> dict[str, Any]:
 
 
 def _value(plan: Plan, el: etree._Element, tp: TypePlan, ns: Bindings) -> Any:
-    attrib = el.attrib
     nil = False
-    if attrib:
+    if el.keys():  # cheaper than testing el.attrib
+        attrib = el.attrib
         xsi_type = attrib.get(_XSI_TYPE)
         if xsi_type is not None:
             tp = _typed(plan, el, xsi_type)
@@ -191,11 +193,22 @@ def _children(plan: Plan, el: etree._Element, tp: TypePlan, obj: dict[str, Any],
             key = ANY_KEY
         else:
             key = member.key
-            assert member.element is not None
-            try:
-                value = _value(plan, child, member.element.type, ns)
-            except ConversionError as exc:
-                raise exc.under(key, line=child.sourceline) from None
+            leaf = member.leaf
+            if leaf >= 0 and not len(child) and not child.keys():
+                # the common case, a plain value: no call, no attribute map
+                value: Any = child.text or ""
+                if leaf == TOKEN:
+                    value = value.strip(_WS)
+                elif leaf != STR:
+                    value = decode(leaf, value)
+                if member.boxed:
+                    value = {VALUE_KEY: value}
+            else:
+                assert member.type is not None
+                try:
+                    value = _value(plan, child, member.type, ns)
+                except ConversionError as exc:
+                    raise exc.under(key, line=child.sourceline) from None
             if member.array:
                 items = obj.get(key)
                 if items is None:
