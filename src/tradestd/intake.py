@@ -33,7 +33,7 @@ from typing import IO, Any, AnyStr
 from lxml import etree
 
 from .issues import Issue, Layer, Severity
-from .locate import Locator, decode_text, element_path
+from .locate import Locator, decode_text, element_path, sniff_encoding
 
 __all__ = [
     "SOAP_NAMESPACES",
@@ -420,13 +420,17 @@ _BYTE_MARKERS = (b"<!DOCTYPE", tuple((o.encode(), c.encode()) for o, c in _PROLO
 #: First bytes of a document whose prolog can be scanned as bytes: ASCII ``<`` or white
 #: space not followed by a zero byte (UTF-16/32 put zero bytes beside ASCII).
 _ASCII_STARTS = frozenset(b"< \t\r\n")
+#: Declared encodings whose bytes the scan reads as they are; any other declaration (say
+#: UTF-7, where ``+ADw-`` is a ``<``) is decoded first, as libxml2 would.
+_BYTE_SCAN_ENCODINGS = frozenset({"utf-8", "utf8", "us-ascii", "ascii"})
 
 
 def _prolog(data: bytes) -> tuple[Issue | None, tuple[int, int] | None]:
     """Refuse a DOCTYPE before libxml2 sees it, so that nothing it names is ever read;
     otherwise say where the root element's start tag begins (line, column), as
     :class:`~tradestd.locate.Locator` would, without decoding the whole document."""
-    if data[:1] and data[0] in _ASCII_STARTS and data[1:2] != b"\x00":
+    if data[:1] and data[0] in _ASCII_STARTS and data[1:2] != b"\x00" \
+            and (not data.startswith(b"<?xml") or sniff_encoding(data) in _BYTE_SCAN_ENCODINGS):
         found = _prolog_end(data, *_BYTE_MARKERS, _PROLOG_FIRST_CHUNK)
         if found is not None:
             offset, doctype = found
@@ -508,8 +512,9 @@ _NOTES_LIMIT = 1024
 def _schema_location_notes(doc: XmlDocument, root: etree._Element,
                            position: tuple[int, int] | None) -> Iterator[Issue]:
     """``position``: where the root's start tag begins, when the prolog scan found it."""
+    names = root.keys()
     for attr in _SCHEMA_LOCATIONS:
-        if root.get(attr) is None:
+        if attr not in names:
             continue
         key = (root.tag, root.prefix, position, attr) if position is not None else None
         note = _NOTES.get(key) if key is not None else None

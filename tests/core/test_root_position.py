@@ -61,3 +61,13 @@ def test_note_positions_on_real_declarations() -> None:
     if not files:
         pytest.skip(f"corpora not found at {CORPORA}")
     assert checked
+
+
+def test_a_doctype_in_utf7_is_refused_by_the_prolog_scan() -> None:
+    """The byte scan reads only UTF-8/ASCII prologs as bytes: in UTF-7, ``+ADw-`` is a
+    ``<`` that libxml2 would decode, so such a prolog is decoded first."""
+    data = (b'<?xml version="1.0" encoding="UTF-7"?>+ADw-!DOCTYPE r +AFs-+ADw-!ENTITY x '
+            b'"y"+AD4-+AF0-+AD4-+ADw-r/+AD4-')
+    issues = parse_bytes("x", data).issues
+    assert [i.code for i in issues] == ["XML_DTD_FORBIDDEN"]
+    assert issues[0].column is not None  # placed by the scan, before libxml2 read it
