@@ -136,6 +136,15 @@ def best(rounds: int, func: Callable[[], Any]) -> float:
     return min(times)
 
 
+def _bare_walk(element: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for child in element:
+        tag = child.tag
+        if isinstance(tag, str):
+            out[tag] = _bare_walk(child) if len(child) else (child.text, child.tail)
+    return out
+
+
 def real_corpus(name: str, docs: int | None, rounds: int) -> int:
     """XML -> JSON on a real corpus: tradestd against xmltodict and xmlschema."""
     corpus, xsd = declarations(name, docs)
@@ -144,8 +153,14 @@ def real_corpus(name: str, docs: int | None, rounds: int) -> int:
     ours = "tradestd to_data+json.dumps"
     todict = "xmltodict.parse+json.dumps"
     slow = "xmlschema.to_dict+json.dumps (1/5)"
+    floor = "lxml parse+bare walk+json.dumps"
+    parser = new_parser()
     contenders: dict[str, Callable[[list[bytes]], Any]] = {
         ours: lambda chunk: [json.dumps(schema_set.to_data(d)) for d in chunk],
+        # what any converter walking lxml elements in Python pays at least: tag, text and
+        # tail of every element into nested dicts (no types, arrays or checks)
+        floor: lambda chunk: [json.dumps(_bare_walk(etree.fromstring(d, parser)))
+                              for d in chunk],
         todict: lambda chunk: [json.dumps(xmltodict.parse(d)) for d in chunk],
         slow: lambda chunk: [json.dumps(model.to_dict(d.decode("utf-8")), default=str)
                              for d in chunk],
@@ -158,12 +173,15 @@ def real_corpus(name: str, docs: int | None, rounds: int) -> int:
     print(f"corpus: {len(corpus)} {name} declarations, {size:.1f} KB average; XML -> JSON; "
           f"{rounds} rounds (xmlschema on every 5th chunk)")
     versus_todict, versus_xmlschema = [], []
-    for index, rates in enumerate(interleaved(contenders, corpus, rounds)):
+    all_rates = interleaved(contenders, corpus, rounds)
+    for index, rates in enumerate(all_rates):
         versus_todict.append(rates[ours] / rates[todict])
         versus_xmlschema.append(rates[ours] / rates[slow])
         print(f"round {index + 1}: " + ", ".join(f"{n.split('+')[0]} {r:6.0f} docs/s"
                                                  for n, r in rates.items())
               + f"; {versus_todict[-1]:.2f}x xmltodict, {versus_xmlschema[-1]:.1f}x xmlschema")
+    floors = [r[floor] / r[todict] for r in all_rates]
+    print(f"floor (lxml parse + bare walk + json.dumps) / xmltodict: {median_ratio(floors)}")
     first, second = statistics.median(versus_todict), statistics.median(versus_xmlschema)
     print(f"tradestd / (xmltodict + json.dumps): {median_ratio(versus_todict)}; "
           f"target >= 1.5x: {'met' if first >= 1.5 else 'MISSED'}")

@@ -167,7 +167,7 @@ def _attributes(plan: Plan, el: etree._Element, attrib: Any, tp: TypePlan,
 
 def _children(plan: Plan, el: etree._Element, tp: TypePlan, obj: dict[str, Any],
               ns: Bindings) -> None:
-    children = tp.children
+    member_of = tp.children.get
     order: list[str] | None = [] if tp.ambiguous else None
     text = el.text
     if text and not text.isspace():
@@ -178,11 +178,11 @@ def _children(plan: Plan, el: etree._Element, tp: TypePlan, obj: dict[str, Any],
         if text and not text.isspace():
             raise ConversionError(f"text {text.strip()[:20]!r} in element-only content",
                                   line=child.sourceline)
-        tag = child.tag
-        if not isinstance(tag, str):
-            continue  # comment or processing instruction
-        member = children.get(tag)
+        tag: Any = child.tag  # a str, or lxml's factory for a comment: no member either way
+        member = member_of(tag)
         if member is None:
+            if not isinstance(tag, str):
+                continue  # comment or processing instruction
             if tp.wildcard is None:
                 raise ConversionError(f"element {tag} is not allowed here",
                                       line=child.sourceline)
