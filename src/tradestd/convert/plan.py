@@ -81,6 +81,8 @@ class Member:
     type: TypePlan | None = None
     leaf: int = -1
     boxed: bool = False
+    #: element-only content: without attributes, an object of its children
+    nested: bool = False
 
 
 @dataclass(slots=True, eq=False)
@@ -514,6 +516,7 @@ def compile_plan(schema: Any) -> Plan:
                     and member.type.codec in (STR, TOKEN, INT, BOOL):
                 member.leaf = member.type.codec
                 member.boxed = member.type.kind == SIMPLE_ATTRS
+            member.nested = member.type.kind == COMPLEX
     qname_attrs = frozenset(name for name, attribute in schema.maps.attributes.items()
                             if holds_qname(attribute.type))
     return Plan(globals=globals_, root_keys=root_keys, types=types, prefixes=prefixes,

@@ -194,7 +194,9 @@ def _children(plan: Plan, el: etree._Element, tp: TypePlan, obj: dict[str, Any],
         else:
             key = member.key
             leaf = member.leaf
-            if leaf >= 0 and not len(child) and not child.keys():
+            if child.keys():
+                leaf = -2  # attributes: the general path
+            if leaf >= 0 and not len(child):
                 # the common case, a plain value: no call, no attribute map
                 value: Any = child.text or ""
                 if leaf == TOKEN:
@@ -203,6 +205,13 @@ def _children(plan: Plan, el: etree._Element, tp: TypePlan, obj: dict[str, Any],
                     value = decode(leaf, value)
                 if member.boxed:
                     value = {VALUE_KEY: value}
+            elif leaf == -1 and member.nested:
+                value = {}
+                assert member.type is not None
+                try:
+                    _children(plan, child, member.type, value, ns)
+                except ConversionError as exc:
+                    raise exc.under(key, line=child.sourceline) from None
             else:
                 assert member.type is not None
                 try:
