@@ -5,8 +5,8 @@ bench_convert.py times the UK CDS declarations, each carrying ``xsi:schemaLocati
 from __future__ import annotations
 
 import json
-import os
 import statistics
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -17,13 +17,14 @@ CORPORA = ("uk-cds",)
 
 
 def corpora_folder() -> Path:
-    override = os.environ.get("TRADESTD_CORPORA")
-    if override:
-        return Path(override)
-    for base in (ROOT.parent, ROOT.parent.parent):
-        if (base / "shared" / "corpora").is_dir():
-            return base / "shared" / "corpora"
-    return ROOT.parent / "shared" / "corpora"
+    """Where the tests find the corpora (tests/conftest.py: ``TRADESTD_CORPORA`` or
+    ``../shared/corpora``): one rule for both."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    try:
+        from conftest import CORPORA
+    finally:
+        sys.path.remove(str(ROOT / "tests"))
+    return Path(CORPORA)
 
 
 def declarations(name: str, docs: int | None = None) -> tuple[list[bytes], list[Path]]:
