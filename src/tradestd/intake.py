@@ -24,15 +24,16 @@ import copy
 import os
 import re
 import sys
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, AnyStr
 
 from lxml import etree
 
 from .issues import Issue, Layer, Severity
-from .locate import Locator, decode_text, element_path
+from .locate import Locator, decode_text, element_path, sniff_encoding
 
 __all__ = [
     "SOAP_NAMESPACES",
@@ -41,6 +42,7 @@ __all__ = [
     "XmlDocument",
     "copy_document",
     "doctype_issue",
+    "iri_namespaces_only",
     "load_xml",
     "new_parser",
     "new_pull_parser",
@@ -177,7 +179,7 @@ def read_source(source: Source, limits: Limits = DEFAULT_LIMITS) -> tuple[str, b
     """Return ``(display name, raw bytes)``; raise :class:`IntakeError` on failure."""
     name = source_name(source)
     if isinstance(source, (bytes, bytearray)):
-        data = bytes(source)
+        data = source if type(source) is bytes else bytes(source)  # no copy of bytes
         if len(data) > limits.max_bytes:
             raise IntakeError(_too_large(name, limits.max_bytes))
         return name, data
@@ -393,46 +395,83 @@ _DTD_MESSAGE = ("a document type declaration (DOCTYPE) is not accepted: customs 
 _PROLOG_SKIPS = (("<?", "?>"), ("<!--", "-->"))
 
 
-def _doctype_offset(text: str) -> int | None:
-    """Offset of a DOCTYPE in the prolog; -1 when there is none; None: need more text.
+def _prolog_end(text: AnyStr, doctype: AnyStr, skips: tuple[tuple[AnyStr, AnyStr], ...],
+                limit: int = _PROLOG_SCAN_LIMIT) -> tuple[int, bool] | None:
+    """Where the prolog ends: (offset, whether a DOCTYPE starts there); None: need more
+    text. Otherwise the offset is where the first element (or anything else) starts.
 
     A DOCTYPE can only come after the XML declaration, comments, processing
     instructions and white space, before the first element. A linear scan (no regex
-    backtracking over the document).
+    backtracking over the document) of decoded text, or of the bytes themselves when
+    the encoding is ASCII-compatible (the markers are ASCII), up to ``limit``. No byte
+    order mark.
     """
-    pos = len(text) - len(text.lstrip("\ufeff"))
+    pos = 0
+    limit = min(len(text), limit)
     while True:
-        while pos < len(text) and text[pos].isspace():
+        while pos < limit and text[pos:pos + 1].isspace():
             pos += 1
-        if pos >= len(text):
+        if pos >= limit:
             return None
-        if text.startswith("<!DOCTYPE", pos):
-            return pos
-        for opening, closing in _PROLOG_SKIPS:
+        if text.startswith(doctype, pos):
+            return pos, True
+        for opening, closing in skips:
             if text.startswith(opening, pos):
-                end = text.find(closing, pos + len(opening))
+                end = text.find(closing, pos + len(opening), limit)
                 if end < 0:
                     return None
                 pos = end + len(closing)
                 break
         else:
-            return -1
+            return pos, False
+
+
+_TEXT_MARKERS = ("<!DOCTYPE", _PROLOG_SKIPS)
+_BYTE_MARKERS = (b"<!DOCTYPE", tuple((o.encode(), c.encode()) for o, c in _PROLOG_SKIPS))
+#: First bytes of a document whose prolog can be scanned as bytes: ASCII ``<`` or white
+#: space not followed by a zero byte (UTF-16/32 put zero bytes beside ASCII).
+_ASCII_STARTS = frozenset(b"< \t\r\n")
+#: Declared encodings whose bytes the scan reads as they are; any other declaration (say
+#: UTF-7, where ``+ADw-`` is a ``<``) is decoded first, as libxml2 would.
+_BYTE_SCAN_ENCODINGS = frozenset({"utf-8", "utf8", "us-ascii", "ascii"})
+
+
+def _prolog(data: bytes) -> tuple[Issue | None, tuple[int, int] | None]:
+    """Refuse a DOCTYPE before libxml2 sees it, so that nothing it names is ever read;
+    otherwise say where the root element's start tag begins (line, column), as
+    :class:`~tradestd.locate.Locator` would, without decoding the whole document."""
+    if data[:1] and data[0] in _ASCII_STARTS and data[1:2] != b"\x00" \
+            and (not data.startswith(b"<?xml") or sniff_encoding(data) in _BYTE_SCAN_ENCODINGS):
+        found = _prolog_end(data, *_BYTE_MARKERS, _PROLOG_FIRST_CHUNK)
+        if found is not None:
+            offset, doctype = found
+            start = data.rfind(b"\n", 0, offset) + 1
+            if data[start:offset].isascii():
+                return _prolog_verdict(data.count(b"\n", 0, offset) + 1, offset - start + 1,
+                                       doctype)
+    size = _PROLOG_FIRST_CHUNK
+    while True:
+        text = decode_text(data[:size]).lstrip("\ufeff")
+        found = _prolog_end(text, *_TEXT_MARKERS)
+        if found is not None or size >= min(len(data), _PROLOG_SCAN_LIMIT):
+            break
+        size *= 16
+    if found is None:
+        return None, None
+    offset, doctype = found
+    return _prolog_verdict(text.count("\n", 0, offset) + 1,
+                           offset - (text.rfind("\n", 0, offset) + 1) + 1, doctype)
+
+
+def _prolog_verdict(line: int, column: int, doctype: bool
+                    ) -> tuple[Issue | None, tuple[int, int] | None]:
+    if doctype:
+        return _issue("XML_DTD_FORBIDDEN", _DTD_MESSAGE, line, column), None
+    return None, (line, column)
 
 
 def _prolog_doctype(data: bytes) -> Issue | None:
-    """Refuse a DOCTYPE before libxml2 sees it, so that nothing it names is ever read."""
-    size = _PROLOG_FIRST_CHUNK
-    while True:
-        text = decode_text(data[:size])
-        offset = _doctype_offset(text)
-        if offset is not None or size >= min(len(data), _PROLOG_SCAN_LIMIT):
-            break
-        size *= 16
-    if offset is None or offset < 0:
-        return None
-    line = text.count("\n", 0, offset) + 1
-    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
-    return _issue("XML_DTD_FORBIDDEN", _DTD_MESSAGE, line, column)
+    return _prolog(data)[0]
 
 
 def _doctype_issue(data: bytes, tree: etree._ElementTree) -> Issue | None:
@@ -474,22 +513,48 @@ def _xinclude_issues(doc: XmlDocument, root: etree._Element) -> Iterator[Issue]:
                     line, column, element_path(element))
 
 
-def _schema_location_notes(doc: XmlDocument, root: etree._Element) -> Iterator[Issue]:
-    for attr in (f"{{{XSI_NS}}}schemaLocation", f"{{{XSI_NS}}}noNamespaceSchemaLocation"):
-        if root.get(attr) is not None:
-            line, column = doc.locator().position(root)
-            yield Issue("XML_SCHEMA_LOCATION_IGNORED", Severity.INFO, Layer.SYNTAX,
-                        f"xsi:{attr.split('}')[1]} is ignored: schemas are never fetched from "
-                        "a message's hints, only from the chosen schema set",
-                        line, column, f"{element_path(root)}/@xsi:{attr.split('}')[1]}")
+_SCHEMA_LOCATIONS = (f"{{{XSI_NS}}}schemaLocation", f"{{{XSI_NS}}}noNamespaceSchemaLocation")
+#: Notes are values: messages of one shape (root name and prefix, where its start tag
+#: begins) share theirs, so a run of declarations places the note once.
+_NOTES: dict[tuple[Any, ...], Issue] = {}
+_NOTES_LIMIT = 1024
+
+
+def _schema_location_notes(doc: XmlDocument, root: etree._Element,
+                           position: tuple[int, int] | None) -> Iterator[Issue]:
+    """``position``: where the root's start tag begins, when the prolog scan found it."""
+    names = root.keys()
+    for attr in _SCHEMA_LOCATIONS:
+        if attr not in names:
+            continue
+        key = (root.tag, root.prefix, position, attr) if position is not None else None
+        note = _NOTES.get(key) if key is not None else None
+        if note is None:
+            note = _schema_location_note(doc, root, position, attr)
+            if key is not None:
+                if len(_NOTES) >= _NOTES_LIMIT:
+                    _NOTES.clear()
+                _NOTES[key] = note
+        yield note
+
+
+def _schema_location_note(doc: XmlDocument, root: etree._Element,
+                          position: tuple[int, int] | None, attr: str) -> Issue:
+    line, column = position or doc.locator().position(root)
+    local = attr.split("}")[1]
+    return Issue("XML_SCHEMA_LOCATION_IGNORED", Severity.INFO, Layer.SYNTAX,
+                 f"xsi:{local} is ignored: schemas are never fetched from a message's hints, "
+                 "only from the chosen schema set", line, column,
+                 f"{element_path(root)}/@xsi:{local}")
 
 
 def _unwrap_soap(root: etree._Element) -> tuple[etree._Element | Issue, str | None]:
     """The payload (or the problem with the envelope) and the SOAP version, if any."""
-    version = SOAP_NAMESPACES.get(etree.QName(root).namespace or "")
+    tag = root.tag
+    ns = tag[1:tag.find("}")] if isinstance(tag, str) and tag.startswith("{") else ""
+    version = SOAP_NAMESPACES.get(ns)
     if version is None:
         return root, None
-    ns = etree.QName(root).namespace
     body = root.find(f"{{{ns}}}Body")
     payload = None
     if body is not None:
@@ -507,13 +572,23 @@ def parse_bytes(name: str, data: bytes, limits: Limits = DEFAULT_LIMITS,
     if not data or data.isspace():
         doc.issues.append(_issue("XML_EMPTY", "the file is empty", 1, 1))
         return doc
-    problem = _prolog_doctype(data)
+    problem, position = _prolog(data)
     if problem is not None:
         doc.issues.append(problem)
         return doc
-    parser = new_parser()
+    # searched before parsing, while the bytes are still in the CPU cache
+    xinclude = XINCLUDE_NS in data or XINCLUDE_NS.decode() in _maybe_decoded(data)
+    parser = _thread_parser()
     try:
-        tree = etree.ElementTree(etree.fromstring(data, parser))
+        try:
+            tree = etree.ElementTree(etree.fromstring(data, parser))
+        except etree.XMLSyntaxError:
+            if not iri_namespaces_only(parser.error_log):
+                raise
+            parser = new_parser(recover=True)  # nothing else to recover from: see below
+            tree = etree.ElementTree(etree.fromstring(data, parser))
+            if not iri_namespaces_only(parser.error_log):
+                raise
     except etree.XMLSyntaxError as exc:
         doc.issues.extend(_syntax_issues(parser.error_log, exc, data))
         return doc
@@ -525,12 +600,49 @@ def parse_bytes(name: str, data: bytes, limits: Limits = DEFAULT_LIMITS,
     if problem is not None:
         doc.issues.append(problem)
         return doc
-    xinclude = XINCLUDE_NS in data or XINCLUDE_NS.decode() in _maybe_decoded(data)
-    return _inspect(doc, tree, limits, unwrap_soap, xinclude)
+    return _inspect(doc, tree, limits, unwrap_soap, xinclude, position)
+
+
+_IRI_NAMESPACE = re.compile(r"xmlns(?::[^:]+)?: '([^']*)' is not a valid URI")
+
+
+def iri_namespaces_only(log: Any) -> bool:
+    """Whether every error libxml2 logged is a namespace name that is an IRI (non-ASCII
+    characters, no white space) rather than an ASCII URI.
+
+    Namespaces in XML take IRIs, and so does ``xs:anyURI``; libxml2 logs each as an
+    error but parses on, so a document whose log holds nothing else is well-formed and
+    is parsed again with ``recover`` only to get its tree. Any other error, or a
+    namespace name with white space or control characters, stays an error."""
+    entries = list(log)
+    if not entries:
+        return False
+    for entry in entries:
+        found = _IRI_NAMESPACE.fullmatch(entry.message.strip()) \
+            if entry.type_name == "WAR_NS_URI" else None
+        if found is None:
+            return False
+        name = found.group(1)
+        if name.isascii() or any(c.isspace() or ord(c) < 32 for c in name):
+            return False
+    return True
+
+
+_PARSERS = threading.local()
+
+
+def _thread_parser() -> etree.XMLParser:
+    """This thread's hardened parser for whole documents (lxml parsers are not
+    thread-safe, and building one per message costs as much as a small parse); its
+    ``error_log`` holds the errors of its last run only."""
+    parser: etree.XMLParser | None = getattr(_PARSERS, "parser", None)
+    if parser is None:
+        parser = _PARSERS.parser = new_parser()
+    return parser
 
 
 def _inspect(doc: XmlDocument, tree: etree._ElementTree, limits: Limits, unwrap_soap: bool,
-             xinclude: bool) -> XmlDocument:
+             xinclude: bool, position: tuple[int, int] | None = None) -> XmlDocument:
     """The checks every well-formed message goes through, then the SOAP unwrap."""
     root = tree.getroot()
     if limits.max_depth < LIBXML2_MAX_DEPTH:
@@ -542,7 +654,7 @@ def _inspect(doc: XmlDocument, tree: etree._ElementTree, limits: Limits, unwrap_
             return doc
     if xinclude:
         doc.issues.extend(_xinclude_issues(doc, root))
-    doc.issues.extend(_schema_location_notes(doc, root))
+    doc.issues.extend(_schema_location_notes(doc, root, position))
     if unwrap_soap:
         payload, doc.envelope = _unwrap_soap(root)
         if isinstance(payload, Issue):

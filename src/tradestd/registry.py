@@ -164,7 +164,8 @@ class Registry:
     def detect_json(self, data: Any) -> MessageType:
         """The message type of a JSON message (tradestd convention): its one top-level
         member names the root element, by local name or ``{namespace}local``."""
-        key = next(iter(data)) if isinstance(data, dict) and len(data) == 1 else None
+        members = [k for k in data if k != "$ns"] if isinstance(data, dict) else []
+        key = members[0] if len(members) == 1 else None
         if isinstance(key, str):
             direct = [t for t in self._types if key in (t.root, t.root_local)]
             if direct:

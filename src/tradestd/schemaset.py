@@ -33,7 +33,15 @@ from lxml import etree
 
 from . import xsdmessages
 from .budgets import ConfirmBudget
-from .intake import DEFAULT_LIMITS, Limits, Source, XmlDocument, load_xml, new_parser
+from .intake import (
+    DEFAULT_LIMITS,
+    Limits,
+    Source,
+    XmlDocument,
+    iri_namespaces_only,
+    load_xml,
+    new_parser,
+)
 from .issues import Issue, Layer, Report, Severity
 from .locate import Locator, element_path, tag_of
 
@@ -114,8 +122,17 @@ def collect_xsd_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
 
 
 def _parse_xsd(path: Path) -> etree._ElementTree:
+    parser = new_parser(resolver=_LocalOnlyResolver({}))
     try:
-        tree = etree.parse(str(path), new_parser(resolver=_LocalOnlyResolver({})))
+        try:
+            tree = etree.parse(str(path), parser)
+        except etree.XMLSyntaxError:
+            if not iri_namespaces_only(parser.error_log):
+                raise  # else a namespace name that is an IRI: well-formed (see intake)
+            parser = new_parser(resolver=_LocalOnlyResolver({}), recover=True)
+            tree = etree.parse(str(path), parser)
+            if not iri_namespaces_only(parser.error_log):
+                raise
     except etree.XMLSyntaxError as exc:
         line = exc.position[0] if exc.position else None
         raise SchemaError(f"not well-formed XML: {exc.msg}", str(path), line) from None
@@ -247,6 +264,18 @@ def _xml_attr(value: str) -> str:
 def _lxml_schema(top: Sequence[Path], closure: _Closure) -> etree.XMLSchema:
     wrappers: dict[str, bytes] = {}
     parser = new_parser(resolver=_LocalOnlyResolver(wrappers))
+    try:
+        document = _lxml_document(top, closure, parser, wrappers)
+    except etree.XMLSyntaxError as exc:  # e.g. a namespace name libxml2 takes for no URI
+        raise SchemaError(f"libxml2 cannot read it: {exc.msg}", str(top[0])) from None
+    try:
+        return etree.XMLSchema(document)
+    except etree.XMLSchemaParseError as exc:
+        raise _compile_error(exc, top) from None
+
+
+def _lxml_document(top: Sequence[Path], closure: _Closure, parser: etree.XMLParser,
+                   wrappers: dict[str, bytes]) -> etree._ElementTree:
     if len(top) == 1:
         document = etree.parse(str(top[0]), parser)
     else:
@@ -263,10 +292,7 @@ def _lxml_schema(top: Sequence[Path], closure: _Closure) -> etree.XMLSchema:
                 imports.append((ns, url))
         document = etree.ElementTree(etree.fromstring(_wrapper(None, imports), parser,
                                                       base_url=_file_url(top[0].parent / _SET_NAME)))
-    try:
-        return etree.XMLSchema(document)
-    except etree.XMLSchemaParseError as exc:
-        raise _compile_error(exc, top) from None
+    return document
 
 
 def _compile_error(exc: etree.XMLSchemaParseError, top: Sequence[Path]) -> SchemaError:
@@ -298,6 +324,23 @@ def _xmlschema_schema(top: Sequence[Path], xsd11: bool) -> xmlschema.XMLSchemaBa
         raise SchemaError(f"cannot be read: {exc}", str(top[0])) from None
 
 
+def _second_engine_only(top: Sequence[Path], refused: SchemaError) -> xmlschema.XMLSchemaBase:
+    """The xmlschema model of a set libxml2 refused, when xmlschema compiles it: libxml2
+    has limits XSD 1.0 does not (an integer range for maxOccurs, XML 1.0 fourth edition
+    names, ASCII-only namespace URIs). When xmlschema refuses it too, libxml2's reason
+    stands."""
+    try:
+        return _xmlschema_schema(top, False)
+    except SchemaError:
+        raise refused from None
+
+
+def _second_engine_note(refused: SchemaError) -> Issue:
+    return Issue("SCHEMA_SECOND_ENGINE_ONLY", Severity.INFO, Layer.SCHEMA,
+                 f"libxml2 cannot compile this schema set ({refused}); xmlschema, which can, "
+                 "validated the message alone (at its speed, a few MB per second)")
+
+
 # --------------------------------------------------------------------------- the set
 
 
@@ -317,10 +360,18 @@ class SchemaSet:
         self._xmlschema: xmlschema.XMLSchemaBase | None = None
         self._derived: dict[str, Any] = {}
         self._derived_lock = threading.RLock()  # a build may need the xmlschema model
+        #: why libxml2 is not used for this set (None: it is); see SCHEMA_SECOND_ENGINE_ONLY
+        self.libxml2_refusal: str | None = None
+        self._engine_note: Issue | None = None
         if self._closure.xsd11:
             self._xmlschema = _xmlschema_schema(self.files, True)
         else:
-            self._pool.put(_lxml_schema(self.files, self._closure))
+            try:
+                self._pool.put(_lxml_schema(self.files, self._closure))
+            except SchemaError as refused:
+                self._xmlschema = _second_engine_only(self.files, refused)
+                self.libxml2_refusal = refused.reason
+                self._engine_note = _second_engine_note(refused)
 
     # -- identity ------------------------------------------------------------------
 
@@ -390,9 +441,10 @@ class SchemaSet:
     def schema_issues(self, doc: XmlDocument, locator: Locator | None = None) -> list[Issue]:
         """The ``schema`` layer for an already parsed document."""
         assert doc.root is not None and doc.tree is not None
-        locator = locator or doc.locator()
         if self._closure.xsd11:
-            return list(self._xmlschema_issues(doc, locator))
+            return list(self._xmlschema_issues(doc, locator or doc.locator()))
+        if self._engine_note is not None:  # libxml2 cannot compile this set
+            return [*self._xmlschema_issues(doc, locator or doc.locator()), self._engine_note]
         target = _validation_target(doc)
         validator = self._acquire()
         try:
@@ -401,7 +453,7 @@ class SchemaSet:
             entries = list(validator.error_log)
         finally:
             self._pool.put(validator)
-        return self._confirmed(doc, entries, locator)
+        return self._confirmed(doc, entries, locator or doc.locator())
 
     def _confirmed(self, doc: XmlDocument, entries: list[Any], locator: Locator) -> list[Issue]:
         """Report libxml2 findings that xmlschema confirms (see module docstring)."""
@@ -452,9 +504,11 @@ class SchemaSet:
         assert doc.root is not None
         if errors is None:
             outcome = self._second_opinion(doc)
-            if isinstance(outcome, str):  # XSD 1.1: xmlschema is the only engine
+            if isinstance(outcome, str):  # xmlschema is the only engine: fail closed
+                engine = "XSD 1.1 engine" if self._closure.xsd11 else \
+                    "only engine that compiles this schema set"
                 yield Issue("SCHEMA_ENGINE_FAILURE", Severity.ERROR, Layer.SCHEMA,
-                            "the XSD 1.1 engine (xmlschema) could not validate this message: "
+                            f"the {engine} (xmlschema) could not validate this message: "
                             + outcome, doc.root.sourceline, None, element_path(doc.root))
                 return
             errors = outcome

@@ -14,6 +14,7 @@ from typing import Any
 from .plan import (
     MIXED,
     MIXED_KEY,
+    NS_KEY,
     ORDER_KEY,
     SIMPLE,
     SIMPLE_ATTRS,
@@ -305,10 +306,16 @@ def derive_json_schema(plan: Plan, roots: Iterable[str] | None = None, *,
         schema["$id"] = schema_id
     if title:
         schema["title"] = title
+    properties[NS_KEY] = {"type": "object", "additionalProperties": {"type": "string"},
+                          "description": "prefix -> namespace of the prefixes that QName "
+                                         "values kept as written use"}
     schema.update({
         "description": "A message under the tradestd JSON convention "
-                       "(docs/json-convention.md): one member, the root element.",
-        "type": "object", "properties": properties, "minProperties": 1, "maxProperties": 1,
+                       "(docs/json-convention.md): one member, the root element (and "
+                       "\"$ns\" where QName values need it).",
+        "type": "object", "properties": properties, "minProperties": 1, "maxProperties": 2,
+        "not": {"anyOf": [{"maxProperties": 1, "required": [NS_KEY]},
+                          {"minProperties": 2, "not": {"required": [NS_KEY]}}]},
         "additionalProperties": False,
         "$defs": dict(sorted(deriver.defs.items())),
     })

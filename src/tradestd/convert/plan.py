@@ -16,13 +16,14 @@ from typing import Any
 from xmlschema.validators import XsdAnyElement, XsdElement, XsdGroup
 
 from ..schemaset import SchemaSet
-from .values import BOOL, INT, QNAME, STR, TOKEN, XML_NS, XSI_NS, attribute_key
+from .values import BOOL, INT, QNAME, QNAME_TEXT, STR, TOKEN, XML_NS, XSI_NS, attribute_key
 
 __all__ = [
     "ANY_KEY",
     "COMPLEX",
     "MIXED",
     "MIXED_KEY",
+    "NS_KEY",
     "ORDER_KEY",
     "SIMPLE",
     "SIMPLE_ATTRS",
@@ -43,6 +44,9 @@ XS = "http://www.w3.org/2001/XMLSchema"
 ANY_KEY = "$any"
 ORDER_KEY = "$order"
 MIXED_KEY = "$mixed"
+#: in the root object: prefix -> namespace of the prefixes that QName-bearing lists and
+#: unions (and QName attributes under attribute wildcards) use in their text
+NS_KEY = "$ns"
 VALUE_KEY = "value"
 UNBOUNDED = 1 << 62
 _MAX_ROUNDS = 1 << 24
@@ -69,6 +73,14 @@ class Member:
     array: bool
     min_items: int = 0
     max_items: int = UNBOUNDED
+    #: set once the plan is complete: the element's type, and its codec when a child
+    #: without attributes or children is its text value alone, or that value as
+    #: ``{"value": ...}`` (``boxed``); -1 otherwise
+    type: TypePlan | None = None
+    leaf: int = -1
+    boxed: bool = False
+    #: element-only content: without attributes, an object of its children
+    nested: bool = False
 
 
 @dataclass(slots=True, eq=False)
@@ -81,6 +93,8 @@ class TypePlan:
     attr_keys: dict[str, tuple[str, int]] = field(default_factory=dict)
     required_attrs: tuple[str, ...] = ()
     any_attribute: bool = False
+    #: the attribute wildcard checks what it takes (strict or lax, not skip)
+    any_attribute_typed: bool = False
     #: element tag -> member; JSON key -> member; keys in schema order
     children: dict[str, Member] = field(default_factory=dict)
     by_key: dict[str, Member] = field(default_factory=dict)
@@ -111,6 +125,8 @@ class Plan:
     prefixes: dict[str, str]
     root_tags: dict[str, str]
     nsmaps: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: global attributes whose values may hold QNames (taken by attribute wildcards)
+    qname_attrs: frozenset[str] = frozenset()
 
     def namespaces_of(self, element: ElementPlan) -> dict[str, str]:
         """prefix -> namespace for every namespace reachable from ``element`` (the
@@ -169,19 +185,35 @@ def derives_from(xsd_type: Any, name: str) -> bool:
     return any(node.name == name for node in simple_bases(xsd_type))
 
 
+def holds_qname(simple: Any, depth: int = 0) -> bool:
+    """Whether a simple type's values may hold QNames (itself, list items, union members)."""
+    if simple is None or depth > 32:
+        return False
+    for node in simple_bases(simple):
+        if node.name in (f"{{{XS}}}QName", f"{{{XS}}}NOTATION"):
+            return True
+        item = getattr(node, "item_type", None)
+        if item is not None and holds_qname(item, depth + 1):
+            return True
+        members = getattr(node, "member_types", None) or ()
+        if any(holds_qname(m, depth + 1) for m in members):
+            return True
+    return False
+
+
 def codec_of(simple: Any) -> int:
     """The value codec of a simple type (or of the simple content of a complex type)."""
     if simple is None or simple.name == f"{{{XS}}}anySimpleType":
         return STR
     if simple.is_list():
-        return TOKEN
+        return QNAME_TEXT if holds_qname(simple) else TOKEN
     if simple.is_union():
-        return STR
+        return QNAME_TEXT if holds_qname(simple) else STR
     if derives_from(simple, f"{{{XS}}}integer"):
         return INT
     if derives_from(simple, f"{{{XS}}}boolean"):
         return BOOL
-    if derives_from(simple, f"{{{XS}}}QName"):
+    if derives_from(simple, f"{{{XS}}}QName") or derives_from(simple, f"{{{XS}}}NOTATION"):
         return QNAME
     if derives_from(simple, f"{{{XS}}}string"):
         return TOKEN if getattr(simple, "white_space", None) == "collapse" else STR
@@ -237,12 +269,16 @@ class _Compiler:
             local = name.rpartition("}")[2]
             locals_seen[local] = locals_seen.get(local, 0) + 1
         required = []
+        wildcard = xsd_type.attributes.get(None)
         for name in names:
             attribute = xsd_type.attributes[name]
             local = name.rpartition("}")[2]
             key = attribute_key(name)
+            # "@local" for a qualified attribute, unless an unqualified one of that local
+            # name may come too (declared, or through the attribute wildcard)
             if name.startswith("{") and not key.startswith(("@xsi:", "@xml:")) \
-                    and locals_seen[local] == 1:
+                    and locals_seen[local] == 1 \
+                    and (wildcard is None or not wildcard.is_matching(local)):
                 key = "@" + local
             codec = codec_of(attribute.type)
             plan.attrs[name] = (key, codec)
@@ -250,7 +286,9 @@ class _Compiler:
             if attribute.use == "required":
                 required.append(key)
         plan.required_attrs = tuple(required)
-        plan.any_attribute = None in xsd_type.attributes
+        wildcard = xsd_type.attributes.get(None)
+        plan.any_attribute = wildcard is not None
+        plan.any_attribute_typed = wildcard is not None and wildcard.process_contents != "skip"
 
     # -- content models -----------------------------------------------------------
 
@@ -468,8 +506,19 @@ def compile_plan(schema: Any) -> Plan:
         while f"ns{index}" in prefixes.values():
             index += 1
         prefixes[namespace] = f"ns{index}"
+    for tp in compiler.types.values():
+        for member in tp.children.values():
+            assert member.element is not None
+            member.type = member.element.type
+            if member.type.kind in (SIMPLE, SIMPLE_ATTRS) \
+                    and member.type.codec in (STR, TOKEN, INT, BOOL):
+                member.leaf = member.type.codec
+                member.boxed = member.type.kind == SIMPLE_ATTRS
+            member.nested = member.type.kind == COMPLEX
+    qname_attrs = frozenset(name for name, attribute in schema.maps.attributes.items()
+                            if holds_qname(attribute.type))
     return Plan(globals=globals_, root_keys=root_keys, types=types, prefixes=prefixes,
-                root_tags={e.tag: k for k, e in root_keys.items()})
+                root_tags={e.tag: k for k, e in root_keys.items()}, qname_attrs=qname_attrs)
 
 
 def plan_for(schema_set: SchemaSet) -> Plan:

@@ -11,6 +11,7 @@ from .plan import (
     ANY_KEY,
     MIXED,
     MIXED_KEY,
+    NS_KEY,
     ORDER_KEY,
     SIMPLE,
     SIMPLE_ATTRS,
@@ -22,7 +23,9 @@ from .plan import (
 from .values import (
     BOOL,
     QNAME,
+    QNAME_TEXT,
     STR,
+    TOKEN,
     XSI_NS,
     ConversionError,
     attribute_key,
@@ -34,6 +37,11 @@ __all__ = ["element_to_data"]
 
 _XSI_TYPE = f"{{{XSI_NS}}}type"
 _XSI = f"{{{XSI_NS}}}"
+_WS = " \t\n\r"
+
+#: prefix ("" for the default namespace) -> namespace, of the prefixes QName-bearing text
+#: kept as written uses (the root object's "$ns")
+Bindings = dict[str, str]
 
 
 def element_to_data(plan: Plan, root: etree._Element) -> dict[str, Any]:
@@ -43,36 +51,40 @@ def element_to_data(plan: Plan, root: etree._Element) -> dict[str, Any]:
     if key is None:
         raise ConversionError(f"the root element {tag} is not a global element of the "
                               "schema set", line=root.sourceline)
+    ns: Bindings = {}
     try:
-        return {key: _value(plan, root, plan.globals[tag].type)}
+        value = _value(plan, root, plan.globals[tag].type, ns)
     except ConversionError as exc:
         raise exc.under(key, line=root.sourceline) from None
+    if ns:
+        return {key: value, NS_KEY: dict(sorted(ns.items()))}
+    return {key: value}
 
 
-def _value(plan: Plan, el: etree._Element, tp: TypePlan) -> Any:
-    attrib = el.attrib
+def _value(plan: Plan, el: etree._Element, tp: TypePlan, ns: Bindings) -> Any:
     nil = False
-    if attrib:
+    if el.keys():  # cheaper than testing el.attrib
+        attrib = el.attrib
         xsi_type = attrib.get(_XSI_TYPE)
         if xsi_type is not None:
             tp = _typed(plan, el, xsi_type)
-        obj = _attributes(el, attrib, tp)
+        obj = _attributes(plan, el, attrib, tp, ns)
         nil = obj.get("@xsi:nil") is True
     elif tp.kind == SIMPLE:
-        return _text(el, tp.codec)
+        return _text(el, tp.codec, ns)
     else:
         obj = {}
     kind = tp.kind
     if kind == SIMPLE or kind == SIMPLE_ATTRS:
         if not nil:
-            obj[VALUE_KEY] = _text(el, tp.codec)
+            obj[VALUE_KEY] = _text(el, tp.codec, ns)
         return obj
     if nil:
         return obj
     if kind == MIXED:
-        obj[MIXED_KEY] = _mixed(plan, el, tp)
+        obj[MIXED_KEY] = _mixed(plan, el, tp, ns)
     else:
-        _children(plan, el, tp, obj)
+        _children(plan, el, tp, obj, ns)
     return obj
 
 
@@ -85,7 +97,7 @@ def _typed(plan: Plan, el: etree._Element, lexical: str) -> TypePlan:
     return tp
 
 
-def _text(el: etree._Element, codec: int) -> Any:
+def _text(el: etree._Element, codec: int, ns: Bindings) -> Any:
     text = el.text or ""
     if len(el):  # comments or processing instructions split the text
         stray = next((c for c in el if isinstance(c.tag, str)), None)
@@ -95,7 +107,26 @@ def _text(el: etree._Element, codec: int) -> Any:
         text += "".join(child.tail or "" for child in el)
     if codec == QNAME:
         return _qname(el, text)
+    if codec == QNAME_TEXT:
+        _bind(el, text, ns)
     return text if codec == STR else decode(codec, text)
+
+
+def _bind(el: etree._Element, text: str, ns: Bindings) -> None:
+    """Record the namespaces of the prefixes in QName-bearing text kept as written."""
+    nsmap = el.nsmap
+    for token in text.split():
+        prefix, colon, _ = token.rpartition(":")
+        namespace = nsmap.get(prefix if colon else None)
+        if namespace is None:
+            continue
+        prefix = prefix if colon else ""
+        known = ns.setdefault(prefix, namespace)
+        if known != namespace:
+            raise ConversionError(
+                f"the prefix {prefix or '(default)'!r} names two namespaces ({known} and "
+                f"{namespace}) in QName values of one document; JSON carries one binding "
+                "per prefix", line=el.sourceline)
 
 
 def _qname(el: etree._Element, lexical: str) -> str:
@@ -105,14 +136,20 @@ def _qname(el: etree._Element, lexical: str) -> str:
     return f"{{{namespace}}}{local}" if namespace else value
 
 
-def _attributes(el: etree._Element, attrib: Any, tp: TypePlan) -> dict[str, Any]:
+def _attributes(plan: Plan, el: etree._Element, attrib: Any, tp: TypePlan,
+                ns: Bindings) -> dict[str, Any]:
     obj: dict[str, Any] = {}
     attrs = tp.attrs
     for name, value in attrib.items():
         spec = attrs.get(name)
         if spec is not None:
             key, codec = spec
-            obj[key] = _qname(el, value) if codec == QNAME else decode_attribute(codec, value)
+            if codec == QNAME:
+                obj[key] = _qname(el, value)
+                continue
+            if codec == QNAME_TEXT:
+                _bind(el, value, ns)
+            obj[key] = decode_attribute(codec, value)
         elif name.startswith(_XSI):
             local = name[len(_XSI):]
             if local == "type":
@@ -122,12 +159,15 @@ def _attributes(el: etree._Element, attrib: Any, tp: TypePlan) -> dict[str, Any]
             else:
                 obj["@xsi:" + local] = value
         else:
+            if tp.any_attribute_typed and name in plan.qname_attrs:
+                _bind(el, value, ns)  # a wildcard attribute declared with QNames
             obj[attribute_key(name)] = value
     return obj
 
 
-def _children(plan: Plan, el: etree._Element, tp: TypePlan, obj: dict[str, Any]) -> None:
-    children = tp.children
+def _children(plan: Plan, el: etree._Element, tp: TypePlan, obj: dict[str, Any],
+              ns: Bindings) -> None:
+    member_of = tp.children.get
     order: list[str] | None = [] if tp.ambiguous else None
     text = el.text
     if text and not text.isspace():
@@ -138,26 +178,46 @@ def _children(plan: Plan, el: etree._Element, tp: TypePlan, obj: dict[str, Any])
         if text and not text.isspace():
             raise ConversionError(f"text {text.strip()[:20]!r} in element-only content",
                                   line=child.sourceline)
-        tag = child.tag
-        if not isinstance(tag, str):
-            continue  # comment or processing instruction
-        member = children.get(tag)
+        tag: Any = child.tag  # a str, or lxml's factory for a comment: no member either way
+        member = member_of(tag)
         if member is None:
+            if not isinstance(tag, str):
+                continue  # comment or processing instruction
             if tp.wildcard is None:
                 raise ConversionError(f"element {tag} is not allowed here",
                                       line=child.sourceline)
             found = obj.get(ANY_KEY)
             if found is None:
                 obj[ANY_KEY] = found = []
-            found.append(_wild(plan, child, tp.wildcard_typed))
+            found.append(_wild(plan, child, tp.wildcard_typed, ns))
             key = ANY_KEY
         else:
             key = member.key
-            assert member.element is not None
-            try:
-                value = _value(plan, child, member.element.type)
-            except ConversionError as exc:
-                raise exc.under(key, line=child.sourceline) from None
+            leaf = member.leaf
+            if child.keys():
+                leaf = -2  # attributes: the general path
+            if leaf >= 0 and not len(child):
+                # the common case, a plain value: no call, no attribute map
+                value: Any = child.text or ""
+                if leaf == TOKEN:
+                    value = value.strip(_WS)
+                elif leaf != STR:
+                    value = decode(leaf, value)
+                if member.boxed:
+                    value = {VALUE_KEY: value}
+            elif leaf == -1 and member.nested:
+                value = {}
+                assert member.type is not None
+                try:
+                    _children(plan, child, member.type, value, ns)
+                except ConversionError as exc:
+                    raise exc.under(key, line=child.sourceline) from None
+            else:
+                assert member.type is not None
+                try:
+                    value = _value(plan, child, member.type, ns)
+                except ConversionError as exc:
+                    raise exc.under(key, line=child.sourceline) from None
             if member.array:
                 items = obj.get(key)
                 if items is None:
@@ -184,7 +244,7 @@ def _add_text(items: list[Any], text: str | None) -> None:
             items.append(text)
 
 
-def _mixed(plan: Plan, el: etree._Element, tp: TypePlan) -> list[Any]:
+def _mixed(plan: Plan, el: etree._Element, tp: TypePlan, ns: Bindings) -> list[Any]:
     items: list[Any] = []
     _add_text(items, el.text)
     for child in el:
@@ -192,9 +252,9 @@ def _mixed(plan: Plan, el: etree._Element, tp: TypePlan) -> list[Any]:
         if isinstance(tag, str):
             member = tp.children.get(tag)
             if member is not None and member.element is not None:
-                items.append({member.key: _value(plan, child, member.element.type)})
+                items.append({member.key: _value(plan, child, member.element.type, ns)})
             elif tp.wildcard is not None:
-                items.append(_wild(plan, child, tp.wildcard_typed))
+                items.append(_wild(plan, child, tp.wildcard_typed, ns))
             else:
                 raise ConversionError(f"element {tag} is not allowed here",
                                       line=child.sourceline)
@@ -202,28 +262,31 @@ def _mixed(plan: Plan, el: etree._Element, tp: TypePlan) -> list[Any]:
     return items
 
 
-def _wild(plan: Plan, el: etree._Element, typed: bool) -> dict[str, Any]:
+def _wild(plan: Plan, el: etree._Element, typed: bool, ns: Bindings) -> dict[str, Any]:
     tag = el.tag
     assert isinstance(tag, str)
     if typed:
         declared = plan.globals.get(tag)
         if declared is not None:
-            return {tag: _value(plan, el, declared.type)}
-    return {tag: generic(el)}
+            return {tag: _value(plan, el, declared.type, ns)}
+    return {tag: generic(el, ns)}
 
 
-def generic(el: etree._Element) -> Any:
+def generic(el: etree._Element, ns: Bindings) -> Any:
     """Schema-less lossless form of wildcard (``skip``/undeclared) content."""
     attrib = el.attrib
     elements = [c for c in el if isinstance(c.tag, str)]
     if not attrib and not elements:
-        return _text(el, STR)
+        return _text(el, STR, ns)
     obj: dict[str, Any] = {attribute_key(name): value for name, value in attrib.items()}
+    xsi_type = attrib.get(_XSI_TYPE)
+    if xsi_type is not None:
+        _bind(el, xsi_type, ns)  # a QName even where no schema checks the content
     content: list[Any] = []
     _add_text(content, el.text)
     for child in el:
         if isinstance(child.tag, str):
-            content.append({child.tag: generic(child)})
+            content.append({child.tag: generic(child, ns)})
         _add_text(content, child.tail)
     if elements:
         content = [c for c in content if not isinstance(c, str) or c.strip()]

@@ -10,6 +10,7 @@ from .plan import (
     ANY_KEY,
     MIXED,
     MIXED_KEY,
+    NS_KEY,
     ORDER_KEY,
     SIMPLE,
     SIMPLE_ATTRS,
@@ -28,13 +29,12 @@ _XSI_TYPE = f"{{{XSI_NS}}}type"
 class _Writer:
     """Builds one document; holds the prefixes in scope at the root."""
 
-    def __init__(self, plan: Plan, nsmap: dict[str, str]) -> None:
+    def __init__(self, plan: Plan, nsmap: dict[str | None, str]) -> None:
         self.plan = plan
         self.nsmap = nsmap
-        self.prefix_of = {ns: p for p, ns in nsmap.items()}
+        self.prefix_of = {ns: p for p, ns in nsmap.items() if p is not None}
         self.prefix_of[XML_NS] = "xml"
         self.extra: dict[str, str] = {}  # namespaces only QName values use
-        self.kept: set[str] = set()  # prefixes QName values use
 
     # -- values ----------------------------------------------------------------------
 
@@ -42,6 +42,9 @@ class _Writer:
         if not isinstance(value, str):
             raise ConversionError("a QName must be a string \"{namespace}local\"")
         if not value.startswith("{"):
+            if None in self.nsmap:
+                raise ConversionError(f"the QName {value!r} has no namespace, but $ns declares "
+                                      "a default namespace")
             return value
         namespace, _, local = value[1:].partition("}")
         prefix = self.prefix_of.get(namespace)
@@ -51,14 +54,19 @@ class _Writer:
                 prefix += "_"
             self.extra[prefix] = namespace
             self.prefix_of[namespace] = prefix
-        self.kept.add(prefix)
         return f"{prefix}:{local}"
 
-    def finish(self, root: etree._Element) -> None:
-        """Declare on the root the namespaces that only QName values name."""
-        if self.extra:
-            etree.cleanup_namespaces(root, top_nsmap=self.extra,
-                                     keep_ns_prefixes=sorted(self.kept))
+    def finish(self, root: etree._Element) -> etree._Element:
+        """Declare on the root the namespaces that only QName values name (a new root
+        element takes the content: lxml cannot add declarations to an element)."""
+        if not self.extra:
+            return root
+        nsmap: dict[str | None, str] = dict(self.nsmap)
+        nsmap.update(self.extra)
+        top = etree.Element(root.tag, root.attrib, nsmap=nsmap)
+        top.text = root.text
+        top.extend(list(root))
+        return top
 
     def text(self, el: etree._Element, codec: int, value: Any) -> None:
         el.text = self.qname(value) if codec == QNAME else encode(value)
@@ -322,22 +330,53 @@ def _kind(value: Any) -> str:
     return f"the {type(value).__name__} {value!r}"
 
 
+def _declare(nsmap: dict[str | None, str], bindings: Any) -> None:
+    """Add the prefixes of ``"$ns"`` to the root's declarations; a schema prefix that
+    clashes with one of them moves aside (element names do not depend on prefixes)."""
+    if not isinstance(bindings, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) and v for k, v in bindings.items()):
+        raise ConversionError("$ns must be an object of prefix -> namespace strings")
+    for prefix, namespace in bindings.items():
+        name = prefix or None
+        moved = nsmap.get(name)
+        if moved is not None and moved != namespace:
+            spare = f"{prefix or 'ns'}_"
+            while spare in nsmap or spare in bindings:
+                spare += "_"
+            nsmap[spare] = moved
+        try:
+            nsmap[name] = namespace
+            etree.QName(namespace, prefix or "x")  # lxml's checks of names
+        except ValueError as exc:
+            raise _conversion(exc) from None
+
+
 def data_to_element(plan: Plan, data: Any) -> etree._Element:
     """The root element for ``{"<RootKey>": ...}``."""
+    bindings = data.get(NS_KEY) if isinstance(data, dict) else None
+    if bindings is not None:
+        data = {k: v for k, v in data.items() if k != NS_KEY}
     if not isinstance(data, dict) or len(data) != 1:
         raise ConversionError("a document is a JSON object with exactly one member, the root "
-                              "element")
+                              "element (and \"$ns\" where QName values need it)")
     ((key, value),) = data.items()
     element = plan.root_keys.get(key)
     if element is None:
         known = ", ".join(sorted(plan.root_keys)[:12])
         raise ConversionError(f"{key!r} is not a global element of the schema set "
                               f"(known: {known})")
-    writer = _Writer(plan, plan.namespaces_of(element))
+    nsmap: dict[str | None, str] = {}
+    nsmap.update(plan.namespaces_of(element))
+    if bindings is not None:
+        try:
+            _declare(nsmap, bindings)
+        except ConversionError as exc:
+            raise exc.under(NS_KEY) from None
+    writer = _Writer(plan, nsmap)
     try:
-        root = etree.Element(element.tag, nsmap=writer.nsmap)
+        root = etree.Element(element.tag, nsmap=nsmap)
         writer.fill(root, element.type, value)
-        writer.finish(root)
+        root = writer.finish(root)
     except ValueError as exc:
         raise _conversion(exc).under(key) from None
     return root

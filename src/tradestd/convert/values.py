@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 __all__ = [
     "BOOL",
     "INT",
     "QNAME",
+    "QNAME_TEXT",
     "STR",
     "TOKEN",
     "XML_NS",
@@ -29,9 +29,11 @@ TOKEN = 1  # whitespace collapsed by the type: leading/trailing whitespace is no
 INT = 2    # JSON number for canonical integers below 2**53, else the text
 BOOL = 3   # true/false for the texts true/false, else the text
 QNAME = 4  # "{namespace}local"
+#: a list or union that may hold QNames: the text as written (whitespace collapsed); the
+#: prefixes it uses travel in the root object's "$ns" member
+QNAME_TEXT = 5
 
 _WS = " \t\n\r"
-_CANONICAL_INT = re.compile(r"0|-?[1-9][0-9]{0,15}")
 _SAFE = 1 << 53
 
 
@@ -66,8 +68,13 @@ def decode(codec: int, text: str) -> Any:
         return text
     value = text.strip(_WS)
     if codec == INT:
-        if _CANONICAL_INT.fullmatch(value) and -_SAFE < int(value) < _SAFE:
-            return int(value)
+        digits = value[1:] if value[:1] == "-" else value
+        # canonical (0, -12; no +, no leading zero) and below 2**53: 16 digits at most
+        if digits.isascii() and digits.isdigit() and len(digits) <= 16 \
+                and (digits[0] != "0" or value == "0"):
+            number = int(value)
+            if -_SAFE < number < _SAFE:
+                return number
         return value
     if codec == BOOL:
         if value == "true":
