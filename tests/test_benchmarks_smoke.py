@@ -21,7 +21,10 @@ SMOKE_RUNS = {
     "bench_stream.py": ["--size", "1M", "--files", "30", "--jobs", "2"],
     "bench_screen.py": ["--rounds", "1", "--size", "1M", "--batch-rounds", "1"],
     "bench_hostile.py": ["--scales", "1", "--unit", "0.01"],
+    "bench_dask.py": ["--copies", "1", "--size", "1M", "--repeat", "1", "--tasks", "20"],
 }
+#: Scripts that need an optional extra, and the module that tells it is installed.
+NEEDS = {"bench_dask.py": "distributed"}
 
 
 def test_every_benchmark_has_a_smoke_run() -> None:
@@ -30,6 +33,8 @@ def test_every_benchmark_has_a_smoke_run() -> None:
 
 @pytest.mark.parametrize("script", sorted(SMOKE_RUNS))
 def test_benchmark_runs(script: str, tmp_path: object) -> None:
+    if script in NEEDS:
+        pytest.importorskip(NEEDS[script], reason=f"{script} needs an optional extra")
     env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
     done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / script),
                            *SMOKE_RUNS[script]], check=False, cwd=ROOT, env=env,

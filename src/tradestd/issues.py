@@ -152,6 +152,13 @@ class Issue:
             data["record"] = self.record
         return data
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Issue:
+        """The issue :meth:`to_dict` describes (reports that crossed a process or a network)."""
+        return cls(data["code"], Severity(data["severity"]), Layer(data["layer"]),
+                   data["message"], data.get("line"), data.get("column"), data.get("path"),
+                   data.get("rule_id"), data.get("record"))
+
     @property
     def sort_key(self) -> tuple[int, int, int, str]:
         return (self.line or 0, self.column or 0, -self.severity.rank, self.code)
@@ -165,6 +172,10 @@ class RulePackRef:
     version: str
     effective_from: str | None = None
     digest: str | None = None
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> RulePackRef:
+        return cls(data["id"], data["version"], data.get("effective_from"), data.get("digest"))
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -214,6 +225,13 @@ class Report:
 
     def with_issues(self, issues: Iterable[Issue]) -> Report:
         return replace(self, issues=tuple(issues))
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Report:
+        """The report :meth:`to_dict` describes; ``valid`` follows from the issues."""
+        return cls(data["path"], tuple(Issue.from_dict(i) for i in data.get("issues", ())),
+                   data.get("message_type"), tuple(Layer(x) for x in data.get("layers", ())),
+                   tuple(RulePackRef.from_dict(p) for p in data.get("rule_packs", ())))
 
     def to_dict(self) -> dict[str, Any]:
         return {

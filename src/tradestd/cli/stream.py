@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack
-from typing import Any, TextIO
+from typing import Any, Protocol, TextIO
 
 import click
 
@@ -17,16 +17,25 @@ from ..registry import MessageType, bundled_registry
 from ..report.stream import StreamJsonWriter, StreamTextWriter
 from ..report.text import format_issue
 from ..schemaset import SchemaSet
-from ..stream import RecordStream, record_candidates
+from ..stream import RecordReport, StreamSummary, record_candidates
 from ..stream.convert import DEFAULT_CONTAINER, JsonLinesToXml, XmlToJsonLines
-from ..stream.parallel import ParallelRecordStream, iter_validate_parallel
+from ..stream.parallel import iter_validate_parallel
 from ..stream.schemaconverter import SchemaConverter
 from ..stream.validate import JSON_LINES_SUFFIXES
 from ..validation import Validator
 from .options import ConfigError
 from .progress import StreamProgress
 
-__all__ = ["container_option", "convert_batch", "record_option", "validate_batches"]
+__all__ = ["Batch", "container_option", "convert_batch", "record_option", "validate_batches",
+           "write_merged_batches"]
+
+
+class Batch(Protocol):
+    """A batch's record reports, filling in :attr:`summary` as it is iterated."""
+
+    summary: StreamSummary
+
+    def __iter__(self) -> Iterator[RecordReport]: ...
 
 
 def record_option(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -63,6 +72,23 @@ def validate_batches(spec: ValidatorSpec, paths: Sequence[str], record: str | No
     streams in this process); ``fail_on`` decides which records count as invalid;
     ``max_issues`` caps the issues written per batch.
     """
+    validator = spec.build()
+    streams = (iter_validate_parallel(path, spec, jobs=jobs, fail_on=fail_on,
+                                      record=None if record == "auto" else record,
+                                      validator=validator) for path in paths)
+    return _write_batches(streams, fmt=fmt, output=output, quiet=quiet, verbose=verbose,
+                          max_issues=max_issues)
+
+
+def write_merged_batches(batches: Iterable[Batch], *, fmt: str, output: str | None,
+                         verbosity: int, max_issues: int | None = None) -> int:
+    """Write batches checked elsewhere (a Dask cluster) exactly as a local run does."""
+    return _write_batches(batches, fmt=fmt, output=output, quiet=verbosity < 0,
+                          verbose=verbosity > 0, max_issues=max_issues, progress=False)
+
+
+def _write_batches(batches: Iterable[Batch], *, fmt: str, output: str | None, quiet: bool,
+                   verbose: bool, max_issues: int | None, progress: bool = True) -> int:
     ok = True
     summaries: list[str] = []
     with ExitStack() as stack:
@@ -70,20 +96,16 @@ def validate_batches(spec: ValidatorSpec, paths: Sequence[str], record: str | No
         if output:
             out = stack.enter_context(open(output, "w", encoding="utf-8"))
         writer = _writer(fmt, out, quiet, verbose, max_issues)
-        progress = stack.enter_context(StreamProgress(enabled=not quiet))
-        validator = spec.build()
-        for path in paths:
-            stream = iter_validate_parallel(path, spec, jobs=jobs, fail_on=fail_on,
-                                            record=None if record == "auto" else record,
-                                            validator=validator)
-            ok = _run_one(stream, writer, progress, summaries) and ok
+        bar = stack.enter_context(StreamProgress(enabled=progress and not quiet))
+        for stream in batches:
+            ok = _run_one(stream, writer, bar, summaries) and ok
         writer.close()
     if output:
         click.echo("\n".join(summaries))
     return 0 if ok else 1
 
 
-def _run_one(stream: RecordStream | ParallelRecordStream, writer: StreamTextWriter | StreamJsonWriter,
+def _run_one(stream: Batch, writer: StreamTextWriter | StreamJsonWriter,
              progress: StreamProgress, summaries: list[str]) -> bool:
     summary = stream.summary
     started = False

@@ -28,9 +28,10 @@ from ..issues import Severity
 from ..report import REPORTERS, Reporter, RunResult, get_reporter
 from ..report.text import TextReporter, summary_line
 from ..schemaset import SchemaError
+from .dask import dask_option, dask_session
 from .options import ConfigError, limits_option, resolve_schema, schema_options
 from .rule_options import make_rule_layer, rule_options
-from .stream import record_option, validate_batches
+from .stream import record_option, validate_batches, write_merged_batches
 
 #: Show a progress bar (on a terminal) from this many inputs on.
 PROGRESS_FROM = 20
@@ -73,6 +74,7 @@ class Settings:
               help="Also print information issues and valid files.")
 @rule_options
 @record_option
+@dask_option
 @click.argument("paths", nargs=-1, required=True)
 def validate_command(schema_id: str | None, xsd: tuple[str, ...], max_bytes: int | None,
                      fmt: str | None, output: str | None, jobs: int | None,
@@ -80,7 +82,8 @@ def validate_command(schema_id: str | None, xsd: tuple[str, ...], max_bytes: int
                      config_path: str | None, no_config: bool, quiet: bool, verbose: bool,
                      rule_specs: tuple[str, ...], schematron: tuple[str, ...],
                      disable: tuple[str, ...], severities: tuple[str, ...],
-                     codelists: tuple[str, ...], record: str | None, paths: tuple[str, ...]) -> int:
+                     codelists: tuple[str, ...], record: str | None,
+                     dask_address: str | None, paths: tuple[str, ...]) -> int:
     """Validate XML and JSON messages: files, directories (recursive), globs, or - for stdin."""
     if quiet and verbose:
         raise ConfigError("-q and -v exclude each other")
@@ -99,6 +102,9 @@ def validate_command(schema_id: str | None, xsd: tuple[str, ...], max_bytes: int
                             codelists)
     spec = ValidatorOptions(settings.schema_id, settings.xsd, max_bytes,
                             (*rule_specs, *schematron), rules.settings)
+    if dask_address:
+        return _on_dask(dask_address, spec, paths, record, settings, output,
+                        -1 if quiet else (1 if verbose else 0))
     if record:
         return validate_batches(spec, paths, record, fmt=settings.format,
                                 output=output, quiet=quiet, verbose=verbose,
@@ -114,6 +120,26 @@ def validate_command(schema_id: str | None, xsd: tuple[str, ...], max_bytes: int
     run = RunResult(reports, fail_on=settings.fail_on, tool_version=__version__,
                     max_issues=settings.max_issues)
     _write_report(run, settings.format, output, -1 if quiet else (1 if verbose else 0))
+    return 0 if run.ok else 1
+
+
+def _on_dask(address: str, spec: ValidatorOptions, paths: tuple[str, ...], record: str | None,
+             settings: Settings, output: str | None, verbosity: int) -> int:
+    """The same run on a Dask cluster: the same report, the same exit code."""
+    with dask_session(address) as tdask:
+        try:
+            job = tdask.Job.from_options(spec)
+            plan = tdask.plan_for(job, paths, record=record, exclude=settings.exclude)
+        except (ValueError, SchemaError) as exc:
+            raise ConfigError(str(exc)) from None
+        results = tdask.collect(plan.bag())
+    if record:
+        return write_merged_batches(tdask.merge_batches(results, fail_on=settings.fail_on),
+                                    fmt=settings.format, output=output, verbosity=verbosity,
+                                    max_issues=settings.max_issues)
+    run = RunResult(tdask.reports_of(results), fail_on=settings.fail_on,
+                    tool_version=__version__, max_issues=settings.max_issues)
+    _write_report(run, settings.format, output, verbosity)
     return 0 if run.ok else 1
 
 

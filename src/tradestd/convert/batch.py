@@ -25,7 +25,8 @@ from .to_json import element_to_data
 from .validate import check_and_convert
 from .values import ConversionError
 
-__all__ = ["SOURCE_SUFFIXES", "Converter", "Job", "Outcome", "plan_jobs", "write_atomic"]
+__all__ = ["SOURCE_SUFFIXES", "Converter", "Job", "Outcome", "plan_jobs", "write_atomic",
+           "write_outcome"]
 
 _UMASK = os.umask(0o022)
 os.umask(_UMASK)
@@ -132,16 +133,12 @@ class Converter:
         return found.schema_set(), found
 
     def run(self, job: Job) -> Outcome:
-        outcome = self.to_json(job) if job.to == "json" else self.to_xml(job)
-        if outcome.output is not None and job.target is not None:
-            try:
-                write_atomic(job.target, outcome.output)
-            except OSError as exc:
-                issue = Issue("OUTPUT_UNWRITABLE", Severity.ERROR, Layer.INTAKE,
-                              f"cannot write {job.target}: {exc.strerror or exc}")
-                return Outcome(job, outcome.report.with_issues(
-                    outcome.report.issues + (issue,)))
-        return outcome
+        """Convert ``job`` and write its target (see :func:`write_outcome`)."""
+        return write_outcome(self.convert(job))
+
+    def convert(self, job: Job) -> Outcome:
+        """Convert ``job`` in memory; nothing is written."""
+        return self.to_json(job) if job.to == "json" else self.to_xml(job)
 
     def to_json(self, job: Job) -> Outcome:
         doc = load_xml(job.source, self.limits)
@@ -185,6 +182,20 @@ class Converter:
             etree.indent(root, space=" " * self.indent)
         output = etree.tostring(root, xml_declaration=True, encoding="UTF-8") + b"\n"
         return Outcome(job, report, output)
+
+
+def write_outcome(outcome: Outcome) -> Outcome:
+    """Write a converted output to its job's target atomically; a write that fails
+    becomes an ``OUTPUT_UNWRITABLE`` issue on the outcome (standard output: no-op)."""
+    job = outcome.job
+    if outcome.output is not None and job.target is not None:
+        try:
+            write_atomic(job.target, outcome.output)
+        except OSError as exc:
+            issue = Issue("OUTPUT_UNWRITABLE", Severity.ERROR, Layer.INTAKE,
+                          f"cannot write {job.target}: {exc.strerror or exc}")
+            return Outcome(job, outcome.report.with_issues(outcome.report.issues + (issue,)))
+    return outcome
 
 
 def _failed(job: Job, name: str, code: str, message: str, line: int | None) -> Outcome:

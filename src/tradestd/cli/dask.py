@@ -1,0 +1,41 @@
+"""``--dask ADDRESS|local[:N]``: run validate, convert or screen on a Dask cluster."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from types import ModuleType
+from typing import Any
+
+import click
+
+from .options import ConfigError
+
+__all__ = ["dask_option", "dask_session"]
+
+
+def dask_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--dask", "dask_address", metavar="ADDRESS|local[:N]", default=None,
+        help="Run on a Dask cluster: a scheduler address (tcp://host:8786), or local[:N] "
+             "for a LocalCluster of N worker processes. Same output and exit codes as a "
+             "local run. Needs the dask extra: pip install 'tradestd[dask]'.")(func)
+
+
+@contextmanager
+def dask_session(address: str) -> Iterator[ModuleType]:
+    """The :mod:`tradestd.dask` module, with a client connected for the block."""
+    try:
+        from .. import dask as tdask
+    except ImportError as exc:
+        raise ConfigError(f"--dask needs the dask extra ({exc.name} is missing): "
+                          "pip install 'tradestd[dask]'") from None
+    try:
+        session = tdask.connect(address)
+        session.__enter__()
+    except (ValueError, OSError) as exc:
+        raise ConfigError(f"cannot reach the Dask scheduler {address!r}: {exc}") from None
+    try:
+        yield tdask
+    finally:
+        session.__exit__(None, None, None)

@@ -1,0 +1,221 @@
+"""The client side: plan partitions, build bags, gather results, merge batch shares.
+
+Message files are grouped ``partition_size`` to a partition. A batch file (``record``)
+is split into ``shares`` partitions: each worker reads the whole batch but checks only
+the records whose index is its share modulo ``shares`` (as ``validate --record -j N``
+does locally), and the client merges the shares back into record order.
+
+Faults: Dask retries a partition whose worker died. A partition that kills every worker
+it runs on (``KilledWorker``) is run again one unit at a time, and only the unit that
+still kills its worker is reported, as an ``INTERNAL_ERROR`` issue: nothing is lost,
+nothing is reported twice.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import dask.bag as db
+from dask.delayed import Delayed, delayed
+
+from ..inputs import expand_inputs
+from ..issues import Issue, Report, Severity
+from ..stream.results import RecordReport, StreamSummary
+from .work import Job, Unit, internal_error, run_units
+
+__all__ = ["MergedBatch", "Plan", "collect", "connect", "merge_batches", "plan_for",
+           "reports_of", "worker_count"]
+
+#: Plans of the bags this process built, by bag name: what ``collect`` needs to isolate
+#: a partition that kills its workers.
+_PLANS: dict[str, Plan] = {}
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Which units each partition checks, with which job and which worker function."""
+
+    job: Job
+    partitions: tuple[tuple[Unit, ...], ...]
+    function: Callable[[Job, Sequence[Unit]], list[dict[str, Any]]] = run_units
+
+    def bag(self) -> db.Bag:
+        parts: list[Delayed] = [
+            delayed(self.function, pure=True)(self.job, list(units),
+                                              dask_key_name=f"tradestd-{self.job.key[:12]}-{i}")
+            for i, units in enumerate(self.partitions)]
+        bag = db.from_delayed(parts)
+        _PLANS[bag.name] = self
+        return bag
+
+
+def worker_count() -> int:
+    """Workers of the active Dask client, else the local CPU count."""
+    try:
+        from distributed import get_client
+        return max(1, len(get_client().scheduler_info()["workers"]))
+    except (ImportError, ValueError):
+        return os.cpu_count() or 1
+
+
+def plan_for(job: Job, inputs: Iterable[str], *, record: str | None = None,
+             shares: int | None = None, partition_size: int = 16,
+             exclude: Sequence[str] = ()) -> Plan:
+    """Expand ``inputs`` (files, folders, globs) and cut them into partitions."""
+    if partition_size < 1:
+        raise ValueError("partition_size must be at least 1")
+    if record is not None:
+        paths = expand_inputs(list(inputs), extensions=(".xml", ".jsonl", ".ndjson", ".json"),
+                              exclude=exclude)
+        n = shares if shares is not None else worker_count()
+        if n < 1:
+            raise ValueError("shares must be at least 1")
+        return Plan(job, tuple((Unit(p, record, (k, n)),) for p in paths for k in range(n)))
+    paths = expand_inputs(list(inputs), extensions=(".xml", ".json"), exclude=exclude)
+    if "-" in paths:
+        raise ValueError("standard input cannot be shared out to Dask workers; give files")
+    units = [Unit(p) for p in paths]
+    return Plan(job, tuple(tuple(units[i:i + partition_size])
+                           for i in range(0, len(units), partition_size)))
+
+
+@contextmanager
+def connect(address: str) -> Iterator[Any]:
+    """A Dask client: ``local`` or ``local:N`` starts a LocalCluster of N worker processes
+    (default: one per CPU) for the duration; anything else is a scheduler address."""
+    from distributed import Client, LocalCluster
+
+    if address == "local" or address.startswith("local:"):
+        count = address.partition(":")[2]
+        if count and not count.isdigit():
+            raise ValueError(f"bad --dask value {address!r}: expected local or local:N")
+        workers = int(count) if count else (os.cpu_count() or 1)
+        with LocalCluster(n_workers=max(1, workers), threads_per_worker=1, processes=True,
+                          dashboard_address=":0") as cluster, Client(cluster) as client:
+            yield client
+        return
+    with Client(address) as client:
+        yield client
+
+
+def collect(bag: db.Bag) -> list[Any]:
+    """Compute ``bag`` in partition order; with a distributed client, a partition that
+    kills its workers is isolated unit by unit (see the module docstring)."""
+    plan = _PLANS.get(bag.name)
+    client = _client()
+    if plan is None or client is None:
+        return list(bag.compute())
+    from distributed import KilledWorker
+
+    futures = client.compute(bag.to_delayed())
+    out: list[Any] = []
+    for index, future in enumerate(futures):
+        try:
+            out.extend(future.result())
+        except KilledWorker:
+            out.extend(_isolated(client, plan, plan.partitions[index]))
+    return out
+
+
+def _client() -> Any:
+    try:
+        from distributed import get_client
+        return get_client()
+    except (ImportError, ValueError):
+        return None
+
+
+def _isolated(client: Any, plan: Plan, units: Sequence[Unit]) -> list[dict[str, Any]]:
+    from distributed import KilledWorker
+
+    out: list[dict[str, Any]] = []
+    for unit in units:
+        future = client.submit(plan.function, plan.job, [unit], pure=False)
+        try:
+            out.extend(future.result())
+        except KilledWorker:
+            out.append(internal_error(unit, "it killed every worker it ran on"))
+    return out
+
+
+# -- merging ---------------------------------------------------------------------------
+
+
+def reports_of(results: Iterable[dict[str, Any]]) -> list[Report]:
+    """The message reports of a file run, in input order."""
+    return [Report.from_dict(r) for r in results if "batch" not in r and "record" not in r]
+
+
+@dataclass
+class MergedBatch:
+    """One batch's record reports merged from its shares, iterable like a local stream:
+    iterating counts each record into :attr:`summary`, as a local stream does."""
+
+    summary: StreamSummary
+    records: list[RecordReport]
+    bytes_read: int = 0  # how far the batch was read, once all its records are counted
+
+    def __iter__(self) -> Iterator[RecordReport]:
+        started = time.perf_counter()
+        for record in self.records:
+            self.summary.count(record)
+            self.summary.bytes_read = record.offset
+            yield record
+        self.summary.bytes_read = self.bytes_read
+        self.summary.seconds += time.perf_counter() - started
+
+
+def merge_batches(results: Iterable[dict[str, Any]], *, fail_on: Severity = Severity.ERROR,
+                  seconds: float = 0.0) -> list[MergedBatch]:
+    """Group record dicts by batch (in first-seen order) and put them in record order.
+
+    A batch's own facts come from its shares' closing dicts: the record element and the
+    bytes of the share that read furthest, and every distinct batch issue.
+    """
+    records: dict[str, list[RecordReport]] = defaultdict(list)
+    facts: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    order: dict[str, None] = {}
+    for item in results:
+        path = item["path"]
+        order.setdefault(path, None)
+        if "batch" in item:
+            facts[path].append(item["batch"])
+        else:
+            report = Report.from_dict({**item, "path": item.get("source", path)})
+            records[path].append(RecordReport(item["record"], item["line"], report,
+                                              item.get("offset", 0)))
+    merged = []
+    for path in order:
+        shares = facts[path]
+        furthest = max(shares, key=lambda f: f["bytes"] or 0) if shares else {}
+        summary = StreamSummary(source=furthest.get("source") or path, fail_on=fail_on,
+                                seconds=seconds)
+        summary.record_tag = next((f["record_element"] for f in shares if f["record_element"]),
+                                  None)
+        summary.size = furthest.get("size")
+        seen: dict[tuple[Any, ...], Issue] = {}
+        for fact in shares:
+            for data in fact["issues"]:
+                issue = Issue.from_dict(data)
+                seen.setdefault((issue.code, issue.line, issue.column, issue.message), issue)
+        summary.issues.extend(seen.values())
+        ordered = sorted(records[path], key=lambda r: r.index)
+        merged.append(MergedBatch(summary, _dedupe(ordered), furthest.get("bytes") or 0))
+    return merged
+
+
+def _dedupe(records: list[RecordReport]) -> list[RecordReport]:
+    """One report per record index (a retried share must never count a record twice)."""
+    out: list[RecordReport] = []
+    for record in records:
+        if out and out[-1].index == record.index:
+            continue
+        out.append(record)
+    return out
+

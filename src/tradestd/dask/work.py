@@ -1,0 +1,222 @@
+"""What runs inside a Dask worker: plain functions over a picklable :class:`Job`.
+
+Nothing here imports Dask, so the same functions run (and are tested) in any process.
+A worker process builds its :class:`~tradestd.validation.Validator` once per job (the
+schema set compiled from the shipped :class:`~tradestd.dask.files.FileSet`) and keeps it
+for every later task of that job. Every message ends in a plain dict, the shape of the
+JSON report v1 (``Report.to_dict``); a crash while checking one message becomes that
+message's ``INTERNAL_ERROR`` issue, exactly as in a local run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import tempfile
+import threading
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..batch import ValidatorOptions, _internal_error, _Task, _validate_one
+from ..config import RuleSettings
+from ..convert.batch import Converter, Outcome
+from ..convert.batch import Job as ConvertJob
+from ..intake import Limits
+from ..issues import Issue, Layer, Report, Severity
+from ..registry import bundled_registry
+from ..schemaset import load_schema_set
+from ..stream.results import RecordReport
+from ..validation import Validator
+from .files import FileSet
+
+__all__ = ["Job", "Unit", "convert_jobs", "internal_error", "job_for", "run_units",
+           "write_partition"]
+
+#: The shipped copies of rule files and schema sets are compiled once per worker process.
+_BUILT: dict[str, Validator] = {}
+_BUILT_LOCK = threading.Lock()
+
+
+@dataclass(frozen=True)
+class Job:
+    """Everything a worker needs to check messages: a picklable recipe, no paths of the
+    client's machine (schema sets and rule files travel as :class:`FileSet` values)."""
+
+    schema_id: str | None = None
+    schema_files: FileSet | None = None
+    rule_packs: tuple[str | FileSet, ...] = ()
+    rule_settings: RuleSettings = field(default_factory=RuleSettings)
+    max_bytes: int | None = None
+
+    @classmethod
+    def from_options(cls, options: ValidatorOptions) -> Job:
+        """The job of a local recipe (``--schema``/``--xsd``, rule packs, settings)."""
+        return job_for(options.schema_id, options.xsd, options.rule_packs,
+                       options.rule_settings, options.max_bytes)
+
+    @property
+    def key(self) -> str:
+        """Names this job's validator in a worker's cache."""
+        return hashlib.sha256(pickle.dumps(self)).hexdigest()
+
+    def options(self) -> ValidatorOptions:
+        """The local recipe, with shipped files unpacked on this machine."""
+        xsd = tuple(str(p) for p in self.schema_files.materialize()) if self.schema_files \
+            else ()
+        packs = tuple(str(p.materialize()[0]) if isinstance(p, FileSet) else p
+                      for p in self.rule_packs)
+        return ValidatorOptions(None if xsd else self.schema_id, xsd, self.max_bytes, packs,
+                                self.rule_settings)
+
+    def validator(self) -> Validator:
+        key = self.key
+        with _BUILT_LOCK:
+            built = _BUILT.get(key)
+            if built is None:
+                built = _BUILT[key] = self.options().build()
+            return built
+
+    @property
+    def limits(self) -> Limits:
+        return Limits(max_bytes=self.max_bytes) if self.max_bytes else Limits()
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One piece of work: a message file, or one share of a batch file's records
+    (the records whose index is ``share[0]`` modulo ``share[1]``)."""
+
+    path: str
+    record: str | None = None  # None: a whole message; "auto" or a name: a batch
+    share: tuple[int, int] = (0, 1)
+
+    @property
+    def batch(self) -> bool:
+        return self.record is not None
+
+
+def report_dict(report: Report) -> dict[str, Any]:
+    return report.to_dict()
+
+
+def record_dict(path: str, record: RecordReport) -> dict[str, Any]:
+    """A record's report with the batch it came from and where it was read."""
+    return {"path": path, **record.to_dict(), "offset": record.offset}
+
+
+def run_units(job: Job, units: Sequence[Unit]) -> list[dict[str, Any]]:
+    """Check every unit; a message file gives one dict, a batch share gives a dict per
+    checked record and then one ``{"path", "batch": {...}}`` dict with the batch's facts."""
+    validator = job.validator()
+    out: list[dict[str, Any]] = []
+    for unit in units:
+        if unit.batch:
+            out.extend(_share(validator, unit))
+        else:
+            out.append(report_dict(_validate_one(validator, _Task(unit.path))))
+    return out
+
+
+def _share(validator: Validator, unit: Unit) -> Iterator[dict[str, Any]]:
+    record = None if unit.record == "auto" else unit.record
+    stream = validator.iter_validate(unit.path, record=record, share=unit.share)
+    try:
+        for report in stream:
+            yield record_dict(unit.path, report)
+    except Exception as exc:  # noqa: BLE001 - a crash ends this share as the batch's issue
+        stream.summary.issues.append(Issue(
+            "INTERNAL_ERROR", Severity.ERROR, Layer.INTAKE,
+            f"tradestd failed while streaming this batch ({type(exc).__name__}: {exc}); "
+            "the batch was not checked to its end, please report it"))
+    s = stream.summary
+    yield {"path": unit.path, "batch": {
+        "share": list(unit.share), "record_element": s.record_tag, "bytes": s.bytes_read,
+        "size": s.size, "source": s.source, "issues": [i.to_dict() for i in s.issues]}}
+
+
+def internal_error(unit: Unit, detail: str) -> dict[str, Any]:
+    """The report of a unit that killed every worker it ran on."""
+    if unit.batch:
+        issue = Issue("INTERNAL_ERROR", Severity.ERROR, Layer.INTAKE,
+                      f"a worker process died while checking this batch ({detail}); "
+                      "the batch was not checked to its end, please report it")
+        return {"path": unit.path, "batch": {
+            "share": list(unit.share), "record_element": None, "bytes": 0, "size": None,
+            "source": unit.path, "issues": [issue.to_dict()]}}
+    return report_dict(_internal_error(_Task(unit.path), detail))
+
+
+# -- conversion -----------------------------------------------------------------------
+
+
+def convert_jobs(job: Job, conversions: Sequence[ConvertJob], indent: int | None = None
+                 ) -> list[Outcome]:
+    """Convert each file in memory (the client writes the outputs, as a local run does)."""
+    validator = job.validator()
+    converter = Converter(bundled_registry(), validator.schema_set, validator.message_type,
+                          job.limits, indent)
+    out: list[Outcome] = []
+    for conversion in conversions:
+        try:
+            out.append(converter.convert(conversion))
+        except Exception as exc:  # noqa: BLE001 - a crash is this input's result
+            out.append(Outcome(conversion, _internal_error(_Task(conversion.source),
+                                                           f"{type(exc).__name__}: {exc}")))
+    return out
+
+
+def write_partition(job: Job, index: int, paths: Sequence[str], output: str,
+                    indent: int | None = None) -> dict[str, Any]:
+    """Convert a partition's XML messages to one JSON Lines file, written atomically.
+
+    The file ``part-NNNNN.jsonl`` holds one line per converted message, in input order;
+    messages that cannot be converted are listed in the returned manifest with their
+    issues. The manifest's counts always satisfy ``in == out + len(failed)``.
+    """
+    outcomes = convert_jobs(job, [ConvertJob(p, None, "json") for p in paths])
+    failed = [report_dict(o.report) for o in outcomes if o.output is None]
+    lines = [_one_line(o.output) for o in outcomes if o.output is not None]
+    target = Path(output) / f"part-{index:05d}.jsonl"
+    if len(paths) != len(lines) + len(failed):  # pragma: no cover - an invariant
+        raise AssertionError(f"partition {index}: counts in and out differ")
+    manifest = {"partition": index, "file": str(target), "in": len(paths), "out": len(lines),
+                "failed": failed, "sources": list(paths)}
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part",
+                                         dir=target.parent)
+    try:
+        with os.fdopen(handle, "wb") as fh:
+            for line in lines:
+                fh.write(line)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return manifest
+
+
+def _one_line(output: bytes) -> bytes:
+    """A converted message as one JSON Lines line (the converter may have indented it)."""
+    return json.dumps(json.loads(output), ensure_ascii=False, separators=(",", ":")) \
+        .encode("utf-8") + b"\n"
+
+
+def job_for(schema_id: str | None, xsd: Sequence[str], rule_packs: Sequence[str],
+            rule_settings: RuleSettings | None, max_bytes: int | None) -> Job:
+    """A job from command-line style options: XSDs and rule files become file sets."""
+    schema_files = None
+    if xsd:
+        schema_set = load_schema_set(list(xsd))
+        schema_files = FileSet.from_paths(schema_set.files, schema_set.all_files)
+    packs: list[str | FileSet] = []
+    for spec in rule_packs:
+        packs.append(FileSet.from_paths([spec]) if os.path.isfile(spec) else spec)
+    return Job(schema_id if not xsd else None, schema_files, tuple(packs),
+               rule_settings or RuleSettings(), max_bytes)
+
