@@ -41,7 +41,8 @@ __all__ = [
 ]
 
 CONFIG_NAME = "tradestd.toml"
-_KEYS = {"schema", "xsd", "format", "fail_on", "max_issues", "jobs", "exclude", "rules"}
+_KEYS = {"schema", "xsd", "format", "fail_on", "max_issues", "jobs", "exclude", "rules",
+         "serve"}
 _RULE_KEYS = {"disable", "severity", "extensions"}
 
 
@@ -77,6 +78,8 @@ class Config:
     jobs: int | None = None
     exclude: tuple[str, ...] = ()
     rules: RuleSettings = field(default_factory=RuleSettings)
+    #: The ``[serve]`` table as written; ``tradestd serve`` checks it (tradestd.serve.settings).
+    serve: Mapping[str, Any] = field(default_factory=dict)
 
 
 def find_config(start: Path) -> Path | None:
@@ -136,7 +139,14 @@ def load_config(path: Path) -> Config:
         jobs=_opt_positive(path, data, "jobs"),
         exclude=_str_list(path, data.get("exclude", []), "exclude"),
         rules=_rules(path, data.get("rules", {})),
+        serve=_table(path, data.get("serve", {}), "serve"),
     )
+
+
+def _table(path: Path, value: Any, key: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise ConfigFileError(path, key, "must be a table")
+    return value
 
 
 def _opt_str(path: Path, data: Mapping[str, Any], key: str) -> str | None:

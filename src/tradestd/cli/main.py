@@ -11,6 +11,7 @@ from .convert import convert_command
 from .jsonschema import jsonschema_command
 from .rules import rules_command
 from .schemas import schemas_command
+from .serve import serve_command
 from .validate import validate_command
 
 EXIT_OK = 0
@@ -29,6 +30,7 @@ cli.add_command(schemas_command)
 cli.add_command(convert_command)
 cli.add_command(jsonschema_command)
 cli.add_command(rules_command)
+cli.add_command(serve_command)
 
 
 def main(argv: list[str] | None = None) -> int:

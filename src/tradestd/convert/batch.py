@@ -39,6 +39,7 @@ class Job:
     source: str
     target: Path | None
     to: str  # "json" or "xml"
+    data: bytes | None = None  # the message itself when it is not a file (``source`` names it)
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,7 +145,7 @@ class Converter:
         return outcome
 
     def to_json(self, job: Job) -> Outcome:
-        doc = load_xml(job.source, self.limits)
+        doc = load_xml(_input(job), self.limits)
         if not doc.ok or doc.root is None:
             return Outcome(job, Report(doc.name, tuple(doc.issues), None, (Layer.SYNTAX,)))
         try:
@@ -168,7 +169,7 @@ class Converter:
         return Outcome(job, report, text.encode("utf-8"))
 
     def to_xml(self, job: Job) -> Outcome:
-        doc = load_json(job.source, self.limits)
+        doc = load_json(_input(job), self.limits)
         if not doc.ok:
             return Outcome(job, Report(doc.name, tuple(doc.issues), None, (Layer.SYNTAX,)))
         try:
@@ -185,6 +186,10 @@ class Converter:
             etree.indent(root, space=" " * self.indent)
         output = etree.tostring(root, xml_declaration=True, encoding="UTF-8") + b"\n"
         return Outcome(job, report, output)
+
+
+def _input(job: Job) -> str | bytes:
+    return job.data if job.data is not None else job.source
 
 
 def _failed(job: Job, name: str, code: str, message: str, line: int | None) -> Outcome:

@@ -1,0 +1,87 @@
+"""The work behind the endpoints, as plain functions run in worker threads.
+
+Validation and conversion go through the library exactly as the CLI does (the same
+:class:`~tradestd.Validator`, :class:`~tradestd.convert.batch.Converter` and report
+writers), so the API answers with the CLI's JSON report v1, SARIF or HTML.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from .. import __version__
+from ..convert.batch import Converter, Job, Outcome
+from ..issues import Report, Severity
+from ..locate import decode_text
+from ..report import get_reporter
+from ..report.html import HtmlReporter
+from ..report.run import RunResult
+from ..validation import is_json_source
+from .catalog import Catalog, Target
+
+__all__ = ["MEDIA_TYPES", "Message", "convert_message", "render", "safe_name",
+           "validate_messages"]
+
+#: Report formats the API writes, and their media types.
+MEDIA_TYPES = {
+    "json": "application/json",
+    "sarif": "application/sarif+json",
+    "html": "text/html; charset=utf-8",
+    "junit": "application/xml",
+    "text": "text/plain; charset=utf-8",
+}
+
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f<>]")
+
+
+@dataclass(frozen=True)
+class Message:
+    """One uploaded message: the name it is reported under and its bytes."""
+
+    name: str
+    data: bytes
+
+
+def safe_name(name: str | None, default: str) -> str:
+    """An upload's file name as a report names it: the last path segment, no control
+    characters, never starting with ``<`` (the mark of stdin and in-memory sources)."""
+    base = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    base = _UNSAFE.sub("_", base).strip()[:200]
+    return base or default
+
+
+def validate_messages(catalog: Catalog, target: Target, packs: Sequence[str],
+                      messages: Sequence[Message]) -> list[Report]:
+    validator = catalog.validator(target, packs)
+    return [replace(validator.validate(m.data), source=m.name) for m in messages]
+
+
+def render(reports: Sequence[Report], messages: Sequence[Message], fmt: str, *,
+           fail_on: Severity = Severity.ERROR, max_issues: int | None = None) -> str:
+    """The report in ``fmt`` (a key of :data:`MEDIA_TYPES`), as the CLI writes it."""
+    run = RunResult(list(reports), fail_on=fail_on, tool_version=__version__,
+                    max_issues=max_issues)
+    texts = {id(report): message.data for report, message in zip(reports, messages, strict=True)}
+
+    def lines(report: Report) -> list[str] | None:
+        data = texts.get(id(report))
+        return decode_text(data).splitlines() if data is not None else None
+
+    reporter = HtmlReporter(lines) if fmt == "html" else get_reporter(fmt)
+    out = io.StringIO()
+    reporter.render(run, out)
+    return out.getvalue()
+
+
+def convert_message(catalog: Catalog, target: Target, message: Message,
+                    to: str | None) -> Outcome:
+    """Validate then convert one message (XML -> JSON or JSON -> XML, by default the other
+    form of what was sent); ``outcome.output`` is None when it was not converted."""
+    direction = to or ("xml" if is_json_source(message.data) else "json")
+    converter = Converter(catalog.registry, target.schema_set, target.message_type,
+                          catalog.limits, indent=2)
+    outcome = converter.run(Job(message.name, None, direction, message.data))
+    return replace(outcome, report=replace(outcome.report, source=message.name))
