@@ -19,6 +19,7 @@ SMOKE_RUNS = {
     "bench_rules.py": ["--rounds", "1", "--limit", "100", "--floor"],
     "bench_batch.py": ["--files", "20", "--repeat", "1"],
     "bench_stream.py": ["--size", "1M", "--files", "30", "--jobs", "2"],
+    "bench_serve.py": ["--clients", "2", "--seconds", "2"],
 }
 
 
