@@ -13,7 +13,9 @@ run, the better of the two counts. The server runs as its own process
 (``python -m tradestd serve``); the clients are threads in this process, keep-alive
 connections, each posting the messages round-robin until the time is up. Printed:
 throughput of each and their ratio, p50/p99 latency, the server's peak RSS (VmHWM), and
-errors: any answer that is not HTTP 200 with the expected verdict (want zero).
+errors: any answer that is not HTTP 200 with the expected verdict (want zero), and the
+CPU time per message of the server process against the library's (the HTTP overhead,
+which a busy shared machine does not distort as it does wall-clock throughput).
 """
 
 from __future__ import annotations
@@ -61,22 +63,43 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _in_process(settings: ServeSettings, schema: str | None,
-                messages: list[tuple[str, bytes]], seconds: float) -> tuple[float, list[bool]]:
+def _in_process(settings: ServeSettings, schema: str | None, messages: list[tuple[str, bytes]],
+                seconds: float) -> tuple[float, float, list[bool]]:
+    """Messages per second, CPU seconds per message, verdicts."""
     catalog = Catalog(settings)
     validator = catalog.validator(catalog.target(schema), ["wco"] if schema else [])
     verdicts = [validator.validate(data).valid for _, data in messages]  # warm-up
-    done, start = 0, time.perf_counter()
+    done, start, cpu = 0, time.perf_counter(), time.process_time()
     while time.perf_counter() - start < seconds:
         for _, data in messages:
             validator.validate(data)
         done += len(messages)
-    return done / (time.perf_counter() - start), verdicts
+    return done / (time.perf_counter() - start), (time.process_time() - cpu) / done, verdicts
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process (Linux /proc), NaN elsewhere."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return float("nan")
+
+
+def _connection(port: int) -> http.client.HTTPConnection:
+    """A keep-alive connection that sends at once, as HTTP clients do (http.client writes
+    headers and body separately: with Nagle's algorithm the body would wait for the
+    server's delayed ACK, 40 ms a request)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    conn.connect()
+    assert conn.sock is not None
+    conn.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    return conn
 
 
 def _client(port: int, query: str, messages: list[tuple[str, bytes]], expected: list[bool],
             stop: float, offset: int, latencies: list[float], errors: list[str]) -> None:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    conn = _connection(port)
     index = offset
     while time.perf_counter() < stop:
         name, data = messages[index % len(messages)]
@@ -94,7 +117,7 @@ def _client(port: int, query: str, messages: list[tuple[str, bytes]], expected: 
         except (OSError, http.client.HTTPException) as exc:
             errors.append(f"{name}: {type(exc).__name__}: {exc}")
             conn.close()
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+            conn = _connection(port)
         index += 1
     conn.close()
 
@@ -118,7 +141,8 @@ def main() -> int:
     args = parser.parse_args()
     sets, schema, messages = _corpus()
     settings = ServeSettings(schema_sets=sets)
-    library_rate, expected = _in_process(settings, schema, messages, min(args.seconds, 10))
+    library_rate, library_cpu, expected = _in_process(settings, schema, messages,
+                                                      min(args.seconds, 10))
 
     port = _free_port()
     command = [sys.executable, "-m", "tradestd", "serve", "--no-config", "--port", str(port),
@@ -143,6 +167,7 @@ def main() -> int:
         query = f"schema={schema}&rules=wco" if schema else "x=1"
         latencies: list[float] = []
         errors: list[str] = []
+        server_cpu = _cpu_seconds(server.pid)
         start = time.perf_counter()
         stop = start + args.seconds
         threads = [threading.Thread(target=_client, args=(port, query, messages, expected, stop,
@@ -153,6 +178,7 @@ def main() -> int:
         for thread in threads:
             thread.join()
         took = time.perf_counter() - start
+        server_cpu = _cpu_seconds(server.pid) - server_cpu
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as answer:
             healthy = json.loads(answer.read())["status"] == "ok"
         rss = _peak_rss_mb(server.pid)
@@ -160,8 +186,8 @@ def main() -> int:
         server.terminate()
         server.wait(30)
     # the baseline again, after: the better of the two (a shared machine's load varies)
-    library_rate = max(library_rate, _in_process(settings, schema, messages,
-                                                 min(args.seconds, 10))[0])
+    again, cpu, _ = _in_process(settings, schema, messages, min(args.seconds, 10))
+    library_rate, library_cpu = max(library_rate, again), min(library_cpu, cpu)
     rate = len(latencies) / took
     ordered = sorted(latencies) or [float("nan")]
     p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
@@ -173,6 +199,10 @@ def main() -> int:
     print(f"in-process library, 1 thread (baseline): {library_rate:8.1f} msg/s")
     print(f"HTTP, {args.clients} clients:                 {rate:8.1f} msg/s  "
           f"({rate / library_rate:.2f}x the library)")
+    per_request = server_cpu / max(len(latencies), 1)
+    print(f"CPU per message: server {per_request * 1000:.2f} ms (all its threads), library "
+          f"{library_cpu * 1000:.2f} ms ({per_request / library_cpu:.2f}x; other load on the "
+          "machine does not change this)")
     print(f"latency: p50 {statistics.median(ordered) * 1000:.1f} ms, "
           f"p99 {p99 * 1000:.1f} ms over {len(latencies)} requests")
     print(f"server peak RSS (VmHWM{', supervisor only' if args.workers > 1 else ''}): "

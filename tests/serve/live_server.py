@@ -15,7 +15,8 @@ import uvicorn
 @contextmanager
 def running_server(app: Any, **options: Any) -> Iterator[str]:
     """Serve ``app`` until the block ends; yields its base URL."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    # IPPROTO_TCP, as uvicorn binds: asyncio sets TCP_NODELAY only on such sockets
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
