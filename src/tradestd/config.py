@@ -15,6 +15,9 @@ The file is looked for from a start folder (the working directory) upward; the f
     severity = { "DEC-004" = "warning" }
     extensions = { country = ["XI", "EU"] }
 
+    [serve]                           # tradestd serve only (see tradestd.serve.settings)
+    timeout = 30
+
 Relative ``xsd`` paths are relative to the configuration file. Command-line options
 override the file, which overrides the defaults. A malformed file raises
 :class:`ConfigFileError`, which names the file and the key.
