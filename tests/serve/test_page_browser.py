@@ -34,6 +34,25 @@ if BROWSER is None:
     pytest.skip("no Chromium on this machine (apt-get install chromium); the page is not "
                 "tested in a browser", allow_module_level=True)
 
+# WCG 2 contrast of every visible element's own text against its painted background.
+CONTRAST = """() => {
+  const rgb = (s) => s.match(/[\\d.]+/g).map(Number);
+  const lum = (c) => { const a = c.slice(0, 3).map((v) => { v /= 255;
+    return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); });
+    return 0.2126 * a[0] + 0.7152 * a[1] + 0.0722 * a[2]; };
+  const back = (el) => { for (; el; el = el.parentElement) {
+    const c = rgb(getComputedStyle(el).backgroundColor);
+    if (c.length < 4 || c[3] > 0) { return c; } } return [255, 255, 255]; };
+  const low = [];
+  document.querySelectorAll('body *').forEach((el) => {
+    if (!el.getClientRects().length) { return; }
+    if (![...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim())) { return; }
+    const a = lum(rgb(getComputedStyle(el).color)), b = lum(back(el));
+    const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+    if (ratio < 4.5) { low.push(el.tagName + '.' + el.className + ' ' + ratio.toFixed(2)); }
+  });
+  return low;
+}"""
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
 VALID = ROOT / "fixtures" / "declaration" / "valid" / "export-nl-road-enveloped.xml"
@@ -95,6 +114,7 @@ def test_validate_several_messages_and_read_the_issues(page: Any, tmp_path: Path
     tabs.nth(2).click()
     sync_api.expect(page.locator("#source .ln.hit").first).to_contain_text("</a>")
 
+    assert page.evaluate(CONTRAST) == []  # readable: every text at least 4.5:1
     screenshot = os.environ.get("TRADESTD_SCREENSHOT")
     tabs.nth(1).click()
     page.screenshot(path=screenshot or str(tmp_path / "page.png"), full_page=True)
@@ -125,6 +145,17 @@ def test_converted_view_and_chosen_schema(page: Any) -> None:
     assert json.loads(converted.inner_text()) == schema_set.to_data(VALID)
     page.get_by_label("Message source with issues").check()
     sync_api.expect(page.locator("#source")).to_be_visible()
+
+
+def test_pasted_json_converts_to_xml(page: Any) -> None:
+    schema_set = tradestd.bundled_registry().get("wco-declaration").schema_set()
+    page.get_by_label("Or paste a message").fill(schema_set.to_json(VALID, indent=2))
+    page.get_by_role("button", name="Validate").click()
+    sync_api.expect(page.locator("#verdict")).to_contain_text("Valid: the message passes")
+    page.get_by_label("Converted to XML").check()
+    converted = page.locator("#converted pre")
+    sync_api.expect(converted).to_contain_text("<?xml")
+    assert schema_set.to_data(converted.inner_text().encode()) == schema_set.to_data(VALID)
 
 
 def test_server_errors_are_shown_not_swallowed(page: Any) -> None:
