@@ -18,6 +18,7 @@ pytest.importorskip("httpx2", reason="the ASGI test client needs httpx2 (the tes
 
 from conftest import DATA, ROOT
 from fastapi.testclient import TestClient
+from sample_messages import CONSIGNMENT_XSD, consignment
 
 import tradestd
 from tradestd.cli.main import main
@@ -34,7 +35,8 @@ BILLION_LAUGHS = (b'<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol">'
 
 @pytest.fixture(scope="module")
 def settings() -> ServeSettings:
-    return ServeSettings(schema_sets={"envpay": tuple(str(p) for p in ENVPAY)})
+    return ServeSettings(schema_sets={"envpay": tuple(str(p) for p in ENVPAY),
+                                      "consignment": (str(CONSIGNMENT_XSD),)})
 
 
 @pytest.fixture(scope="module")
@@ -98,12 +100,15 @@ def test_json_message_and_named_schema_set(client: TestClient) -> None:
     data = tradestd.bundled_registry().get("wco-declaration").schema_set().to_json(VALID)
     report = client.post("/v1/validate", content=data.encode()).json()
     assert report["results"][0]["valid"] is True
-    envpay = (DATA / "envpay").glob("*.xml")
-    sample = next(iter(sorted(envpay)), None)
-    if sample is not None:
-        expected = tradestd.load_schema_set(ENVPAY).validate(sample)
-        got = client.post("/v1/validate?schema=envpay", content=sample.read_bytes()).json()
-        assert got["results"][0]["valid"] == expected.valid
+    schema_set = tradestd.load_schema_set([CONSIGNMENT_XSD])
+    for text in (consignment(1), consignment(2, bad_countries=2)):
+        expected = schema_set.validate(text.encode())
+        got = client.post("/v1/validate?schema=consignment&rules=wco",
+                          content=text.encode()).json()["results"][0]
+        assert got["valid"] == expected.valid and got["message_type"] == "consignment"
+        assert [(i["code"], i["line"]) for i in got["issues"] if i["severity"] == "error"] \
+            == [(i.code, i.line) for i in expected.errors]
+        assert [p["id"] for p in got["rule_packs"]] == ["wco"]
 
 
 @pytest.mark.parametrize(("query", "status", "words"), [
@@ -167,8 +172,9 @@ def test_schemas_listing(client: TestClient) -> None:
     listing = client.get("/v1/schemas").json()
     assert {"wco-declaration", "wco-cargo"} <= {t["id"] for t in listing["types"]}
     assert {"wco", "declaration"} <= {p["id"] for p in listing["rule_packs"]}
-    assert listing["schema_sets"] == [{"name": "envpay",
-                                       "xsd": ["envelope.xsd", "declaration.xsd"]}]
+    assert listing["schema_sets"] == [
+        {"name": "consignment", "xsd": ["consignment.xsd"]},
+        {"name": "envpay", "xsd": ["envelope.xsd", "declaration.xsd"]}]
     assert str(ROOT) not in json.dumps(listing)  # no server paths
 
 
