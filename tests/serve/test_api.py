@@ -222,6 +222,8 @@ def test_body_limit_declared_and_streamed(catalog: Catalog) -> None:
             for _ in range(100):
                 yield b" " * 100
         assert "limit" in _error(client.post("/v1/validate", content=chunks()), 413)
+        big = [("file", ("big.xml", b"<a>" + b" " * 2000 + b"</a>", "application/xml"))]
+        assert "limit" in _error(client.post("/v1/validate", files=big), 413)
         ok = client.post("/v1/validate", content=b"<a/>")
         assert ok.status_code == 200 and client.get("/healthz").json()["busy"] == 0
 

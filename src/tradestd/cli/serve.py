@@ -65,6 +65,9 @@ def serve_command(host: str, port: int, schema_sets: tuple[str, ...], config_pat
     connections = 4 * (settings.max_active + settings.max_queued) + 32
     click.echo(f"tradestd serve: http://{host}:{port}/ (API under /v1, docs at /docs)",
                err=True)
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        click.echo("tradestd serve: warning: listening beyond loopback without TLS or "
+                   "authentication; put a reverse proxy in front (docs/serve.md)", err=True)
     if workers > 1:
         os.environ[SETTINGS_ENV] = settings.to_json()
         uvicorn.run("tradestd.serve.app:app_from_environment", factory=True, host=host,

@@ -4,7 +4,7 @@
 (function () {
   'use strict';
   var $ = function (id) { return document.getElementById(id); };
-  var state = { queue: [], sent: [], report: null, selected: 0, converted: {} };
+  var state = { queue: [], sent: [], report: null, selected: 0, converted: {}, options: {} };
   var pasted = 0;
 
   function el(tag, attrs, text) {
@@ -60,15 +60,21 @@
   }
 
   // ------------------------------------------------------------------ server calls
-  function query(extra) {
-    var params = new URLSearchParams();
-    var schema = $('schema').value;
-    if (schema) { params.set('schema', schema); }
+  function chosen() {  // the schema and rule packs picked on the page now
+    var options = {};
+    if ($('schema').value) { options.schema = $('schema').value; }
     var packs = Array.prototype.filter.call(
       document.querySelectorAll('#packs input'), function (b) { return b.checked; })
       .map(function (b) { return b.value; });
-    if (packs.length) { params.set('rules', packs.join(',')); }
-    Object.keys(extra || {}).forEach(function (k) { params.set(k, extra[k]); });
+    if (packs.length) { options.rules = packs.join(','); }
+    return options;
+  }
+
+  function query(options, extra) {
+    var params = new URLSearchParams();
+    [options, extra || {}].forEach(function (o) {
+      Object.keys(o).forEach(function (k) { params.set(k, o[k]); });
+    });
     var text = params.toString();
     return text ? '?' + text : '';
   }
@@ -103,10 +109,12 @@
     }
     $('busy').hidden = false;
     $('validate').disabled = true;
-    fetch('/v1/validate' + query(), { method: 'POST', body: form(messages) })
+    var options = chosen();
+    fetch('/v1/validate' + query(options), { method: 'POST', body: form(messages) })
       .then(function (r) { return r.ok ? r.json() : failure(r); })
       .then(function (report) {
         state.sent = messages; state.report = report; state.converted = {};
+        state.options = options;
         state.queue = []; renderQueue();
         renderReport();
         $('results').focus();
@@ -118,7 +126,8 @@
   function download(format) {
     var names = { json: 'tradestd-report.json', sarif: 'tradestd-report.sarif',
                   html: 'tradestd-report.html' };
-    fetch('/v1/validate' + query({ format: format }), { method: 'POST', body: form(state.sent) })
+    fetch('/v1/validate' + query(state.options, { format: format }),
+          { method: 'POST', body: form(state.sent) })
       .then(function (r) { return r.ok ? r.blob() : failure(r); })
       .then(function (blob) {
         var link = el('a', { href: URL.createObjectURL(blob), download: names[format] });
@@ -290,7 +299,8 @@
     var box = $('converted'), message = state.sent[index];
     if (state.converted[index] !== undefined) { show(state.converted[index]); return; }
     box.textContent = 'Converting\u2026';
-    fetch('/v1/convert' + query({ name: message.name }), { method: 'POST', body: message.blob,
+    var options = state.options.schema ? { schema: state.options.schema } : {};
+    fetch('/v1/convert' + query(options, { name: message.name }), { method: 'POST', body: message.blob,
       headers: { 'Content-Type': isJson(message.text) ? 'application/json' : 'application/xml' } })
       .then(function (r) {
         if (r.ok) { return r.text(); }
