@@ -42,6 +42,7 @@ def serve_command(host: str, port: int, schema_sets: tuple[str, ...], config_pat
         import uvicorn
 
         from ..serve.app import SETTINGS_ENV, create_app
+        from ..serve.catalog import Catalog
         from ..serve.settings import ServeSettings, parse_schema_set, settings_from_table
     except ImportError as exc:
         raise ConfigError(f"tradestd serve needs the serve extra ({exc.name} is missing): "
@@ -55,7 +56,11 @@ def serve_command(host: str, port: int, schema_sets: tuple[str, ...], config_pat
             schema_sets={**settings.schema_sets, **named} if named else None,
             max_body_bytes=max_body_bytes, timeout=timeout, max_active=max_active,
             max_queued=max_queued)
-        app = create_app(settings)  # compiles every schema set: errors before listening
+        # every schema set is compiled now, so a bad one is an error before listening;
+        # with --workers N each worker process builds its own app
+        app = create_app(settings) if workers == 1 else None
+        if app is None:
+            Catalog(settings)
     except (ConfigFileError, ValueError) as exc:
         raise ConfigError(str(exc)) from None
     except SchemaError as exc:
@@ -68,7 +73,7 @@ def serve_command(host: str, port: int, schema_sets: tuple[str, ...], config_pat
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.echo("tradestd serve: warning: listening beyond loopback without TLS or "
                    "authentication; put a reverse proxy in front (docs/serve.md)", err=True)
-    if workers > 1:
+    if app is None:
         os.environ[SETTINGS_ENV] = settings.to_json()
         uvicorn.run("tradestd.serve.app:app_from_environment", factory=True, host=host,
                     port=port, workers=workers, limit_concurrency=connections,
