@@ -118,3 +118,14 @@ def _attack(base_url: str, listener: socket.socket, tmp_path: Path) -> None:
     status, answer = _post(base_url, b"{\"a\": [" * 100_000, "/v1/convert")
     assert status == 422 and answer["results"][0]["valid"] is False
     assert not any(SECRET in text for text in answers)
+
+
+@pytest.mark.allow_loopback_server
+def test_a_slow_upload_gets_408_and_frees_its_slot() -> None:
+    settings = ServeSettings(max_active=1, max_queued=0, timeout=0.5)
+    with running_server(create_app(settings, warm=False)) as url:
+        status, answer = _post(url, b"<a>", declared=1000)  # the rest never comes
+        assert status == 408 and "did not arrive" in answer["error"]["message"]
+        assert _healthy(url)
+        status, answer = _post(url, DECLARATION.read_bytes())
+        assert status == 200 and answer["results"][0]["valid"] is True

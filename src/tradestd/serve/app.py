@@ -7,6 +7,7 @@ Work runs in worker threads; the event loop only reads bodies and writes answers
 
 from __future__ import annotations
 
+import asyncio
 import os
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -88,7 +89,12 @@ def create_app(settings: ServeSettings | None = None, *, catalog: Catalog | None
     async def work(request: Request, name: str | None,
                    job: Callable[[list[Message]], Any]) -> tuple[list[Message], Any]:
         async with gate.slot() as slot:
-            messages = await messages_of(request, name)
+            try:  # a slow upload must not hold its slot for ever
+                messages = await asyncio.wait_for(messages_of(request, name), settings.timeout)
+            except TimeoutError:
+                raise HTTPException(408, "the request body did not arrive within the "
+                                         f"server's time limit ({settings.timeout:g} s)") \
+                    from None
             return messages, await slot.run(job, messages)
 
     @app.get("/", include_in_schema=False)

@@ -15,7 +15,7 @@ from .guard import Busy, TimedOut
 
 __all__ = ["error_response", "install_handlers"]
 
-_CODES = {400: "BAD_REQUEST", 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED",
+_CODES = {400: "BAD_REQUEST", 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED", 408: "BODY_TIMEOUT",
           413: "BODY_TOO_LARGE", 415: "UNSUPPORTED_MEDIA_TYPE", 422: "BAD_PARAMETER",
           500: "INTERNAL_ERROR", 501: "NOT_IMPLEMENTED", 503: "BUSY", 504: "TIMEOUT"}
 
