@@ -37,7 +37,7 @@ def test_config_file_serve_table(tmp_path: Path) -> None:
     assert settings.max_queued == 0 and settings.max_active == 2
     assert settings.schema_sets == {"cds": (str(tmp_path / "xsd/a.xsd"),
                                             str(tmp_path / "xsd/b.xsd"))}
-    assert ServeSettings.from_json(settings.to_json()) == settings  # for --workers N
+    assert ServeSettings.from_env(settings.to_env()) == settings  # for --workers N
     assert settings.rules.severity == {"DEC-004": Severity.WARNING}
 
 

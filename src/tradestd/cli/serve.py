@@ -74,7 +74,7 @@ def serve_command(host: str, port: int, schema_sets: tuple[str, ...], config_pat
         click.echo("tradestd serve: warning: listening beyond loopback without TLS or "
                    "authentication; put a reverse proxy in front (docs/serve.md)", err=True)
     if app is None:
-        os.environ[SETTINGS_ENV] = settings.to_json()
+        os.environ[SETTINGS_ENV] = settings.to_env()
         uvicorn.run("tradestd.serve.app:app_from_environment", factory=True, host=host,
                     port=port, workers=workers, limit_concurrency=connections,
                     timeout_keep_alive=5)

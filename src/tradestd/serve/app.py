@@ -216,5 +216,5 @@ async def _form_messages(request: Request, settings: ServeSettings) -> list[Mess
 def app_from_environment() -> FastAPI:
     """The app of one ``--workers N`` process (settings in :data:`SETTINGS_ENV`)."""
     text = os.environ.get(SETTINGS_ENV)
-    return create_app(ServeSettings.from_json(text) if text else None)
+    return create_app(ServeSettings.from_env(text) if text else None)
 

@@ -13,19 +13,19 @@ the command line::
     cds-dec = ["xsd/DocumentMetaData_2_DMS.xsd", "xsd/WCO_DEC_2_DMS.xsd"]
 
 Relative XSD paths are relative to the configuration file. The settings are plain,
-picklable values (``to_json``/``from_json``), so worker processes can rebuild the app.
+picklable values (``to_env``/``from_env``), so worker processes can rebuild the app.
 """
 
 from __future__ import annotations
 
-import json
+import base64
+import pickle
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
 from ..config import ConfigFileError, RuleSettings
-from ..issues import Severity
 
 __all__ = ["ServeSettings", "parse_schema_set", "settings_from_table"]
 
@@ -56,21 +56,18 @@ class ServeSettings:
         if self.timeout <= 0:
             raise ValueError("timeout must be positive")
 
-    def to_json(self) -> str:
-        data = asdict(self)
-        data["rules"]["severity"] = {k: v.value for k, v in self.rules.severity.items()}
-        return json.dumps(data)
+    def to_env(self) -> str:
+        """The settings as one environment-variable value, for ``--workers N`` processes
+        started by this process (whatever the rule settings hold: user code lists too)."""
+        return base64.b64encode(pickle.dumps(self)).decode("ascii")
 
     @classmethod
-    def from_json(cls, text: str) -> ServeSettings:
-        data = json.loads(text)
-        rules = data.pop("rules")
-        return cls(**{**data, "schema_sets": {k: tuple(v) for k, v
-                                              in data["schema_sets"].items()}},
-                   rules=RuleSettings(
-                       disable=tuple(rules["disable"]),
-                       severity={k: Severity.parse(v) for k, v in rules["severity"].items()},
-                       extensions={k: tuple(v) for k, v in rules["extensions"].items()}))
+    def from_env(cls, text: str) -> ServeSettings:
+        """Inverse of :meth:`to_env`; only for values this process's parent wrote."""
+        settings = pickle.loads(base64.b64decode(text))  # written by our parent: trusted
+        if not isinstance(settings, cls):
+            raise TypeError("not serve settings")
+        return settings
 
     def with_overrides(self, **changes: Any) -> ServeSettings:
         """A copy with the given values set (``None`` values are left out)."""
