@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import threading
 import time
 from collections.abc import Iterator
@@ -247,7 +248,7 @@ def test_time_limit_answers_504_and_the_server_stays_up(catalog: Catalog,
         release.wait(10)
         return []
 
-    monkeypatch.setattr("tradestd.serve.app.validate_messages", stuck)
+    monkeypatch.setattr("tradestd.serve.service.validate_messages", stuck)
     with _app(catalog, timeout=0.3, max_active=1, max_queued=1) as client:
         assert "time limit" in _error(client.post("/v1/validate", content=b"<a/>"), 504)
         health = client.get("/healthz").json()
@@ -265,7 +266,7 @@ def test_a_crash_in_one_request_is_a_500_json_error(catalog: Catalog,
     def crash(*args: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("tradestd.serve.app.validate_messages", crash)
+    monkeypatch.setattr("tradestd.serve.service.validate_messages", crash)
     with _app(catalog) as client:
         assert "RuntimeError" in _error(client.post("/v1/validate", content=b"<a/>"), 500)
         assert client.get("/healthz").json() == {"status": "ok", "version": tradestd.__version__,
@@ -273,7 +274,8 @@ def test_a_crash_in_one_request_is_a_500_json_error(catalog: Catalog,
 
 
 def test_gate_keeps_a_timed_out_slot_until_the_work_ends() -> None:
-    gate = Gate(active=1, queued=0, timeout=0.1)
+    gate = Gate(active=1, queued=0, timeout=0.1,
+                runner=lambda job, args, timeout: job(*args))
 
     async def scenario() -> None:
         async with gate.slot() as slot:
@@ -287,3 +289,36 @@ def test_gate_keeps_a_timed_out_slot_until_the_work_ends() -> None:
 
     asyncio.run(scenario())
     gate.shutdown()
+
+
+def _quadratic(siblings: int) -> bytes:
+    """A declaration whose check costs O(siblings^2) in the confirming engine (issue 17):
+    20,000 unexpected empty siblings take several seconds."""
+    data = INVALID.read_bytes()
+    cut = data.index(b"</dec:FunctionCode>") + len(b"</dec:FunctionCode>")
+    return data[:cut] + b"<dec:X/>" * siblings + data[cut:]
+
+
+def test_isolated_workers_are_killed_at_the_time_limit() -> None:
+    settings = ServeSettings(isolate=True, max_active=1, max_queued=1, timeout=1.5)
+    with TestClient(create_app(settings)) as client:
+        report = client.post("/v1/validate", content=INVALID.read_bytes()).json()
+        assert report["results"][0]["valid"] is False  # the same answer from a process
+        assert "SCHEMA_MAX_LENGTH" in {i["code"] for i in report["results"][0]["issues"]}
+        [before] = client.app.state.gate.runner.pids()  # type: ignore[attr-defined]
+        assert "time limit" in _error(client.post("/v1/validate", content=_quadratic(20_000)),
+                                      504)
+        # the slow check was killed, not left running: its slot is free again as soon as
+        # a fresh worker is up
+        for _ in range(600):
+            if client.get("/healthz").json()["busy"] == 0:
+                break
+            time.sleep(0.05)
+        assert client.get("/healthz").json()["busy"] == 0
+        [after] = client.app.state.gate.runner.pids()  # type: ignore[attr-defined]
+        assert after != before
+        with pytest.raises(ProcessLookupError):
+            os.kill(before, 0)
+        converted = client.post("/v1/convert", content=VALID.read_bytes())
+        assert converted.status_code == 200 and "MetaData" in converted.json()
+        assert client.get("/v1/jsonschema/wco-cargo").status_code == 200

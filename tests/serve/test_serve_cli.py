@@ -29,12 +29,13 @@ ENVPAY = f"{DATA / 'envpay' / 'envelope.xsd'},{DATA / 'envpay' / 'declaration.xs
 def test_config_file_serve_table(tmp_path: Path) -> None:
     path = tmp_path / "tradestd.toml"
     path.write_text('[serve]\nmax_body_bytes = 1000\ntimeout = 2.5\nmax_queued = 0\n'
+                    'isolate = true\n'
                     '[serve.schema_sets]\ncds = ["xsd/a.xsd", "xsd/b.xsd"]\n'
                     '[rules]\nseverity = { "DEC-004" = "warning" }\n', encoding="utf-8")
     config = load_config(path)
     settings = settings_from_table(path, config.serve, config.rules)
     assert settings.max_body_bytes == 1000 and settings.timeout == 2.5
-    assert settings.max_queued == 0 and settings.max_active == 2
+    assert settings.max_queued == 0 and settings.max_active == 2 and settings.isolate
     assert settings.schema_sets == {"cds": (str(tmp_path / "xsd/a.xsd"),
                                             str(tmp_path / "xsd/b.xsd"))}
     assert ServeSettings.from_env(settings.to_env()) == settings  # for --workers N
@@ -44,6 +45,7 @@ def test_config_file_serve_table(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("table", "key"), [
     ({"port": 1}, "serve.port"),
     ({"timeout": "soon"}, "serve.timeout"),
+    ({"isolate": "yes"}, "serve.isolate"),
     ({"max_active": 0}, "serve"),
     ({"schema_sets": {"x": []}}, "serve.schema_sets.x"),
     ({"schema_sets": ["a.xsd"]}, "serve.schema_sets"),

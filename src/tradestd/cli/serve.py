@@ -33,10 +33,13 @@ from .options import ConfigError, read_config
               help="Requests worked on at once per process (default 2).")
 @click.option("--max-queued", type=click.IntRange(min=0), default=None,
               help="Requests waiting per process (default 8); beyond: 503 + Retry-After.")
+@click.option("--isolate/--no-isolate", default=None,
+              help="Check each request in a worker process that is killed when the time "
+                   "limit passes (default: in a worker thread, which finishes its work).")
 def serve_command(host: str, port: int, schema_sets: tuple[str, ...], config_path: str | None,
                   no_config: bool, workers: int, max_body_bytes: int | None,
                   timeout: float | None, max_active: int | None,
-                  max_queued: int | None) -> int:
+                  max_queued: int | None, isolate: bool | None) -> int:
     """Serve the HTTP API (/v1/validate, /v1/convert, ...) and the web page at /."""
     try:
         import uvicorn
@@ -55,7 +58,7 @@ def serve_command(host: str, port: int, schema_sets: tuple[str, ...], config_pat
         settings = settings.with_overrides(
             schema_sets={**settings.schema_sets, **named} if named else None,
             max_body_bytes=max_body_bytes, timeout=timeout, max_active=max_active,
-            max_queued=max_queued)
+            max_queued=max_queued, isolate=isolate)
         # every schema set is compiled now, so a bad one is an error before listening;
         # with --workers N each worker process builds its own app
         app = create_app(settings) if workers == 1 else None

@@ -21,14 +21,21 @@ from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 
 from .. import __version__
-from ..convert.validate import json_schema_for
-from ..issues import Severity
 from .catalog import BadRequest, Catalog
 from .errors import error_response, install_handlers
-from .guard import BodyLimit, Gate
-from .screening import ScreeningUnavailable, screen_messages
-from .service import MEDIA_TYPES, Message, convert_message, render, safe_name, validate_messages
+from .guard import BodyLimit, Gate, Runner
+from .screening import ScreeningUnavailable, screen_job
+from .service import (
+    MEDIA_TYPES,
+    Message,
+    convert_job,
+    jsonschema_job,
+    render,
+    safe_name,
+    validate_job,
+)
 from .settings import ServeSettings
+from .workers import ProcessRunner, ThreadRunner
 
 __all__ = ["SETTINGS_ENV", "app_from_environment", "create_app"]
 
@@ -56,9 +63,15 @@ def create_app(settings: ServeSettings | None = None, *, catalog: Catalog | None
     """The server app. Raises ``SchemaError``/``ValueError`` for a bad configuration."""
     settings = settings or ServeSettings()
     catalog = catalog or Catalog(settings)
-    if warm:
-        catalog.warm()
-    gate = Gate(settings.max_active, settings.max_queued, settings.timeout)
+    runner: Runner
+    if settings.isolate:  # the processes compile their own; this catalog only resolves names
+        runner = ProcessRunner(settings, settings.max_active)
+        runner.wait_ready()
+    else:
+        runner = ThreadRunner(catalog)
+        if warm:
+            catalog.warm()
+    gate = Gate(settings.max_active, settings.max_queued, settings.timeout, runner)
     json_schemas: dict[str, dict[str, Any]] = {}
 
     @asynccontextmanager
@@ -86,8 +99,9 @@ def create_app(settings: ServeSettings | None = None, *, catalog: Catalog | None
                                      "JSON), or multipart/form-data with one file per message")
         return [Message(safe_name(name, "message"), body)]
 
-    async def work(request: Request, name: str | None,
-                   job: Callable[[list[Message]], Any]) -> tuple[list[Message], Any]:
+    async def work(request: Request, name: str | None, job: Callable[..., Any],
+                   *args: Any) -> tuple[list[Message], Any]:
+        """Admit, read the messages, then ``job(catalog, *args, messages)``."""
         async with gate.slot() as slot:
             try:  # a slow upload must not hold its slot for ever
                 messages = await asyncio.wait_for(messages_of(request, name), settings.timeout)
@@ -95,7 +109,7 @@ def create_app(settings: ServeSettings | None = None, *, catalog: Catalog | None
                 raise HTTPException(408, "the request body did not arrive within the "
                                          f"server's time limit ({settings.timeout:g} s)") \
                     from None
-            return messages, await slot.run(job, messages)
+            return messages, await slot.run(job, *args, messages)
 
     @app.get("/", include_in_schema=False)
     async def page() -> FileResponse:
@@ -117,15 +131,12 @@ def create_app(settings: ServeSettings | None = None, *, catalog: Catalog | None
     @app.get("/v1/jsonschema/{schema}", summary="Derived JSON Schema (Draft 2020-12)")
     async def jsonschema(schema: str) -> JSONResponse:
         try:
-            target = catalog.target(schema)
+            catalog.target(schema)
         except BadRequest as exc:
             raise HTTPException(404, str(exc)) from None
         if schema not in json_schemas:
-            schema_set = target.resolved_set
-            assert schema_set is not None
             async with gate.slot() as slot:
-                json_schemas[schema] = await slot.run(json_schema_for, schema_set,
-                                                      target.message_type)
+                json_schemas[schema] = await slot.run(jsonschema_job, schema)
         return JSONResponse(json_schemas[schema])
 
     @app.post("/v1/validate", openapi_extra=_MESSAGE_BODY,
@@ -141,16 +152,11 @@ def create_app(settings: ServeSettings | None = None, *, catalog: Catalog | None
                        fail_on: Literal["error", "warning"] = "error",
                        max_issues: Annotated[int | None, Query(ge=1)] = None,
                        name: NameParam = None) -> Response:
-        target = catalog.target(schema)
-        packs = [p.strip() for p in (rules or "").split(",") if p.strip()]
-        catalog.runner(packs)  # unknown packs: 400 before the body is read
-
-        def job(messages: list[Message]) -> str:
-            reports = validate_messages(catalog, target, packs, messages)
-            return render(reports, messages, format, fail_on=Severity.parse(fail_on),
-                          max_issues=max_issues)
-
-        _, text = await work(request, name, job)
+        catalog.target(schema)  # unknown names: 400 before the body is read
+        packs = tuple(p.strip() for p in (rules or "").split(",") if p.strip())
+        catalog.runner(packs)
+        _, text = await work(request, name, validate_job, schema, packs, format, fail_on,
+                             max_issues)
         return Response(text, media_type=MEDIA_TYPES[format])
 
     @app.post("/v1/convert", openapi_extra=_MESSAGE_BODY,
@@ -162,14 +168,8 @@ def create_app(settings: ServeSettings | None = None, *, catalog: Catalog | None
                       to: Annotated[Literal["json", "xml"] | None, Query(
                           description="Target form; default: the other form")] = None,
                       name: NameParam = None) -> Response:
-        target = catalog.target(schema)
-
-        def job(messages: list[Message]) -> Any:
-            if len(messages) != 1:
-                raise BadRequest(f"convert takes one message, not {len(messages)}")
-            return convert_message(catalog, target, messages[0], to)
-
-        messages, outcome = await work(request, name, job)
+        catalog.target(schema)
+        messages, outcome = await work(request, name, convert_job, schema, to)
         if outcome.output is None:
             return Response(render([outcome.report], messages, "json"), status_code=422,
                             media_type=MEDIA_TYPES["json"])
@@ -183,10 +183,9 @@ def create_app(settings: ServeSettings | None = None, *, catalog: Catalog | None
               responses={501: {"description": "Screening is not available in this build"}})
     async def screen(request: Request, schema: SchemaParam = None,
                      name: NameParam = None) -> Response:
-        target = catalog.target(schema)
+        catalog.target(schema)
         try:
-            _, result = await work(request, name,
-                                   lambda messages: screen_messages(target, messages))
+            _, result = await work(request, name, screen_job, schema)
         except ScreeningUnavailable as exc:
             return error_response(501, str(exc))
         return JSONResponse(result)

@@ -22,7 +22,7 @@ from typing import Any, Self, TypeVar
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-__all__ = ["BodyLimit", "Busy", "Gate", "Slot", "TimedOut", "too_large"]
+__all__ = ["BodyLimit", "Busy", "Gate", "Runner", "Slot", "TimedOut", "too_large"]
 
 T = TypeVar("T")
 
@@ -67,6 +67,10 @@ class BodyLimit:
         await self.app(scope, limited, send)
 
 
+#: ``runner(job, args, timeout)`` calls ``job(catalog, *args)`` and returns its result.
+Runner = Callable[[Callable[..., Any], tuple[Any, ...], float], Any]
+
+
 class Busy(Exception):
     """Every worker is busy and the queue is full: answered 503 with Retry-After."""
 
@@ -78,9 +82,11 @@ class TimedOut(Exception):
 class Gate:
     """Admission (``active`` + ``queued`` slots), worker threads and the time limit."""
 
-    def __init__(self, active: int, queued: int, timeout: float) -> None:
+    def __init__(self, active: int, queued: int, timeout: float, runner: Runner) -> None:
         self.capacity = active + queued
         self.timeout = timeout
+        #: Calls ``job(catalog, *args)``: in the worker thread itself, or in a process.
+        self.runner = runner
         self._executor = ThreadPoolExecutor(max_workers=active,
                                             thread_name_prefix="tradestd-serve")
         self._held = 0
@@ -105,6 +111,9 @@ class Gate:
 
     def shutdown(self) -> None:
         self._executor.shutdown(wait=False, cancel_futures=True)
+        close = getattr(self.runner, "close", None)
+        if close is not None:
+            close()
 
 
 class Slot:
@@ -121,9 +130,11 @@ class Slot:
         if self._future is None:  # no work was started: free the slot now
             self._gate._release()
 
-    async def run(self, work: Callable[..., T], *args: Any) -> T:
+    async def run(self, job: Callable[..., T], *args: Any) -> T:
+        """``job(catalog, *args)`` through the gate's runner, within the time limit."""
         assert self._future is None, "one piece of work per slot"
-        future = self._future = self._gate._executor.submit(work, *args)
+        gate = self._gate
+        future = self._future = gate._executor.submit(gate.runner, job, args, gate.timeout)
         future.add_done_callback(self._gate._release)  # also when it ends after a timeout
         try:  # on timeout, wait_for cancels the future: a queued job never starts
             return await asyncio.wait_for(asyncio.wrap_future(future), self._gate.timeout)

@@ -10,10 +10,10 @@ import importlib
 from collections.abc import Sequence
 from typing import Any
 
-from .catalog import Target
+from .catalog import Catalog, Target
 from .service import Message
 
-__all__ = ["ScreeningUnavailable", "screen_messages"]
+__all__ = ["ScreeningUnavailable", "screen_job", "screen_messages"]
 
 
 class ScreeningUnavailable(Exception):
@@ -32,3 +32,8 @@ def screen_messages(target: Target, messages: Sequence[Message]) -> dict[str, An
     # report as a dict. Until then the endpoint says so instead of guessing.
     raise ScreeningUnavailable(f"{screening.__name__} is installed but the HTTP adapter "
                                "(tradestd/serve/screening.py) is not wired to it yet")
+
+
+def screen_job(catalog: Catalog, schema: str | None, messages: list[Message]) -> dict[str, Any]:
+    """The endpoint's job (run in a worker thread or process)."""
+    return screen_messages(catalog.target(schema), messages)

@@ -12,19 +12,21 @@ import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 from .. import __version__
 from ..convert.batch import Converter, Job, Outcome
+from ..convert.validate import json_schema_for
 from ..issues import Report, Severity
 from ..locate import decode_text
 from ..report import get_reporter
 from ..report.html import HtmlReporter
 from ..report.run import RunResult
 from ..validation import is_json_source
-from .catalog import Catalog, Target
+from .catalog import BadRequest, Catalog, Target
 
-__all__ = ["MEDIA_TYPES", "Message", "convert_message", "render", "safe_name",
-           "validate_messages"]
+__all__ = ["MEDIA_TYPES", "Message", "convert_job", "convert_message", "jsonschema_job",
+           "render", "safe_name", "validate_job", "validate_messages"]
 
 #: Report formats the API writes, and their media types.
 MEDIA_TYPES = {
@@ -89,3 +91,28 @@ def convert_message(catalog: Catalog, target: Target, message: Message,
                           catalog.limits, indent=2)
     outcome = converter.run(Job(message.name, None, direction, message.data))
     return replace(outcome, report=replace(outcome.report, source=message.name))
+
+
+# The jobs the endpoints hand to worker threads or processes: module-level functions of
+# the catalog and plain, picklable arguments.
+
+
+def validate_job(catalog: Catalog, schema: str | None, packs: tuple[str, ...], fmt: str,
+                 fail_on: str, max_issues: int | None, messages: list[Message]) -> str:
+    reports = validate_messages(catalog, catalog.target(schema), packs, messages)
+    return render(reports, messages, fmt, fail_on=Severity.parse(fail_on),
+                  max_issues=max_issues)
+
+
+def convert_job(catalog: Catalog, schema: str | None, to: str | None,
+                messages: list[Message]) -> Outcome:
+    if len(messages) != 1:
+        raise BadRequest(f"convert takes one message, not {len(messages)}")
+    return convert_message(catalog, catalog.target(schema), messages[0], to)
+
+
+def jsonschema_job(catalog: Catalog, schema: str) -> dict[str, Any]:
+    target = catalog.target(schema)
+    schema_set = target.resolved_set
+    assert schema_set is not None
+    return json_schema_for(schema_set, target.message_type)

@@ -8,6 +8,7 @@ the command line::
     timeout = 30                  # seconds per request, queueing included (504 after)
     max_active = 2                # requests worked on at once (worker threads)
     max_queued = 8                # requests waiting for a worker (503 + Retry-After beyond)
+    isolate = false               # true: work in worker processes, killed at the time limit
 
     [serve.schema_sets]
     cds-dec = ["xsd/DocumentMetaData_2_DMS.xsd", "xsd/WCO_DEC_2_DMS.xsd"]
@@ -29,7 +30,7 @@ from ..config import ConfigFileError, RuleSettings
 
 __all__ = ["ServeSettings", "parse_schema_set", "settings_from_table"]
 
-_LIMIT_KEYS = ("max_body_bytes", "timeout", "max_active", "max_queued")
+_LIMIT_KEYS = ("max_body_bytes", "timeout", "max_active", "max_queued", "isolate")
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,8 @@ class ServeSettings:
     #: Most files in one multipart request.
     max_files: int = 100
     retry_after: int = 2
+    #: Run each request's work in a worker process that is killed at the time limit.
+    isolate: bool = False
     rules: RuleSettings = field(default_factory=RuleSettings)
 
     def __post_init__(self) -> None:
@@ -105,6 +108,12 @@ def settings_from_table(path: Path, table: Mapping[str, Any],
     for key in _LIMIT_KEYS:
         value = table.get(key)
         if value is None:
+            continue
+        if key == "isolate":
+            if not isinstance(value, bool):
+                raise ConfigFileError(path, "serve.isolate",
+                                      f"must be true or false, not {value!r}")
+            limits[key] = value
             continue
         wanted = (int, float) if key == "timeout" else (int,)
         if isinstance(value, bool) or not isinstance(value, wanted):
