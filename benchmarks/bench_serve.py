@@ -153,6 +153,8 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--max-active", type=int, default=2)
+    parser.add_argument("--no-isolate", action="store_true",
+                        help="serve --no-isolate: checks in the server's worker threads")
     args = parser.parse_args()
     sets, schema, messages = _corpus()
     settings = ServeSettings(schema_sets=sets)
@@ -162,7 +164,7 @@ def main() -> int:
     port = _free_port()
     command = [sys.executable, "-m", "tradestd", "serve", "--no-config", "--port", str(port),
                "--workers", str(args.workers), "--max-active", str(args.max_active),
-               "--max-queued", str(args.clients)]
+               "--max-queued", str(args.clients)] + (["--no-isolate"] if args.no_isolate else [])
     command += [a for name, files in sets.items() for a in ("--schema-set",
                                                               f"{name}={','.join(files)}")]
     env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
@@ -210,7 +212,8 @@ def main() -> int:
     source = "uk-cds declarations" if schema else "bundled declarations (no corpora)"
     print(f"{len(messages)} {source}, {size:.1f} KB average; {args.clients} clients for "
           f"{args.seconds:g} s; server: {args.workers} process(es) x {args.max_active} "
-          f"threads; {os.cpu_count()} CPUs")
+          f"threads{'' if args.no_isolate else ' (each with its worker process)'}; "
+          f"{os.cpu_count()} CPUs")
     print(f"in-process library, 1 thread (baseline): {library_rate:8.1f} msg/s")
     print(f"HTTP, {args.clients} clients:                 {rate:8.1f} msg/s  "
           f"({rate / library_rate:.2f}x the library)")

@@ -209,7 +209,8 @@ def test_page_and_assets_are_local(client: TestClient) -> None:
 
 
 def _app(catalog: Catalog, **limits: Any) -> TestClient:
-    settings = ServeSettings(**limits)
+    """An app whose checks run in its worker threads (so a test can stand in for them)."""
+    settings = ServeSettings(**{"isolate": False, **limits})
     return TestClient(create_app(settings, catalog=Catalog(settings, catalog.registry),
                                  warm=False), raise_server_exceptions=False)
 

@@ -122,7 +122,7 @@ def _attack(base_url: str, listener: socket.socket, tmp_path: Path) -> None:
 
 @pytest.mark.allow_loopback_server
 def test_a_slow_upload_gets_408_and_frees_its_slot() -> None:
-    settings = ServeSettings(max_active=1, max_queued=0, timeout=0.5)
+    settings = ServeSettings(max_active=1, max_queued=0, timeout=1.0, isolate=False)
     with running_server(create_app(settings, warm=False)) as url:
         status, answer = _post(url, b"<a>", declared=1000)  # the rest never comes
         assert status == 408 and "did not arrive" in answer["error"]["message"]

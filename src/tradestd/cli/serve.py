@@ -35,7 +35,8 @@ from .options import ConfigError, read_config
               help="Requests waiting per process (default 8); beyond: 503 + Retry-After.")
 @click.option("--isolate/--no-isolate", default=None,
               help="Check each request in a worker process that is killed when the time "
-                   "limit passes (default: in a worker thread, which finishes its work).")
+                   "limit passes (default), or in a worker thread, which cannot be stopped "
+                   "and finishes its work.")
 def serve_command(host: str, port: int, schema_sets: tuple[str, ...], config_path: str | None,
                   no_config: bool, workers: int, max_body_bytes: int | None,
                   timeout: float | None, max_active: int | None,

@@ -8,7 +8,7 @@ the command line::
     timeout = 30                  # seconds per request, queueing included (504 after)
     max_active = 2                # requests worked on at once (worker threads)
     max_queued = 8                # requests waiting for a worker (503 + Retry-After beyond)
-    isolate = false               # true: work in worker processes, killed at the time limit
+    isolate = true                # false: check in worker threads (not stopped at the limit)
 
     [serve.schema_sets]
     cds-dec = ["xsd/DocumentMetaData_2_DMS.xsd", "xsd/WCO_DEC_2_DMS.xsd"]
@@ -46,8 +46,9 @@ class ServeSettings:
     #: Most files in one multipart request.
     max_files: int = 100
     retry_after: int = 2
-    #: Run each request's work in a worker process that is killed at the time limit.
-    isolate: bool = False
+    #: Run each request's work in a worker process that is killed at the time limit
+    #: (``False``: in the worker thread, which cannot be stopped and ends its work).
+    isolate: bool = True
     rules: RuleSettings = field(default_factory=RuleSettings)
 
     def __post_init__(self) -> None:
