@@ -14,8 +14,8 @@ run, the better of the two counts. The server runs as its own process
 connections, each posting the messages round-robin until the time is up. Printed:
 throughput of each and their ratio, p50/p99 latency, the server's peak RSS (VmHWM), and
 errors: any answer that is not HTTP 200 with the expected verdict (want zero), and the
-CPU time per message of the server process against the library's (the HTTP overhead,
-which a busy shared machine does not distort as it does wall-clock throughput).
+CPU time per message of the server's processes against the library's (the HTTP overhead,
+which a busy shared machine distorts less than wall-clock throughput).
 """
 
 from __future__ import annotations
@@ -219,8 +219,8 @@ def main() -> int:
           f"({rate / library_rate:.2f}x the library)")
     per_request = server_cpu / max(len(latencies), 1)
     print(f"CPU per message: server {per_request * 1000:.2f} ms (all its processes), library "
-          f"{library_cpu * 1000:.2f} ms ({per_request / library_cpu:.2f}x; other load on the "
-          "machine does not change this)")
+          f"{library_cpu * 1000:.2f} ms ({per_request / library_cpu:.2f}x; less sensitive to "
+          "other load on the machine than wall-clock figures)")
     print(f"latency: p50 {statistics.median(ordered) * 1000:.1f} ms, "
           f"p99 {p99 * 1000:.1f} ms over {len(latencies)} requests")
     print(f"server peak RSS (VmHWM{', largest process' if args.workers > 1 else ''}): "
