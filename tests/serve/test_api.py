@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import importlib
 import json
 import os
 import threading
@@ -26,6 +27,7 @@ from tradestd.cli.main import main
 from tradestd.convert.validate import json_schema_for
 from tradestd.serve import Catalog, ServeSettings, create_app
 from tradestd.serve.guard import Gate, TimedOut
+from tradestd.serve.workers import ProcessRunner
 
 VALID = ROOT / "fixtures" / "declaration" / "valid" / "export-nl-road-enveloped.xml"
 INVALID = ROOT / "fixtures" / "declaration" / "invalid" / "lrn-too-long.xml"
@@ -194,7 +196,31 @@ def test_health_openapi_docs_and_screen(client: TestClient) -> None:
     assert {"/v1/validate", "/v1/convert", "/v1/screen", "/v1/schemas", "/healthz",
             "/v1/jsonschema/{schema}"} <= set(paths)
     assert "/openapi.json" in client.get("/docs").text
-    assert "tradestd.screen" in _error(client.post("/v1/screen", content=b"<a/>"), 501)
+
+
+def _screening_installed() -> bool:
+    try:
+        importlib.import_module("tradestd.screen")
+    except ImportError:
+        return False
+    return True
+
+
+def test_screen_answers_the_screening_report_or_501(client: TestClient) -> None:
+    data = VALID.read_bytes()
+    mutant = data.replace(b"Ball bearings, single row, bore 40 mm", b"AMMONIUM NITRATE PRILLS")
+    assert mutant != data
+    response = client.post("/v1/screen", content=mutant, params={"name": "decl.xml"})
+    if not _screening_installed():
+        assert "tradestd.screen" in _error(response, 501)
+        return
+    report = response.json()
+    assert response.status_code == 200 and report["version"] == 1
+    [result] = report["results"]
+    assert result["path"] == "decl.xml" and result["level"] == "alert"
+    assert [h["substance"] for h in result["hits"]] == ["Ammonium nitrate"]
+    clean = client.post("/v1/screen", content=data).json()
+    assert clean["results"][0]["hits"] == []
 
 
 def test_page_and_assets_are_local(client: TestClient) -> None:
@@ -292,34 +318,41 @@ def test_gate_keeps_a_timed_out_slot_until_the_work_ends() -> None:
     gate.shutdown()
 
 
-def _quadratic(siblings: int) -> bytes:
-    """A declaration whose check costs O(siblings^2) in the confirming engine (issue 17):
-    20,000 unexpected empty siblings take several seconds."""
-    data = INVALID.read_bytes()
-    cut = data.index(b"</dec:FunctionCode>") + len(b"</dec:FunctionCode>")
-    return data[:cut] + b"<dec:X/>" * siblings + data[cut:]
+def _sleep_job(catalog: Catalog, seconds: float) -> int:
+    """A job that takes its time (run in a worker process: importable by reference)."""
+    time.sleep(seconds)
+    return os.getpid()
+
+
+def _pid_job(catalog: Catalog) -> int:
+    return os.getpid()
 
 
 def test_isolated_workers_are_killed_at_the_time_limit() -> None:
-    settings = ServeSettings(isolate=True, max_active=1, max_queued=1, timeout=1.5)
-    with TestClient(create_app(settings)) as client:
-        report = client.post("/v1/validate", content=INVALID.read_bytes()).json()
-        assert report["results"][0]["valid"] is False  # the same answer from a process
-        assert "SCHEMA_MAX_LENGTH" in {i["code"] for i in report["results"][0]["issues"]}
-        [before] = client.app.state.gate.runner.pids()  # type: ignore[attr-defined]
-        assert "time limit" in _error(client.post("/v1/validate", content=_quadratic(20_000)),
-                                      504)
-        # the slow check was killed, not left running: its slot is free again as soon as
-        # a fresh worker is up
-        for _ in range(600):
-            if client.get("/healthz").json()["busy"] == 0:
-                break
-            time.sleep(0.05)
-        assert client.get("/healthz").json()["busy"] == 0
-        [after] = client.app.state.gate.runner.pids()  # type: ignore[attr-defined]
-        assert after != before
+    runner = ProcessRunner(ServeSettings(), size=1)
+    try:
+        runner.wait_ready()
+        [before] = runner.pids()
+        assert runner(_pid_job, (), 30) == before
+        start = time.monotonic()
+        with pytest.raises(TimedOut):
+            runner(_sleep_job, (60.0,), 1.0)
+        # killed, not left running: the call came back long before the job would have
+        assert time.monotonic() - start < 50
         with pytest.raises(ProcessLookupError):
             os.kill(before, 0)
-        converted = client.post("/v1/convert", content=VALID.read_bytes())
+        [after] = runner.pids()
+        assert after != before and runner(_pid_job, (), 30) == after  # replaced, ready
+    finally:
+        runner.close()
+    assert runner.pids() == []
+
+
+def test_isolated_app_answers_like_the_threaded_one(catalog: Catalog) -> None:
+    settings = ServeSettings(isolate=True, max_active=1, max_queued=1, timeout=30)
+    with TestClient(create_app(settings)) as isolated, _app(catalog) as threaded:
+        for body in (VALID.read_bytes(), INVALID.read_bytes(), BILLION_LAUGHS):
+            assert isolated.post("/v1/validate", content=body).json() \
+                == threaded.post("/v1/validate", content=body).json()
+        converted = isolated.post("/v1/convert", content=VALID.read_bytes())
         assert converted.status_code == 200 and "MetaData" in converted.json()
-        assert client.get("/v1/jsonschema/wco-cargo").status_code == 200
