@@ -16,6 +16,9 @@ The file is looked for from a start folder (the working directory) upward; the f
     extensions = { country = ["XI", "EU"] }
     codelists = { country = "codes/countries.json", "currency:replace" = "cur.csv" }
 
+    [serve]                           # tradestd serve only (see tradestd.serve.settings)
+    timeout = 30
+
 Relative ``xsd`` and ``codelists`` paths are relative to the configuration file. Command-line options
 override the file, which overrides the defaults. A malformed file raises
 :class:`ConfigFileError`, which names the file and the key.
@@ -45,7 +48,8 @@ __all__ = [
 ]
 
 CONFIG_NAME = "tradestd.toml"
-_KEYS = {"schema", "xsd", "format", "fail_on", "max_issues", "jobs", "exclude", "rules"}
+_KEYS = {"schema", "xsd", "format", "fail_on", "max_issues", "jobs", "exclude", "rules",
+         "serve"}
 _RULE_KEYS = {"disable", "severity", "extensions", "codelists"}
 
 
@@ -83,6 +87,8 @@ class Config:
     jobs: int | None = None
     exclude: tuple[str, ...] = ()
     rules: RuleSettings = field(default_factory=RuleSettings)
+    #: The ``[serve]`` table as written; ``tradestd serve`` checks it (tradestd.serve.settings).
+    serve: Mapping[str, Any] = field(default_factory=dict)
 
 
 def find_config(start: Path) -> Path | None:
@@ -142,7 +148,14 @@ def load_config(path: Path) -> Config:
         jobs=_opt_positive(path, data, "jobs"),
         exclude=_str_list(path, data.get("exclude", []), "exclude"),
         rules=_rules(path, data.get("rules", {})),
+        serve=_table(path, data.get("serve", {}), "serve"),
     )
+
+
+def _table(path: Path, value: Any, key: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise ConfigFileError(path, key, "must be a table")
+    return value
 
 
 def _opt_str(path: Path, data: Mapping[str, Any], key: str) -> str | None:

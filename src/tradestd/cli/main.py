@@ -14,6 +14,7 @@ from .pointers import pointers_command
 from .rules import rules_command
 from .schemas import schemas_command
 from .screen import screen_command
+from .serve import serve_command
 from .validate import validate_command
 
 EXIT_OK = 0
@@ -46,6 +47,7 @@ cli.add_command(rules_command)
 cli.add_command(ids_command)
 cli.add_command(pointers_command)
 cli.add_command(screen_command)
+cli.add_command(serve_command)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import click
 
+from ..config import Config, ConfigFileError, find_config, load_config
 from ..intake import Limits
 from ..registry import MessageType, UnknownMessageType, bundled_registry
 from ..schemaset import SchemaError, SchemaSet, load_schema_set
 
-__all__ = ["ConfigError", "limits_option", "resolve_schema", "schema_options"]
+__all__ = ["ConfigError", "limits_option", "read_config", "resolve_schema", "schema_options"]
 
 
 class ConfigError(click.ClickException):
@@ -62,3 +64,19 @@ def resolve_schema(schema_id: str | None, xsd: tuple[str, ...]
         except SchemaError as exc:
             raise ConfigError(f"bundled schema {schema_id} cannot be built: {exc}") from None
     return None, None
+
+
+def read_config(config_path: str | None, no_config: bool) -> Config:
+    """The configuration file named by ``--config``, else the one found from the working
+    directory upward (none with ``--no-config``); problems are usage errors."""
+    if config_path and no_config:
+        raise ConfigError("--config and --no-config exclude each other")
+    try:
+        if config_path:
+            if not Path(config_path).is_file():
+                raise ConfigError(f"{config_path}: no such configuration file")
+            return load_config(Path(config_path))
+        found = None if no_config else find_config(Path.cwd())
+        return load_config(found) if found else Config()
+    except ConfigFileError as exc:
+        raise ConfigError(f"bad configuration: {exc}") from None

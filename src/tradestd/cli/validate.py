@@ -22,14 +22,13 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemaining
 from .. import __version__
 from ..batch import STDIN, ValidatorOptions, run_batch
 from ..batch import Progress as ProgressCallback
-from ..config import Config, ConfigFileError, find_config, load_config
 from ..inputs import expand_inputs
 from ..issues import Severity
 from ..report import REPORTERS, Reporter, RunResult, get_reporter
 from ..report.text import TextReporter, summary_line
 from ..schemaset import SchemaError
 from .dask import dask_option, dask_session
-from .options import ConfigError, limits_option, resolve_schema, schema_options
+from .options import ConfigError, limits_option, read_config, resolve_schema, schema_options
 from .rule_options import make_rule_layer, rule_options
 from .stream import record_option, validate_batches, write_merged_batches
 
@@ -87,7 +86,7 @@ def validate_command(schema_id: str | None, xsd: tuple[str, ...], max_bytes: int
     """Validate XML and JSON messages: files, directories (recursive), globs, or - for stdin."""
     if quiet and verbose:
         raise ConfigError("-q and -v exclude each other")
-    config = _config(config_path, no_config)
+    config = read_config(config_path, no_config)
     settings = Settings(
         schema_id=schema_id if schema_id or xsd else config.schema,
         xsd=xsd if xsd or schema_id else config.xsd,
@@ -141,20 +140,6 @@ def _on_dask(address: str, spec: ValidatorOptions, paths: tuple[str, ...], recor
                     tool_version=__version__, max_issues=settings.max_issues)
     _write_report(run, settings.format, output, verbosity)
     return 0 if run.ok else 1
-
-
-def _config(config_path: str | None, no_config: bool) -> Config:
-    if config_path and no_config:
-        raise ConfigError("--config and --no-config exclude each other")
-    try:
-        if config_path:
-            if not Path(config_path).is_file():
-                raise ConfigError(f"{config_path}: no such configuration file")
-            return load_config(Path(config_path))
-        found = None if no_config else find_config(Path.cwd())
-        return load_config(found) if found else Config()
-    except ConfigFileError as exc:
-        raise ConfigError(f"bad configuration: {exc}") from None
 
 
 def _stdin(files: list[str]) -> BinaryIO | None:

@@ -40,6 +40,7 @@ class Job:
     source: str
     target: Path | None
     to: str  # "json" or "xml"
+    data: bytes | None = None  # the message itself when it is not a file (``source`` names it)
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,7 +142,7 @@ class Converter:
         return self.to_json(job) if job.to == "json" else self.to_xml(job)
 
     def to_json(self, job: Job) -> Outcome:
-        doc = load_xml(job.source, self.limits)
+        doc = load_xml(_input(job), self.limits)
         if not doc.ok or doc.root is None:
             return Outcome(job, Report(doc.name, tuple(doc.issues), None, (Layer.SYNTAX,)))
         try:
@@ -165,7 +166,7 @@ class Converter:
         return Outcome(job, report, text.encode("utf-8"))
 
     def to_xml(self, job: Job) -> Outcome:
-        doc = load_json(job.source, self.limits)
+        doc = load_json(_input(job), self.limits)
         if not doc.ok:
             return Outcome(job, Report(doc.name, tuple(doc.issues), None, (Layer.SYNTAX,)))
         try:
@@ -196,6 +197,8 @@ def write_outcome(outcome: Outcome) -> Outcome:
                           f"cannot write {job.target}: {exc.strerror or exc}")
             return Outcome(job, outcome.report.with_issues(outcome.report.issues + (issue,)))
     return outcome
+def _input(job: Job) -> str | bytes:
+    return job.data if job.data is not None else job.source
 
 
 def _failed(job: Job, name: str, code: str, message: str, line: int | None) -> Outcome:

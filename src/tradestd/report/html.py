@@ -9,6 +9,7 @@ are cut to a window around the column.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape
 from pathlib import Path
 from typing import TextIO
@@ -60,8 +61,18 @@ document.querySelectorAll('.filters input').forEach(function (box) {
 """
 
 
+#: The source lines of a report's input, or ``None`` when they are not at hand.
+SourceLines = Callable[[Report], "list[str] | None"]
+
+
 class HtmlReporter:
+    """``source_lines`` supplies the text of inputs that are not files (the default reads
+    ``report.source`` from disk; a server passes the uploaded text instead)."""
+
     name = "html"
+
+    def __init__(self, source_lines: SourceLines | None = None) -> None:
+        self._lines = source_lines or _source_lines
 
     def render(self, run: RunResult, out: TextIO) -> None:
         out.write('<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
@@ -71,7 +82,7 @@ class HtmlReporter:
         out.write("<main>\n")
         out.write(_groups(run))
         out.write(_contents(run))
-        out.writelines(_file_section(run, report, index)
+        out.writelines(_file_section(run, report, index, self._lines)
                        for index, report in enumerate(run.reports))
         out.write(f"</main><script>{_JS}</script></body></html>\n")
 
@@ -116,10 +127,10 @@ def _contents(run: RunResult) -> str:
             f'<nav class="toc">{links}</nav></section>\n')
 
 
-def _file_section(run: RunResult, report: Report, index: int) -> str:
+def _file_section(run: RunResult, report: Report, index: int, source_lines: SourceLines) -> str:
     state = "invalid" if report.failed(run.fail_on) else "valid"
     shown = run.shown(report)
-    lines = _source_lines(report) if any(i.line for i in shown.issues) else None
+    lines = source_lines(report) if any(i.line for i in shown.issues) else None
     kind = f"{escape(report.message_type)}; " if report.message_type else ""
     items = "".join(_issue_item(issue, lines) for issue in shown.issues)
     if shown.omitted:
