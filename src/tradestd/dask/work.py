@@ -14,7 +14,6 @@ import hashlib
 import json
 import os
 import pickle
-import tempfile
 import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -23,7 +22,7 @@ from typing import Any
 
 from ..batch import ValidatorOptions, _internal_error, _Task, _validate_one
 from ..config import RuleSettings
-from ..convert.batch import Converter, Outcome
+from ..convert.batch import Converter, Outcome, write_atomic
 from ..convert.batch import Job as ConvertJob
 from ..intake import Limits
 from ..issues import Issue, Layer, Report, Severity
@@ -185,19 +184,7 @@ def write_partition(job: Job, index: int, paths: Sequence[str], output: str,
         raise AssertionError(f"partition {index}: counts in and out differ")
     manifest = {"partition": index, "file": str(target), "in": len(paths), "out": len(lines),
                 "failed": failed, "sources": list(paths)}
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part",
-                                         dir=target.parent)
-    try:
-        with os.fdopen(handle, "wb") as fh:
-            for line in lines:
-                fh.write(line)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_atomic(target, b"".join(lines))
     return manifest
 
 
