@@ -10,7 +10,6 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -39,18 +38,6 @@ BATCHES: dict[str, bytes] = {
     "generated, 300 records": batch([record(f"G{i}", amount="x" if i % 37 == 0 else "2.00")
                                      for i in range(300)]),
 }
-
-
-@pytest.fixture(scope="module")
-def cluster() -> Iterator[Any]:
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=":0") as local:
-        yield local
-
-
-@pytest.fixture
-def address(cluster: Any) -> str:
-    return str(cluster.scheduler_address)
 
 
 def _run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
