@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import CORPORA, FIXTURES
+from conftest import CORPORA, FIXTURES, ROOT
 from screen.test_screen import national
 
 distributed = pytest.importorskip("distributed", reason="the dask extra is not installed")
@@ -75,6 +75,26 @@ def test_messages_give_the_local_report_and_drafts(fmt: str, tmp_path: Path, add
     if fmt == "json":
         summary = json.loads(out)["summary"]
         assert summary["alert"] >= 9 and summary["invalid"] >= 1 and summary["clear"] >= 1
+
+
+@pytest.mark.parametrize("args", [
+    ["--validate", "--rules", "wco", str(FIXTURES / "precursor")],
+    ["--validate", "--xsd", str(ROOT / "schemas/declaration/1.0"),
+     str(FIXTURES / "declaration" / "invalid")],
+], ids=["rules", "xsd"])
+def test_screening_with_validation_gives_the_local_report(
+        args: list[str], address: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _same(["--format", "json", *args], address, capsys)
+    assert code == 1 and json.loads(out)["summary"]["invalid"] > 5
+
+
+def test_a_missing_batch_is_reported_and_the_rest_goes_on(
+        tmp_path: Path, address: str, capsys: pytest.CaptureFixture[str]) -> None:
+    path = _batch(tmp_path)
+    code, out, _ = _same(["--format", "json", "--record", "Declaration",
+                          str(tmp_path / "missing.xml"), str(path)], address, capsys)
+    results = json.loads(out)["results"]
+    assert code == 1 and results[0]["issues"] and len(results) == 7
 
 
 def _batch(tmp_path: Path, *, truncated: bool = False) -> Path:
