@@ -10,7 +10,6 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +24,7 @@ from stream.batches import SCHEMA, batch, record
 from tradestd import dask as tdask
 from tradestd.cli.main import main
 from tradestd.dask.work import Job, Unit, run_units
+from tradestd.screen import ScreenOptions
 
 pytestmark = pytest.mark.allow_loopback_server
 
@@ -39,18 +39,6 @@ BATCHES: dict[str, bytes] = {
     "generated, 300 records": batch([record(f"G{i}", amount="x" if i % 37 == 0 else "2.00")
                                      for i in range(300)]),
 }
-
-
-@pytest.fixture(scope="module")
-def cluster() -> Iterator[Any]:
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=":0") as local:
-        yield local
-
-
-@pytest.fixture
-def address(cluster: Any) -> str:
-    return str(cluster.scheduler_address)
 
 
 def _run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
@@ -241,7 +229,9 @@ def test_a_worker_killed_mid_run_loses_nothing(tmp_path: Path, address: str,
         assert pids[0] not in client.run(os.getpid).values()  # it really died
 
 
-def test_a_message_that_kills_every_worker_is_that_messages_issue(tmp_path: Path) -> None:
+@pytest.mark.parametrize("command", ["validate", "screen"])
+def test_a_message_that_kills_every_worker_is_that_messages_issue(command: str,
+                                                                  tmp_path: Path) -> None:
     killer = tmp_path / "killer.py"
     killer.write_text(
         "import os\n"
@@ -264,11 +254,18 @@ def test_a_message_that_kills_every_worker_is_that_messages_issue(tmp_path: Path
             distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
                                      dashboard_address=":0") as local, \
             distributed.Client(local):
-        results = tdask.collect(tdask.validate([str(inputs)], rules=[str(killer)],
-                                               partition_size=3))
+        if command == "validate":
+            results = tdask.collect(tdask.validate([str(inputs)], rules=[str(killer)],
+                                                   partition_size=3))
+        else:  # screening, with validation (the killer rule), as ScreenResult values
+            options = ScreenOptions(validate=True, rule_packs=(str(killer),))
+            results = [r.to_dict() for r in tdask.screen_results(options, [str(inputs)],
+                                                                 partition_size=3)]
     assert [Path(r["path"]).name for r in results] == ["a.xml", "poison.xml", "z.xml"]
     assert [i["code"] for i in results[1]["issues"]] == ["INTERNAL_ERROR"]
-    assert results[0]["valid"] and results[2]["valid"]
+    assert "killed every worker" in results[1]["issues"][0]["message"]
+    assert not any(i["severity"] == "error" for r in (results[0], results[2])
+                   for i in r["issues"])
 
 
 def test_a_crash_inside_the_pipeline_is_that_messages_issue(tmp_path: Path) -> None:

@@ -10,7 +10,6 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import ExitStack
-from dataclasses import dataclass, field
 from typing import Any, TextIO
 
 import click
@@ -18,52 +17,21 @@ import click
 from .. import __version__
 from ..batch import run_batch
 from ..inputs import expand_inputs
-from ..intake import Limits
 from ..issues import Severity
-from ..registry import bundled_registry
 from ..report import RunResult
-from ..rules import RuleRunner, RuleSettings, load_pack
-from ..schemaset import SchemaError, load_schema_set
+from ..schemaset import SchemaError
 from ..screen import ALERT, REVIEW, ScreeningValidator, ScreenLayer, ScreenResult, screen_report
 from ..screen.drafts import write_drafts
-from ..screen.screener import load_suppressions
-from ..screen.watchlist import WatchlistError, load_watchlist
+from ..screen.options import ScreenOptions
+from ..screen.watchlist import WatchlistError
 from ..stream.parallel import iter_validate_parallel
+from .dask import dask_option, dask_session
 from .options import ConfigError, limits_option, resolve_schema, schema_options
 from .rule_options import make_rule_layer, rule_options
 from .stream import record_option
 from .validate import _jobs, _stdin, _write_report
 
 FORMATS = ("text", "json", "sarif", "html")
-
-
-@dataclass(frozen=True)
-class ScreenOptions:
-    """Picklable recipe for the screening validator each worker builds (``-j N``)."""
-
-    schema_id: str | None = None
-    xsd: tuple[str, ...] = ()
-    max_bytes: int | None = None
-    watchlists: tuple[str, ...] = ()
-    bundled: bool = True
-    suppress: tuple[str, ...] = ()
-    validate: bool = False
-    rule_packs: tuple[str, ...] = ()
-    rule_settings: RuleSettings = field(default_factory=RuleSettings)
-
-    def build(self) -> ScreeningValidator:
-        rules = RuleRunner([load_pack(spec) for spec in self.rule_packs],
-                           settings=self.rule_settings) if self.validate else None
-        layer = ScreenLayer(load_watchlist(self.watchlists, bundled=self.bundled),
-                            load_suppressions(self.suppress), rules=rules)
-        validator = ScreeningValidator(limits=Limits(max_bytes=self.max_bytes)
-                                       if self.max_bytes else Limits(), rules=layer)
-        validator.with_validation = self.validate
-        if self.xsd:
-            validator.schema_set = load_schema_set(list(self.xsd))
-        elif self.schema_id:
-            validator.message_type = bundled_registry().get(self.schema_id)
-        return validator
 
 
 @click.command("screen")
@@ -93,12 +61,13 @@ class ScreenOptions:
 @click.option("-q", "--quiet", is_flag=True, help="Print only the summary line.")
 @click.option("-v", "--verbose", is_flag=True, help="Also print clear messages and notes.")
 @record_option
+@dask_option
 @click.argument("paths", nargs=-1, required=True)
 def screen_command(schema_id: str | None, xsd: tuple[str, ...], max_bytes: int | None,
                    watchlists: tuple[str, ...], no_bundled_list: bool,
                    suppress: tuple[str, ...], fmt: str, output: str | None,
                    notify_dir: str | None, with_validation: bool, fail_on: str, jobs: int, exclude: tuple[str, ...],
-                   quiet: bool, verbose: bool, record: str | None,
+                   quiet: bool, verbose: bool, record: str | None, dask_address: str | None,
                    paths: tuple[str, ...], **rule_args: Any) -> int:
     """Screen declarations and cargo reports (any WCO DM schema) for precursor chemicals."""
     if quiet and verbose:
@@ -121,7 +90,9 @@ def screen_command(schema_id: str | None, xsd: tuple[str, ...], max_bytes: int |
         raise ConfigError(f"bad list: {exc}") from None
     jobs = _jobs(jobs)
     try:
-        if record:
+        if dask_address:
+            results = _on_dask(dask_address, spec, paths, record, exclude)
+        elif record:
             results = list(_records(spec, validator, paths, record, jobs))
         else:
             files = expand_inputs(paths, extensions=(".xml", ".json"), exclude=exclude)
@@ -138,6 +109,18 @@ def screen_command(schema_id: str | None, xsd: tuple[str, ...], max_bytes: int |
         for draft in drafts:
             click.echo(draft.summary_line(), err=True)
     return 1 if data["summary"]["failed"] else 0
+
+
+def _on_dask(address: str, spec: ScreenOptions, paths: tuple[str, ...], record: str | None,
+             exclude: tuple[str, ...]) -> list[ScreenResult]:
+    """The same screening on a Dask cluster: the same results, in the same order."""
+    with dask_session(address) as tdask:
+        try:
+            results: list[ScreenResult] = tdask.screen_results(spec, paths, record=record,
+                                                               exclude=exclude)
+        except ValueError as exc:  # bad inputs (stdin), unreadable list files
+            raise ConfigError(str(exc)) from None
+        return results
 
 
 def _records(spec: ScreenOptions, validator: ScreeningValidator, paths: tuple[str, ...],

@@ -27,12 +27,35 @@ from ..convert.batch import Outcome
 from ..issues import Severity
 from ..report import RunResult, get_reporter
 from ..report.stream import StreamJsonWriter, StreamTextWriter
-from .client import MergedBatch, Plan, collect, connect, merge_batches, plan_for, reports_of
+from ..screen import ScreenOptions, ScreenResult
+from .client import (
+    MergedBatch,
+    Plan,
+    collect,
+    connect,
+    merge_batches,
+    merge_screened,
+    plan_for,
+    reports_of,
+)
 from .files import FileSet, FileSetError
-from .work import Job, Unit, convert_jobs, job_for, write_partition
+from .work import (
+    REPORTS,
+    SCREEN_DICTS,
+    SCREENED,
+    Job,
+    Screening,
+    Shape,
+    Unit,
+    convert_jobs,
+    job_for,
+    write_partition,
+)
 
-__all__ = ["FileSet", "FileSetError", "Job", "MergedBatch", "Plan", "Unit", "collect", "connect",
-           "convert", "convert_outcomes", "merge_batches", "reports_of", "summary", "validate", "write_reports"]
+__all__ = ["REPORTS", "SCREENED", "SCREEN_DICTS", "FileSet", "FileSetError", "Job",
+           "MergedBatch", "Plan", "Screening", "Shape", "Unit", "collect", "connect",
+           "convert", "convert_outcomes", "merge_batches", "merge_screened", "reports_of",
+           "screen", "screen_results", "summary", "validate", "write_reports"]
 
 
 def validate(inputs: Iterable[str], *, schema: str | None = None, xsd: Sequence[str] = (),
@@ -52,6 +75,40 @@ def validate(inputs: Iterable[str], *, schema: str | None = None, xsd: Sequence[
     job = job_for(schema, xsd, rules, rule_settings, max_bytes)
     return plan_for(job, inputs, record=record, shares=shares, partition_size=partition_size,
                     exclude=exclude).bag()
+
+
+def screen(inputs: Iterable[str], *, schema: str | None = None, xsd: Sequence[str] = (),
+           watchlists: Sequence[str] = (), bundled: bool = True, suppress: Sequence[str] = (),
+           validate: bool = False, rules: Sequence[str] = (),
+           rule_settings: RuleSettings | None = None, record: str | None = None,
+           shares: int | None = None, partition_size: int = 16, max_bytes: int | None = None,
+           exclude: Sequence[str] = ()) -> db.Bag:
+    """A bag of per-message screening results as plain dicts (``ScreenResult.to_dict``).
+
+    The options are those of ``tradestd screen``: ``watchlists`` and ``suppress`` are the
+    user's list files (they travel to the workers as :class:`FileSet` values),
+    ``bundled=False`` screens with ``watchlists`` only, ``validate`` also validates (with
+    ``rules``). With ``record`` the bag also holds the ``{"path", "batch"}`` dict that
+    closes each share of a batch: :func:`merge_screened` (``dicts=True``) puts the
+    results in the local command's order.
+    """
+    options = ScreenOptions(schema, tuple(xsd), max_bytes, tuple(watchlists), bundled,
+                            tuple(suppress), validate, tuple(rules),
+                            rule_settings or RuleSettings())
+    return plan_for(Job.from_options(options), inputs, record=record, shares=shares,
+                    partition_size=partition_size, exclude=exclude, shape=SCREEN_DICTS).bag()
+
+
+def screen_results(options: ScreenOptions, inputs: Iterable[str], *,
+                   record: str | None = None, shares: int | None = None,
+                   partition_size: int = 16, exclude: Sequence[str] = ()) -> list[ScreenResult]:
+    """Screen on the cluster and bring back :class:`~tradestd.screen.ScreenResult` values
+    in the local command's order (``tradestd screen --dask``): the same values a local
+    run gives, for the same reports and notification drafts."""
+    plan = plan_for(Job.from_options(options), inputs, record=record, shares=shares,
+                    partition_size=partition_size, exclude=exclude, shape=SCREENED)
+    results: list[ScreenResult] = merge_screened(collect(plan.bag()))
+    return results
 
 
 def convert(inputs: Iterable[str], *, output: str, schema: str | None = None,

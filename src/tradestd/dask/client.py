@@ -26,11 +26,12 @@ from dask.delayed import Delayed, delayed
 
 from ..inputs import expand_inputs
 from ..issues import Issue, Report, Severity
+from ..screen import ScreenResult
 from ..stream.results import RecordReport, StreamSummary
-from .work import Job, Unit, internal_error, run_units
+from .work import REPORTS, Job, Shape, Unit, internal_error, run_units
 
-__all__ = ["MergedBatch", "Plan", "collect", "connect", "merge_batches", "plan_for",
-           "reports_of", "worker_count"]
+__all__ = ["MergedBatch", "Plan", "collect", "connect", "merge_batches", "merge_screened",
+           "plan_for", "reports_of", "worker_count"]
 
 #: Plans of the bags this process built, by bag name: what ``collect`` needs to isolate
 #: a partition that kills its workers.
@@ -39,16 +40,19 @@ _PLANS: dict[str, Plan] = {}
 
 @dataclass(frozen=True)
 class Plan:
-    """Which units each partition checks, with which job and which worker function."""
+    """Which units each partition checks, with which job, which worker function and
+    what its results are (``shape``: validation reports, screening results...)."""
 
     job: Job
     partitions: tuple[tuple[Unit, ...], ...]
-    function: Callable[[Job, Sequence[Unit]], list[dict[str, Any]]] = run_units
+    shape: Shape = REPORTS
+    function: Callable[[Job, Sequence[Unit], Shape], list[Any]] = run_units
 
     def bag(self) -> db.Bag:
+        prefix = f"tradestd-{self.shape.name}-{self.job.key[:12]}"
         parts: list[Delayed] = [
-            delayed(self.function, pure=True)(self.job, list(units),
-                                              dask_key_name=f"tradestd-{self.job.key[:12]}-{i}")
+            delayed(self.function, pure=True)(self.job, list(units), self.shape,
+                                              dask_key_name=f"{prefix}-{i}")
             for i, units in enumerate(self.partitions)]
         bag = db.from_delayed(parts)
         _PLANS[bag.name] = self
@@ -66,7 +70,7 @@ def worker_count() -> int:
 
 def plan_for(job: Job, inputs: Iterable[str], *, record: str | None = None,
              shares: int | None = None, partition_size: int = 16,
-             exclude: Sequence[str] = ()) -> Plan:
+             exclude: Sequence[str] = (), shape: Shape = REPORTS) -> Plan:
     """Expand ``inputs`` (files, folders, globs) and cut them into partitions."""
     if partition_size < 1:
         raise ValueError("partition_size must be at least 1")
@@ -76,13 +80,14 @@ def plan_for(job: Job, inputs: Iterable[str], *, record: str | None = None,
         n = shares if shares is not None else worker_count()
         if n < 1:
             raise ValueError("shares must be at least 1")
-        return Plan(job, tuple((Unit(p, record, (k, n)),) for p in paths for k in range(n)))
+        return Plan(job, tuple((Unit(p, record, (k, n)),) for p in paths for k in range(n)),
+                    shape)
     paths = expand_inputs(list(inputs), extensions=(".xml", ".json"), exclude=exclude)
     if "-" in paths:
         raise ValueError("standard input cannot be shared out to Dask workers; give files")
     units = [Unit(p) for p in paths]
     return Plan(job, tuple(tuple(units[i:i + partition_size])
-                           for i in range(0, len(units), partition_size)))
+                           for i in range(0, len(units), partition_size)), shape)
 
 
 @contextmanager
@@ -131,16 +136,16 @@ def _client() -> Any:
         return None
 
 
-def _isolated(client: Any, plan: Plan, units: Sequence[Unit]) -> list[dict[str, Any]]:
+def _isolated(client: Any, plan: Plan, units: Sequence[Unit]) -> list[Any]:
     from distributed import KilledWorker
 
-    out: list[dict[str, Any]] = []
+    out: list[Any] = []
     for unit in units:
-        future = client.submit(plan.function, plan.job, [unit], pure=False)
+        future = client.submit(plan.function, plan.job, [unit], plan.shape, pure=False)
         try:
             out.extend(future.result())
         except KilledWorker:
-            out.append(internal_error(unit, "it killed every worker it ran on"))
+            out.append(internal_error(unit, "it killed every worker it ran on", plan.shape))
     return out
 
 
@@ -199,22 +204,65 @@ def merge_batches(results: Iterable[dict[str, Any]], *, fail_on: Severity = Seve
         summary.record_tag = next((f["record_element"] for f in shares if f["record_element"]),
                                   None)
         summary.size = furthest.get("size")
-        seen: dict[tuple[Any, ...], Issue] = {}
-        for fact in shares:
-            for data in fact["issues"]:
-                issue = Issue.from_dict(data)
-                seen.setdefault((issue.code, issue.line, issue.column, issue.message), issue)
-        summary.issues.extend(seen.values())
+        summary.issues.extend(_batch_issues(shares))
         ordered = sorted(records[path], key=lambda r: r.index)
-        merged.append(MergedBatch(summary, _dedupe(ordered), furthest.get("bytes") or 0))
+        merged.append(MergedBatch(summary, _dedupe(ordered, lambda r: r.index),
+                                  furthest.get("bytes") or 0))
     return merged
 
 
-def _dedupe(records: list[RecordReport]) -> list[RecordReport]:
-    """One report per record index (a retried share must never count a record twice)."""
-    out: list[RecordReport] = []
+def _batch_issues(shares: Iterable[dict[str, Any]]) -> list[Issue]:
+    """Every distinct issue the shares of a batch found with the batch itself."""
+    seen: dict[tuple[Any, ...], Issue] = {}
+    for fact in shares:
+        for data in fact["issues"]:
+            issue = Issue.from_dict(data)
+            seen.setdefault((issue.code, issue.line, issue.column, issue.message), issue)
+    return list(seen.values())
+
+
+def merge_screened(results: Iterable[Any], *, dicts: bool = False) -> list[Any]:
+    """Screening results in the order of the local ``tradestd screen``: message results
+    as they come; for batches, each batch (in first-seen order) record by record, one
+    result per record, then a result holding the batch's own issues, if it has any.
+
+    ``results`` are :class:`~tradestd.screen.ScreenResult` values, or with ``dicts``
+    their ``to_dict()`` form (as :func:`tradestd.dask.screen` gives them), mixed with
+    the ``{"path", "batch"}`` dicts that close each share of a batch.
+    """
+    items = list(results)
+    if not any(isinstance(i, dict) and "batch" in i for i in items):
+        return items
+    records: dict[str, list[Any]] = defaultdict(list)
+    facts: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    order: dict[str, None] = {}
+    for item in items:
+        if isinstance(item, dict) and "batch" in item:
+            order.setdefault(item["path"], None)
+            facts[item["path"]].append(item["batch"])
+        else:
+            path = item["path"] if dicts else item.path
+            order.setdefault(path, None)
+            records[path].append(item)
+    out: list[Any] = []
+    for path in order:
+        index: Callable[[Any], int] = (lambda r: int(r["record"])) if dicts \
+            else (lambda r: int(r.record))
+        out.extend(_dedupe(sorted(records[path], key=index), index))
+        shares = facts[path]
+        issues = _batch_issues(shares)
+        if issues:
+            source = max(shares, key=lambda f: f["bytes"] or 0)["source"] or path
+            closing = ScreenResult(source, (), tuple(issues))
+            out.append(closing.to_dict() if dicts else closing)
+    return out
+
+
+def _dedupe(records: list[Any], index: Callable[[Any], int]) -> list[Any]:
+    """One result per record index (a retried share must never count a record twice)."""
+    out: list[Any] = []
     for record in records:
-        if out and out[-1].index == record.index:
+        if out and index(out[-1]) == index(record):
             continue
         out.append(record)
     return out

@@ -15,8 +15,8 @@ import json
 import os
 import pickle
 import threading
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -28,12 +28,14 @@ from ..intake import Limits
 from ..issues import Issue, Layer, Report, Severity
 from ..registry import bundled_registry
 from ..schemaset import load_schema_set
+from ..screen import ScreenResult
+from ..screen.options import ScreenOptions
 from ..stream.results import RecordReport
 from ..validation import Validator
 from .files import FileSet
 
-__all__ = ["Job", "Unit", "convert_jobs", "internal_error", "job_for", "run_units",
-           "write_partition"]
+__all__ = ["REPORTS", "SCREENED", "SCREEN_DICTS", "Job", "Screening", "Shape", "Unit",
+           "convert_jobs", "internal_error", "job_for", "run_units", "write_partition"]
 
 #: The shipped copies of rule files and schema sets are compiled once per worker process.
 _BUILT: dict[str, Validator] = {}
@@ -41,35 +43,63 @@ _BUILT_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
+class Screening:
+    """What makes a job screen rather than validate: the user's watch lists (each with
+    the name the client knows it by) and suppress lists travel as :class:`FileSet`."""
+
+    watchlists: tuple[tuple[str, FileSet], ...] = ()
+    bundled: bool = True
+    suppress: tuple[FileSet, ...] = ()
+    validate: bool = False
+
+    @classmethod
+    def from_options(cls, options: ScreenOptions) -> Screening:
+        return cls(tuple((name, FileSet.from_paths([name])) for name in options.watchlists),
+                   options.bundled, tuple(FileSet.from_paths([p]) for p in options.suppress),
+                   options.validate)
+
+
+@dataclass(frozen=True)
 class Job:
     """Everything a worker needs to check messages: a picklable recipe, no paths of the
-    client's machine (schema sets and rule files travel as :class:`FileSet` values)."""
+    client's machine (schema sets, rule files, watch and suppress lists travel as
+    :class:`FileSet` values). With ``screening``, the worker screens (``tradestd screen``)."""
 
     schema_id: str | None = None
     schema_files: FileSet | None = None
     rule_packs: tuple[str | FileSet, ...] = ()
     rule_settings: RuleSettings = field(default_factory=RuleSettings)
     max_bytes: int | None = None
+    screening: Screening | None = None
 
     @classmethod
-    def from_options(cls, options: ValidatorOptions) -> Job:
-        """The job of a local recipe (``--schema``/``--xsd``, rule packs, settings)."""
-        return job_for(options.schema_id, options.xsd, options.rule_packs,
-                       options.rule_settings, options.max_bytes)
+    def from_options(cls, options: ValidatorOptions | ScreenOptions) -> Job:
+        """The job of a local recipe (``--schema``/``--xsd``, rule packs, settings; for
+        screening the watch and suppress lists too)."""
+        job = job_for(options.schema_id, options.xsd, options.rule_packs,
+                      options.rule_settings, options.max_bytes)
+        if isinstance(options, ScreenOptions):
+            return replace(job, screening=Screening.from_options(options))
+        return job
 
     @property
     def key(self) -> str:
         """Names this job's validator in a worker's cache."""
         return hashlib.sha256(pickle.dumps(self)).hexdigest()
 
-    def options(self) -> ValidatorOptions:
+    def options(self) -> ValidatorOptions | ScreenOptions:
         """The local recipe, with shipped files unpacked on this machine."""
         xsd = tuple(str(p) for p in self.schema_files.materialize()) if self.schema_files \
             else ()
-        packs = tuple(str(p.materialize()[0]) if isinstance(p, FileSet) else p
-                      for p in self.rule_packs)
-        return ValidatorOptions(None if xsd else self.schema_id, xsd, self.max_bytes, packs,
-                                self.rule_settings)
+        packs = tuple(_local(p) if isinstance(p, FileSet) else p for p in self.rule_packs)
+        schema_id = None if xsd else self.schema_id
+        s = self.screening
+        if s is None:
+            return ValidatorOptions(schema_id, xsd, self.max_bytes, packs, self.rule_settings)
+        return ScreenOptions(schema_id, xsd, self.max_bytes,
+                             tuple(_local(f) for _, f in s.watchlists), s.bundled,
+                             tuple(_local(f) for f in s.suppress), s.validate, packs,
+                             self.rule_settings, tuple(name for name, _ in s.watchlists))
 
     def validator(self) -> Validator:
         key = self.key
@@ -82,6 +112,11 @@ class Job:
     @property
     def limits(self) -> Limits:
         return Limits(max_bytes=self.max_bytes) if self.max_bytes else Limits()
+
+
+def _local(files: FileSet) -> str:
+    """A single shipped file, unpacked on this machine."""
+    return str(files.materialize()[0])
 
 
 @dataclass(frozen=True)
@@ -107,25 +142,60 @@ def record_dict(path: str, record: RecordReport) -> dict[str, Any]:
     return {"path": path, **record.to_dict(), "offset": record.offset}
 
 
-def run_units(job: Job, units: Sequence[Unit]) -> list[dict[str, Any]]:
-    """Check every unit; a message file gives one dict, a batch share gives a dict per
-    checked record and then one ``{"path", "batch": {...}}`` dict with the batch's facts."""
+def screen_message(report: Report) -> ScreenResult:
+    return ScreenResult.from_report(report)
+
+
+def screen_record(path: str, record: RecordReport) -> ScreenResult:
+    return ScreenResult.from_report(record.report, record.index, record.line)
+
+
+def screen_message_dict(report: Report) -> dict[str, Any]:
+    return screen_message(report).to_dict()
+
+
+def screen_record_dict(path: str, record: RecordReport) -> dict[str, Any]:
+    return screen_record(path, record).to_dict()
+
+
+@dataclass(frozen=True)
+class Shape:
+    """What a worker hands back for a message's report and for a batch record's report
+    (module-level functions, so a shape pickles by name)."""
+
+    name: str
+    message: Callable[[Report], Any]
+    record: Callable[[str, RecordReport], Any]
+
+
+#: Validation: JSON report v1 dicts (``Report.to_dict``), records with path and offset.
+REPORTS = Shape("validate", report_dict, record_dict)
+#: Screening, as plain dicts (``ScreenResult.to_dict``).
+SCREEN_DICTS = Shape("screen", screen_message_dict, screen_record_dict)
+#: Screening, as :class:`~tradestd.screen.ScreenResult` values (what the CLI renders).
+SCREENED = Shape("screened", screen_message, screen_record)
+
+
+def run_units(job: Job, units: Sequence[Unit], shape: Shape = REPORTS) -> list[Any]:
+    """Check (or screen) every unit; a message file gives one result, a batch share gives
+    a result per checked record and then one ``{"path", "batch": {...}}`` dict with the
+    batch's facts. ``shape`` says what a result is."""
     validator = job.validator()
-    out: list[dict[str, Any]] = []
+    out: list[Any] = []
     for unit in units:
         if unit.batch:
-            out.extend(_share(validator, unit))
+            out.extend(_share(validator, unit, shape))
         else:
-            out.append(report_dict(_validate_one(validator, _Task(unit.path))))
+            out.append(shape.message(_validate_one(validator, _Task(unit.path))))
     return out
 
 
-def _share(validator: Validator, unit: Unit) -> Iterator[dict[str, Any]]:
+def _share(validator: Validator, unit: Unit, shape: Shape) -> Iterator[Any]:
     record = None if unit.record == "auto" else unit.record
     stream = validator.iter_validate(unit.path, record=record, share=unit.share)
     try:
         for report in stream:
-            yield record_dict(unit.path, report)
+            yield shape.record(unit.path, report)
     except Exception as exc:  # noqa: BLE001 - a crash ends this share as the batch's issue
         stream.summary.issues.append(Issue(
             "INTERNAL_ERROR", Severity.ERROR, Layer.INTAKE,
@@ -137,7 +207,7 @@ def _share(validator: Validator, unit: Unit) -> Iterator[dict[str, Any]]:
         "size": s.size, "source": s.source, "issues": [i.to_dict() for i in s.issues]}}
 
 
-def internal_error(unit: Unit, detail: str) -> dict[str, Any]:
+def internal_error(unit: Unit, detail: str, shape: Shape = REPORTS) -> Any:
     """The report of a unit that killed every worker it ran on."""
     if unit.batch:
         issue = Issue("INTERNAL_ERROR", Severity.ERROR, Layer.INTAKE,
@@ -146,7 +216,7 @@ def internal_error(unit: Unit, detail: str) -> dict[str, Any]:
         return {"path": unit.path, "batch": {
             "share": list(unit.share), "record_element": None, "bytes": 0, "size": None,
             "source": unit.path, "issues": [issue.to_dict()]}}
-    return report_dict(_internal_error(_Task(unit.path), detail))
+    return shape.message(_internal_error(_Task(unit.path), detail))
 
 
 # -- conversion -----------------------------------------------------------------------

@@ -8,6 +8,7 @@ precursor notification. See docs/screening.md.
 """
 
 from .facts import ItemFacts, Party, ShipmentFacts, Transport
+from .options import ScreenOptions
 from .screener import (
     ALERT,
     REVIEW,
@@ -22,7 +23,7 @@ from .screener import (
 )
 from .watchlist import Substance, Threshold, Watchlist, WatchlistError, load_watchlist
 
-__all__ = ["ALERT", "REVIEW", "Hit", "ItemFacts", "Party", "ScreenLayer", "ScreenResult",
+__all__ = ["ALERT", "REVIEW", "Hit", "ItemFacts", "Party", "ScreenLayer", "ScreenOptions", "ScreenResult",
            "Screener", "ScreeningValidator", "ShipmentFacts", "Substance", "Suppression",
            "Threshold", "Transport", "Watchlist", "WatchlistError", "load_suppressions",
            "load_watchlist", "screen_report"]

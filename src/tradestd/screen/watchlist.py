@@ -161,17 +161,20 @@ def bundled_watchlist() -> Watchlist:
     return _from_json_text(text, BUNDLED)
 
 
-def load_watchlist(paths: Sequence[str | Path] = (), *, bundled: bool = True) -> Watchlist:
-    """The bundled list (unless ``bundled`` is false) extended by each file in turn."""
+def load_watchlist(paths: Sequence[str | Path] = (), *, bundled: bool = True,
+                   names: Sequence[str] = ()) -> Watchlist:
+    """The bundled list (unless ``bundled`` is false) extended by each file in turn;
+    ``names`` (optional, one per path) name the files in hits and errors."""
     result = bundled_watchlist() if bundled else Watchlist(id="custom")
-    for path in paths:
-        result = result.extended(read_watchlist(path))
+    for index, path in enumerate(paths):
+        result = result.extended(read_watchlist(path, names[index] if names else None))
     return result
 
 
-def read_watchlist(path: str | Path) -> Watchlist:
-    """One user list, by its extension: ``.json``, ``.toml`` or ``.csv``."""
-    name = str(path)
+def read_watchlist(path: str | Path, name: str | None = None) -> Watchlist:
+    """One user list, by its extension: ``.json``, ``.toml`` or ``.csv``; ``name``
+    (default: ``path``) names it in hits and errors."""
+    name = name or str(path)
     try:
         text = Path(path).read_text(encoding="utf-8-sig")
     except FileNotFoundError:
