@@ -74,6 +74,15 @@ def _corpus(folder: Path, copies: int) -> tuple[list[str], tuple[str, ...]]:
     return paths, xsd
 
 
+def _worker_rss(client: Any) -> str:
+    """Peak resident memory of each worker process (MB), as the OS reports it."""
+    def peak() -> float:
+        import resource
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    return "/".join(f"{mb:.0f}" for mb in client.run(peak).values()) + " MB"
+
+
 def _row(name: str, seconds: float, count: int, baseline: float | None = None) -> str:
     rate = count / seconds
     ratio = f"{baseline / seconds:5.2f}x" if baseline else "  1.00x"
@@ -117,7 +126,7 @@ def main() -> int:
                 took, _ = _best(args.repeat, run)
                 dask_times[workers] = took
                 rows.append(_row(f"dask, {workers} worker{'s' * (workers > 1)}", took,
-                                 len(files), j1))
+                                 len(files), j1) + f"  worker RSS {_worker_rss(client)}")
                 if workers == 2:
                     noop, _ = _best(args.repeat, lambda: client.gather(
                         client.map(lambda x: x, range(args.tasks), pure=False)))
@@ -145,7 +154,7 @@ def main() -> int:
                                                              s1)]
         for workers in (1, 2):
             with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                              dashboard_address=":0") as cluster, Client(cluster):
+                              dashboard_address=":0") as cluster, Client(cluster) as client:
                 def run_batch_dask(shares: int = workers) -> list[Any]:
                     bag = tdask.validate([str(feed)], schema="wco-declaration",
                                          record="Declaration", shares=shares)
@@ -154,7 +163,7 @@ def main() -> int:
                 took, got = _best(args.repeat, run_batch_dask)
                 assert got == verdicts, "the cluster's verdicts differ from the local stream"
                 rows.append(_row(f"dask, {workers} worker{'s' * (workers > 1)}", took, records,
-                                 s1))
+                                 s1) + f"  worker RSS {_worker_rss(client)}")
         print("\n".join(rows))
         print(f"\n(cores: {os.cpu_count()}; load average at the end: "
               f"{', '.join(f'{x:.1f}' for x in os.getloadavg())})")
