@@ -37,6 +37,7 @@ from __future__ import annotations
 import functools
 import re
 import sys
+from array import array
 from dataclasses import dataclass
 
 from elementpath.regex import CharacterClass, RegexError, UnicodeSubset
@@ -130,9 +131,14 @@ def char_set(charset: str, xsd_version: str = "1.0") -> Ranges:
 @functools.cache
 def _python_class(name: str) -> Ranges:
     """What Python's ``\\w``/``\\s``/``\\d`` (str patterns) match, as ranges."""
-    text = "".join(chr(c) for c in range(_MAX + 1) if not 0xD800 <= c <= 0xDFFF)
-    found = sorted({ord(c) for c in re.findall("\\" + name, text)})
-    return _normalize([(c, c) for c in found])
+    runs = re.compile(f"\\{name}+")
+    pairs: list[tuple[int, int]] = []
+    for low, high in ((0, 0xD7FF), (0xE000, _MAX)):
+        text = array("I", range(low, high + 1)).tobytes().decode("utf-32-le" if
+                                                                sys.byteorder == "little"
+                                                                else "utf-32-be")
+        pairs.extend((low + m.start(), low + m.end() - 1) for m in runs.finditer(text))
+    return _normalize(pairs)
 
 
 def _standalone(letter: str, xsd_version: str) -> Ranges:
@@ -278,7 +284,7 @@ class _Parser:
 def render(ranges: Ranges) -> str:
     """One atom matching exactly the code points of ``ranges``."""
     if not ranges:
-        return "(?!)"
+        return "[^\\s\\S]"  # matches nothing; quantifiable in both dialects
     if len(ranges) == 1 and ranges[0][0] == ranges[0][1]:
         return _char(ranges[0][0], in_class=False)
     positive = _class_body(ranges)
