@@ -459,6 +459,12 @@ class SchemaSet:
 
     # -- conversion (tradestd.convert; see docs/json-convention.md) -----------------
 
+    def json_schema(self) -> dict[str, Any]:
+        """The Draft 2020-12 JSON Schema of this set's JSON (as ``tradestd jsonschema
+        --xsd``): every global element may be the root (docs/jsonschema.md)."""
+        from .convert.validate import json_schema_for  # builds on this module
+        return json_schema_for(self)
+
     def to_data(self, source: Source) -> dict[str, Any]:
         """One XML message as plain JSON data (``json.dumps`` accepts it)."""
         from .convert import to_data

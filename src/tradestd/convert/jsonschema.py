@@ -7,7 +7,6 @@ closed objects; arrays with ``minItems``/``maxItems``; facets as JSON Schema key
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -320,9 +319,10 @@ class _Deriver:
                             "properties": {"@xsi:nil": {"const": True}}})
         if (default is not None or fixed is not None) and tp.kind in (SIMPLE, SIMPLE_ATTRS):
             # an empty element takes the default (or fixed) value
-            options.append({"const": ""} if tp.kind == SIMPLE else {
-                "type": "object", "required": [VALUE_KEY],
-                "properties": {VALUE_KEY: {"const": ""}}})
+            if tp.kind == SIMPLE:
+                options.append({"const": ""})
+            options.append({"type": "object", "required": [VALUE_KEY],
+                            "properties": {VALUE_KEY: {"const": ""}}})
         schema = options[0] if len(options) == 1 else {"anyOf": options}
         description = _documentation(xsd)
         if description:
@@ -389,7 +389,7 @@ class _Deriver:
             schema["required"] = required
         pattern: dict[str, Any] = dict(_XSI_MEMBERS)
         if tp.any_attribute:
-            declared = "|".join(re.escape(k[1:]) for k in tp.attr_keys)
+            declared = "|".join(literal(k[1:]) for k in tp.attr_keys)
             guard = f"(?!(?:{declared})$)" if declared else ""
             pattern[f"^@{guard}(?!xsi:)"] = {"type": "string"}
         schema["patternProperties"] = pattern
