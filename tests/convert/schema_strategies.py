@@ -25,7 +25,7 @@ from typing import Any
 from hypothesis import strategies as st
 from lxml import etree
 
-from .strategies import XSI, Builder
+from .strategies import XSI, Builder, _facet
 
 NS = "urn:tradestd:test:generated"
 XS = "http://www.w3.org/2001/XMLSchema"
@@ -256,7 +256,7 @@ class VariantBuilder(Builder):
             items = draw(st.lists(st.integers(-99, 99), max_size=3))
             return draw(st.sampled_from([" ", "  ", "\n"])).join(str(i) for i in items)
         primitive = getattr(getattr(xsd_type, "primitive_type", None), "local_name", None)
-        if primitive in _SPELLINGS and _facet_of(xsd_type, "enumeration") is None:
+        if primitive in _SPELLINGS and _facet(xsd_type, "enumeration") is None:
             return str(draw(st.sampled_from(_SPELLINGS[primitive])))
         patterns = []
         for node in _bases(xsd_type):
@@ -315,14 +315,6 @@ _SUBTYPES = {
     f"{{{XS}}}anySimpleType": [("integer", "4"), ("boolean", "true"), ("date", "2020-01-01")],
     f"{{{XS}}}string": [("token", " a  b "), ("string", "x")],
 }
-
-
-def _facet_of(xsd_type: Any, local: str) -> Any:
-    for node in _bases(xsd_type):
-        facet = getattr(node, "facets", {}).get(f"{{{XS}}}{local}")
-        if facet is not None:
-            return facet
-    return None
 
 
 def _bases(xsd_type: Any) -> list[Any]:

@@ -7,6 +7,7 @@ closed objects; arrays with ``minItems``/``maxItems``; facets as JSON Schema key
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -37,6 +38,7 @@ _XSI_MEMBERS = {"^@xsi:": {"type": ["string", "boolean"]}}
 _PADDED = r"^[ \t\n\r]|[ \t\n\r]$"
 _ANY_ITEM = {"type": "object", "minProperties": 1, "maxProperties": 1}
 _INLINE_DEPTH = 24
+_INTEGER = re.compile(r"[ \t\n\r]*[+-]?[0-9]+[ \t\n\r]*")
 
 
 def _documentation(component: Any) -> str | None:
@@ -190,7 +192,7 @@ def value_schema(simple: Any, codec: int, *, fixed: str | None = None,
                                ("maxExclusive", "exclusiveMaximum")):
             if facets.get(facet) is not None:
                 number[keyword] = int(facets.get(facet))
-        if enumeration is not None:
+        if enumeration is not None and all(_INTEGER.fullmatch(v) for v in enumeration):
             number["enum"] = list(dict.fromkeys(int(v) for v in enumeration))
         out.add({"pattern": r"^[+-]?[0-9]+$"})
         _pattern_clauses(facets, whitespace, version, out)
