@@ -110,7 +110,8 @@ def test_translation_agrees_with_xmlschema(data: Any) -> None:
     ecma = regress.Regex(result.pattern, "u") if regress is not None else None
     exact = _STANDALONE.search(pattern) is None
     samples = data.draw(st.lists(_texts(pattern), min_size=5, max_size=10), label="texts")
-    if len(reference.pattern) < 200:  # from_regex is slow on large classes
+    # from_regex is slow on large classes, and refuses a class that matches nothing
+    if len(reference.pattern) < 200 and r"[^\w\W]" not in reference.pattern:
         samples += data.draw(st.lists(st.from_regex(reference), max_size=3), label="matches")
     for text in samples:
         expected = reference.match(text) is not None
