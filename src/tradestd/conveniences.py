@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 
 from . import convert
+from .convert.validate import json_schema_for
 from .intake import Limits
 from .registry import bundled_registry
 from .schemaset import SchemaSet, register_method
@@ -54,3 +55,4 @@ register_method("to_data", convert.to_data)
 register_method("to_json", convert.to_json)
 register_method("to_xml", convert.to_xml)
 register_method("wco_ids", wco_ids_for)
+register_method("json_schema", json_schema_for)

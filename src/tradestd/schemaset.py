@@ -561,6 +561,11 @@ class SchemaSet:
 
     # -- conversion (tradestd.convert; see docs/json-convention.md) -----------------
 
+    def json_schema(self) -> dict[str, Any]:
+        """The Draft 2020-12 JSON Schema of this set's JSON (as ``tradestd jsonschema
+        --xsd``): every global element may be the root (docs/jsonschema.md)."""
+        return cast("dict[str, Any]", _method("json_schema")(self))
+
     def to_data(self, source: Source) -> dict[str, Any]:
         """One XML message as plain JSON data (``json.dumps`` accepts it)."""
         return cast("dict[str, Any]", _method("to_data")(self, source))

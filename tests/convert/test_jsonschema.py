@@ -34,7 +34,10 @@ def test_types_facets_and_arrays_are_derived(schema: dict[str, Any]) -> None:
     assert shipment["properties"]["Item"] == {"type": "array", "items":
                                               {"$ref": "#/$defs/ItemType"}, "minItems": 1}
     assert shipment["properties"]["Consignee"]["maxItems"] == 3
-    assert shipment["properties"]["Mode"] == {"$ref": "#/$defs/ModeCode"}
+    # an element of simple type: the value, or the object form an xsi:* attribute gives
+    assert shipment["properties"]["Mode"] == {"if": {"type": "object"},
+                                              "then": {"$ref": "#/$defs/ModeCode.xsi"},
+                                              "else": {"$ref": "#/$defs/ModeCode"}}
     assert defs["ModeCode"]["enum"] == ["1", "3", "4"]
     assert defs["AmountType"]["properties"]["@currencyID"] == {
         "type": "string", "minLength": 3, "maxLength": 3}

@@ -27,7 +27,9 @@ from .plan import (
     derives_from,
     simple_bases,
 )
+from .valueforms import FAMILIES, equal_forms
 from .values import BOOL, INT, QNAME, STR
+from .xsdregex import UNCOLLAPSED, alternatives, anchored, literal, translate
 
 __all__ = ["DRAFT", "derive_json_schema"]
 
@@ -36,6 +38,8 @@ XS = "http://www.w3.org/2001/XMLSchema"
 _XSI_MEMBERS = {"^@xsi:": {"type": ["string", "boolean"]}}
 _PADDED = r"^[ \t\n\r]|[ \t\n\r]$"
 _ANY_ITEM = {"type": "object", "minProperties": 1, "maxProperties": 1}
+_INLINE_DEPTH = 24
+_INTEGER = re.compile(r"[ \t\n\r]*[+-]?[0-9]+[ \t\n\r]*")
 
 
 def _documentation(component: Any) -> str | None:
@@ -47,28 +51,43 @@ def _documentation(component: Any) -> str | None:
     return text or None
 
 
-def _facets(simple: Any) -> dict[str, Any]:
-    """Facets of a simple type and its bases, nearest first (first one wins)."""
-    found: dict[str, Any] = {}
-    patterns: list[str] = []
-    for node in simple_bases(simple):
-        for name, facet in getattr(node, "facets", {}).items():
-            if name is None:
-                continue
-            local = name.rpartition("}")[2]
-            if local == "pattern":
-                patterns.extend(p.pattern for p in facet.patterns)
-            elif local == "enumeration":
-                found.setdefault(local, [e.get("value") for e in facet])
-            else:
-                found.setdefault(local, getattr(facet, "value", None))
-    found["patterns"] = [_ecma(p) for p in patterns]
-    return found
+class _Facets:
+    """Facets of a simple type and its bases. Single-valued facets: the nearest step
+    wins (a restriction may only narrow them). Patterns: one list per derivation step
+    (alternatives within a step, all steps must hold)."""
+
+    def __init__(self, simple: Any) -> None:
+        self.values: dict[str, Any] = {}
+        self.steps: list[list[str]] = []
+        self.enumeration: list[str] | None = None
+        for node in simple_bases(simple):
+            for name, facet in getattr(node, "facets", {}).items():
+                if name is None:
+                    continue
+                local = name.rpartition("}")[2]
+                if local == "pattern":
+                    self.steps.append(list(facet.regexps))
+                elif local == "enumeration":
+                    if self.enumeration is None:
+                        self.enumeration = [e.get("value") or "" for e in facet]
+                else:
+                    self.values.setdefault(local, getattr(facet, "value", None))
+
+    def get(self, local: str) -> Any:
+        return self.values.get(local)
 
 
-def _ecma(python_pattern: str) -> str:
-    """xmlschema's translation of an XSD pattern, anchored plainly."""
-    return python_pattern.replace("$(?!\\n\\Z)", "$")
+def _family(simple: Any) -> str | None:
+    """The :data:`~.valueforms.FAMILIES` entry of an atomic type (``integer`` apart)."""
+    if _derives(simple, "integer"):
+        return "integer"
+    primitive = getattr(simple, "primitive_type", None)
+    name = getattr(primitive, "name", None) or ""
+    return FAMILIES.get(name.rpartition("}")[2])
+
+
+def _whitespace(simple: Any) -> str:
+    return getattr(simple, "white_space", None) or "preserve"
 
 
 def _decimal_pattern(total: int | None, fraction: int | None) -> str:
@@ -85,52 +104,124 @@ def _decimal_pattern(total: int | None, fraction: int | None) -> str:
     return lead + rf"0*(?:{'|'.join(alternatives)})$"
 
 
-def value_schema(simple: Any, codec: int) -> dict[str, Any]:
-    """Schema of one value (text of a simple type) under the convention."""
+class _Constraints:
+    """String keywords of one value, split by whether they hold only on the collapsed
+    form (see xsdregex: a collapse type's JSON keeps inner whitespace runs)."""
+
+    def __init__(self, collapse: bool) -> None:
+        self.collapse = collapse
+        self.plain: list[dict[str, Any]] = []
+        self.collapsed: list[dict[str, Any]] = []
+
+    def add(self, keyword: dict[str, Any], *, needs_collapsed: bool = False) -> None:
+        (self.collapsed if self.collapse and needs_collapsed else self.plain).append(keyword)
+
+    def schema(self) -> dict[str, Any]:
+        schema: dict[str, Any] = {"type": "string"}
+        clauses = list(self.plain)
+        if self.collapsed:
+            strict = _merge(self.collapsed)
+            clauses.append({"anyOf": [{"pattern": UNCOLLAPSED}, strict]})
+        merged = _merge(clauses)
+        schema.update(merged)
+        return schema
+
+
+def _merge(clauses: list[dict[str, Any]]) -> dict[str, Any]:
+    """One schema holding every clause (``allOf`` only for repeated keywords)."""
+    merged: dict[str, Any] = {}
+    extra: list[dict[str, Any]] = []
+    for clause in clauses:
+        if any(k in merged for k in clause):
+            extra.append(clause)
+        else:
+            merged.update(clause)
+    if extra:
+        merged["allOf"] = extra
+    return merged
+
+
+def _pattern_clauses(facets: _Facets, whitespace: str, version: str,
+                     out: _Constraints) -> None:
+    for step in facets.steps:
+        translated = [translate(p, whitespace, version) for p in step]
+        if any(t is None for t in translated):
+            continue  # left to the XSD: looser, never stricter
+        one = alternatives([t for t in translated if t is not None])
+        out.add({"pattern": one.pattern}, needs_collapsed=one.spaces)
+
+
+def _enum_clause(values: list[str], family: str | None, whitespace: str,
+                 out: _Constraints) -> None:
+    """Enumeration (or fixed value) compared in the value space."""
+    if family is None:
+        return
+    values = list(dict.fromkeys(values))
+    if family == "exact":
+        spaced = any(" " in v for v in values)
+        if whitespace == "replace" and spaced:
+            bodies = [literal(v).replace(" ", "[ \\t\\n\\r]") for v in values]
+            out.add({"pattern": anchored("|".join(bodies))})
+        else:
+            out.add({"enum": values}, needs_collapsed=spaced)
+        return
+    forms = [equal_forms(family, v) for v in values]
+    if any(f is None for f in forms):
+        return
+    out.add({"pattern": anchored("|".join(f for f in forms if f is not None))})
+
+
+def value_schema(simple: Any, codec: int, *, fixed: str | None = None,
+                 version: str = "1.0") -> dict[str, Any]:
+    """Schema of one value (text of a simple type) under the convention; ``fixed``: a
+    value it must equal (in the value space)."""
     if simple is None:
         return {"type": "string"}
-    facets = _facets(simple) if not simple.is_union() else {"patterns": []}
-    string: dict[str, Any] = {"type": "string"}
     if codec == BOOL:
         return {"anyOf": [{"type": "boolean"}, {"enum": ["1", "0"]}]}
+    if codec == QNAME or simple.is_list() or simple.is_union():
+        return {"type": "string"}
+    facets = _Facets(simple)
+    whitespace = _whitespace(simple)
+    family = _family(simple)
+    enumeration = [fixed] if fixed is not None else facets.enumeration
+    out = _Constraints(whitespace == "collapse")
     if codec == INT:
         number: dict[str, Any] = {"type": "integer"}
         for facet, keyword in (("minInclusive", "minimum"), ("maxInclusive", "maximum"),
                                ("minExclusive", "exclusiveMinimum"),
                                ("maxExclusive", "exclusiveMaximum")):
             if facets.get(facet) is not None:
-                number[keyword] = int(facets[facet])
-        if facets.get("enumeration"):
-            number["enum"] = [int(v) for v in facets["enumeration"]]
-        return {"anyOf": [number, {"type": "string", "pattern": r"^[+-]?[0-9]+$"}]}
-    if codec == QNAME or simple.is_list():
-        return string
-    if _is_decimal(simple):
-        string["pattern"] = _decimal_pattern(facets.get("totalDigits"),
-                                             facets.get("fractionDigits"))
-    if _is_string(simple):
-        for keyword in ("minLength", "maxLength"):
-            if facets.get(keyword) is not None:
-                string[keyword] = int(facets[keyword])
+                number[keyword] = int(facets.get(facet))
+        if enumeration is not None and all(_INTEGER.fullmatch(v) for v in enumeration):
+            number["enum"] = list(dict.fromkeys(int(v) for v in enumeration))
+        out.add({"pattern": r"^[+-]?[0-9]+$"})
+        _pattern_clauses(facets, whitespace, version, out)
+        if enumeration is not None:
+            _enum_clause(enumeration, "integer", whitespace, out)
+        return {"anyOf": [number, out.schema()]}
+    if family == "decimal":
+        out.add({"pattern": _decimal_pattern(facets.get("totalDigits"),
+                                             facets.get("fractionDigits"))})
+    if family == "exact":
         if facets.get("length") is not None:
-            string["minLength"] = string["maxLength"] = int(facets["length"])
-    patterns = facets["patterns"]
-    if patterns:
-        if "pattern" in string:
-            patterns = [string.pop("pattern")] + patterns
-        if len(patterns) == 1:
-            string["pattern"] = patterns[0]
-        else:
-            string["allOf"] = [{"pattern": p} for p in patterns]
-    if facets.get("enumeration") is not None:
-        string["enum"] = list(dict.fromkeys(facets["enumeration"]))
-    return string
+            out.add({"minLength": int(facets.get("length"))})
+            out.add({"maxLength": int(facets.get("length"))}, needs_collapsed=True)
+        if facets.get("minLength") is not None:
+            out.add({"minLength": int(facets.get("minLength"))})
+        if facets.get("maxLength") is not None:
+            out.add({"maxLength": int(facets.get("maxLength"))}, needs_collapsed=True)
+    _pattern_clauses(facets, whitespace, version, out)
+    if enumeration is not None:
+        _enum_clause(enumeration, family, whitespace, out)
+    return out.schema()
 
 
-def attribute_schema(simple: Any, codec: int) -> dict[str, Any]:
+def attribute_schema(simple: Any, codec: int, *, fixed: str | None = None,
+                     version: str = "1.0") -> dict[str, Any]:
     """Attribute values are carried exactly: one with surrounding whitespace stays a
     string (its facets are then checked by the XSD after conversion)."""
-    schema = value_schema(simple, codec)
+    schema = value_schema(simple, codec, fixed=fixed, version=version)
     if codec == STR:
         return schema
     return {"anyOf": [schema, {"type": "string", "pattern": _PADDED}]}
@@ -140,19 +231,18 @@ def _derives(simple: Any, local: str) -> bool:
     return derives_from(simple, f"{{{XS}}}{local}")
 
 
-def _is_decimal(simple: Any) -> bool:
-    return _derives(simple, "decimal")
-
-
-def _is_string(simple: Any) -> bool:
-    return _derives(simple, "string") or _derives(simple, "anyURI")
-
-
 class _Deriver:
-    def __init__(self, plan: Plan) -> None:
+    """Builds ``$defs`` with a work list: a ``$ref`` only reserves the name, so named
+    and recursive types never nest Python calls; anonymous local types are written in
+    place unless they recur (or nest deeper than :data:`_INLINE_DEPTH`)."""
+
+    def __init__(self, plan: Plan, version: str) -> None:
         self.plan = plan
+        self.version = version
         self.defs: dict[str, Any] = {}
-        self.names: dict[int, str] = {}
+        self.names: dict[tuple[int, str], str] = {}
+        self.pending: list[tuple[str, TypePlan, str, str]] = []
+        self.inline: set[int] = set()
         self.derived: dict[int, list[TypePlan]] = {}
         for tp in plan.types.values():
             node = getattr(tp.xsd, "base_type", None)
@@ -168,50 +258,76 @@ class _Deriver:
 
     # -- naming --------------------------------------------------------------------
 
-    def def_name(self, tp: TypePlan, hint: str) -> str:
-        name = self.names.get(id(tp))
-        if name is not None:
-            return name
-        base = hint
-        if tp.name:
-            namespace, _, local = tp.name[1:].rpartition("}") if tp.name[0] == "{" \
-                else ("", "", tp.name)
-            base = local
-            if namespace == XS:
-                base = f"xs:{local}"
-        name, index = base, 2
-        while name in self.defs:
-            prefix = self.plan.prefixes.get(_namespace(tp.name or ""), "")
-            name = f"{prefix}:{base}" if prefix and index == 2 else f"{base}.{index}"
-            index += 1
-        self.names[id(tp)] = name
-        self.defs[name] = {}
-        self.defs[name] = self.type_schema(tp)
-        return name
-
-    def ref(self, tp: TypePlan, hint: str) -> dict[str, Any]:
-        name = self.def_name(tp, hint)
+    def ref(self, tp: TypePlan, hint: str, form: str = "") -> dict[str, Any]:
+        """``$ref`` to the definition of ``tp`` (``form`` "xsi": the object form of a
+        simple type, for elements that carry attributes such as ``xsi:*``)."""
+        key = (id(tp), form)
+        name = self.names.get(key)
+        if name is None:
+            base = hint
+            if tp.name:
+                namespace, _, local = tp.name[1:].rpartition("}") if tp.name[0] == "{" \
+                    else ("", "", tp.name)
+                base = f"xs:{local}" if namespace == XS else local
+            if form:
+                base = f"{base}.{form}"
+            name, index = base, 2
+            while name in self.defs:
+                prefix = self.plan.prefixes.get(_namespace(tp.name or ""), "")
+                name = f"{prefix}:{base}" if prefix and index == 2 else f"{base}.{index}"
+                index += 1
+            self.names[key] = name
+            self.defs[name] = {}
+            self.pending.append((name, tp, form, hint))
         return {"$ref": "#/$defs/" + name.replace("~", "~0").replace("/", "~1")}
+
+    def run(self) -> None:
+        while self.pending:
+            name, tp, form, hint = self.pending.pop()
+            self.defs[name] = self.xsi_form(tp, hint) if form else self.type_schema(tp)
 
     # -- types and elements ----------------------------------------------------------
 
     def element_schema(self, element: ElementPlan, is_global: bool) -> dict[str, Any]:
         tp = element.type
         local = element.tag.rpartition("}")[2]
-        if tp.name or is_global:
+        xsd = element.xsd
+        if tp.name or is_global or id(tp) in self.inline or len(self.inline) >= _INLINE_DEPTH:
             schema = self.ref(tp, f"{local}.element")
         else:
-            schema = self.type_schema(tp)
-        derived = self.derived.get(id(tp), [])
-        if derived:
-            options = [schema] + [{"allOf": [self.ref(d, ""), {
-                "required": ["@xsi:type"], "properties": {"@xsi:type": {"const": d.name}}}]}
-                for d in derived]
-            schema = {"anyOf": options}
-        if getattr(element.xsd, "nillable", False):
-            schema = {"anyOf": [schema, {"type": "object", "required": ["@xsi:nil"],
-                                         "properties": {"@xsi:nil": {"const": True}}}]}
-        description = _documentation(element.xsd)
+            self.inline.add(id(tp))
+            try:
+                schema = self.type_schema(tp)
+            finally:
+                self.inline.discard(id(tp))
+        default = getattr(xsd, "default", None)
+        fixed = getattr(xsd, "fixed", None)
+        if tp.kind == SIMPLE:
+            if fixed is not None:
+                simple = tp.xsd if tp.xsd.is_simple() else tp.xsd.content
+                schema = {"allOf": [schema, value_schema(simple, tp.codec, fixed=fixed,
+                                                         version=self.version)]}
+            # an element of simple type with attributes (xsi:* ...) becomes an object
+            # (if/then/else rather than anyOf: errors then name the failing keyword)
+            schema = {"if": {"type": "object"},
+                      "then": self.ref(tp, f"{local}.element", "xsi"), "else": schema}
+        options = [schema]
+        if tp.name == f"{{{XS}}}anyType":
+            options.append({"type": "object", "required": ["@xsi:type"]})
+        else:
+            options.extend({"allOf": [self.ref(d, ""), _xsi_type_named(d.name)]}
+                           for d in self.derived.get(id(tp), []))
+        if getattr(xsd, "nillable", False):
+            options.append({"type": "object", "required": ["@xsi:nil"],
+                            "properties": {"@xsi:nil": {"const": True}}})
+        if (default is not None or fixed is not None) and tp.kind in (SIMPLE, SIMPLE_ATTRS):
+            # an empty element takes the default (or fixed) value
+            if tp.kind == SIMPLE:
+                options.append({"const": ""})
+            options.append({"type": "object", "required": [VALUE_KEY],
+                            "properties": {VALUE_KEY: {"const": ""}}})
+        schema = options[0] if len(options) == 1 else {"anyOf": options}
+        description = _documentation(xsd)
         if description:
             schema = dict(schema, description=description)
         return schema
@@ -221,27 +337,48 @@ class _Deriver:
         description = _documentation(xsd)
         if tp.kind == SIMPLE:
             simple = xsd if xsd.is_simple() else xsd.content
-            schema = value_schema(simple, tp.codec)
+            schema = value_schema(simple, tp.codec, version=self.version)
         else:
             schema = self.object_schema(tp)
         if description:
             schema["description"] = description
         return schema
 
+    def xsi_form(self, tp: TypePlan, hint: str) -> dict[str, Any]:
+        """``{"value": ..., "@xsi:...": ...}``: an element of simple type that carries
+        attributes. Under ``xsi:type`` the value follows the named type, whose codec
+        may differ (a number for an integer type...): it is then any scalar."""
+        value = self.ref(tp, hint)
+        return {
+            "type": "object",
+            "properties": {VALUE_KEY: True},
+            "patternProperties": dict(_XSI_MEMBERS),
+            "additionalProperties": False,
+            "anyOf": [{"required": [VALUE_KEY]}, {
+                "required": ["@xsi:nil"], "properties": {"@xsi:nil": {"const": True}}}],
+            "if": {"required": ["@xsi:type"]},
+            "then": {"properties": {VALUE_KEY: {"type": ["string", "integer", "boolean"]}}},
+            "else": {"properties": {VALUE_KEY: value}},
+        }
+
     def object_schema(self, tp: TypePlan) -> dict[str, Any]:
         properties: dict[str, Any] = {}
         required: list[str] = []
         for name, (key, codec) in tp.attrs.items():
             xsd_attribute = tp.xsd.attributes[name]
-            properties[key] = attribute_schema(xsd_attribute.type, codec)
+            properties[key] = attribute_schema(xsd_attribute.type, codec,
+                                               fixed=getattr(xsd_attribute, "fixed", None),
+                                               version=self.version)
         required.extend(tp.required_attrs)
         if tp.kind == SIMPLE_ATTRS:
-            properties[VALUE_KEY] = value_schema(tp.xsd.content, tp.codec)
+            properties[VALUE_KEY] = value_schema(tp.xsd.content, tp.codec,
+                                                 version=self.version)
             required.append(VALUE_KEY)
         elif tp.kind == MIXED:
             properties[MIXED_KEY] = {"type": "array", "items": {"anyOf": [
                 {"type": "string"}, self.mixed_item(tp)]}}
-            required.append(MIXED_KEY)
+            if any(m.min_items > 0 for m in tp.by_key.values()):
+                required.append(MIXED_KEY)  # else an empty element may leave it out
         else:
             for member in tp.by_key.values():
                 properties[member.key] = self.member_schema(member)
@@ -255,7 +392,7 @@ class _Deriver:
             schema["required"] = required
         pattern: dict[str, Any] = dict(_XSI_MEMBERS)
         if tp.any_attribute:
-            declared = "|".join(re.escape(k[1:]) for k in tp.attr_keys)
+            declared = "|".join(literal(k[1:]) for k in tp.attr_keys)
             guard = f"(?!(?:{declared})$)" if declared else ""
             pattern[f"^@{guard}(?!xsi:)"] = {"type": "string"}
         schema["patternProperties"] = pattern
@@ -263,7 +400,7 @@ class _Deriver:
         return schema
 
     def mixed_item(self, tp: TypePlan) -> dict[str, Any]:
-        properties = {m.key: self.element_schema(m.element, False)
+        properties = {m.key: self.element_schema(m.element, m.element.xsd.is_global())
                       for m in tp.by_key.values() if m.element is not None}
         item: dict[str, Any] = {"type": "object", "minProperties": 1, "maxProperties": 1,
                                 "properties": properties}
@@ -286,21 +423,26 @@ class _Deriver:
         return schema
 
 
+def _xsi_type_named(name: str | None) -> dict[str, Any]:
+    return {"required": ["@xsi:type"], "properties": {"@xsi:type": {"const": name}}}
+
+
 def _namespace(name: str) -> str:
     return name[1:name.index("}")] if name.startswith("{") else ""
 
 
 def derive_json_schema(plan: Plan, roots: Iterable[str] | None = None, *,
-                       title: str | None = None, schema_id: str | None = None
-                       ) -> dict[str, Any]:
+                       title: str | None = None, schema_id: str | None = None,
+                       xsd_version: str = "1.0") -> dict[str, Any]:
     """The JSON Schema of documents whose root is one of ``roots`` (Clark names;
     default: every global element of the schema set)."""
-    deriver = _Deriver(plan)
+    deriver = _Deriver(plan, xsd_version)
     tags = list(roots) if roots is not None else list(plan.globals)
     properties: dict[str, Any] = {}
     for tag in tags:
         element = plan.globals[tag]
         properties[plan.root_tags[tag]] = deriver.element_schema(element, True)
+    deriver.run()
     schema: dict[str, Any] = {"$schema": DRAFT}
     if schema_id:
         schema["$id"] = schema_id

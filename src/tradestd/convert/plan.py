@@ -228,6 +228,8 @@ class _Compiler:
         self.schema = schema
         self.types: dict[int, TypePlan] = {}
         self.elements: dict[int, ElementPlan] = {}
+        #: content models still to compile (a work list: nesting never recurses)
+        self.pending: list[tuple[TypePlan, Any]] = []
         self.substitutes: dict[str, list[Any]] = {}
         for head, members in schema.maps.substitution_groups.items():
             self.substitutes[head] = sorted(members, key=lambda e: e.name)
@@ -259,8 +261,13 @@ class _Compiler:
             return plan
         plan.kind = MIXED if xsd_type.mixed else COMPLEX
         if isinstance(xsd_type.content, XsdGroup):
-            self._content(plan, xsd_type.content)
+            self.pending.append((plan, xsd_type.content))
         return plan
+
+    def drain(self) -> None:
+        while self.pending:
+            plan, group = self.pending.pop()
+            self._content(plan, group)
 
     def _attributes(self, plan: TypePlan, xsd_type: Any) -> None:
         locals_seen: dict[str, int] = {}
@@ -491,6 +498,7 @@ def compile_plan(schema: Any) -> Plan:
         if not name.startswith(f"{{{XS}}}") or xsd_type.is_simple() \
                 or name == f"{{{XS}}}anyType":
             types[name] = compiler.type(xsd_type)
+    compiler.drain()
     local_count: dict[str, int] = {}
     for tag in globals_:
         local = tag.rpartition("}")[2]

@@ -71,7 +71,8 @@ def json_schema_for(schema_set: SchemaSet, message_type: MessageType | None = No
     roots = _roots(schema_set, message_type)
     title = message_type.title if message_type else schema_set.name
     return derive_json_schema(plan_for(schema_set), roots or None, title=title,
-                              schema_id=schema_id)
+                              schema_id=schema_id,
+                              xsd_version=getattr(schema_set.xmlschema, "XSD_VERSION", "1.0"))
 
 
 def bundled_schema_path(message_type: MessageType) -> Path:
