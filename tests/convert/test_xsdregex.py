@@ -92,6 +92,9 @@ def _python(pattern: str) -> re.Pattern[str] | None:
         return None
 
 
+_NEGATED_SUBTRACTION = re.compile(r"\[\^[^\]]*-\[")
+
+
 def _texts(pattern: str) -> st.SearchStrategy[str]:
     alphabet = st.sampled_from(sorted(set(_CHARS + list(pattern) + ["\t", "\n", "\r"])))
     return st.text(alphabet, max_size=8)
@@ -103,6 +106,10 @@ def test_translation_agrees_with_xmlschema(data: Any) -> None:
     pattern = data.draw(_regex(), label="pattern")
     reference = _python(pattern)
     assume(reference is not None)
+    # elementpath keeps characters that a subtraction from a negated group takes out
+    # (``[^a-[a\I]]`` matches ``*`` there; XSD 1.0 F.1 says it must not): we follow the
+    # specification, so those patterns are not compared with it.
+    assume(_NEGATED_SUBTRACTION.search(pattern) is None)
     assert reference is not None
     result = translate(pattern)
     assert result is not None, pattern
