@@ -19,14 +19,14 @@
   function isJson(text) { return /^[\ufeff\s]*[{[]/.test(text); }
 
   // ------------------------------------------------------------------ messages to check
-  function addMessage(name, blob, text) {
-    state.queue.push({ name: name, blob: blob, text: text });
-    renderQueue();
-  }
-
+  // Files are read concurrently; they join the queue in the order they were chosen.
   function addFiles(files) {
-    Array.prototype.forEach.call(files, function (file) {
-      file.text().then(function (text) { addMessage(file.name, file, text); });
+    var chosen = Array.prototype.slice.call(files);
+    Promise.all(chosen.map(function (file) { return file.text(); })).then(function (texts) {
+      texts.forEach(function (text, i) {
+        state.queue.push({ name: chosen[i].name, blob: chosen[i], text: text });
+      });
+      renderQueue();
     });
   }
 
