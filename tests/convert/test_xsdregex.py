@@ -18,6 +18,7 @@ import pytest
 from elementpath.regex import RegexError
 from elementpath.regex import translate_pattern as xmlschema_translation
 from hypothesis import HealthCheck, assume, given, settings
+from hypothesis.errors import InvalidArgument
 from hypothesis import strategies as st
 
 from tradestd.convert.xsdregex import translate
@@ -93,11 +94,46 @@ def _python(pattern: str) -> re.Pattern[str] | None:
 
 
 _NEGATED_SUBTRACTION = re.compile(r"\[\^[^\]]*-\[")
+# A group holding a complement escape, minus a group holding one too:
+# ``[a+-[b\P{L}-[b\P{L}]]]`` matches nothing in elementpath (the inner difference is empty,
+# so F.1 says ``[a+]``).
+_COMPLEMENT_MINUS_COMPLEMENT = re.compile(
+    r"\[[^\[\]]*\\[PWSDIC][^\[\]]*-\[[^\[\]]*\\[PWSDIC]")
+
+
+_UNICODE_WIDE = re.compile(r"(?<!\\)(?:\\\\)*(?:\[|\\[wWdDsS])")
+
+
+def _repeats_nullable(pattern: str) -> bool:
+    """Whether a repeated group can match the empty string through an inner quantifier.
+
+    regress (the ECMA 262 engine) backtracks on such loops until memory runs out:
+    ``(a*)*b`` exhausts gigabytes on a few dozen characters. Only the ECMA comparison
+    skips them; Python's engine still checks every pattern.
+    """
+    opened: list[int] = []
+    escaped = False
+    for index, char in enumerate(pattern):
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == "(":
+            opened.append(index)
+        elif char == ")" and opened:
+            body = pattern[opened.pop() + 1:index]
+            after = pattern[index + 1:index + 2]
+            if after in ("*", "+", "{") and re.search(r"[*?]|\{0", body):
+                return True
+    return False
+
+
+def _alphabet(pattern: str) -> list[str]:
+    return sorted(set(_CHARS + list(pattern) + ["\t", "\n", "\r"]))
 
 
 def _texts(pattern: str) -> st.SearchStrategy[str]:
-    alphabet = st.sampled_from(sorted(set(_CHARS + list(pattern) + ["\t", "\n", "\r"])))
-    return st.text(alphabet, max_size=8)
+    return st.text(st.sampled_from(_alphabet(pattern)), max_size=8)
 
 
 @SETTINGS
@@ -107,19 +143,32 @@ def test_translation_agrees_with_xmlschema(data: Any) -> None:
     reference = _python(pattern)
     assume(reference is not None)
     # elementpath keeps characters that a subtraction from a negated group takes out
-    # (``[^a-[a\I]]`` matches ``*`` there; XSD 1.0 F.1 says it must not): we follow the
-    # specification, so those patterns are not compared with it.
+    # (``[^a-[a\I]]`` matches ``*`` there; XSD 1.0 F.1 says it must not), and it subtracts
+    # wrongly between groups that hold complement escapes: we follow the specification, so
+    # those patterns are not compared with it (test_known_translations
+    # pins our answers for some).
     assume(_NEGATED_SUBTRACTION.search(pattern) is None)
+    assume(_COMPLEMENT_MINUS_COMPLEMENT.search(pattern) is None)
     assert reference is not None
     result = translate(pattern)
     assert result is not None, pattern
     ours = re.compile(result.pattern)
-    ecma = regress.Regex(result.pattern, "u") if regress is not None else None
+    ecma = None
+    if regress is not None and not _repeats_nullable(pattern):
+        ecma = regress.Regex(result.pattern, "u")
     exact = _STANDALONE.search(pattern) is None
     samples = data.draw(st.lists(_texts(pattern), min_size=5, max_size=10), label="texts")
-    # from_regex is slow on large classes, and refuses a class that matches nothing
-    if len(reference.pattern) < 200 and r"[^\w\W]" not in reference.pattern:
-        samples += data.draw(st.lists(st.from_regex(reference), max_size=3), label="matches")
+    # texts that match, from the same small alphabet: from_regex still walks all of Unicode
+    # for each character class (up to seconds per pattern), so patterns with classes are
+    # left to the random texts above (drawn from the characters the pattern names)
+    if len(reference.pattern) < 200 and _UNICODE_WIDE.search(reference.pattern) is None:
+        matches = st.from_regex(reference, alphabet=_alphabet(pattern))
+        try:
+            matches.validate()
+        except InvalidArgument:  # no text of the alphabet matches (e.g. \p{IsGreek})
+            pass
+        else:
+            samples += data.draw(st.lists(matches, max_size=3), label="matches")
     for text in samples:
         expected = reference.match(text) is not None
         got = ours.search(text) is not None
@@ -147,6 +196,10 @@ def test_translation_agrees_with_xmlschema(data: Any) -> None:
     (r"abc", ["abc"], ["abc\n", "xabc", "abcx"]),
     (r"[&&~~]", ["&", "~"], ["a"]),
     (r"[--/]", ["-", ".", "/"], ["a"]),
+    # XSD 1.0 F.1 subtractions where elementpath answers otherwise (see above)
+    (r"[^a-[a\I]]", ["b", "é", "_"], ["a", "*", "1", "\U0001f600"]),
+    (r"[a+-[b\P{L}-[b\P{L}]]]", ["a", "+"], ["b", ""]),
+    (r"[a+-[\Wb-[\Wb]]]", ["a", "+"], ["b"]),
 ])
 def test_known_translations(pattern: str, good: list[str], bad: list[str]) -> None:
     result = translate(pattern)

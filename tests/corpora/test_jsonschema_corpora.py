@@ -55,21 +55,38 @@ def _patterns(node: Any) -> Iterator[str]:
             yield from _patterns(item)
 
 
-_CHECKED: set[tuple[str, ...]] = set()
+_CHECKED: dict[str, list[Any]] = {}
+
+
+def _check_against_the_meta_schema(derived: dict[str, Any]) -> None:
+    """Draft 2020-12's meta-schema check of ``derived``; each definition, and each
+    document element's subschema, is checked once.
+
+    The schema sets of one corpus share most definitions (UBL's 65 document types share
+    its common components), and checking a 3.6 MB derived schema whole takes ~13 s; a
+    subschema is the same wherever it appears, so one already checked (same name, same
+    content) is left out of the next check. Its ``pattern`` values are ECMA 262.
+    """
+    fresh: dict[str, dict[str, Any]] = {"$defs": {}, "properties": {}}
+    for part, names in fresh.items():  # definitions, and the document elements
+        for name, subschema in derived.get(part, {}).items():
+            seen = _CHECKED.setdefault(part + "/" + name, [])
+            if not any(subschema is old or subschema == old for old in seen):
+                seen.append(subschema)
+                names[name] = subschema
+    left = {**derived, **fresh}
+    Draft202012Validator.check_schema(left)
+    regress = _regress()
+    if regress is not None:
+        for pattern in set(_patterns(left)):
+            regress.Regex(pattern, "u")  # raises on anything but ECMA 262
 
 
 @pytest.mark.parametrize(("folder", "case"), _cases())
 def test_corpus_json_passes_its_derived_schema(folder: Path, case: dict[str, Any]) -> None:
     schema_set = load_schema_set([folder / x for x in case["xsd"]])
     derived = schema_set.json_schema()
-    key = tuple(str(folder / x) for x in case["xsd"])
-    if key not in _CHECKED:
-        _CHECKED.add(key)
-        Draft202012Validator.check_schema(derived)
-        regress = _regress()
-        if regress is not None:
-            for pattern in set(_patterns(derived)):
-                regress.Regex(pattern, "u")  # raises on anything but ECMA 262
+    _check_against_the_meta_schema(derived)
     data = schema_set.to_data((folder / case["xml"]).read_bytes())
     errors = [f"{list(e.absolute_path)}: {e.message[:200]}"
               for e in json_validator(schema_set).iter_errors(data)]
