@@ -18,8 +18,8 @@ import pytest
 from elementpath.regex import RegexError
 from elementpath.regex import translate_pattern as xmlschema_translation
 from hypothesis import HealthCheck, assume, given, settings
-from hypothesis.errors import InvalidArgument
 from hypothesis import strategies as st
+from hypothesis.errors import InvalidArgument
 
 from tradestd.convert.xsdregex import translate
 
