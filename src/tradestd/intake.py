@@ -566,8 +566,12 @@ def _unwrap_soap(root: etree._Element) -> tuple[etree._Element | Issue, str | No
 
 
 def parse_bytes(name: str, data: bytes, limits: Limits = DEFAULT_LIMITS,
-                unwrap_soap: bool = True) -> XmlDocument:
-    """Parse raw bytes with the hardened parser; never raises for bad input."""
+                unwrap_soap: bool = True, *, comments: bool = True) -> XmlDocument:
+    """Parse raw bytes with the hardened parser; never raises for bad input.
+
+    ``comments=False`` leaves comments and processing instructions out of the tree (the
+    text around them joins up): for readers that ignore them, such as the converter.
+    """
     doc = XmlDocument(name=name, data=data)
     if not data or data.isspace():
         doc.issues.append(_issue("XML_EMPTY", "the file is empty", 1, 1))
@@ -578,14 +582,15 @@ def parse_bytes(name: str, data: bytes, limits: Limits = DEFAULT_LIMITS,
         return doc
     # searched before parsing, while the bytes are still in the CPU cache
     xinclude = XINCLUDE_NS in data or XINCLUDE_NS.decode() in _maybe_decoded(data)
-    parser = _thread_parser()
+    parser = _thread_parser(comments)
     try:
         try:
             tree = etree.ElementTree(etree.fromstring(data, parser))
         except etree.XMLSyntaxError:
             if not iri_namespaces_only(parser.error_log):
                 raise
-            parser = new_parser(recover=True)  # nothing else to recover from: see below
+            # nothing else to recover from: see below
+            parser = new_parser(recover=True, **_without_comments(comments))
             tree = etree.ElementTree(etree.fromstring(data, parser))
             if not iri_namespaces_only(parser.error_log):
                 raise
@@ -631,13 +636,19 @@ def iri_namespaces_only(log: Any) -> bool:
 _PARSERS = threading.local()
 
 
-def _thread_parser() -> etree.XMLParser:
+def _without_comments(comments: bool) -> dict[str, bool]:
+    return {} if comments else {"remove_comments": True, "remove_pis": True}
+
+
+def _thread_parser(comments: bool = True) -> etree.XMLParser:
     """This thread's hardened parser for whole documents (lxml parsers are not
     thread-safe, and building one per message costs as much as a small parse); its
     ``error_log`` holds the errors of its last run only."""
-    parser: etree.XMLParser | None = getattr(_PARSERS, "parser", None)
+    name = "parser" if comments else "parser_without_comments"
+    parser: etree.XMLParser | None = getattr(_PARSERS, name, None)
     if parser is None:
-        parser = _PARSERS.parser = new_parser()
+        parser = new_parser(**_without_comments(comments))
+        setattr(_PARSERS, name, parser)
     return parser
 
 
@@ -692,10 +703,11 @@ def _maybe_decoded(data: bytes) -> str:
 
 
 def load_xml(source: Source, limits: Limits = DEFAULT_LIMITS,
-             unwrap_soap: bool = True) -> XmlDocument:
-    """Read and parse any supported source. Problems become issues on the result."""
+             unwrap_soap: bool = True, *, comments: bool = True) -> XmlDocument:
+    """Read and parse any supported source. Problems become issues on the result
+    (``comments``: see :func:`parse_bytes`)."""
     try:
         name, data = read_source(source, limits)
     except IntakeError as exc:
         return XmlDocument(name=source_name(source), data=b"", issues=[exc.issue])
-    return parse_bytes(name, data, limits, unwrap_soap)
+    return parse_bytes(name, data, limits, unwrap_soap, comments=comments)

@@ -7,10 +7,13 @@ import json
 from typing import Any
 
 import pytest
+from lxml import etree
 
 from tradestd.convert import ConversionError
 from tradestd.convert.plan import plan_for
+from tradestd.convert.to_json import element_to_data
 from tradestd.convert.to_xml import _Writer
+from tradestd.intake import load_xml
 from tradestd.schemaset import SchemaSet, load_schema_set
 
 from .conftest import DATA, c14n
@@ -181,3 +184,33 @@ def test_content_the_convention_cannot_hold_is_refused(kitchen: SchemaSet,
                                                       edit: tuple[bytes, bytes]) -> None:
     with pytest.raises(ConversionError):
         kitchen.to_data(SOURCE.replace(*edit))
+
+
+def _commented(xml: bytes) -> bytes:
+    """``xml`` with a comment and a processing instruction in every element: before its
+    text, between its children (splitting text too) and after its last child."""
+    root = etree.fromstring(xml)
+    for element in list(root.iter()):
+        if not isinstance(element.tag, str):
+            continue
+        first, last = etree.Comment(" c "), etree.ProcessingInstruction("pi", "x")
+        text = element.text or ""
+        element.text = text[:len(text) // 2]
+        first.tail = text[len(text) // 2:]
+        element.insert(0, first)
+        element.append(last)
+    return etree.tostring(root)
+
+
+def test_comments_and_processing_instructions_are_not_data(kitchen: SchemaSet,
+                                                           data: dict[str, Any]) -> None:
+    commented = _commented(SOURCE)
+    assert commented.count(b"<!-- c -->") > 20
+    assert kitchen.to_data(commented) == data
+    # the tree the validator sees keeps them: the walk skips them itself, with the same result
+    doc = load_xml(commented)
+    assert doc.root is not None and next(doc.root.iter(etree.Comment), None) is not None
+    assert element_to_data(plan_for(kitchen), doc.root) == data
+    converted = load_xml(commented, comments=False)
+    assert converted.root is not None
+    assert next(converted.root.iter(etree.Comment, etree.PI), None) is None

@@ -215,3 +215,19 @@ def test_component_level_min_version_makes_the_set_xsd11() -> None:
     assert schema_set.validate(b'<Code xmlns="urn:test:conditional">ABC</Code>').valid
     [issue] = schema_set.validate(b'<Code xmlns="urn:test:conditional">ABCD</Code>').issues
     assert (issue.code, issue.path) == ("SCHEMA_LENGTH", "/Code")
+
+
+def test_comments_change_no_finding(tmp_path: Path) -> None:
+    """The validator parses without comments and processing instructions: the same
+    findings, at the same lines, columns and paths, as the message without them."""
+    schema_set = tradestd.load_schema_set([ENVELOPE, DECLARATION])
+    for name in ("enveloped-errors.xml", "enveloped-valid.xml"):
+        text = (MESSAGES / name).read_text(encoding="utf-8")
+        commented = tmp_path / name
+        # at every line end: columns before it stay, and so do line numbers
+        commented.write_text(text.replace("\n", "<!-- c --><?pi x?>\n"), encoding="utf-8")
+        plain, other = schema_set.validate(MESSAGES / name), schema_set.validate(commented)
+        assert text.count("\n") > 10
+        assert [(i.code, i.line, i.column, i.path, i.message) for i in other.issues] == \
+            [(i.code, i.line, i.column, i.path, i.message) for i in plain.issues]
+        assert other.valid == plain.valid

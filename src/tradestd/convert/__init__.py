@@ -35,7 +35,10 @@ def to_data(schema_set: SchemaSet, source: Source) -> dict[str, Any]:
     validated: a message that does not fit the schema's structure raises
     :class:`ConversionError`; validate first for a full verdict.
     """
-    doc = load_xml(source, schema_set.limits)
+    # comments and processing instructions are not part of the JSON (the text around
+    # them is): the parser leaves them out, which spares the walk a third of its nodes
+    # on commented messages
+    doc = load_xml(source, schema_set.limits, comments=False)
     if not doc.ok or doc.root is None:
         first = doc.issues[0] if doc.issues else None
         raise ConversionError(first.message if first else "not an XML document",

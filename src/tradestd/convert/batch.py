@@ -142,7 +142,8 @@ class Converter:
         return self.to_json(job) if job.to == "json" else self.to_xml(job)
 
     def to_json(self, job: Job) -> Outcome:
-        doc = load_xml(_input(job), self.limits)
+        # XSD validation and the JSON both ignore comments and processing instructions
+        doc = load_xml(_input(job), self.limits, comments=False)
         if not doc.ok or doc.root is None:
             return Outcome(job, Report(doc.name, tuple(doc.issues), None, (Layer.SYNTAX,)))
         try:
