@@ -636,7 +636,7 @@ def iri_namespaces_only(log: Any) -> bool:
 _PARSERS = threading.local()
 
 
-def _without_comments(comments: bool) -> dict[str, bool]:
+def _without_comments(comments: bool) -> dict[str, Any]:
     return {} if comments else {"remove_comments": True, "remove_pis": True}
 
 

@@ -279,3 +279,19 @@ def test_a_crash_inside_the_pipeline_is_that_messages_issue(tmp_path: Path) -> N
 def test_bad_dask_address_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["validate", "--dask", "local:two", str(FIXTURES / "cargo")]) == 2
     assert "local:N" in capsys.readouterr().err
+
+
+def test_the_job_is_one_node_of_the_graph_not_a_copy_per_partition() -> None:
+    """Schema files travel once per worker: each partition's task names the job's node."""
+    import pickle
+
+    xsd = sorted(str(p) for p in (ROOT / "schemas").rglob("*.xsd") if "cargo" in p.parts)
+    bag = tdask.validate([str(FIXTURES / "cargo")], rules=["wco"], partition_size=2, xsd=xsd)
+    graph = dict(bag.__dask_graph__())
+    jobs = [key for key in graph if str(key).startswith("tradestd-job-")]
+    assert len(jobs) == 1
+    partitions = [key for key in graph if str(key).startswith("tradestd-validate-")]
+    assert len(partitions) > 2
+    job_size = len(pickle.dumps(graph[jobs[0]]))
+    assert job_size > 10_000  # the schema files are in it
+    assert all(len(pickle.dumps(graph[key])) < 2_000 for key in partitions)

@@ -37,6 +37,7 @@ from .client import (
     merge_screened,
     plan_for,
     reports_of,
+    shared,
 )
 from .files import FileSet, FileSetError
 from .work import (
@@ -126,7 +127,11 @@ def convert(inputs: Iterable[str], *, output: str, schema: str | None = None,
                          "convert JSON to XML with `tradestd convert --dask`")
     job = job_for(schema, xsd, (), None, max_bytes)
     plan = plan_for(job, inputs, partition_size=partition_size, exclude=exclude)
-    parts = [db.from_delayed([_write(job, i, [u.path for u in units], output)])
+    from dask.delayed import delayed
+
+    node = shared(job)
+    parts = [db.from_delayed([delayed(_write_one, pure=False)(
+                 node, i, [u.path for u in units], output)])
              for i, units in enumerate(plan.partitions)]
     return db.concat(parts) if parts else db.from_sequence([])
 
@@ -137,20 +142,17 @@ def convert_outcomes(job: Job, conversions: Sequence[ConvertJob], indent: int | 
     order, for the caller to write (``tradestd convert --dask``)."""
     from dask.delayed import delayed
 
-    parts = [delayed(convert_jobs, pure=True)(job, list(conversions[i:i + partition_size]),
+    node = shared(job)
+    parts = [delayed(convert_jobs, pure=True)(node, list(conversions[i:i + partition_size]),
                                               indent)
              for i in range(0, len(conversions), partition_size)]
     outcomes: list[Outcome] = collect(db.from_delayed(parts)) if parts else []
     return outcomes
 
 
-def _write(job: Job, index: int, paths: list[str], output: str) -> Any:
-    from dask.delayed import delayed
-
-    def one() -> list[dict[str, Any]]:
-        return [write_partition(job, index, paths, output)]
-
-    return delayed(one, pure=False)()
+def _write_one(job: Job, index: int, paths: list[str], output: str) -> list[dict[str, Any]]:
+    """A partition of :func:`convert`: one manifest dict (a bag partition is a list)."""
+    return [write_partition(job, index, paths, output)]
 
 
 def _results(reports: db.Bag | Iterable[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -19,7 +19,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import dask.bag as db
 from dask.delayed import Delayed, delayed
@@ -50,13 +50,26 @@ class Plan:
 
     def bag(self) -> db.Bag:
         prefix = f"tradestd-{self.shape.name}-{self.job.key[:12]}"
+        job = shared(self.job)
         parts: list[Delayed] = [
-            delayed(self.function, pure=True)(self.job, list(units), self.shape,
+            delayed(self.function, pure=True)(job, list(units), self.shape,
                                               dask_key_name=f"{prefix}-{i}")
             for i, units in enumerate(self.partitions)]
         bag = db.from_delayed(parts)
         _PLANS[bag.name] = self
         return bag
+
+
+def shared(job: Job) -> Delayed:
+    """``job`` as one node of the task graph, which every partition's task names.
+
+    A job carries its schema files, rule files and lists (hundreds of KB for a national
+    schema set): passed to each task, it would be pickled, sent and unpickled once per
+    partition; as a node of its own it reaches each worker once, and every partition
+    there gets the same object (so its :attr:`~Job.key` is hashed once too).
+    """
+    return cast(Delayed, delayed(job, name=f"tradestd-job-{job.key[:16]}", pure=True,
+                                 traverse=False))
 
 
 def worker_count() -> int:

@@ -17,6 +17,7 @@ import pickle
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -82,9 +83,11 @@ class Job:
             return replace(job, screening=Screening.from_options(options))
         return job
 
-    @property
+    @cached_property
     def key(self) -> str:
-        """Names this job's validator in a worker's cache."""
+        """Names this job's validator in a worker's cache (computed once per object: a
+        worker gets one copy of the job for all its partitions, see
+        :func:`~tradestd.dask.client.shared`)."""
         return hashlib.sha256(pickle.dumps(self)).hexdigest()
 
     def options(self) -> ValidatorOptions | ScreenOptions:
