@@ -295,3 +295,33 @@ def test_the_job_is_one_node_of_the_graph_not_a_copy_per_partition() -> None:
     job_size = len(pickle.dumps(graph[jobs[0]]))
     assert job_size > 10_000  # the schema files are in it
     assert all(len(pickle.dumps(graph[key])) < 2_000 for key in partitions)
+
+
+@pytest.mark.parametrize("command", ["validate", "screen", "convert"])
+def test_dask_partition_sets_the_messages_per_task(command: str, address: str, tmp_path: Path,
+                                                   capsys: pytest.CaptureFixture[str],
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """``--dask-partition N`` reaches the library as ``partition_size``; the output is the
+    local one whatever N."""
+    import tradestd.dask as library
+
+    seen: list[int] = []
+    for name in ("plan_for", "screen_results", "convert_outcomes"):
+        original = getattr(library, name)
+
+        def spy(*args: Any, _original: Any = original, **kwargs: Any) -> Any:
+            seen.append(kwargs["partition_size"])
+            return _original(*args, **kwargs)
+
+        monkeypatch.setattr(library, name, spy)
+    source = FIXTURES / "declaration" / "valid"
+    args = {"validate": ["validate", "--format", "json", str(source)],
+            "screen": ["screen", "--format", "json", str(source)],
+            "convert": ["convert", "-q", "-o", str(tmp_path / "out"), str(source)]}[command]
+    local = _run(args, capsys)
+    remote = _run([args[0], "--dask", address, "--dask-partition", "3", *args[1:]], capsys)
+    assert remote[0] == local[0]
+    if command != "convert":
+        assert remote[1] == local[1]
+    assert seen and set(seen) == {3}
+    assert main([args[0], "--dask-partition", "0", str(source)]) == 2  # at least 1

@@ -11,7 +11,7 @@ from ..batch import ValidatorOptions
 from ..convert.batch import Converter, Job, Outcome, plan_jobs, write_outcome
 from ..registry import bundled_registry
 from ..report.text import format_issue
-from .dask import dask_option, dask_session
+from .dask import dask_option, dask_partition, dask_session
 from .options import ConfigError, limits_option, make_limits, resolve_schema, schema_options
 from .stream import container_option, convert_batch, record_option
 
@@ -88,5 +88,6 @@ def _on_dask(address: str, schema_id: str | None, xsd: tuple[str, ...], max_byte
         raise ConfigError("standard input cannot be shared out to Dask workers; give files")
     with dask_session(address) as tdask:
         job = tdask.Job.from_options(ValidatorOptions(schema_id, xsd, max_bytes))
-        done: list[Outcome] = tdask.convert_outcomes(job, jobs, indent)
+        done: list[Outcome] = tdask.convert_outcomes(job, jobs, indent,
+                                                      partition_size=dask_partition())
         return done

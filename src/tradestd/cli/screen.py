@@ -25,7 +25,7 @@ from ..screen.drafts import write_drafts
 from ..screen.options import ScreenOptions
 from ..screen.watchlist import WatchlistError
 from ..stream.parallel import iter_validate_parallel
-from .dask import dask_option, dask_session
+from .dask import dask_option, dask_partition, dask_session
 from .options import ConfigError, limits_option, resolve_schema, schema_options
 from .rule_options import make_rule_layer, rule_options
 from .stream import record_option
@@ -116,8 +116,8 @@ def _on_dask(address: str, spec: ScreenOptions, paths: tuple[str, ...], record: 
     """The same screening on a Dask cluster: the same results, in the same order."""
     with dask_session(address) as tdask:
         try:
-            results: list[ScreenResult] = tdask.screen_results(spec, paths, record=record,
-                                                               exclude=exclude)
+            results: list[ScreenResult] = tdask.screen_results(
+                spec, paths, record=record, exclude=exclude, partition_size=dask_partition())
         except ValueError as exc:  # bad inputs (stdin), unreadable list files
             raise ConfigError(str(exc)) from None
         return results

@@ -27,7 +27,7 @@ from ..issues import Severity
 from ..report import REPORTERS, Reporter, RunResult, get_reporter
 from ..report.text import TextReporter, summary_line
 from ..schemaset import SchemaError
-from .dask import dask_option, dask_session
+from .dask import dask_option, dask_partition, dask_session
 from .options import ConfigError, limits_option, read_config, resolve_schema, schema_options
 from .rule_options import make_rule_layer, rule_options
 from .stream import record_option, validate_batches, write_merged_batches
@@ -128,7 +128,8 @@ def _on_dask(address: str, spec: ValidatorOptions, paths: tuple[str, ...], recor
     with dask_session(address) as tdask:
         try:
             job = tdask.Job.from_options(spec)
-            plan = tdask.plan_for(job, paths, record=record, exclude=settings.exclude)
+            plan = tdask.plan_for(job, paths, record=record, exclude=settings.exclude,
+                                  partition_size=dask_partition())
         except (ValueError, SchemaError) as exc:
             raise ConfigError(str(exc)) from None
         results = tdask.collect(plan.bag())
