@@ -19,6 +19,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any, TextIO
 
 import dask.bag as db
+from dask.delayed import delayed
 
 from .. import __version__
 from ..config import RuleSettings
@@ -127,8 +128,6 @@ def convert(inputs: Iterable[str], *, output: str, schema: str | None = None,
                          "convert JSON to XML with `tradestd convert --dask`")
     job = job_for(schema, xsd, (), None, max_bytes)
     plan = plan_for(job, inputs, partition_size=partition_size, exclude=exclude)
-    from dask.delayed import delayed
-
     node = shared(job)
     parts = [db.from_delayed([delayed(_write_one, pure=False)(
                  node, i, [u.path for u in units], output)])
@@ -140,8 +139,6 @@ def convert_outcomes(job: Job, conversions: Sequence[ConvertJob], indent: int | 
                      partition_size: int = 16) -> list[Outcome]:
     """Convert files on the cluster and bring the outcomes (reports and outputs) back, in
     order, for the caller to write (``tradestd convert --dask``)."""
-    from dask.delayed import delayed
-
     node = shared(job)
     parts = [delayed(convert_jobs, pure=True)(node, list(conversions[i:i + partition_size]),
                                               indent)
