@@ -10,6 +10,9 @@ national choice. What WCO DM or the schema makes optional (a measure's ``unitCod
 amount's ``currencyID``) is at most information; formats are those of UN/EDIFACT 2379;
 national codes (customs country codes such as ``XC`` or ``ZB``, national location codes)
 come in through code lists (``--codelist``), and a code in no list in force is an error.
+Units are the exception: beyond UNECE Rec 20, national tariff units are a national choice,
+so a unit outside the list is an error only where the unit list is closed (a ``unit`` code
+list given, or a bundled message type).
 """
 
 from __future__ import annotations
@@ -26,8 +29,8 @@ from ..values import base_unit, digits, mass_in_kg, parse_datetime_string
 from ..view import MessageView, child, children, decimal, either, local, text
 
 PACK_ID = "wco"
-PACK_VERSION = "2.0.0"
-PACK_EFFECTIVE_FROM = "2026-12-06"
+PACK_VERSION = "2.1.0"
+PACK_EFFECTIVE_FROM = "2026-12-07"
 PACK_TITLE = "Generic WCO Data Model rules (any WCO DM-based schema)"
 
 #: Classes that are parties (WCO DM party roles) and need an ID, a name or a role code.
