@@ -49,8 +49,8 @@ def write(path: Path, text: str) -> Path:
     ("c.json", '[{"parentCode": "QQ", "childCodes": ["x"]}, {"parentCode": "ZB"}]'),
     ("c.csv", "value,display\nQQ,x\nZB,y\n"),
     # HMRC's unit list: the code before "#", a qualifier (or a no-break space) after it
-    ("c.json", '[{"value": "QQ#X", "display": "a"}, {"value": "QQ#\u00a0"}, '
-               '{"value": "ZB*#\u00a0", "display": "marked"}]'),
+    ("c.json", ('[{"value": "QQ#X", "display": "a"}, {"value": "QQ#\u00a0"}, '
+                '{"value": "ZB*#\u00a0", "display": "marked"}]')),
 ])
 def test_each_format_gives_its_codes(tmp_path: Path, name: str, text: str) -> None:
     assert read_codes(write(tmp_path / name, text)) == {"QQ", "ZB"}

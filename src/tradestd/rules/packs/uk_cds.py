@@ -10,9 +10,10 @@ declarations (``../shared/corpora/uk-cds``, ``uk-cds-2.12``; docs/rules.md gives
 * an original declaration names its ``Declarant`` (D.E. 3/17-3/18); requests do not, the
   submitter's credentials say who sends them;
 * tariff classification rows are told apart by HMRC's commodity classification types:
-  ``TSP`` combined nomenclature code (8 digits), ``TRC`` TARIC code (2 digits), ``TRA`` TARIC
-  additional code (4 characters); an import declaration gives one ``TSP`` row per goods item,
-  other declarations at most one (simplified and other exports may give none).
+  ``TSP`` combined nomenclature code (8 digits, also 6 or 10), ``TRC`` TARIC code (2
+  digits), ``TRA`` TARIC additional code (4 characters); a goods item gives at most one
+  ``TSP`` row, and an import item that is classified at all exactly one (exports and some
+  import types, IMJ/IMK/IMQ, may give no commodity code).
 
 Run it on a CDS schema with ``--rules uk-cds``. tradestd's bundled declaration type uses the
 same type and classification codes and runs this pack too.
@@ -34,9 +35,10 @@ PACK_EFFECTIVE_FROM = "2026-12-07"
 PACK_TITLE = "UK CDS declaration conventions (HMRC's national WCO DM implementation)"
 
 #: Shape of a Classification ID by its IdentificationTypeCode (HMRC's commodity
-#: classification types): TSP combined nomenclature (8 digits), TRC TARIC code (2 digits),
-#: TRA TARIC additional code (4 characters).
-CLASSIFICATION_SHAPES = {"TSP": re.compile(r"^\d{8}$"), "TRC": re.compile(r"^\d{2}$"),
+#: classification types): TSP combined nomenclature code (8 digits; HMRC's accepted
+#: declarations also give the HS subheading, 6 digits, or the full 10-digit commodity
+#: code), TRC TARIC code (2 digits), TRA TARIC additional code (4 characters).
+CLASSIFICATION_SHAPES = {"TSP": re.compile(r"^\d{6}(?:\d{2}){0,2}$"), "TRC": re.compile(r"^\d{2}$"),
                          "TRA": re.compile(r"^[A-Z0-9]{4}$")}
 #: TypeCode by FunctionCode: originals IM/EX/CO plus the additional declaration type letter;
 #: requests COR (amendment), INV (cancellation), GPR (goods presentation, arrival).
@@ -62,8 +64,9 @@ def declarant_present(msg: MessageView) -> Iterator[Finding]:
       families=["declaration"],
       needs=["Classification"])
 def classification_shape(msg: MessageView) -> Iterator[Finding]:
-    """TSP is an 8-digit Combined Nomenclature code in an existing HS chapter (or CN
-    chapter 98/99), TRC 2 digits, TRA 4 characters."""
+    """TSP is a commodity code of 6, 8 or 10 digits (HS subheading, Combined Nomenclature,
+    UK commodity code) in an existing HS chapter (or CN chapter 98/99), TRC 2 digits, TRA 4
+    characters."""
     for row in msg.all("Classification"):
         kind = text(child(row, "IdentificationTypeCode"))
         id_el = child(row, "ID")
@@ -75,23 +78,26 @@ def classification_shape(msg: MessageView) -> Iterator[Finding]:
             yield Finding(id_el, f"Classification {kind} is {value!r}, which does not have "
                           f"the shape {shape.pattern}")
         elif (kind == "TSP" and not value.startswith(CN_SPECIAL_CHAPTERS)
-              and (problem := identifiers.hs_code(value, 8))):
+              and (problem := identifiers.hs_code(value, 6))):
             yield Finding(id_el, f"Classification TSP {value!r}: {problem}")
 
 
-@rule("DEC-CLS-002", "error", "A goods item has one TSP tariff classification (imports: exactly)",
+@rule("DEC-CLS-002", "error", "A goods item has at most one TSP tariff classification, and "
+      "a classified import item exactly one",
       families=["declaration"], function_codes=ORIGINAL,
       needs=["GovernmentAgencyGoodsItem"])
 def one_tariff_code(msg: MessageView) -> Iterator[Finding]:
-    """Each ``GovernmentAgencyGoodsItem`` of an import declaration (TypeCode IM*) has one
-    ``Classification`` of type TSP; of other declarations at most one (exports may leave
-    the commodity code out, as simplified exports do)."""
+    """A ``GovernmentAgencyGoodsItem`` has at most one ``Classification`` of type TSP. An
+    import item (TypeCode IM*) that classifies its goods at all has exactly one: its other
+    rows (TARIC, additional and national codes) complete the TSP code. Items without any
+    Classification are those of declaration types that need no commodity code (HMRC's
+    accepted IMJ, IMK, IMQ declarations; simplified and other exports)."""
     importing = (msg.type_code or "").startswith("IM")
     for item in goods_items(msg):
         commodity = child(item, "Commodity")
         rows = children(commodity, "Classification") if commodity is not None else []
         tariff = [r for r in rows if text(child(r, "IdentificationTypeCode")) == "TSP"]
-        if len(tariff) > 1 or (importing and not tariff):
+        if len(tariff) > 1 or (importing and rows and not tariff):
             number = child_text(item, "SequenceNumeric") or "without a SequenceNumeric"
             wanted = "1" if importing else "at most 1"
             yield Finding(item, f"goods item {number} has {len(tariff)} TSP Classification "
