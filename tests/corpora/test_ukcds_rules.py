@@ -1,10 +1,12 @@
-"""The generic rule packs on a real national WCO DM implementation (uk-cds, the UK's CDS).
+"""The bundled rule packs on a real national WCO DM implementation (uk-cds, the UK's CDS).
 
-Precision: with the national country list in force (``--codelist country=...``), no accepted
-uk-cds declaration or notification gets an error from ``wco`` + ``declaration`` (or
-``response``), except the findings listed in ``EXCEPTIONS``, each a real defect of that
-sample. Detection: one-defect mutants of every accepted declaration are each caught by an
-error on the mutated element's line. Skipped when the corpora are absent.
+Precision: with the national code lists in force (``--codelist country=...`` and the
+others), no accepted declaration of uk-cds or uk-cds-2.12 gets an error from any bundled
+pack, run alone, except the findings listed in ``EXCEPTIONS``, each a real defect of that
+sample; at most 1% of the declarations may be flagged otherwise (docs/rules.md). The same
+holds for the uk-cds notifications under ``wco`` + ``response``. Detection: one-defect
+mutants of every accepted declaration are each caught by an error on the mutated element's
+line. Skipped when the corpora are absent.
 
 The figures (``python -m pytest tests/corpora/test_ukcds_rules.py -s``) are printed.
 """
@@ -23,18 +25,31 @@ from conftest import CORPORA
 from lxml import etree
 
 import tradestd
-from tradestd.codelistfiles import load_code_list
+from tradestd.codelistfiles import UserCodeList, load_code_list
 from tradestd.config import RuleSettings
-from tradestd.rules import RuleRunner, bundled_pack
+from tradestd.rules import RuleRunner, bundled_pack, bundled_packs
 
 pytestmark = pytest.mark.corpora
 
 UKCDS = CORPORA / "uk-cds"
-if not (UKCDS / "cases.json").is_file():
-    pytest.skip(f"uk-cds corpus not found at {UKCDS}", allow_module_level=True)
+UKCDS212 = CORPORA / "uk-cds-2.12"
+if not (UKCDS / "cases.json").is_file() or not (UKCDS212 / "cases.json").is_file():
+    pytest.skip(f"uk-cds corpora not found at {UKCDS}", allow_module_level=True)
 
-COUNTRIES = UKCDS / "code-lists" / "countryCodes.json"
+#: The national code lists each corpus publishes (kind -> file). uk-cds publishes no unit
+#: list: the same system's list of schema 2.12 is the one in force for both.
+UNITS = UKCDS212 / "code-lists" / "measure-unit-types.json"
+CODE_LISTS = {
+    UKCDS: {"country": UKCDS / "code-lists" / "countryCodes.json",
+            "currency": UKCDS / "code-lists" / "currencyCodes.json",
+            "package": UKCDS / "code-lists" / "packageTypes.json", "unit": UNITS},
+    UKCDS212: {"country": UKCDS212 / "code-lists" / "country-codes.json",
+               "currency": UKCDS212 / "code-lists" / "currency-codes.json",
+               "package": UKCDS212 / "code-lists" / "package-types.json", "unit": UNITS},
+}
 PACKS = {"dec": ("wco", "declaration"), "res": ("wco", "response")}
+#: Largest share of accepted declarations any bundled pack may flag (beyond EXCEPTIONS).
+MAX_FLAGGED = 0.01
 
 TC033 = ("messages/Trade Test 4 Sample Messages/TTM4_TC033_Declaration submitted with "
          "invalid currency.xml")
@@ -49,29 +64,34 @@ EXCEPTIONS = {
     ("messages/wco_dec_metadata.xml", "DEC-CONT-001"):
         "the same placeholder file: ContainerCode 1 (containerised) but no TransportEquipment "
         "anywhere names a container",
+    ("messages/wco_dec_metadata.xml", "DEC-PROC-001"):
+        "the same placeholder file: its export goods item requests no procedure (no "
+        "GovernmentProcedure with a 2-digit CurrentCode)",
 }
 
 
-def _cases(kind: str) -> list[dict[str, Any]]:
-    data = json.loads((UKCDS / "cases.json").read_text(encoding="utf-8"))
-    return [c for c in data["cases"] if c["kind"] == kind and c["expect"] == "valid"]
+def _cases(corpus: Path, kind: str) -> list[dict[str, Any]]:
+    data = json.loads((corpus / "cases.json").read_text(encoding="utf-8"))
+    return [{**c, "corpus": corpus} for c in data["cases"]
+            if c["kind"] == kind and c["expect"] == "valid"]
 
 
-DECLARATIONS = _cases("dec")
-NOTIFICATIONS = _cases("res")
+DECLARATIONS = _cases(UKCDS, "dec")
+NOTIFICATIONS = _cases(UKCDS, "res")
+ALL_DECLARATIONS = DECLARATIONS + _cases(UKCDS212, "dec")
 
 
-def _runner(kind: str) -> RuleRunner:
-    codelists = (load_code_list("country", COUNTRIES),)
-    return RuleRunner([bundled_pack(p) for p in PACKS[kind]],
-                      settings=RuleSettings(codelists=codelists))
+def _lists(corpus: Path) -> tuple[UserCodeList, ...]:
+    return tuple(load_code_list(kind, path) for kind, path in CODE_LISTS[corpus].items())
 
 
-RUNNERS = {kind: _runner(kind) for kind in PACKS}
+SETTINGS = {corpus: RuleSettings(codelists=_lists(corpus)) for corpus in CODE_LISTS}
+RUNNERS = {kind: RuleRunner([bundled_pack(p) for p in PACKS[kind]],
+                            settings=SETTINGS[UKCDS]) for kind in PACKS}
 
 
 def _schema(case: dict[str, Any]) -> tradestd.SchemaSet:
-    return tradestd.load_schema_set([UKCDS / x for x in case["xsd"]])
+    return tradestd.load_schema_set([case["corpus"] / x for x in case["xsd"]])
 
 
 def _errors(case: dict[str, Any], source: Path | bytes) -> list[tradestd.Issue]:
@@ -79,12 +99,17 @@ def _errors(case: dict[str, Any], source: Path | bytes) -> list[tradestd.Issue]:
     return [i for i in report.errors if i.rule_id]
 
 
-@pytest.mark.parametrize("case", DECLARATIONS + NOTIFICATIONS, ids=lambda c: c["xml"])
+def _name(case: dict[str, Any]) -> str:
+    return f"{case['corpus'].name}/{case['xml']}"
+
+
+@pytest.mark.parametrize("case", DECLARATIONS + NOTIFICATIONS, ids=_name)
 def test_accepted_messages_get_no_error_but_real_defects(case: dict[str, Any]) -> None:
     errors = _errors(case, UKCDS / case["xml"])
     unexpected = [i.to_dict() for i in errors if (case["xml"], i.rule_id) not in EXCEPTIONS]
     assert unexpected == []
-    listed = {rule for (xml, rule) in EXCEPTIONS if xml == case["xml"]}
+    ran = {r.id for p in PACKS[case["kind"]] for r in bundled_pack(p).rules}
+    listed = {rule for (xml, rule) in EXCEPTIONS if xml == case["xml"] and rule in ran}
     assert listed <= {i.rule_id for i in errors}, "an exception no longer applies: drop it"
 
 
@@ -93,18 +118,29 @@ def test_exceptions_name_accepted_files() -> None:
     assert {xml for xml, _ in EXCEPTIONS} <= accepted
 
 
-#: The EU/UK conventions of ``eu-ucc`` hold for CDS: only the placeholder file breaks them.
-EU_UCC_FINDINGS = {("messages/wco_dec_metadata.xml", "DEC-CLS-002"),
-                   ("messages/wco_dec_metadata.xml", "DEC-PROC-001")}
+def _pack_findings(pack_id: str) -> dict[str, set[tuple[str, str]]]:
+    """Each accepted declaration of both corpora -> its (file, rule) errors under one pack."""
+    found = {}
+    for case in ALL_DECLARATIONS:
+        runner = RuleRunner([bundled_pack(pack_id)], settings=SETTINGS[case["corpus"]])
+        report = tradestd.validate(case["corpus"] / case["xml"], _schema(case), rules=runner)
+        found[_name(case)] = {(case["xml"], i.rule_id) for i in report.errors if i.rule_id}
+    return found
 
 
-def test_eu_ucc_conventions_hold_for_cds_declarations() -> None:
-    runner = RuleRunner([bundled_pack("eu-ucc")], settings=RUNNERS["dec"].settings)
-    found = set()
-    for case in DECLARATIONS:
-        report = tradestd.validate(UKCDS / case["xml"], _schema(case), rules=runner)
-        found |= {(case["xml"], i.rule_id) for i in report.errors if i.rule_id}
-    assert found == EU_UCC_FINDINGS
+@pytest.mark.parametrize("pack_id", [p.id for p in bundled_packs()])
+def test_every_pack_flags_at_most_one_percent_of_accepted_declarations(pack_id: str) -> None:
+    found = _pack_findings(pack_id)
+    flagged = [name for name, errors in found.items() if errors]
+    unexplained = [name for name, errors in found.items() if errors - EXCEPTIONS.keys()]
+    total = len(found)
+    print(f"\n{pack_id}: {len(flagged)} of {total} accepted declarations flagged "
+          f"({len(flagged) / total:.1%}); {len(unexplained)} beyond the listed sample "
+          f"defects ({len(unexplained) / total:.1%})")
+    assert total == len(DECLARATIONS) + 1  # uk-cds-2.12 publishes one declaration
+    assert len(unexplained) / total <= MAX_FLAGGED, {n: sorted(found[n]) for n in unexplained}
+    listed = {key for key in EXCEPTIONS if key[1] in {r.id for r in bundled_pack(pack_id).rules}}
+    assert listed <= set().union(*found.values()), "an exception no longer applies: drop it"
 
 
 # ------------------------------------------------------------------ mutants
@@ -191,7 +227,8 @@ def _net_above_gross(tree: Tree) -> list[etree._Element] | None:
 
 
 def _unknown_country_code() -> str:
-    known = {json_code["code"] for json_code in json.loads(COUNTRIES.read_text("utf-8"))}
+    known = {json_code["code"] for json_code in
+             json.loads(CODE_LISTS[UKCDS]["country"].read_text("utf-8"))}
     return next(c for c in ("QZ", "QY", "QX") if c not in known)
 
 

@@ -37,6 +37,7 @@ def test_message_type_is_registered_with_its_envelope(family: str) -> None:
     assert message_type.record == message_type.root
     assert message_type.envelope == "{urn:tradestd:wco:envelope:1.0}MetaData"
     assert message_type.type_name == type_name
-    national = ("eu-ucc",) if family == "declaration" else ()  # its TypeCodes are EU-style
+    # its TypeCodes and classification type codes are the UK CDS's, on EU UCC categories
+    national = ("eu-ucc", "uk-cds") if family == "declaration" else ()
     assert message_type.rule_packs == ("wco", family, *national)
     assert [p.name for p in message_type.xsd] == ["envelope.xsd", f"{family}.xsd"]

@@ -162,7 +162,7 @@ def test_bad_packs_are_configuration_errors(tmp_path: Path) -> None:
 
 def test_validate_runs_the_bundled_packs_of_the_message_type() -> None:
     report = tradestd.validate(DEC_FAIL / "DEC-ITEMS-001.xml")
-    assert [p.id for p in report.rule_packs] == ["wco", "declaration", "eu-ucc"]
+    assert [p.id for p in report.rule_packs] == ["wco", "declaration", "eu-ucc", "uk-cds"]
     assert all(p.version and p.effective_from and p.digest for p in report.rule_packs)
     assert [i.code for i in report.issues] == ["DEC-ITEMS-001"] and not report.valid
     skipped = tradestd.validate(DEC_FAIL / "DEC-ITEMS-001.xml", rules=RuleRunner(bundled=False))
@@ -191,7 +191,7 @@ def test_cli_lists_rules(capsys: pytest.CaptureFixture[str]) -> None:
     code, out = cli(capsys, "rules", "--format", "json")
     packs = json.loads(out)
     assert code == 0 and [p["id"] for p in packs] == ["wco", "declaration", "response", "cargo",
-                                                      "precursor", "eu-ucc"]
+                                                      "precursor", "eu-ucc", "uk-cds"]
     assert {"id": "DEC-ITEMS-001", "severity": "error"}.items() <= packs[1]["rules"][0].items()
     code, out = cli(capsys, "rules", "--rules", str(USER_MODULE))
     assert code == 0 and "acme 2.3, effective 2026-01-01 (2 rules)" in out

@@ -55,8 +55,20 @@ def test_measures_without_units_are_information_and_read_as_kilograms() -> None:
 
 def test_national_unit_qualifiers_name_their_base_unit() -> None:
     assert errors('<WriteOff><QuantityQuantity unitCode="KGM#G">10</QuantityQuantity></WriteOff>') == []
-    assert errors('<WriteOff><QuantityQuantity unitCode="XYZ#G">10</QuantityQuantity></WriteOff>') \
+    assert errors('<WriteOff><QuantityQuantity unitCode="kg#G">10</QuantityQuantity></WriteOff>') \
         == [("WCO-UNIT-002", 3)]
+
+
+@pytest.mark.parametrize("unit", ["GBP", "ASV", "GP1", "KTC", "XYZ#G"])
+def test_national_units_are_a_national_choice(unit: str) -> None:
+    """Tariff measurement units and a currency as a duty's base are no error unless a unit
+    list is in force (see tests/corpora/test_national_conventions.py for that)."""
+    body = (f'<GovernmentAgencyGoodsItem><SequenceNumeric>1</SequenceNumeric><Commodity>'
+            f'<DutyTaxFee><SpecificTaxBaseQuantity unitCode="{unit}">2'
+            "</SpecificTaxBaseQuantity></DutyTaxFee></Commodity></GovernmentAgencyGoodsItem>")
+    assert errors(f"<GoodsShipment>{body}</GoodsShipment>") == []
+    assert errors(f"<GoodsShipment>{body.replace(unit, 'G P')}</GoodsShipment>") == [
+        ("WCO-UNIT-002", 3)]
 
 
 def test_sequence_numbers_may_have_gaps_but_not_twins() -> None:

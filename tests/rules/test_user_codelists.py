@@ -45,6 +45,12 @@ def write(path: Path, text: str) -> Path:
     ("c.csv", "en,code\nQ-land,QQ\nZ-shelf,ZB\n,\n"),
     ("c.csv", "Code;en\n".replace(";", ",") + "QQ,x\nZB,y\n"),
     ("c.txt", "# national codes\nQQ\n\n  ZB  \n"),
+    ("c.json", '[{"value": "QQ", "display": "Q-land"}, {"value": "ZB", "display": "shelf"}]'),
+    ("c.json", '[{"parentCode": "QQ", "childCodes": ["x"]}, {"parentCode": "ZB"}]'),
+    ("c.csv", "value,display\nQQ,x\nZB,y\n"),
+    # HMRC's unit list: the code before "#", a qualifier (or a no-break space) after it
+    ("c.json", ('[{"value": "QQ#X", "display": "a"}, {"value": "QQ#\u00a0"}, '
+                '{"value": "ZB*#\u00a0", "display": "marked"}]')),
 ])
 def test_each_format_gives_its_codes(tmp_path: Path, name: str, text: str) -> None:
     assert read_codes(write(tmp_path / name, text)) == {"QQ", "ZB"}
@@ -58,6 +64,8 @@ def test_each_format_gives_its_codes(tmp_path: Path, name: str, text: str) -> No
     ("c.json", "[]", "holds no codes"),
     ("c.csv", "name,en\nQQ,x\n", 'no "code" column'),
     ("c.txt", "# only a comment\n\n", "holds no codes"),
+    ("c.json", '[{"value": "QQ"}, {"display": "no value"}]', 'entry 1 is not a code.*"value"'),
+    ("c.json", '["#X"]', "holds no codes"),
 ])
 def test_a_bad_file_names_itself_and_the_problem(tmp_path: Path, name: str, text: str,
                                                   problem: str) -> None:
@@ -82,12 +90,39 @@ def test_any_json_array_of_strings_reads_or_is_a_clear_error(values: list[str]) 
     import tempfile
     with tempfile.TemporaryDirectory() as folder:
         path = write(Path(folder) / "c.json", json.dumps(values))
-        expected = {v.strip() for v in values if v.strip()}
+        expected = {v.partition("#")[0].rstrip("*").strip() if "#" in v else v.strip()
+                    for v in values if v.strip()} - {""}
         if expected and all(v.strip() for v in values):
             assert read_codes(path) == expected
         else:
             with pytest.raises(CodeListFileError):
                 read_codes(path)
+
+
+def test_file_hash_field_names_the_member_or_column(tmp_path: Path) -> None:
+    units = write(tmp_path / "u.json", '[{"unit": "ASV", "code": "1"}, {"unit": "GP1#X"}]')
+    assert load_code_list("unit", f"{units}#unit").codes == {"ASV", "GP1"}
+    table = write(tmp_path / "u.csv", "Label,UNIT\nhectolitre,ASV\ngrams,GP1\n")
+    assert load_code_list("unit", f"{table}#unit").codes == {"ASV", "GP1"}
+    with pytest.raises(CodeListFileError, match='no "size" column'):
+        load_code_list("unit", f"{table}#size")
+    with pytest.raises(CodeListFileError, match="entry 1 is not a code"):
+        load_code_list("unit", f"{units}#code")
+    text = write(tmp_path / "u.txt", "ASV\n")
+    with pytest.raises(CodeListFileError, match="only be named in a JSON or CSV"):
+        load_code_list("unit", f"{text}#unit")
+    with pytest.raises(CodeListFileError, match="field name after"):
+        load_code_list("unit", f"{units}#")
+    odd = write(tmp_path / "a#b.txt", "ASV\n")  # a file whose name holds "#" is not split
+    assert load_code_list("unit", odd).codes == {"ASV"}
+
+
+def test_a_unit_list_or_extension_closes_the_units(tmp_path: Path) -> None:
+    assert not code_lists().units_closed
+    assert code_lists({"unit": ["ASV"]}).units_closed
+    units = load_code_list("unit", write(tmp_path / "u.txt", "ASV\n"))
+    assert code_lists(None, [units]).units_closed
+    assert not code_lists(None, [load_code_list("country", tmp_path / "u.txt")]).units_closed
 
 
 def test_specs_name_kind_mode_and_file() -> None:

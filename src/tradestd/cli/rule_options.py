@@ -24,10 +24,11 @@ __all__ = ["load_codelists", "load_packs", "make_rule_layer", "parse_severities"
 
 def rule_options(func: Callable[..., Any]) -> Callable[..., Any]:
     func = click.option("--codelist", "codelists", multiple=True, metavar="KIND=FILE",
-                        help="Add the codes of FILE (JSON, CSV with a code column, or one "
-                             "code a line) to a code list: country, currency, unit, "
-                             "package, mode, location; KIND:replace=FILE uses them instead "
-                             "of the bundled list. Repeatable.")(func)
+                        help="Add the codes of FILE (JSON with code or value members, CSV "
+                             "with a code or value column, or one code a line; FILE#FIELD "
+                             "names the member or column) to a code list: country, "
+                             "currency, unit, package, mode, location; KIND:replace=FILE "
+                             "uses them instead of the bundled list. Repeatable.")(func)
     func = click.option("--severity", "severities", multiple=True, metavar="RULE=LEVEL",
                         help="Change a rule's severity (error, warning, info); repeatable.")(func)
     func = click.option("--disable", multiple=True, metavar="RULE",
@@ -36,7 +37,7 @@ def rule_options(func: Callable[..., Any]) -> Callable[..., Any]:
                         help="Also run this ISO Schematron file as a rule pack; repeatable.")(func)
     func = click.option("--rules", "rule_specs", multiple=True, metavar="PACK|FILE.py",
                         help="Also run a bundled rule pack (wco, declaration, response, cargo, "
-                             "precursor, eu-ucc) or a Python module of @rule functions; repeatable. "
+                             "precursor, eu-ucc, uk-cds) or a Python module of @rule functions; repeatable. "
                              "Bundled message types run their own packs anyway.")(func)
     return func
 

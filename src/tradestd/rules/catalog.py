@@ -37,6 +37,7 @@ BUNDLED_PACKS = {
     "cargo": "tradestd.rules.packs.cargo",
     "precursor": "tradestd.rules.packs.precursor",
     "eu-ucc": "tradestd.rules.packs.eu_ucc",
+    "uk-cds": "tradestd.rules.packs.uk_cds",
 }
 
 
@@ -58,7 +59,7 @@ class Pack(Protocol):
 @functools.cache
 def bundled_pack(pack_id: str) -> RulePack:
     """A bundled pack by id (``wco``, ``declaration``, ``response``, ``cargo``, ``precursor``,
-    ``eu-ucc``)."""
+    ``eu-ucc``, ``uk-cds``)."""
     module_name = BUNDLED_PACKS.get(pack_id)
     if module_name is None:
         raise RulePackError(f"unknown rule pack {pack_id!r}; bundled packs: "

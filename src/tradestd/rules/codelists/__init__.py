@@ -127,6 +127,11 @@ class CodeLists:
                              "none", "user files", frozenset())
         #: True when a user list replaces UN/LOCODEs: only its codes are accepted.
         self.locodes_replaced = False
+        #: True when the user gave the units in force (a ``unit`` list or extension): a unit
+        #: code outside them is an error. Otherwise units beyond UNECE Rec 20 are a national
+        #: choice (tariff units such as ``ASV``, a currency as a duty base) and stay open.
+        self.units_closed = bool(extensions.get("unit")) or any(
+            user.kind == "unit" for user in user_lists)
         for user in user_lists:
             if user.kind == "location":
                 locations = locations.with_user_list(user)

@@ -6,8 +6,9 @@ in any WCO DM implementation, never a national choice: totals and references are
 wherever WCO DM lets an implementation put them (the declaration or its consignment;
 transport equipment at consignment or commodity level). Count and total rules apply to
 full declarations (FunctionCode 9), not to amendment or cancellation requests (13).
-EU/UK conventions (declaration type codes, procedure codes, mandatory parties, tariff
-classification shapes) are in the ``eu-ucc`` pack.
+What the EU Union Customs Code requires of every member state (parties, procedure codes,
+EORI) is in the ``eu-ucc`` pack; the UK CDS's own conventions (type codes by function,
+declarant on originals, TSP/TRC/TRA classification rows) in ``uk-cds``.
 """
 
 from __future__ import annotations

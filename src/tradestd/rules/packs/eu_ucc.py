@@ -1,13 +1,23 @@
-"""EU Union Customs Code conventions for goods declarations (also the UK's CDS): pack ``eu-ucc``.
+"""What the EU Union Customs Code requires of every member state's declarations: pack ``eu-ucc``.
 
-These rules were in the generic ``declaration`` pack until tradestd 2.0 of the packs. They
-check choices the EU Union Customs Code data requirements (and the UK CDS, built on them)
-make, not what WCO DM demands of every implementation: declaration type codes ``IM``/``EX``/
-``CO`` plus a letter and ``COR``/``INV``, a requested procedure as two 2-digit codes, one
-``TSP`` tariff classification per item and the ``TSP``/``TRC``/``TRA`` code shapes, the
-declarant/exporter/importer a declaration must name, EORI trader IDs. tradestd's bundled
-declaration type follows these conventions and runs this pack; run it on a national schema
-with ``--rules eu-ucc`` where these conventions hold.
+Only requirements of the Union Customs Code (Regulation (EU) No 952/2013), its Delegated and
+Implementing Acts (Regulations (EU) 2015/2446, Annex B, and 2015/2447) and the EU Customs
+Data Model that hold in every member state, scoped by message function (``FunctionCode``)
+and declaration category (``TypeCode``, data element 1/1):
+
+* a customs declaration (FunctionCode 9) of an export (``EX``) or import (``IM``) category
+  identifies the exporter (D.E. 3/1-3/2) or importer (D.E. 3/15-3/16); where the person
+  lodges its own declaration it is the declarant (UCC Art. 5(15)), and the declarant's data
+  (D.E. 3/17-3/18) identify it;
+* each goods item of such a declaration requests one procedure (D.E. 1/10: two 2-digit
+  codes, the requested and the previous procedure);
+* trader IDs are EORI numbers (UCC Art. 9; D.E. 3/2, 3/16, 3/18, 3/20), as a warning.
+
+How a member state maps the rest onto WCO DM is its own choice, and the accepted
+declarations of national systems show it: amendment, cancellation and goods presentation
+messages (FunctionCode 13) that name no declarant, the tariff classification type codes
+(``TSP``/``TRC``/``TRA``), the combinations of FunctionCode and TypeCode (``COR``, ``INV``,
+``GPR``). Those conventions are in the national pack (``uk-cds`` for the UK's CDS), not here.
 """
 
 from __future__ import annotations
@@ -17,49 +27,42 @@ from collections.abc import Iterator
 
 from ..codelists import identifiers
 from ..engine import Finding, rule
-from ..view import MessageView, child, child_text, children, either, text
+from ..view import MessageView, child, child_text, children, text
 from .declaration import ORIGINAL, goods_items
 
 PACK_ID = "eu-ucc"
-PACK_VERSION = "1.0.0"
-PACK_EFFECTIVE_FROM = "2026-12-06"
-PACK_TITLE = "EU Union Customs Code declaration conventions (EU member states, UK CDS)"
+PACK_VERSION = "2.0.0"
+PACK_EFFECTIVE_FROM = "2026-12-07"
+PACK_TITLE = "EU Union Customs Code requirements every member state shares"
 
 #: Parties whose ID is expected to be an EORI number.
 EORI_PARTIES = ("Declarant", "Importer", "Exporter", "Agent")
-#: Shape of a Classification ID by its IdentificationTypeCode (EU code lists):
-#: TSP combined nomenclature (8 digits), TRC TARIC code (2 digits), TRA additional code.
-CLASSIFICATION_SHAPES = {"TSP": re.compile(r"^\d{8}$"), "TRC": re.compile(r"^\d{2}$"),
-                         "TRA": re.compile(r"^[A-Z0-9]{4}$")}
-_TYPE_BY_FUNCTION = {"9": re.compile(r"^(IM|EX|CO)[A-Z]$"), "13": re.compile(r"^(COR|INV)$")}
+#: Declaration categories (D.E. 1/1) that are customs declarations for export, import or
+#: special fiscal territories: the Annex B columns B, C, H and I, which carry D.E. 1/10.
+CUSTOMS_DECLARATIONS = ("IM", "EX", "CO")
 _PROCEDURE = re.compile(r"^\d{2}$")
 
 
-@rule("DEC-PARTY-001", "error", "A declaration names its declarant", families=["declaration"])
-def declarant_present(msg: MessageView) -> Iterator[Finding]:
-    """Every declaration, including amendment and cancellation requests, has a ``Declarant``."""
-    if child(msg.payload, "Declarant") is None:
-        yield Finding(msg.payload, "the declaration has no Declarant")
-
-
-@rule("DEC-PARTY-002", "error", "An export declaration names the exporter",
+@rule("DEC-PARTY-002", "error", "An export declaration names the exporter or its declarant",
       families=["declaration"], function_codes=ORIGINAL, type_codes=["EX"])
 def exporter_present(msg: MessageView) -> Iterator[Finding]:
-    """Export declarations (TypeCode EX*) have an ``Exporter``."""
+    """Export declarations (TypeCode EX*) identify the exporter (D.E. 3/1-3/2): an
+    ``Exporter``, or the ``Declarant`` of an exporter that lodges its own declaration."""
     yield from _party_for_type(msg, "Exporter", "an export")
 
 
-@rule("DEC-PARTY-003", "error", "An import declaration names the importer",
+@rule("DEC-PARTY-003", "error", "An import declaration names the importer or its declarant",
       families=["declaration"], function_codes=ORIGINAL, type_codes=["IM"])
 def importer_present(msg: MessageView) -> Iterator[Finding]:
-    """Import declarations (TypeCode IM*) have an ``Importer``."""
+    """Import declarations (TypeCode IM*) identify the importer (D.E. 3/15-3/16): an
+    ``Importer``, or the ``Declarant`` of an importer that lodges its own declaration."""
     yield from _party_for_type(msg, "Importer", "an import")
 
 
 def _party_for_type(msg: MessageView, party: str, kind: str) -> Iterator[Finding]:
-    if not msg.all(party):
-        yield Finding(msg.payload, f"TypeCode {msg.type_code} is {kind} but the "
-                      f"declaration has no {party}")
+    if not msg.all(party) and not msg.all("Declarant"):
+        yield Finding(msg.payload, f"TypeCode {msg.type_code} is {kind} declaration but it "
+                      f"names neither the {party.lower()} ({party}) nor a Declarant")
 
 
 @rule("DEC-EORI-001", "warning", "Declarant, importer, exporter and agent IDs are EORI numbers",
@@ -76,62 +79,14 @@ def eori_format(msg: MessageView) -> Iterator[Finding]:
                 yield Finding(id_el, f"{name}/ID {value!r} is {problem}")
 
 
-
-@rule("DEC-CLS-001", "error", "Classification codes have the shape their type demands",
-      families=["declaration"],
-      needs=["Classification"])
-def classification_shape(msg: MessageView) -> Iterator[Finding]:
-    """TSP is an 8-digit tariff code in an existing HS chapter, TRC 2 digits, TRA 4 characters."""
-    for row in msg.all("Classification"):
-        kind = text(child(row, "IdentificationTypeCode"))
-        id_el = child(row, "ID")
-        value = text(id_el)
-        shape = CLASSIFICATION_SHAPES.get(kind or "")
-        if id_el is None or value is None or shape is None:
-            continue
-        if not shape.match(value):
-            yield Finding(id_el, f"Classification {kind} is {value!r}, which does not have "
-                          f"the shape {shape.pattern}")
-        elif kind == "TSP" and (problem := identifiers.hs_code(value, 8)):
-            yield Finding(id_el, f"Classification TSP {value!r}: {problem}")
-
-
-@rule("DEC-CLS-002", "error", "Every goods item has exactly one tariff classification",
-      families=["declaration"], function_codes=ORIGINAL,
-      needs=["GovernmentAgencyGoodsItem"])
-def one_tariff_code(msg: MessageView) -> Iterator[Finding]:
-    """Each ``GovernmentAgencyGoodsItem`` has one ``Classification`` of type TSP."""
-    for item in goods_items(msg):
-        commodity = child(item, "Commodity")
-        rows = children(commodity, "Classification") if commodity is not None else []
-        tariff = [r for r in rows if text(child(r, "IdentificationTypeCode")) == "TSP"]
-        if len(tariff) != 1:
-            yield Finding(item, f"goods item {child_text(item, 'SequenceNumeric')} has "
-                          f"{len(tariff)} TSP Classification rows, not 1")
-
-
-@rule("DEC-TYPE-001", "error", "TypeCode fits the FunctionCode", families=["declaration"])
-def type_fits_function(msg: MessageView) -> Iterator[Finding]:
-    """FunctionCode 9 takes IM/EX/CO plus a letter; 13 takes COR (amend) or INV (cancel)."""
-    pattern = _TYPE_BY_FUNCTION.get(msg.function_code or "")
-    type_el = child(msg.payload, "TypeCode")
-    if pattern is None:
-        yield Finding(either(child(msg.payload, "FunctionCode"), msg.payload),
-                      f"FunctionCode {msg.function_code!r} is neither 9 (original) nor 13 "
-                      "(amendment or cancellation request)")
-    elif type_el is None or not pattern.match(msg.type_code or ""):
-        yield Finding(either(type_el, msg.payload),
-                      f"TypeCode {msg.type_code!r} does not fit FunctionCode "
-                      f"{msg.function_code}: expected {pattern.pattern}")
-
-
-
 @rule("DEC-PROC-001", "error", "Each goods item requests one procedure (two 2-digit codes)",
-      families=["declaration"], function_codes=ORIGINAL,
+      families=["declaration"], function_codes=ORIGINAL, type_codes=CUSTOMS_DECLARATIONS,
       needs=["GovernmentAgencyGoodsItem"])
 def requested_procedure(msg: MessageView) -> Iterator[Finding]:
     """One ``GovernmentProcedure`` per item has a 2-digit ``CurrentCode`` and a 2-digit
-    ``PreviousCode``; further rows hold 3-character additional procedure codes."""
+    ``PreviousCode`` (D.E. 1/10); further rows hold 3-character additional procedure codes
+    (D.E. 1/11). Export, import and special fiscal territory declarations (TypeCode IM*,
+    EX*, CO*) only: transit and summary declarations have no D.E. 1/10."""
     for item in goods_items(msg):
         rows = children(item, "GovernmentProcedure")
         main = [r for r in rows if _PROCEDURE.match(child_text(r, "CurrentCode") or "")]
@@ -142,5 +97,3 @@ def requested_procedure(msg: MessageView) -> Iterator[Finding]:
             yield Finding(main[0], f"goods item {child_text(item, 'SequenceNumeric')}: "
                           f"requested procedure {child_text(main[0], 'CurrentCode')} has no "
                           "2-digit PreviousCode")
-
-

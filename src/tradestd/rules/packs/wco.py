@@ -10,6 +10,9 @@ national choice. What WCO DM or the schema makes optional (a measure's ``unitCod
 amount's ``currencyID``) is at most information; formats are those of UN/EDIFACT 2379;
 national codes (customs country codes such as ``XC`` or ``ZB``, national location codes)
 come in through code lists (``--codelist``), and a code in no list in force is an error.
+Units are the exception: beyond UNECE Rec 20, national tariff units are a national choice,
+so a unit outside the list is an error only where the unit list is closed (a ``unit`` code
+list given, or a bundled message type).
 """
 
 from __future__ import annotations
@@ -26,8 +29,8 @@ from ..values import base_unit, digits, mass_in_kg, parse_datetime_string
 from ..view import MessageView, child, children, decimal, either, local, text
 
 PACK_ID = "wco"
-PACK_VERSION = "2.0.0"
-PACK_EFFECTIVE_FROM = "2026-12-06"
+PACK_VERSION = "2.1.0"
+PACK_EFFECTIVE_FROM = "2026-12-07"
 PACK_TITLE = "Generic WCO Data Model rules (any WCO DM-based schema)"
 
 #: Classes that are parties (WCO DM party roles) and need an ID, a name or a role code.
@@ -49,6 +52,8 @@ CLASS_ID = re.compile(r"^(\d{2}[A-Z]|[A-Z]{1,3}\d{2,3}[A-Z]?)$")
 IMO_TYPE_CODES = frozenset({"10", "IMO"})
 #: ``schemeID``/``listID`` values that declare an ID to be a UN/LOCODE.
 LOCODE_SCHEMES = frozenset({"UN/LOCODE", "UNLOCODE", "LOCODE"})
+#: The shape of a UNECE Rec 20 unit code (every code of Revision 17 has it).
+UNIT_CODE = re.compile(r"^[A-Z0-9]{2,3}$")
 #: Child elements that identify a party by its role (the submitter's credentials say who).
 ROLE_CODES = ("FunctionCode", "RoleCode")
 
@@ -105,17 +110,33 @@ def measure_has_unit(msg: MessageView) -> Iterator[Finding]:
     yield from _without_attribute(msg, "Measure", "unitCode")
 
 
-@rule("WCO-UNIT-002", "error", "Unit codes name a UNECE Rec 20 unit")
+@rule("WCO-UNIT-002", "error", "Unit codes are in the unit list in force")
 def unit_known(msg: MessageView) -> Iterator[Finding]:
-    """Every ``unitCode`` on a measure or quantity is a Rec 20 code (or in a configured unit
-    list). A national qualifier after ``#`` (``KGM#G``, gross kilograms) is accepted when the
-    code before it is a Rec 20 unit."""
+    """A ``unitCode`` on a measure or quantity is a UNECE Rec 20 code (Revision 17) or a
+    unit of the national list. National units are a national choice: tariff measurement
+    units (``ASV``, ``GP1``), a currency as the base of a specific duty (``GBP``). So the
+    list is closed, and a code outside it an error, only where the units in force are known:
+    tradestd's bundled message types (Rec 20, as their schemas say) and any schema run with a
+    ``unit`` code list (``--codelist unit=FILE``). Elsewhere only a code that cannot be a
+    unit code at all (Rec 20 codes are 2-3 upper-case letters or digits) is an error. A
+    national qualifier after ``#`` (``KGM#G``, gross kilograms) names the code before it."""
     units = msg.codes.units.codes
+    closed = msg.codes.units_closed or msg.message_type is not None
     for element in [*msg.ending("Measure"), *msg.ending("Quantity")]:
         code = element.get("unitCode")
-        if code and code not in units and base_unit(code) not in units:
-            yield Finding(element, f"{_location(element)} has unitCode {code!r}, which names "
-                          "no UNECE Rec 20 unit (nor a configured unit code)")
+        if not code or code in units:
+            continue
+        base = base_unit(code)
+        if base in units:
+            continue
+        if closed:
+            yield Finding(element, f"{_location(element)} has unitCode {code!r}, which is not "
+                          f"in the unit list in force ({msg.codes.units.title}, "
+                          f"{msg.codes.units.version})")
+        elif not UNIT_CODE.match(base):
+            yield Finding(element, f"{_location(element)} has unitCode {code!r}, which is not "
+                          "a unit code: UNECE Rec 20 codes are 2 or 3 upper-case letters or "
+                          "digits")
 
 
 @rule("WCO-DATE-001", "error", "Date/time strings match their formatCode",
