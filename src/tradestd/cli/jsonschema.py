@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import click
 
-from ..convert.batch import write_atomic
+from ..atomicfile import write_atomic
 from ..convert.validate import json_schema_for
 from .options import ConfigError, resolve_schema, schema_options
+from .output import unwritable
 
 
 @click.command("jsonschema")
@@ -26,7 +26,10 @@ def jsonschema_command(schema_id: str | None, xsd: tuple[str, ...], output: str 
     text = json.dumps(json_schema_for(schema_set, message_type), indent=2,
                       ensure_ascii=False) + "\n"
     if output:
-        write_atomic(Path(output), text.encode("utf-8"))
+        try:
+            write_atomic(output, text.encode("utf-8"))
+        except OSError as exc:
+            raise unwritable(output, exc) from None
     else:
         click.echo(text, nl=False)
     return 0

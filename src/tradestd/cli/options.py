@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import click
 
 from ..config import Config, ConfigFileError, find_config, load_config
+from ..inputs import NoInputsError, expand_inputs
 from ..intake import Limits
 from ..registry import MessageType, UnknownMessageType, bundled_registry
 from ..schemaset import SchemaError, SchemaSet, load_schema_set
 
-__all__ = ["ConfigError", "limits_option", "read_config", "resolve_schema", "schema_options"]
+__all__ = ["ConfigError", "input_files", "limits_option", "read_config", "resolve_schema", "schema_options"]
 
 
 class ConfigError(click.ClickException):
@@ -33,6 +34,16 @@ def schema_options(func: Callable[..., Any]) -> Callable[..., Any]:
                         help="Bundled message type id (see `tradestd schemas`), e.g. "
                              "wco-declaration or wco-declaration@1.0. Default: detect.")(func)
     return func
+
+
+def input_files(paths: Sequence[str], extensions: Sequence[str] = (".xml", ".json"),
+                exclude: Sequence[str] = ()) -> list[str]:
+    """The files named by FILES|DIRS|GLOBS arguments; none at all is a usage error that
+    names the folders and patterns, so a wrong path never passes a build with 0 files."""
+    try:
+        return expand_inputs(paths, extensions=extensions, exclude=exclude)
+    except NoInputsError as exc:
+        raise ConfigError(str(exc)) from None
 
 
 def limits_option(func: Callable[..., Any]) -> Callable[..., Any]:

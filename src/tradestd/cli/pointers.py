@@ -7,11 +7,10 @@ from typing import Any
 
 import click
 
-from ..inputs import expand_inputs
 from ..intake import XmlDocument, load_xml
 from ..wcoids import WcoIds
 from ..wcopointers import ChainResult, read_chains, resolve_chains
-from .options import ConfigError, resolve_schema, schema_options
+from .options import ConfigError, input_files, resolve_schema, schema_options
 
 
 @click.command("pointers")
@@ -42,7 +41,7 @@ def pointers_command(schema_id: str | None, xsd: tuple[str, ...], declaration: s
             raise ConfigError(f"--declaration {declaration} cannot be read: {problems}")
     results: list[dict[str, Any]] = []
     ok = True
-    for path in expand_inputs(messages):
+    for path in input_files(messages, (".xml",)):
         doc = load_xml(path)
         if not doc.ok or doc.root is None:
             ok = False

@@ -7,16 +7,13 @@ Exit codes as for validate: 0 nothing at or above ``--fail-on`` (and every input
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Iterator
-from contextlib import ExitStack
-from typing import Any, TextIO
+from typing import Any
 
 import click
 
 from .. import __version__
 from ..batch import run_batch
-from ..inputs import expand_inputs
 from ..issues import Severity
 from ..report import RunResult
 from ..schemaset import SchemaError
@@ -26,7 +23,8 @@ from ..screen.options import ScreenOptions
 from ..screen.watchlist import WatchlistError
 from ..stream.parallel import iter_validate_parallel
 from .dask import dask_option, dask_partition, dask_session
-from .options import ConfigError, limits_option, resolve_schema, schema_options
+from .options import ConfigError, input_files, limits_option, resolve_schema, schema_options
+from .output import report_stream
 from .rule_options import make_rule_layer, rule_options
 from .stream import record_option
 from .validate import _jobs, _stdin, _write_report
@@ -95,7 +93,7 @@ def screen_command(schema_id: str | None, xsd: tuple[str, ...], max_bytes: int |
         elif record:
             results = list(_records(spec, validator, paths, record, jobs))
         else:
-            files = expand_inputs(paths, extensions=(".xml", ".json"), exclude=exclude)
+            files = input_files(paths, exclude=exclude)
             reports = run_batch(files, spec, jobs=jobs, stdin=_stdin(files))
             results = [ScreenResult.from_report(r) for r in reports]
     except SchemaError as exc:
@@ -143,10 +141,7 @@ def _render(results: list[ScreenResult], data: dict[str, object], fmt: str,
                         tool_version=__version__)
         _write_report(run, fmt, output, verbosity)
         return
-    with ExitStack() as stack:
-        out: TextIO = sys.stdout
-        if output:
-            out = stack.enter_context(open(output, "w", encoding="utf-8"))
+    with report_stream(output) as out:
         json.dump(data, out, ensure_ascii=False, indent=2)
         out.write("\n")
     if output:

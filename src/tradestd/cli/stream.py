@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack
 from typing import Any, Protocol, TextIO
@@ -24,6 +23,7 @@ from ..stream.schemaconverter import SchemaConverter
 from ..stream.validate import JSON_LINES_SUFFIXES
 from ..validation import Validator
 from .options import ConfigError
+from .output import report_stream
 from .progress import StreamProgress
 
 __all__ = ["Batch", "container_option", "convert_batch", "record_option", "validate_batches",
@@ -92,9 +92,7 @@ def _write_batches(batches: Iterable[Batch], *, fmt: str, output: str | None, qu
     ok = True
     summaries: list[str] = []
     with ExitStack() as stack:
-        out: TextIO = sys.stdout
-        if output:
-            out = stack.enter_context(open(output, "w", encoding="utf-8"))
+        out = stack.enter_context(report_stream(output))
         writer = _writer(fmt, out, quiet, verbose, max_issues)
         bar = stack.enter_context(StreamProgress(enabled=progress and not quiet))
         for stream in batches:

@@ -12,7 +12,6 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 from typing import BinaryIO, TextIO
 
 import click
@@ -22,13 +21,20 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemaining
 from .. import __version__
 from ..batch import STDIN, ValidatorOptions, run_batch
 from ..batch import Progress as ProgressCallback
-from ..inputs import expand_inputs
 from ..issues import Severity
 from ..report import REPORTERS, Reporter, RunResult, get_reporter
 from ..report.text import TextReporter, summary_line
 from ..schemaset import SchemaError
 from .dask import dask_option, dask_partition, dask_session
-from .options import ConfigError, limits_option, read_config, resolve_schema, schema_options
+from .options import (
+    ConfigError,
+    input_files,
+    limits_option,
+    read_config,
+    resolve_schema,
+    schema_options,
+)
+from .output import report_stream
 from .rule_options import make_rule_layer, rule_options
 from .stream import record_option, validate_batches, write_merged_batches
 
@@ -109,7 +115,7 @@ def validate_command(schema_id: str | None, xsd: tuple[str, ...], max_bytes: int
                                 output=output, quiet=quiet, verbose=verbose,
                                 fail_on=settings.fail_on, max_issues=settings.max_issues,
                                 jobs=settings.jobs)
-    files = expand_inputs(paths, extensions=(".xml", ".json"), exclude=settings.exclude)
+    files = input_files(paths, exclude=settings.exclude)
     try:
         with _progress_bar(len(files)) as progress:
             reports = run_batch(files, spec, jobs=settings.jobs, stdin=_stdin(files),
@@ -171,7 +177,7 @@ def _write_report(run: RunResult, fmt: str, output: str | None, verbosity: int) 
     if output is None:
         _reporter(fmt, verbosity, sys.stdout).render(run, sys.stdout)
         return
-    with Path(output).open("w", encoding="utf-8", newline="") as fh:
+    with report_stream(output) as fh:
         _reporter(fmt, verbosity, fh).render(run, fh)
     click.echo(f"{summary_line(run)}; {fmt} report written to {output}")
 

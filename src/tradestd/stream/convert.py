@@ -93,6 +93,7 @@ class _Output:
             self.stream = sys.stdout.buffer
             return
         directory = os.path.dirname(os.path.abspath(self.target))
+        os.makedirs(directory, exist_ok=True)
         handle, name = tempfile.mkstemp(prefix=f".{os.path.basename(self.target)}.",
                                         suffix=".part", dir=directory)
         self._temp = Path(name)
