@@ -3,6 +3,7 @@ values, and errors that name the file and the key."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -97,7 +98,21 @@ def test_errors_name_file_and_key(tmp_path: Path, text: str, key: str) -> None:
     with pytest.raises(ConfigFileError) as caught:
         load_config(path)
     assert caught.value.key == key
-    assert str(caught.value).startswith(f"{path}: {key}: ")
+    assert re.match(rf"{re.escape(str(path))}(:\d+)?: {re.escape(key)}: ", str(caught.value))
+
+
+@pytest.mark.parametrize(("text", "key", "line"), [
+    ("jobs = 2\ncolour = true", "colour", 2),
+    ("jobs = 2\n\n[rulez]\ndisable = []", "rulez", 3),
+    ('[rules]\ndisable = []\n"packz" = ["wco"]', "rules.packz", 3),
+])
+def test_unknown_keys_are_located(tmp_path: Path, text: str, key: str, line: int) -> None:
+    path = tmp_path / "tradestd.toml"
+    path.write_text(text + "\n", encoding="utf-8")
+    with pytest.raises(ConfigFileError) as caught:
+        load_config(path)
+    assert caught.value.line == line
+    assert str(caught.value).startswith(f"{path}:{line}: {key}: unknown key")
 
 
 def test_broken_toml_is_an_error(tmp_path: Path) -> None:
