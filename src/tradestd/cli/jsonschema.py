@@ -8,7 +8,14 @@ import click
 
 from ..atomicfile import write_atomic
 from ..convert.validate import json_schema_for
-from .options import ConfigError, resolve_schema, schema_options
+from .options import (
+    ConfigError,
+    command_config,
+    config_options,
+    configured_schema,
+    resolve_schema,
+    schema_options,
+)
 from .output import unwritable
 
 
@@ -16,8 +23,10 @@ from .output import unwritable
 @schema_options
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
               help="Write the schema to this file (default: standard output).")
+@config_options
 def jsonschema_command(schema_id: str | None, xsd: tuple[str, ...], output: str | None) -> int:
     """Print the JSON Schema of the JSON convention for a bundled type or XSD files."""
+    schema_id, xsd = configured_schema(schema_id, xsd, command_config())
     schema_set, message_type = resolve_schema(schema_id, xsd)
     if message_type is not None:
         schema_set = message_type.schema_set()

@@ -10,7 +10,15 @@ import click
 from ..intake import XmlDocument, load_xml
 from ..wcoids import WcoIds
 from ..wcopointers import ChainResult, read_chains, resolve_chains
-from .options import ConfigError, input_files, resolve_schema, schema_options
+from .options import (
+    ConfigError,
+    command_config,
+    config_options,
+    configured_schema,
+    input_files,
+    resolve_schema,
+    schema_options,
+)
 
 
 @click.command("pointers")
@@ -20,6 +28,7 @@ from .options import ConfigError, input_files, resolve_schema, schema_options
                    "element there (line, column, XPath, value).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True)
+@config_options
 @click.argument("messages", nargs=-1, required=True)
 def pointers_command(schema_id: str | None, xsd: tuple[str, ...], declaration: str | None,
                      fmt: str, messages: tuple[str, ...]) -> int:
@@ -29,6 +38,7 @@ def pointers_command(schema_id: str | None, xsd: tuple[str, ...], declaration: s
 
     Exit 0 when every chain resolves (and, with --declaration, is found there), 1 otherwise,
     2 for a usage or configuration problem."""
+    schema_id, xsd = configured_schema(schema_id, xsd, command_config())
     schema_set, message_type = resolve_schema(schema_id, xsd)
     if message_type is not None:
         schema_set = message_type.schema_set()

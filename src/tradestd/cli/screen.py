@@ -23,7 +23,16 @@ from ..screen.options import ScreenOptions
 from ..screen.watchlist import WatchlistError
 from ..stream.parallel import iter_validate_parallel
 from .dask import dask_option, dask_partition, dask_session
-from .options import ConfigError, input_files, limits_option, resolve_schema, schema_options
+from .options import (
+    ConfigError,
+    command_config,
+    config_options,
+    configured_schema,
+    input_files,
+    limits_option,
+    resolve_schema,
+    schema_options,
+)
 from .output import report_stream
 from .rule_options import make_rule_layer, rule_options
 from .stream import record_option
@@ -42,7 +51,9 @@ FORMATS = ("text", "json", "sarif", "html")
               help="Screen with the --watchlist files only.")
 @click.option("--suppress", multiple=True, type=click.Path(dir_okay=False),
               help="A suppress list (message, item, substance) of cleared hits; repeatable.")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
+              help="Report format (default: text, or `format` in the configuration file "
+                   "when it is one of these).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
               help="Write the report to this file; a summary still goes to the terminal.")
 @click.option("--notify-dir", type=click.Path(file_okay=False),
@@ -53,18 +64,21 @@ FORMATS = ("text", "json", "sarif", "html")
 @rule_options
 @click.option("--fail-on", type=click.Choice([ALERT, REVIEW]), default=ALERT, show_default=True,
               help="Lowest hit level that makes the run fail (exit code 1).")
-@click.option("-j", "--jobs", type=click.IntRange(min=0), default=1,
-              help="Worker processes (0: one per CPU).")
+@click.option("-j", "--jobs", type=click.IntRange(min=0), default=None,
+              help="Worker processes (0: one per CPU; default 1, or `jobs` in the "
+                   "configuration file).")
 @click.option("--exclude", multiple=True, metavar="GLOB", help="Skip inputs matching this glob.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only the summary line.")
 @click.option("-v", "--verbose", is_flag=True, help="Also print clear messages and notes.")
 @record_option
 @dask_option
+@config_options
 @click.argument("paths", nargs=-1, required=True)
 def screen_command(schema_id: str | None, xsd: tuple[str, ...], max_bytes: int | None,
                    watchlists: tuple[str, ...], no_bundled_list: bool,
-                   suppress: tuple[str, ...], fmt: str, output: str | None,
-                   notify_dir: str | None, with_validation: bool, fail_on: str, jobs: int, exclude: tuple[str, ...],
+                   suppress: tuple[str, ...], fmt: str | None, output: str | None,
+                   notify_dir: str | None, with_validation: bool, fail_on: str,
+                   jobs: int | None, exclude: tuple[str, ...],
                    quiet: bool, verbose: bool, record: str | None, dask_address: str | None,
                    paths: tuple[str, ...], **rule_args: Any) -> int:
     """Screen declarations and cargo reports (any WCO DM schema) for precursor chemicals."""
@@ -72,6 +86,10 @@ def screen_command(schema_id: str | None, xsd: tuple[str, ...], max_bytes: int |
         raise ConfigError("-q and -v exclude each other")
     if no_bundled_list and not watchlists:
         raise ConfigError("--no-bundled-list needs at least one --watchlist")
+    config = command_config()
+    schema_id, xsd = configured_schema(schema_id, xsd, config)
+    fmt = fmt or (config.format if config.format in FORMATS else "text")
+    exclude = exclude or config.exclude
     resolve_schema(schema_id, xsd)
     # the options of ``rule_options``, passed on as validate passes them
     packs = (*rule_args.pop("rule_specs"), *rule_args.pop("schematron"))
@@ -79,14 +97,17 @@ def screen_command(schema_id: str | None, xsd: tuple[str, ...], max_bytes: int |
     if (packs or disable or severities or any(rule_args.values())) and not with_validation:
         raise ConfigError("rule options (--rules, --schematron, --disable, --severity...) "
                           "need --validate")
-    settings = make_rule_layer(packs, disable, severities, None, **rule_args).settings
+    if with_validation:  # the configuration file's rules apply to validation only
+        packs = tuple(dict.fromkeys((*config.rule_packs, *packs)))
+    settings = make_rule_layer(packs, disable, severities,
+                               config.rules if with_validation else None, **rule_args).settings
     spec = ScreenOptions(schema_id, xsd, max_bytes, watchlists, not no_bundled_list, suppress,
                          with_validation, packs, settings)
     try:
         validator = spec.build()
     except WatchlistError as exc:
         raise ConfigError(f"bad list: {exc}") from None
-    jobs = _jobs(jobs)
+    jobs = _jobs(jobs if jobs is not None else config.jobs)
     try:
         if dask_address:
             results = _on_dask(dask_address, spec, paths, record, exclude)
