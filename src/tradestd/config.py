@@ -62,6 +62,9 @@ class ConfigFileError(ValueError):
 
     def __init__(self, path: Path, key: str | None, reason: str,
                  line: int | None = None) -> None:
+        if line is None and key:
+            table, _, name = key.partition(".") if key.startswith("rules.") else (None, "", key)
+            line = _key_line(path, name.split(".")[0], table)
         at = f"{path}:{line}" if line else f"{path}"
         where = f"{at}: {key}: " if key else f"{at}: "
         super().__init__(where + reason)
@@ -144,8 +147,7 @@ def load_config(path: Path) -> Config:
     unknown = sorted(set(data) - _KEYS)
     if unknown:
         raise ConfigFileError(path, unknown[0],
-                              f"unknown key; known keys: {', '.join(sorted(_KEYS))}",
-                              _key_line(path, unknown[0]))
+                              f"unknown key; known keys: {', '.join(sorted(_KEYS))}")
     if "schema" in data and "xsd" in data:
         raise ConfigFileError(path, "xsd", "give either schema or xsd, not both")
     base = path.parent
@@ -261,8 +263,7 @@ def _rules(path: Path, table: Any) -> RuleSettings:
     unknown = sorted(set(table) - _RULE_KEYS)
     if unknown:
         raise ConfigFileError(path, f"rules.{unknown[0]}",
-                              f"unknown key; known keys: {', '.join(sorted(_RULE_KEYS))}",
-                              _key_line(path, unknown[0], "rules"))
+                              f"unknown key; known keys: {', '.join(sorted(_RULE_KEYS))}")
     severity = table.get("severity", {})
     extensions = table.get("extensions", {})
     if not isinstance(severity, dict):
