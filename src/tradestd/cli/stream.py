@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack
 from typing import Any, Protocol, TextIO
@@ -160,7 +161,10 @@ def convert_batch(schema_set: SchemaSet | None, message_type: MessageType | None
                     click.echo(format_issue(summary.source, issue), err=True)
                 progress.update(report.index + 1, report.offset, summary.size)
     except OSError as exc:  # the output or the rejects file cannot be made
-        raise unwritable(exc.filename or target, exc) from None
+        failed_at = os.path.abspath(str(exc.filename or target))
+        which = next((f for f in (target, rejects) if f and os.path.abspath(f)
+                      .startswith(failed_at)), target)
+        raise unwritable(which, exc) from None
     for issue in summary.issues:
         click.echo(format_issue(summary.source, issue), err=True)
     if verbose:
