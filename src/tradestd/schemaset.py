@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import queue
+import re
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass

@@ -27,7 +27,7 @@ EXAMPLE_FILES = {
 
 def doc_example() -> str:
     """The ```toml block of docs/ci.md that starts with ``# tradestd.toml``, verbatim."""
-    blocks = re.findall(r"```toml\n(.*?)```", DOC.read_text(encoding="utf-8"), re.S)
+    blocks = re.findall(r"```toml\n(.*?)```", DOC.read_text(encoding="utf-8"), re.DOTALL)
     found = [b for b in blocks if b.startswith("# tradestd.toml\n")]
     assert len(found) == 1, "docs/ci.md has one example tradestd.toml"
     return found[0]
