@@ -63,8 +63,7 @@ class ConfigFileError(ValueError):
     def __init__(self, path: Path, key: str | None, reason: str,
                  line: int | None = None) -> None:
         if line is None and key:
-            table, _, name = key.partition(".") if key.startswith("rules.") else (None, "", key)
-            line = _key_line(path, name.split(".")[0], table)
+            line = _locate(path, key)
         at = f"{path}:{line}" if line else f"{path}"
         where = f"{at}: {key}: " if key else f"{at}: "
         super().__init__(where + reason)
@@ -164,6 +163,15 @@ def load_config(path: Path) -> Config:
         serve=_table(path, data.get("serve", {}), "serve"),
         rule_packs=_rule_packs(path, data.get("rules", {})),
     )
+
+
+def _locate(path: Path, key: str) -> int | None:
+    """The line of a dotted key (``jobs``, ``rules.severity.R-1``, ``serve.timeout``): the
+    assignment in its table, else that table's header."""
+    first, _, rest = key.partition(".")
+    if rest and first in ("rules", "serve"):
+        return _key_line(path, rest.split(".")[0], first) or _key_line(path, first)
+    return _key_line(path, first)
 
 
 def _key_line(path: Path, key: str, table: str | None = None) -> int | None:
