@@ -155,6 +155,10 @@ def test_reports_keep_the_note_at_run_level(tmp_path: Path,
     assert "XML_SCHEMA_LOCATION_IGNORED" not in out
     code, out, _ = _run(capsys, "validate", *XSD, "-v", *files)
     assert out.count("XML_SCHEMA_LOCATION_IGNORED") == 1
+    code, out, _ = _run(capsys, "screen", *XSD, "--format", "json", *files)
+    screened = json.loads(out)
+    assert screened["notes"][0]["messages"] == 3
+    assert "XML_SCHEMA_LOCATION_IGNORED" not in json.dumps(screened["results"])
     # a batch: once per run, and in the JSON stream report's notes
     code, out, _ = _run(capsys, "validate", *XSD, "--record", "MetaData", "-v", BATCH)
     assert out.count("XML_SCHEMA_LOCATION_IGNORED") == 1

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 import click
@@ -16,6 +17,7 @@ from .. import __version__
 from ..batch import run_batch
 from ..issues import Severity
 from ..report import RunResult
+from ..report.run import RunNote, RunNotes
 from ..schemaset import SchemaError
 from ..screen import ALERT, REVIEW, ScreeningValidator, ScreenLayer, ScreenResult, screen_report
 from ..screen.drafts import write_drafts
@@ -119,11 +121,16 @@ def screen_command(schema_id: str | None, xsd: tuple[str, ...], max_bytes: int |
             results = [ScreenResult.from_report(r) for r in reports]
     except SchemaError as exc:
         raise ConfigError(f"schema set cannot be built: {exc}") from None
+    taker = RunNotes()  # said once for the run, not on every message
+    results = [replace(r, issues=taker.take(r.issues)) for r in results]
+    notes = taker.notes()
     drafts = write_drafts(results, notify_dir) if notify_dir else []
     assert isinstance(validator.rules, ScreenLayer)
     data = screen_report(results, watchlist=validator.rules.watchlist, fail_on=fail_on,
                          tool_version=__version__, drafts=[d.to_dict() for d in drafts])
-    _render(results, data, fmt, output, -1 if quiet else (1 if verbose else 0), fail_on)
+    data["notes"] = [note.to_dict() for note in notes]
+    _render(results, data, fmt, output, -1 if quiet else (1 if verbose else 0), fail_on,
+            notes)
     if drafts and fmt != "json":
         for draft in drafts:
             click.echo(draft.summary_line(), err=True)
@@ -155,11 +162,11 @@ def _records(spec: ScreenOptions, validator: ScreeningValidator, paths: tuple[st
 
 
 def _render(results: list[ScreenResult], data: dict[str, object], fmt: str,
-            output: str | None, verbosity: int, fail_on: str) -> None:
+            output: str | None, verbosity: int, fail_on: str, notes: list[RunNote]) -> None:
     if fmt != "json":
         run = RunResult([r.report() for r in results],
                         fail_on=Severity.ERROR if fail_on == ALERT else Severity.WARNING,
-                        tool_version=__version__)
+                        tool_version=__version__, notes=notes)
         _write_report(run, fmt, output, verbosity)
         return
     with report_stream(output) as out:
