@@ -32,12 +32,14 @@ def expand_inputs(items: Iterable[str], extensions: Sequence[str] = DEFAULT_EXTE
                   exclude: Sequence[str] = ()) -> list[str]:
     """Files, directories (recursive, by extension), globs and ``-``, in the given order.
 
-    A path that does not exist is kept as it is, so that it is reported as unreadable
-    rather than silently dropped. Duplicates are removed; directory listings are sorted.
-    Raises :class:`NoInputsError` when items were given and nothing is left.
+    A path that does not exist, or a glob that matches nothing, is kept as it is, so that
+    it is reported as unreadable rather than silently dropped. Duplicates are removed;
+    directory listings are sorted. Raises :class:`NoInputsError` when items were given
+    and nothing is left, or only globs that match nothing.
     """
     items = list(items)
     out: dict[str, None] = {}
+    unmatched: set[str] = set()  # globs that matched nothing, kept to be reported
     for item in items:
         if item == "-":
             out.setdefault(item, None)
@@ -53,11 +55,14 @@ def expand_inputs(items: Iterable[str], extensions: Sequence[str] = DEFAULT_EXTE
                     out.setdefault(match, None)
             if not matches:
                 out.setdefault(item, None)
+                unmatched.add(item)
         else:
             out.setdefault(item, None)
     kept = [p for p in out if not _excluded(p, exclude)]
     if items and not kept:
         raise NoInputsError(no_inputs_reason(items, extensions, exclude, len(out)))
+    if kept and all(p in unmatched for p in kept):
+        raise NoInputsError(no_inputs_reason(items, extensions))
     return kept
 
 

@@ -60,6 +60,17 @@ def test_an_exclude_that_leaves_nothing_is_exit_2(tmp_path: Path, command: list[
         f"6 file(s) found in {folders['messages']}\n")
 
 
+def test_a_glob_that_matches_nothing_alone_is_exit_2(tmp_path: Path,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    pattern = str(tmp_path / "nomatch" / "*.xml")
+    assert main(["validate", *XSD, pattern]) == 2
+    assert capsys.readouterr().err == (
+        f"tradestd: error: no input files: {pattern} (matches no file)\n")
+    # beside inputs that match, it is an unreadable message of the run (exit 1)
+    assert main(["validate", *XSD, pattern, str(VALID)]) == 1
+    assert "INPUT_" in capsys.readouterr().out
+
+
 def test_expand_inputs_says_which_items_hold_nothing(tmp_path: Path) -> None:
     folders = _folders(tmp_path)
     with pytest.raises(NoInputsError) as caught:
