@@ -120,3 +120,16 @@ def test_broken_toml_is_an_error(tmp_path: Path) -> None:
     path.write_text("jobs = [\n", encoding="utf-8")
     with pytest.raises(ConfigFileError, match="not valid TOML"):
         load_config(path)
+
+
+def test_rule_packs_and_schematron_are_relative_to_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "conf" / "tradestd.toml"
+    path.parent.mkdir()
+    path.write_text('[rules]\npacks = ["wco", "rules/mine.py", "/abs/other.py"]\n'
+                    'schematron = ["rules/national.sch"]\n', encoding="utf-8")
+    assert load_config(path).rule_packs == (
+        "wco", str(path.parent / "rules/mine.py"), "/abs/other.py",
+        str(path.parent / "rules/national.sch"))
+    path.write_text('[rules]\npacks = "wco"\n', encoding="utf-8")
+    with pytest.raises(ConfigFileError, match=r"tradestd.toml:2: rules.packs: must be a list"):
+        load_config(path)
