@@ -151,6 +151,12 @@ def test_reports_keep_the_note_at_run_level(tmp_path: Path,
     assert data["notes"] == [{"code": "XML_SCHEMA_LOCATION_IGNORED", "severity": "info",
                               "message": data["notes"][0]["message"], "messages": 3}]
     assert all(not r["issues"] for r in data["results"])
+    code, out, _ = _run(capsys, "validate", *XSD, "--format", "sarif", *files)
+    sarif = json.loads(out)["runs"][0]
+    assert sarif["results"] == []
+    [notification] = sarif["invocations"][0]["toolExecutionNotifications"]
+    assert notification["descriptor"]["id"] == "XML_SCHEMA_LOCATION_IGNORED"
+    assert notification["message"]["text"].endswith("(3 messages)")
     code, out, _ = _run(capsys, "validate", *XSD, *files)
     assert "XML_SCHEMA_LOCATION_IGNORED" not in out
     code, out, _ = _run(capsys, "validate", *XSD, "-v", *files)
