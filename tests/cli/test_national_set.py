@@ -115,6 +115,44 @@ def test_a_wrapper_set_from_the_configuration_file_serves_every_command(
     assert code == 0 and "submitDeclarationRequest" in json.loads(out)
 
 
+@pytest.mark.corpora
+@corpus
+def test_uk_cds_declaration_in_a_transport_wrapper(tmp_path: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """A wrapper of the user's own around a real declaration: the UK envelope and payload,
+    a transport XSD that imports the envelope; every command accepts it alike."""
+    envelope = UK_XSD / "DocumentMetaData_2_DMS.xsd"
+    namespace = etree.parse(str(envelope)).getroot().get("targetNamespace")
+    transport = tmp_path / "transport.xsd"
+    transport.write_text(f"""<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema"
+      xmlns:md="{namespace}" targetNamespace="urn:test:transport" elementFormDefault="qualified">
+  <xs:import namespace="{namespace}" schemaLocation="{envelope.as_uri()}"/>
+  <xs:element name="submitDeclarationRequest">
+    <xs:complexType><xs:sequence><xs:element ref="md:MetaData"/></xs:sequence></xs:complexType>
+  </xs:element>
+</xs:schema>
+""", encoding="utf-8")
+    wrapper = etree.Element("{urn:test:transport}submitDeclarationRequest",
+                            nsmap={"t": "urn:test:transport"})
+    wrapper.append(etree.parse(str(UK_CDS / "messages" / "wco_dec_metadata.xml")).getroot())
+    message = tmp_path / "wrapped.xml"
+    message.write_bytes(etree.tostring(wrapper, xml_declaration=True, encoding="UTF-8"))
+    xsd = [*UK_SET, "--xsd", str(transport)]
+    assert _run(capsys, "validate", *xsd, message)[0] == 0
+    code, out, _ = _run(capsys, "convert", *xsd, message)
+    assert code == 0 and "MetaData" in json.loads(out)["submitDeclarationRequest"]
+    as_json = tmp_path / "wrapped.json"
+    as_json.write_text(out, encoding="utf-8")
+    assert _run(capsys, "validate", *xsd, as_json)[0] == 0
+    code, out, _ = _run(capsys, "convert", *xsd, as_json)
+    assert code == 0 and etree.fromstring(out.encode()).tag == wrapper.tag
+    # without the wrapper's XSD, both refuse it, for the same reason
+    code, out, _ = _run(capsys, "validate", *UK_SET, message)
+    assert code == 1 and "SCHEMA_UNKNOWN_ROOT" in out
+    code, _, err = _run(capsys, "convert", *UK_SET, message)
+    assert code == 1 and "SCHEMA_UNKNOWN_ROOT" in err
+
+
 # ------------------------------------------------- 6c: the schemaLocation note, once
 
 
