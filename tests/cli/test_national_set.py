@@ -195,6 +195,8 @@ def test_reports_keep_the_note_at_run_level(tmp_path: Path,
     [notification] = sarif["invocations"][0]["toolExecutionNotifications"]
     assert notification["descriptor"]["id"] == "XML_SCHEMA_LOCATION_IGNORED"
     assert notification["message"]["text"].endswith("(3 messages)")
+    code, out, _ = _run(capsys, "validate", *XSD, "--format", "html", *files)
+    assert out.count("XML_SCHEMA_LOCATION_IGNORED") == 1
     code, out, _ = _run(capsys, "validate", *XSD, *files)
     assert "XML_SCHEMA_LOCATION_IGNORED" not in out
     code, out, _ = _run(capsys, "validate", *XSD, "-v", *files)
