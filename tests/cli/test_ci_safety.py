@@ -133,6 +133,15 @@ def test_an_unwritable_report_is_exit_2(tmp_path: Path, command: list[str],
     assert blocker.read_text(encoding="utf-8") == "a file where a folder is needed"
 
 
+def test_an_unwritable_notify_dir_is_exit_2(tmp_path: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    blocker = tmp_path / "afile"
+    blocker.write_text("x", encoding="utf-8")
+    assert main(["screen", *XSD, "--notify-dir", str(blocker / "drafts"), str(VALID)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"tradestd: error: cannot write {blocker / 'drafts'}")
+
+
 def test_a_report_replaces_the_old_one_whole(tmp_path: Path,
                                              capsys: pytest.CaptureFixture[str]) -> None:
     target = tmp_path / "report.json"

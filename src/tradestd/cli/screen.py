@@ -35,7 +35,7 @@ from .options import (
     resolve_schema,
     schema_options,
 )
-from .output import report_stream
+from .output import report_stream, unwritable
 from .rule_options import make_rule_layer, rule_options
 from .stream import record_option
 from .validate import _jobs, _stdin, _write_report
@@ -124,7 +124,10 @@ def screen_command(schema_id: str | None, xsd: tuple[str, ...], max_bytes: int |
     taker = RunNotes()  # said once for the run, not on every message
     results = [replace(r, issues=taker.take(r.issues)) for r in results]
     notes = taker.notes()
-    drafts = write_drafts(results, notify_dir) if notify_dir else []
+    try:
+        drafts = write_drafts(results, notify_dir) if notify_dir else []
+    except OSError as exc:
+        raise unwritable(str(notify_dir), exc) from None
     assert isinstance(validator.rules, ScreenLayer)
     data = screen_report(results, watchlist=validator.rules.watchlist, fail_on=fail_on,
                          tool_version=__version__, drafts=[d.to_dict() for d in drafts])
