@@ -11,21 +11,25 @@ The file is looked for from a start folder (the working directory) upward; the f
     exclude = ["build/*", "*.tmp.xml"]
 
     [rules]
-    disable = ["DEC-017"]
-    severity = { "DEC-004" = "warning" }
+    packs = ["wco", "rules/national.py"]   # bundled pack ids or Python rule modules
+    schematron = ["rules/national.sch"]
+    disable = ["WCO-IMO-001"]
+    severity = { "WCO-ADDR-001" = "error" }
     extensions = { country = ["XI", "EU"] }
     codelists = { country = "codes/countries.json", "currency:replace" = "cur.csv" }
 
     [serve]                           # tradestd serve only (see tradestd.serve.settings)
     timeout = 30
 
-Relative ``xsd`` and ``codelists`` paths are relative to the configuration file. Command-line options
+Relative ``xsd``, ``packs`` (``.py``), ``schematron`` and ``codelists`` paths are relative to
+the configuration file. Command-line options
 override the file, which overrides the defaults. A malformed file raises
 :class:`ConfigFileError`, which names the file and the key.
 """
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -50,17 +54,22 @@ __all__ = [
 CONFIG_NAME = "tradestd.toml"
 _KEYS = {"schema", "xsd", "format", "fail_on", "max_issues", "jobs", "exclude", "rules",
          "serve"}
-_RULE_KEYS = {"disable", "severity", "extensions", "codelists"}
+_RULE_KEYS = {"packs", "schematron", "disable", "severity", "extensions", "codelists"}
 
 
 class ConfigFileError(ValueError):
     """A configuration file cannot be used: names the file and the offending key."""
 
-    def __init__(self, path: Path, key: str | None, reason: str) -> None:
-        where = f"{path}: {key}: " if key else f"{path}: "
+    def __init__(self, path: Path, key: str | None, reason: str,
+                 line: int | None = None) -> None:
+        if line is None and key:
+            line = _locate(path, key)
+        at = f"{path}:{line}" if line else f"{path}"
+        where = f"{at}: {key}: " if key else f"{at}: "
         super().__init__(where + reason)
         self.path = path
         self.key = key
+        self.line = line
 
 
 @dataclass(frozen=True)
@@ -89,6 +98,9 @@ class Config:
     rules: RuleSettings = field(default_factory=RuleSettings)
     #: The ``[serve]`` table as written; ``tradestd serve`` checks it (tradestd.serve.settings).
     serve: Mapping[str, Any] = field(default_factory=dict)
+    #: ``[rules] packs`` then ``schematron``: specs for the rules layer, as ``--rules`` and
+    #: ``--schematron`` take them (files made absolute against the configuration file).
+    rule_packs: tuple[str, ...] = ()
 
 
 def find_config(start: Path) -> Path | None:
@@ -149,7 +161,54 @@ def load_config(path: Path) -> Config:
         exclude=_str_list(path, data.get("exclude", []), "exclude"),
         rules=_rules(path, data.get("rules", {})),
         serve=_table(path, data.get("serve", {}), "serve"),
+        rule_packs=_rule_packs(path, data.get("rules", {})),
     )
+
+
+def _locate(path: Path, key: str) -> int | None:
+    """The line of a dotted key (``jobs``, ``rules.severity.R-1``, ``serve.timeout``): the
+    assignment in its table, else that table's header."""
+    first, _, rest = key.partition(".")
+    if rest and first in ("rules", "serve"):
+        return _key_line(path, rest.split(".")[0], first) or _key_line(path, first)
+    return _key_line(path, first)
+
+
+def _key_line(path: Path, key: str, table: str | None = None) -> int | None:
+    """The line where ``key`` is set (in ``[table]`` when given), for a located message;
+    None when it cannot be told (a dotted or inline form)."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    quoted = re.escape(key)
+    assignment = re.compile(rf'^\s*(?:{quoted}|"{quoted}"|\'{quoted}\')\s*=')
+    header = re.compile(r"^\s*\[([^\[\]]+)\]\s*(?:#.*)?$")
+    current: str | None = None
+    for number, line in enumerate(lines, 1):
+        found = header.match(line)
+        if found:
+            name = found.group(1).strip()
+            current = name.removeprefix("tool.tradestd").lstrip(".") or None \
+                if name.startswith("tool.tradestd") or path.name != "pyproject.toml" else "-"
+            if table is None and current == key:
+                return number
+            continue
+        if current == table and assignment.match(line):
+            return number
+    return None
+
+
+def _rule_packs(path: Path, table: Any) -> tuple[str, ...]:
+    """``[rules] packs`` (bundled ids, ``.py`` modules) and ``schematron`` (files), with
+    files relative to the configuration file; the packs themselves load when used."""
+    if not isinstance(table, dict):
+        return ()
+    packs = _str_list(path, table.get("packs", []), "rules.packs")
+    schematron = _str_list(path, table.get("schematron", []), "rules.schematron")
+    base = path.parent
+    return (*(str(base / p) if p.endswith(".py") or "/" in p else p for p in packs),
+            *(str(base / p) for p in schematron))
 
 
 def _table(path: Path, value: Any, key: str) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import os
 import queue
+import re
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -271,7 +272,7 @@ def _lxml_schema(top: Sequence[Path], closure: _Closure) -> etree.XMLSchema:
     try:
         return etree.XMLSchema(document)
     except etree.XMLSchemaParseError as exc:
-        raise _compile_error(exc, top) from None
+        raise _compile_error(exc, top, closure) from None
 
 
 def _lxml_document(top: Sequence[Path], closure: _Closure, parser: etree.XMLParser,
@@ -295,8 +296,10 @@ def _lxml_document(top: Sequence[Path], closure: _Closure, parser: etree.XMLPars
     return document
 
 
-def _compile_error(exc: etree.XMLSchemaParseError, top: Sequence[Path]) -> SchemaError:
-    """Name the file and line libxml2 blames (never the synthetic wrapper)."""
+def _compile_error(exc: etree.XMLSchemaParseError, top: Sequence[Path],
+                   closure: _Closure | None = None) -> SchemaError:
+    """Name the file and line libxml2 blames (never the synthetic wrapper); for a
+    component defined twice, every file that defines it."""
     entry = exc.error_log.last_error if exc.error_log else None
     message = entry.message if entry is not None else str(exc)
     file = entry.filename if entry is not None and entry.filename else ""
@@ -305,8 +308,35 @@ def _compile_error(exc: etree.XMLSchemaParseError, top: Sequence[Path]) -> Schem
     if not file or file.startswith(_WRAPPER_SCHEME) or file.endswith(_SET_NAME):
         file = str(top[0])
     line = entry.line if entry is not None and entry.line else None
-    return SchemaError(f"does not compile: {xsdmessages.humanize(message).rstrip('.')}",
-                       file, line)
+    reason = xsdmessages.humanize(message).rstrip(".")
+    clash = _DUPLICATE.search(message)
+    if clash and closure is not None:
+        reason += _clash_note(closure, Path(file), clash.group("kind"), clash.group("name"))
+    return SchemaError(f"does not compile: {reason}", file, line)
+
+
+#: libxml2's "Element 'xs:group': A global model group definition 'X' does already exist"
+_DUPLICATE = re.compile(r"Element '(?:\{[^}]*\}|[\w.-]+:)?(?P<kind>\w+)': A global [\w ]+? "
+                        r"(?:definition|declaration) '(?:\{[^}]*\})?(?P<name>[^']+)' "
+                        r"does already exist")
+
+
+def _clash_note(closure: _Closure, blamed: Path, kind: str, name: str) -> str:
+    """Where the twice-defined global ``kind`` named ``name`` comes from: every file of
+    the closure in the blamed file's target namespace that defines it at top level."""
+    namespace = closure.target_namespaces.get(blamed.resolve())
+    where = []
+    for path in closure.files:
+        if closure.target_namespaces.get(path) != namespace:
+            continue
+        for child in _parse_xsd(path).getroot().iterchildren(f"{{{XS}}}{kind}"):
+            if child.get("name") == name:
+                where.append(f"{path}:{child.sourceline}")
+    if len(where) < 2:
+        return ""
+    return (f"; {kind} {name!r} is defined in {', '.join(where[:-1])} and in {where[-1]}: "
+            "give only one of these files (or folders) with --xsd, e.g. the envelope "
+            "beside its own payload")
 
 
 def _xmlschema_schema(top: Sequence[Path], xsd11: bool) -> xmlschema.XMLSchemaBase:

@@ -3,6 +3,7 @@ values, and errors that name the file and the key."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -97,11 +98,38 @@ def test_errors_name_file_and_key(tmp_path: Path, text: str, key: str) -> None:
     with pytest.raises(ConfigFileError) as caught:
         load_config(path)
     assert caught.value.key == key
-    assert str(caught.value).startswith(f"{path}: {key}: ")
+    assert re.match(rf"{re.escape(str(path))}(:\d+)?: {re.escape(key)}: ", str(caught.value))
+
+
+@pytest.mark.parametrize(("text", "key", "line"), [
+    ("jobs = 2\ncolour = true", "colour", 2),
+    ("jobs = 2\n\n[rulez]\ndisable = []", "rulez", 3),
+    ('[rules]\ndisable = []\n"packz" = ["wco"]', "rules.packz", 3),
+])
+def test_unknown_keys_are_located(tmp_path: Path, text: str, key: str, line: int) -> None:
+    path = tmp_path / "tradestd.toml"
+    path.write_text(text + "\n", encoding="utf-8")
+    with pytest.raises(ConfigFileError) as caught:
+        load_config(path)
+    assert caught.value.line == line
+    assert str(caught.value).startswith(f"{path}:{line}: {key}: unknown key")
 
 
 def test_broken_toml_is_an_error(tmp_path: Path) -> None:
     path = tmp_path / "tradestd.toml"
     path.write_text("jobs = [\n", encoding="utf-8")
     with pytest.raises(ConfigFileError, match="not valid TOML"):
+        load_config(path)
+
+
+def test_rule_packs_and_schematron_are_relative_to_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "conf" / "tradestd.toml"
+    path.parent.mkdir()
+    path.write_text('[rules]\npacks = ["wco", "rules/mine.py", "/abs/other.py"]\n'
+                    'schematron = ["rules/national.sch"]\n', encoding="utf-8")
+    assert load_config(path).rule_packs == (
+        "wco", str(path.parent / "rules/mine.py"), "/abs/other.py",
+        str(path.parent / "rules/national.sch"))
+    path.write_text('[rules]\npacks = "wco"\n', encoding="utf-8")
+    with pytest.raises(ConfigFileError, match=r"tradestd.toml:2: rules.packs: must be a list"):
         load_config(path)

@@ -114,7 +114,7 @@ def test_bad_configuration_is_a_usage_error(batch: Path,
     _config(batch, "jobs = -1\n")
     code, _, err = _run(capsys, "--xsd", XSD, "msgs")
     assert code == 2
-    assert f"{batch / 'tradestd.toml'}: jobs: must be a positive integer" in err
+    assert f"{batch / 'tradestd.toml'}:1: jobs: must be a positive integer" in err
     assert _run(capsys, "--no-config", "--xsd", XSD, "msgs/consignment-0001.xml")[0] == 0
     assert _run(capsys, "--config", "nowhere.toml", "--xsd", XSD, "msgs")[0] == 2
 

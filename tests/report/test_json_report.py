@@ -16,7 +16,7 @@ def test_shape_and_omitted_count(tmp_path: Path) -> None:
     JsonReporter().render(sample_run(tmp_path, max_issues=2), out)
     data = json.loads(out.getvalue())
     assert data["version"] == 1
-    assert set(data) == {"version", "tool", "fail_on", "summary", "results"}
+    assert set(data) == {"version", "tool", "fail_on", "summary", "notes", "results"}
     first = data["results"][0]
     assert first["valid"] is False
     assert len(first["issues"]) == 2 and first["issues_omitted"] == 1

@@ -10,7 +10,14 @@ import click
 
 from ..schemaset import SchemaSet
 from ..wcoids import Resolution, WcoIds, WcoNode
-from .options import ConfigError, resolve_schema, schema_options
+from .options import (
+    ConfigError,
+    command_config,
+    config_options,
+    configured_schema,
+    resolve_schema,
+    schema_options,
+)
 
 _COLUMNS = ("wco_id", "kind", "path", "wco_name", "format", "xsd")
 
@@ -57,6 +64,7 @@ def _resolution_text(found: Resolution) -> str:
 @schema_options
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
               show_default=True)
+@config_options
 @click.argument("query", required=False, metavar="[ID-OR-CHAIN]")
 def ids_command(schema_id: str | None, xsd: tuple[str, ...], fmt: str,
                 query: str | None) -> int:
@@ -64,8 +72,10 @@ def ids_command(schema_id: str | None, xsd: tuple[str, ...], fmt: str,
     look one up: an ID (``228``) or a chain (``42A/67A/68A/03A/226``, ``42A/67A/68A[1]#006``).
 
     Exit 1 when the ID or chain names nothing in the schema set."""
+    schema_id, xsd = configured_schema(schema_id, xsd, command_config())
     if not schema_id and not xsd:
-        raise ConfigError("give the schema set: --xsd FILE... or --schema ID")
+        raise ConfigError("give the schema set: --xsd FILE... or --schema ID (or schema or "
+                          "xsd in tradestd.toml)")
     schema_set, message_type = resolve_schema(schema_id, xsd)
     chosen: SchemaSet = schema_set if schema_set is not None else \
         message_type.schema_set()  # type: ignore[union-attr]

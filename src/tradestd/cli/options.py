@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import click
 
 from ..config import Config, ConfigFileError, find_config, load_config
+from ..inputs import NoInputsError, expand_inputs
 from ..intake import Limits
 from ..registry import MessageType, UnknownMessageType, bundled_registry
 from ..schemaset import SchemaError, SchemaSet, load_schema_set
 
-__all__ = ["ConfigError", "limits_option", "read_config", "resolve_schema", "schema_options"]
+__all__ = ["ConfigError", "command_config", "config_options", "configured_schema", "input_files",
+           "limits_option", "read_config", "resolve_schema", "schema_options"]
 
 
 class ConfigError(click.ClickException):
@@ -33,6 +35,16 @@ def schema_options(func: Callable[..., Any]) -> Callable[..., Any]:
                         help="Bundled message type id (see `tradestd schemas`), e.g. "
                              "wco-declaration or wco-declaration@1.0. Default: detect.")(func)
     return func
+
+
+def input_files(paths: Sequence[str], extensions: Sequence[str] = (".xml", ".json"),
+                exclude: Sequence[str] = ()) -> list[str]:
+    """The files named by FILES|DIRS|GLOBS arguments; none at all is a usage error that
+    names the folders and patterns, so a wrong path never passes a build with 0 files."""
+    try:
+        return expand_inputs(paths, extensions=extensions, exclude=exclude)
+    except NoInputsError as exc:
+        raise ConfigError(str(exc)) from None
 
 
 def limits_option(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -64,6 +76,47 @@ def resolve_schema(schema_id: str | None, xsd: tuple[str, ...]
         except SchemaError as exc:
             raise ConfigError(f"bundled schema {schema_id} cannot be built: {exc}") from None
     return None, None
+
+
+_CONFIG_META = "tradestd.config_options"
+
+
+def config_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """``--config FILE`` and ``--no-config``, the same on every command; the command reads
+    the result with :func:`command_config`."""
+    func = click.option("--no-config", is_flag=True, expose_value=False,
+                        callback=_remember_config,
+                        help="Ignore configuration files.")(func)
+    return click.option("--config", "config_path", type=click.Path(dir_okay=False),
+                        expose_value=False, callback=_remember_config,
+                        help="Configuration file (default: tradestd.toml or pyproject.toml "
+                             "[tool.tradestd], searched from the working directory "
+                             "upward).")(func)
+
+
+def _remember_config(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    ctx.meta.setdefault(_CONFIG_META, {})[param.name] = value
+    return value
+
+
+def command_config() -> Config:
+    """The configuration of the running command (``--config``/``--no-config``, else the
+    file found from the working directory upward), read once; problems are usage errors."""
+    ctx = click.get_current_context()
+    options = ctx.meta.get(_CONFIG_META, {})
+    if "tradestd.config" not in ctx.meta:
+        ctx.meta["tradestd.config"] = read_config(options.get("config_path"),
+                                         bool(options.get("no_config")))
+    config: Config = ctx.meta["tradestd.config"]
+    return config
+
+
+def configured_schema(schema_id: str | None, xsd: tuple[str, ...], config: Config
+                      ) -> tuple[str | None, tuple[str, ...]]:
+    """``--schema``/``--xsd`` when given, else the configuration file's ``schema``/``xsd``."""
+    if schema_id or xsd:
+        return schema_id, xsd
+    return config.schema, config.xsd
 
 
 def read_config(config_path: str | None, no_config: bool) -> Config:

@@ -7,11 +7,18 @@ from typing import Any
 
 import click
 
-from ..inputs import expand_inputs
 from ..intake import XmlDocument, load_xml
 from ..wcoids import WcoIds
 from ..wcopointers import ChainResult, read_chains, resolve_chains
-from .options import ConfigError, resolve_schema, schema_options
+from .options import (
+    ConfigError,
+    command_config,
+    config_options,
+    configured_schema,
+    input_files,
+    resolve_schema,
+    schema_options,
+)
 
 
 @click.command("pointers")
@@ -21,6 +28,7 @@ from .options import ConfigError, resolve_schema, schema_options
                    "element there (line, column, XPath, value).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True)
+@config_options
 @click.argument("messages", nargs=-1, required=True)
 def pointers_command(schema_id: str | None, xsd: tuple[str, ...], declaration: str | None,
                      fmt: str, messages: tuple[str, ...]) -> int:
@@ -30,6 +38,7 @@ def pointers_command(schema_id: str | None, xsd: tuple[str, ...], declaration: s
 
     Exit 0 when every chain resolves (and, with --declaration, is found there), 1 otherwise,
     2 for a usage or configuration problem."""
+    schema_id, xsd = configured_schema(schema_id, xsd, command_config())
     schema_set, message_type = resolve_schema(schema_id, xsd)
     if message_type is not None:
         schema_set = message_type.schema_set()
@@ -42,7 +51,7 @@ def pointers_command(schema_id: str | None, xsd: tuple[str, ...], declaration: s
             raise ConfigError(f"--declaration {declaration} cannot be read: {problems}")
     results: list[dict[str, Any]] = []
     ok = True
-    for path in expand_inputs(messages):
+    for path in input_files(messages, (".xml",)):
         doc = load_xml(path)
         if not doc.ok or doc.root is None:
             ok = False

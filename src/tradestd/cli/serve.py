@@ -8,7 +8,7 @@ import click
 
 from ..config import ConfigFileError
 from ..schemaset import SchemaError
-from .options import ConfigError, read_config
+from .options import ConfigError, command_config, config_options
 
 
 @click.command("serve")
@@ -19,10 +19,7 @@ from .options import ConfigError, read_config
 @click.option("--schema-set", "schema_sets", multiple=True, metavar="NAME=XSD[,XSD...]",
               help="Serve a schema set of your own under NAME (request it with "
                    "?schema=NAME); repeatable.")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False),
-              help="Configuration file ([serve] and [rules] tables; default: tradestd.toml "
-                   "or pyproject.toml [tool.tradestd] from the working directory upward).")
-@click.option("--no-config", is_flag=True, help="Ignore configuration files.")
+@config_options
 @click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
               help="Server processes; each compiles the schema sets once.")
 @click.option("--max-body", "max_body_bytes", type=click.IntRange(min=1), default=None,
@@ -37,9 +34,8 @@ from .options import ConfigError, read_config
               help="Check each request in a worker process that is killed when the time "
                    "limit passes (default), or in a worker thread, which cannot be stopped "
                    "and finishes its work.")
-def serve_command(host: str, port: int, schema_sets: tuple[str, ...], config_path: str | None,
-                  no_config: bool, workers: int, max_body_bytes: int | None,
-                  timeout: float | None, max_active: int | None,
+def serve_command(host: str, port: int, schema_sets: tuple[str, ...], workers: int,
+                  max_body_bytes: int | None, timeout: float | None, max_active: int | None,
                   max_queued: int | None, isolate: bool | None) -> int:
     """Serve the HTTP API (/v1/validate, /v1/convert, ...) and the web page at /."""
     try:
@@ -51,7 +47,7 @@ def serve_command(host: str, port: int, schema_sets: tuple[str, ...], config_pat
     except ImportError as exc:
         raise ConfigError(f"tradestd serve needs the serve extra ({exc.name} is missing): "
                           "pip install 'tradestd[serve]'") from None
-    config = read_config(config_path, no_config)
+    config = command_config()
     try:
         settings = settings_from_table(config.path, config.serve, config.rules) \
             if config.path else ServeSettings()

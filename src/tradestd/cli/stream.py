@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import sys
+import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack
 from typing import Any, Protocol, TextIO
@@ -14,6 +14,7 @@ from ..batch import ValidatorSpec
 from ..intake import Limits
 from ..issues import Severity
 from ..registry import MessageType, bundled_registry
+from ..report.run import RunNotes
 from ..report.stream import StreamJsonWriter, StreamTextWriter
 from ..report.text import format_issue
 from ..schemaset import SchemaSet
@@ -24,6 +25,7 @@ from ..stream.schemaconverter import SchemaConverter
 from ..stream.validate import JSON_LINES_SUFFIXES
 from ..validation import Validator
 from .options import ConfigError
+from .output import report_stream, unwritable
 from .progress import StreamProgress
 
 __all__ = ["Batch", "container_option", "convert_batch", "record_option", "validate_batches",
@@ -92,9 +94,7 @@ def _write_batches(batches: Iterable[Batch], *, fmt: str, output: str | None, qu
     ok = True
     summaries: list[str] = []
     with ExitStack() as stack:
-        out: TextIO = sys.stdout
-        if output:
-            out = stack.enter_context(open(output, "w", encoding="utf-8"))
+        out = stack.enter_context(report_stream(output))
         writer = _writer(fmt, out, quiet, verbose, max_issues)
         bar = stack.enter_context(StreamProgress(enabled=progress and not quiet))
         for stream in batches:
@@ -124,11 +124,15 @@ def _run_one(stream: Batch, writer: StreamTextWriter | StreamJsonWriter,
 
 def convert_batch(schema_set: SchemaSet | None, message_type: MessageType | None,
                   limits: Limits, inputs: Sequence[str], *, output: str | None,
-                  to: str | None, record: str, container: str, quiet: bool) -> int:
-    """Convert one batch record by record: XML -> JSON Lines or JSON Lines -> XML."""
+                  to: str | None, record: str, container: str, quiet: bool,
+                  verbose: bool = False, rejects: str | None = None) -> int:
+    """Convert one batch record by record: XML -> JSON Lines or JSON Lines -> XML; with
+    ``rejects``, the bad records go there and the rest is written."""
     if len(inputs) != 1:
         raise ConfigError("--record converts one batch at a time")
     source, target = inputs[0], output or "-"
+    if rejects is not None and (rejects == "-" or rejects in (source, target)):
+        raise ConfigError("--rejects needs a file of its own, apart from the input and -o")
     registry = bundled_registry()
     validator = Validator(schema_set=schema_set, message_type=message_type, limits=limits)
     converter = SchemaConverter(schema_set, message_type, registry)
@@ -137,30 +141,46 @@ def convert_batch(schema_set: SchemaSet | None, message_type: MessageType | None
         conversion: XmlToJsonLines | JsonLinesToXml
         if to_xml:
             conversion = JsonLinesToXml(source, target, converter, validator.validate_document,
-                                        container=container, limits=limits)
+                                        container=container, limits=limits, rejects=rejects)
         else:
             types = [message_type] if message_type else list(registry)
             conversion = XmlToJsonLines(source, target, converter, validator.validate_document,
                                         record=None if record == "auto" else record,
-                                        candidates=record_candidates(types), limits=limits)
+                                        candidates=record_candidates(types), limits=limits,
+                                        rejects=rejects)
     except ValueError as exc:
         raise ConfigError(str(exc)) from None
     summary = conversion.summary
-    with StreamProgress(enabled=not quiet) as progress:
-        for report in conversion:
-            if report.index == 0:
-                progress.begin(summary.source, summary.size)
-            for issue in sorted(report.issues, key=lambda i: i.sort_key):
-                click.echo(format_issue(summary.source, issue), err=True)
-            progress.update(report.index + 1, report.offset, summary.size)
+    notes = RunNotes()
+    try:
+        with StreamProgress(enabled=not quiet) as progress:
+            for report in conversion:
+                if report.index == 0:
+                    progress.begin(summary.source, summary.size)
+                for issue in sorted(notes.take(report.issues), key=lambda i: i.sort_key):
+                    click.echo(format_issue(summary.source, issue), err=True)
+                progress.update(report.index + 1, report.offset, summary.size)
+    except OSError as exc:  # the output or the rejects file cannot be made
+        failed_at = os.path.abspath(str(exc.filename or target))
+        which = next((f for f in (target, rejects) if f and os.path.abspath(f)
+                      .startswith(failed_at)), target)
+        raise unwritable(which, exc) from None
     for issue in summary.issues:
         click.echo(format_issue(summary.source, issue), err=True)
+    if verbose:
+        for note in notes.notes():
+            click.echo(note.text(), err=True)
     if target == "-":
         outcome = "all written to standard output" if summary.written else \
             "the output on standard output is INCOMPLETE"
     else:
         outcome = f"written to {target}" if summary.written else "nothing written"
+    if rejects is not None:
+        outcome += f", the rejected records to {rejects}" if summary.written else ""
+        failed = f"{summary.rejected:,} rejected" if summary.written else \
+            f"{summary.failed:,} failed"
+    else:
+        failed = f"{summary.failed:,} failed"
     click.echo(f"{summary.source}: {summary.records_in:,} records read, "
-               f"{summary.records_out:,} converted, {summary.failed:,} failed; {outcome}",
-               err=True)
-    return 0 if summary.written else 1
+               f"{summary.records_out:,} converted, {failed}; {outcome}", err=True)
+    return 0 if summary.written and not summary.failed else 1

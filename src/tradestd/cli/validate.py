@@ -12,7 +12,6 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 from typing import BinaryIO, TextIO
 
 import click
@@ -22,13 +21,22 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemaining
 from .. import __version__
 from ..batch import STDIN, ValidatorOptions, run_batch
 from ..batch import Progress as ProgressCallback
-from ..inputs import expand_inputs
 from ..issues import Severity
 from ..report import REPORTERS, Reporter, RunResult, get_reporter
 from ..report.text import TextReporter, summary_line
 from ..schemaset import SchemaError
 from .dask import dask_option, dask_partition, dask_session
-from .options import ConfigError, limits_option, read_config, resolve_schema, schema_options
+from .options import (
+    ConfigError,
+    command_config,
+    config_options,
+    configured_schema,
+    input_files,
+    limits_option,
+    resolve_schema,
+    schema_options,
+)
+from .output import report_stream
 from .rule_options import make_rule_layer, rule_options
 from .stream import record_option, validate_batches, write_merged_batches
 
@@ -64,10 +72,7 @@ class Settings:
               help="Lowest severity that makes a file invalid (exit code 1). Default: error.")
 @click.option("--exclude", multiple=True, metavar="GLOB",
               help="Skip inputs matching this glob (path or file name); repeatable.")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False),
-              help="Configuration file (default: tradestd.toml or pyproject.toml "
-                   "[tool.tradestd], searched from the working directory upward).")
-@click.option("--no-config", is_flag=True, help="Ignore configuration files.")
+@config_options
 @click.option("-q", "--quiet", is_flag=True, help="Print only the summary line.")
 @click.option("-v", "--verbose", is_flag=True,
               help="Also print information issues and valid files.")
@@ -78,7 +83,7 @@ class Settings:
 def validate_command(schema_id: str | None, xsd: tuple[str, ...], max_bytes: int | None,
                      fmt: str | None, output: str | None, jobs: int | None,
                      max_issues: int | None, fail_on: str | None, exclude: tuple[str, ...],
-                     config_path: str | None, no_config: bool, quiet: bool, verbose: bool,
+                     quiet: bool, verbose: bool,
                      rule_specs: tuple[str, ...], schematron: tuple[str, ...],
                      disable: tuple[str, ...], severities: tuple[str, ...],
                      codelists: tuple[str, ...], record: str | None,
@@ -86,10 +91,11 @@ def validate_command(schema_id: str | None, xsd: tuple[str, ...], max_bytes: int
     """Validate XML and JSON messages: files, directories (recursive), globs, or - for stdin."""
     if quiet and verbose:
         raise ConfigError("-q and -v exclude each other")
-    config = read_config(config_path, no_config)
+    config = command_config()
+    schema_id, xsd = configured_schema(schema_id, xsd, config)
     settings = Settings(
-        schema_id=schema_id if schema_id or xsd else config.schema,
-        xsd=xsd if xsd or schema_id else config.xsd,
+        schema_id=schema_id,
+        xsd=xsd,
         format=fmt or config.format or "text",
         fail_on=Severity.parse(fail_on) if fail_on else config.fail_on or Severity.ERROR,
         max_issues=max_issues or config.max_issues,
@@ -97,10 +103,9 @@ def validate_command(schema_id: str | None, xsd: tuple[str, ...], max_bytes: int
         exclude=exclude or config.exclude,
     )
     resolve_schema(settings.schema_id, settings.xsd)  # usage errors before any work
-    rules = make_rule_layer((*rule_specs, *schematron), disable, severities, config.rules,
-                            codelists)
-    spec = ValidatorOptions(settings.schema_id, settings.xsd, max_bytes,
-                            (*rule_specs, *schematron), rules.settings)
+    packs = _unique((*config.rule_packs, *rule_specs, *schematron))
+    rules = make_rule_layer(packs, disable, severities, config.rules, codelists)
+    spec = ValidatorOptions(settings.schema_id, settings.xsd, max_bytes, packs, rules.settings)
     if dask_address:
         return _on_dask(dask_address, spec, paths, record, settings, output,
                         -1 if quiet else (1 if verbose else 0))
@@ -109,7 +114,7 @@ def validate_command(schema_id: str | None, xsd: tuple[str, ...], max_bytes: int
                                 output=output, quiet=quiet, verbose=verbose,
                                 fail_on=settings.fail_on, max_issues=settings.max_issues,
                                 jobs=settings.jobs)
-    files = expand_inputs(paths, extensions=(".xml", ".json"), exclude=settings.exclude)
+    files = input_files(paths, exclude=settings.exclude)
     try:
         with _progress_bar(len(files)) as progress:
             reports = run_batch(files, spec, jobs=settings.jobs, stdin=_stdin(files),
@@ -143,6 +148,11 @@ def _on_dask(address: str, spec: ValidatorOptions, paths: tuple[str, ...], recor
     return 0 if run.ok else 1
 
 
+def _unique(items: tuple[str, ...]) -> tuple[str, ...]:
+    """``items`` without repeats, in their first order."""
+    return tuple(dict.fromkeys(items))
+
+
 def _stdin(files: list[str]) -> BinaryIO | None:
     """Standard input when ``-`` is among the inputs and there is one (CI may have none)."""
     if STDIN not in files or sys.stdin is None:
@@ -171,7 +181,7 @@ def _write_report(run: RunResult, fmt: str, output: str | None, verbosity: int) 
     if output is None:
         _reporter(fmt, verbosity, sys.stdout).render(run, sys.stdout)
         return
-    with Path(output).open("w", encoding="utf-8", newline="") as fh:
+    with report_stream(output) as fh:
         _reporter(fmt, verbosity, fh).render(run, fh)
     click.echo(f"{summary_line(run)}; {fmt} report written to {output}")
 

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from lxml import etree
 
+from ..atomicfile import write_atomic
+from ..inputs import NoInputsError, files_in, no_inputs_reason
 from ..intake import DEFAULT_LIMITS, Limits, load_xml
 from ..issues import Issue, Layer, Report, Severity
 from ..registry import DetectionError, MessageType, Registry
@@ -28,8 +29,6 @@ from .values import ConversionError
 __all__ = ["SOURCE_SUFFIXES", "Converter", "Job", "Outcome", "plan_jobs", "write_atomic",
            "write_outcome"]
 
-_UMASK = os.umask(0o022)
-os.umask(_UMASK)
 SOURCE_SUFFIXES = {"json": (".xml",), "xml": (".json",), None: (".xml", ".json")}
 
 
@@ -64,16 +63,18 @@ def plan_jobs(inputs: Sequence[str], output: str | None, to: str | None) -> list
     """Targets for the inputs. Several inputs or a directory need ``output`` as a
     directory; relative names are kept with the new extension. One input goes into
     ``output`` when it is a directory or ends with ``/``, else to that file name.
-    Raises ValueError."""
+    Raises ValueError (:class:`~tradestd.inputs.NoInputsError` when the folders hold
+    nothing to convert)."""
     expanded: list[tuple[str, Path | None]] = []  # (file, path relative to its directory)
     for item in inputs:
         path = Path(item)
         if item != "-" and path.is_dir():
-            found = sorted(p for p in path.rglob("*")
-                           if p.is_file() and p.suffix.lower() in SOURCE_SUFFIXES[to])
+            found = files_in(path, SOURCE_SUFFIXES[to])
             expanded.extend((str(p), p.relative_to(path)) for p in found)
         else:
             expanded.append((item, None if item == "-" else Path(path.name)))
+    if not expanded:  # only folders, none with a file to convert
+        raise NoInputsError(no_inputs_reason(inputs, SOURCE_SUFFIXES[to]))
     several = len(inputs) > 1 or any(item != "-" and Path(item).is_dir() for item in inputs)
     if several and not output:
         raise ValueError("several inputs or a directory need -o DIRECTORY")
@@ -94,24 +95,6 @@ def plan_jobs(inputs: Sequence[str], output: str | None, to: str | None) -> list
             target = None
         jobs.append(Job(source, target, direction))
     return jobs
-
-
-def write_atomic(target: Path, data: bytes) -> None:
-    """Write through a temporary file in the same directory, then rename over."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    mode = target.stat().st_mode & 0o777 if target.is_file() else 0o666 & ~_UMASK
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part",
-                                         dir=target.parent)
-    try:
-        os.chmod(temporary, mode)
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 @dataclass

@@ -98,10 +98,11 @@ def _header(run: RunResult) -> str:
         f'{"" if sev is Severity.INFO else " checked"}> {sev.value}</label>' for sev in Severity)
     boxes += '<label><input type="checkbox" value="valid" checked> valid files</label>'
     verdict = "passed" if run.ok else "failed"
+    notes = "".join(f'<div class="meta note">{escape(note.text())}</div>' for note in run.notes)
     return (f"<header><h1>tradestd validation report: {verdict}</h1>"
             f'<div class="meta">tradestd {escape(run.tool_version)}; fails on '
             f"{run.fail_on.value}</div>"
-            f'<table class="summary"><tr>{head}</tr><tr>{body}</tr></table>'
+            f'<table class="summary"><tr>{head}</tr><tr>{body}</tr></table>{notes}'
             f'<div class="filters">Show: {boxes}</div></header>\n')
 
 

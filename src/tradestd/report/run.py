@@ -8,7 +8,8 @@ from typing import Any
 
 from ..issues import Issue, Layer, Report, Severity
 
-__all__ = ["IssueCap", "RunResult", "Shown", "Summary", "relevance"]
+__all__ = ["RUN_NOTE_CODES", "IssueCap", "RunNote", "RunNotes", "RunResult", "Shown", "Summary",
+           "relevance"]
 
 
 def relevance(issue: Issue) -> tuple[int, int, int, int]:
@@ -43,6 +44,53 @@ class IssueCap:
         return sorted(chosen, key=lambda i: i.sort_key)
 
 
+#: Information that says the same of every message that has it (every real message
+#: carries ``xsi:schemaLocation``): reporters say it once per run, in the run's notes,
+#: never once per file. The library's own reports keep it on each message.
+RUN_NOTE_CODES = frozenset({"XML_SCHEMA_LOCATION_IGNORED"})
+
+
+@dataclass(frozen=True, slots=True)
+class RunNote:
+    """One run-level note: what it says and of how many messages."""
+
+    code: str
+    severity: Severity
+    message: str
+    messages: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "severity": self.severity.value, "message": self.message,
+                "messages": self.messages}
+
+    def text(self) -> str:
+        kind = "message" if self.messages == 1 else "messages"
+        return f"note: {self.message} ({self.code}, {self.messages:,} {kind})"
+
+
+class RunNotes:
+    """Takes the run-level notes (:data:`RUN_NOTE_CODES`) out of issue lists, counting
+    each code once per message."""
+
+    def __init__(self) -> None:
+        self._found: dict[str, RunNote] = {}
+
+    def take(self, issues: Sequence[Issue]) -> tuple[Issue, ...]:
+        """``issues`` without the run-level notes, which are counted here."""
+        kept = tuple(i for i in issues if i.code not in RUN_NOTE_CODES)
+        if len(kept) == len(issues):
+            return kept
+        for code in {i.code for i in issues if i.code in RUN_NOTE_CODES}:
+            first = next(i for i in issues if i.code == code)
+            seen = self._found.get(code)
+            self._found[code] = RunNote(code, first.severity, first.message,
+                                        (seen.messages if seen else 0) + 1)
+        return kept
+
+    def notes(self) -> list[RunNote]:
+        return sorted(self._found.values(), key=lambda n: n.code)
+
+
 @dataclass(frozen=True, slots=True)
 class Shown:
     """The issues of one report that a reporter shows, in line order, and how many were cut."""
@@ -73,6 +121,18 @@ class RunResult:
     fail_on: Severity = Severity.ERROR
     tool_version: str = ""
     max_issues: int | None = None  # per report; the summary and the verdict count them all
+    #: run-level notes taken out of the reports (:data:`RUN_NOTE_CODES`), once each
+    notes: list[RunNote] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        taker = RunNotes()
+        reports = []
+        for report in self.reports:
+            kept = taker.take(report.issues)
+            reports.append(report if len(kept) == len(report.issues)
+                           else report.with_issues(kept))
+        self.reports = reports
+        self.notes = [*self.notes, *taker.notes()]
 
     def shown(self, report: Report) -> Shown:
         """The most relevant ``max_issues`` issues of ``report``, in line order."""
@@ -101,6 +161,7 @@ class RunResult:
             "tool": {"name": "tradestd", "version": self.tool_version},
             "fail_on": self.fail_on.value,
             "summary": self.summary().to_dict(),
+            "notes": [note.to_dict() for note in self.notes],
             "results": [self._report_dict(r) for r in self.reports],
         }
 

@@ -53,12 +53,24 @@ class SarifReporter:
             "runs": [{
                 "tool": {"driver": {"name": "tradestd", "version": run.tool_version or "0",
                                     "rules": list(rules.values())}},
-                "invocations": [{"executionSuccessful": True}],
+                "invocations": [_invocation(run)],
                 "results": results,
             }],
         }
         json.dump(log, out, ensure_ascii=False, indent=2)
         out.write("\n")
+
+
+def _invocation(run: RunResult) -> dict[str, Any]:
+    """The run, with its run-level notes as tool execution notifications (SARIF 2.1.0
+    section 3.20.21), said once rather than as a result on every file."""
+    invocation: dict[str, Any] = {"executionSuccessful": True}
+    if run.notes:
+        invocation["toolExecutionNotifications"] = [
+            {"level": "note", "descriptor": {"id": note.code},
+             "message": {"text": f"{note.message} ({note.messages} messages)"}}
+            for note in run.notes]
+    return invocation
 
 
 def _rule(issue: Issue) -> dict[str, Any]:

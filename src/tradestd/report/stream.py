@@ -9,11 +9,12 @@ caps the issues written per batch (``--max-issues``); the counts still cover the
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import TextIO
 
 from ..issues import Severity
 from ..stream import RecordReport, StreamSummary
-from .run import IssueCap
+from .run import IssueCap, RunNotes
 from .text import format_issue
 
 __all__ = ["StreamJsonWriter", "StreamTextWriter", "stream_summary_line"]
@@ -44,6 +45,7 @@ class StreamTextWriter:
         self.out = out
         self.verbosity = verbosity
         self.cap = IssueCap(max_issues)
+        self.notes = RunNotes()
 
     def begin(self, source: str) -> None:
         self.cap.reset()
@@ -51,7 +53,7 @@ class StreamTextWriter:
     def record(self, source: str, record: RecordReport) -> None:
         if self.verbosity < 0:
             return
-        shown = [i for i in record.issues
+        shown = [i for i in self.notes.take(record.issues)
                  if self.verbosity > 0 or i.severity is not Severity.INFO]
         for issue in self.cap.take(shown):
             self.out.write(format_issue(source, issue) + "\n")
@@ -66,7 +68,10 @@ class StreamTextWriter:
         return line
 
     def close(self) -> None:
-        """Text needs no closing."""
+        """With ``verbosity`` 1, the run-level notes, once."""
+        if self.verbosity > 0:
+            for note in self.notes.notes():
+                self.out.write(note.text() + "\n")
 
 
 class StreamJsonWriter:
@@ -77,6 +82,7 @@ class StreamJsonWriter:
         self.out = out
         self.verbose = verbose
         self.cap = IssueCap(max_issues)
+        self.notes = RunNotes()
         self._totals = {"batches": 0, "records": 0, "valid": 0, "invalid": 0, "errors": 0,
                         "warnings": 0, "infos": 0, "complete": 0}
         self._first_result = True
@@ -94,6 +100,9 @@ class StreamJsonWriter:
                        '"results": [')
 
     def record(self, source: str, record: RecordReport) -> None:
+        issues = self.notes.take(record.issues)
+        if len(issues) < len(record.issues):
+            record = replace(record, report=record.report.with_issues(issues))
         if not record.issues and not self.verbose:
             return
         shown = self.cap.take(record.issues)
@@ -120,5 +129,7 @@ class StreamJsonWriter:
         return stream_summary_line(summary, self.cap)
 
     def close(self) -> None:
-        self.out.write("\n],\n\"summary\": " + json.dumps(self._totals) + "}\n")
+        notes = json.dumps([note.to_dict() for note in self.notes.notes()], ensure_ascii=False)
+        self.out.write(f"\n],\n\"notes\": {notes},\n\"summary\": "
+                       + json.dumps(self._totals) + "}\n")
 

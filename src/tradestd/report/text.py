@@ -99,6 +99,9 @@ class TextReporter:
             for report in run.reports:
                 self._render_report(run, report, emit)
             self._render_groups(run, emit)
+        if self.verbosity > 0:
+            for note in run.notes:
+                emit([(note.text(), "dim")])
         emit([(summary_line(run), "bold")])
 
     def _render_report(self, run: RunResult, report: Report, emit: Emit) -> None:

@@ -26,6 +26,7 @@ from typing import Any
 
 from lxml import etree
 
+from ..atomicfile import write_atomic
 from ..issues import Issue, Severity
 from ..locate import find_element
 from ..registry import bundled_registry
@@ -368,7 +369,7 @@ def write_drafts(results: Sequence[ScreenResult], directory: str | Path) -> list
             name = f"{stem}-{n}.notification.xml"
         used.add(name)
         target = folder / name
-        target.write_bytes(draft.xml)
+        write_atomic(target, draft.xml)
         draft.file = str(target)
         drafts.append(draft)
     return drafts

@@ -8,6 +8,12 @@ given check) before it is converted; an invalid record, or one that cannot be
 converted, is reported with its index and line and the stream goes on, so one run
 names every failing record. Nothing is skipped silently.
 
+With a *rejects* file the batch is no longer all or nothing: the records that fail go,
+with their issues, to the rejects file (JSON Lines: ``{"index", "line", "record",
+"issues"}``, ``record`` being the record's own XML or JSON text), the others to the
+output, and both files are put in place when records in = records out + rejected.
+A batch that cannot be read to its end still writes neither.
+
 The conversion itself is a :class:`~tradestd.stream.check.RecordConverter`: one record
 element to JSON data and back.
 """
@@ -20,9 +26,10 @@ import sys
 import tempfile
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import IO, Any
 
@@ -37,7 +44,7 @@ from .check import (
     check_xml_record,
     conversion_failure,
 )
-from .jsonlines import JsonLinesReader
+from .jsonlines import JsonLine, JsonLinesReader
 from .results import RecordReport
 from .source import BatchSource, open_batch
 from .xmlrecords import XmlRecordReader, record_pattern
@@ -68,6 +75,9 @@ class ConversionSummary:
     seconds: float = 0.0
     written: bool = False
     record_tag: str | None = None
+    #: the rejects file (None: all or nothing) and how many records went there
+    rejects: str | None = None
+    rejected: int = 0
     #: Problems of the batch itself, and why nothing was written when that happens.
     issues: list[Issue] = field(default_factory=list)
 
@@ -79,6 +89,7 @@ class ConversionSummary:
         return {"path": self.source, "target": self.target, "records_in": self.records_in,
                 "records_out": self.records_out, "failed": self.failed,
                 "written": self.written, "bytes": self.bytes_read,
+                "rejects": self.rejects, "rejected": self.rejected,
                 "seconds": round(self.seconds, 3), "issues": [i.to_dict() for i in self.issues]}
 
 
@@ -93,6 +104,7 @@ class _Output:
             self.stream = sys.stdout.buffer
             return
         directory = os.path.dirname(os.path.abspath(self.target))
+        os.makedirs(directory, exist_ok=True)
         handle, name = tempfile.mkstemp(prefix=f".{os.path.basename(self.target)}.",
                                         suffix=".part", dir=directory)
         self._temp = Path(name)
@@ -128,22 +140,32 @@ class _Conversion(ABC):
     """Shared shape: iterate for per-record reports, then read :attr:`summary`."""
 
     def __init__(self, source: BatchSource, target: str | os.PathLike[str],
-                 converter: RecordConverter, check: CheckDocument, limits: Limits) -> None:
+                 converter: RecordConverter, check: CheckDocument, limits: Limits,
+                 rejects: str | os.PathLike[str] | None = None) -> None:
         self._source = source
         self._converter = converter
         self._check = check
         self._limits = limits
-        self.summary = ConversionSummary(source=source_name(source), target=os.fspath(target))
+        self.summary = ConversionSummary(source=source_name(source), target=os.fspath(target),
+                                         rejects=os.fspath(rejects) if rejects else None)
+        self._rejects: IO[bytes] | None = None
 
     def __iter__(self) -> Iterator[RecordReport]:
         started = time.perf_counter()
         try:
-            with open_batch(self._source) as batch, _output(self.summary.target) as out:
+            with ExitStack() as stack:
+                batch = stack.enter_context(open_batch(self._source))
+                out = stack.enter_context(_output(self.summary.target))
+                rejects = stack.enter_context(_output(self.summary.rejects)) \
+                    if self.summary.rejects else None
+                self._rejects = rejects.stream if rejects else None
                 self.summary.source = batch.name
                 self.summary.size = batch.size
                 yield from self._convert(batch.name, batch.stream, out.stream)
                 if self._complete():
                     out.commit()
+                    if rejects is not None:
+                        rejects.commit()
                     self.summary.written = True
         except IntakeError as exc:
             self.summary.issues.append(exc.issue)
@@ -154,22 +176,37 @@ class _Conversion(ABC):
     def _convert(self, name: str, stream: IO[bytes], out: IO[bytes]) -> Iterator[RecordReport]:
         """Write the converted records to ``out``; yield one report per record read."""
 
-    def _done(self, report: RecordReport, bytes_read: int) -> RecordReport:
-        self.summary.failed += report.failed()
+    def _done(self, report: RecordReport, bytes_read: int,
+               original: Callable[[], str | None] = lambda: None) -> RecordReport:
+        """Count a record's verdict; a failed one goes to the rejects file, if any, with
+        ``original()``, its own text."""
+        failed = report.failed()
+        self.summary.failed += failed
         self.summary.bytes_read = bytes_read
+        if failed and self._rejects is not None:
+            line = {"index": report.index, "line": report.line, "record": original(),
+                    "issues": [issue.to_dict() for issue in report.issues]}
+            self._rejects.write(json.dumps(line, ensure_ascii=False).encode("utf-8") + b"\n")
+            self.summary.rejected += 1
         return report
 
     def _complete(self) -> bool:
         s = self.summary
         if any(i.severity is Severity.ERROR for i in s.issues):
             problem = "the batch itself has errors (above)"
+        elif s.rejects is not None and s.records_in == s.records_out + s.rejected:
+            return True
+        elif s.rejects is not None:
+            problem = (f"{s.records_in:,} records read but {s.records_out:,} converted and "
+                       f"{s.rejected:,} rejected")
         elif s.failed or s.records_in != s.records_out:
             problem = (f"{s.records_out:,} of {s.records_in:,} records converted "
                        f"({s.failed:,} failed)")
         else:
             return True
+        also = f" nor to {s.rejects}" if s.rejects else ""
         s.issues.append(Issue("CONVERT_INCOMPLETE", Severity.ERROR, Layer.INTAKE,
-                              f"{problem}: nothing was written to {s.target}"))
+                              f"{problem}: nothing was written to {s.target}{also}"))
         return False
 
 
@@ -179,8 +216,9 @@ class XmlToJsonLines(_Conversion):
     def __init__(self, source: BatchSource, target: str | os.PathLike[str],
                  converter: RecordConverter, check: CheckDocument, *,
                  record: str | None = None, candidates: Sequence[str] = (),
-                 limits: Limits = DEFAULT_LIMITS) -> None:
-        super().__init__(source, target, converter, check, limits)
+                 limits: Limits = DEFAULT_LIMITS,
+                 rejects: str | os.PathLike[str] | None = None) -> None:
+        super().__init__(source, target, converter, check, limits, rejects)
         if not record and not candidates:
             raise ValueError("name the record element: no known message type to detect it from")
         self._pattern = record_pattern(record) if record else None
@@ -199,11 +237,19 @@ class XmlToJsonLines(_Conversion):
                     self.summary.records_out += 1
                 except ValueError as exc:
                     report = _with(report, conversion_failure(exc, record.index, record.line))
-            yield self._done(report, reader.bytes_read)
+            yield self._done(report, reader.bytes_read, partial(_xml_text, record.element))
         self.summary.records_in = reader.records
         self.summary.bytes_read = reader.bytes_read
         self.summary.record_tag = reader.record_tag
         self.summary.issues.extend(reader.issues)
+
+
+def _xml_text(element: etree._Element) -> str:
+    return etree.tostring(element, encoding="unicode", with_tail=False)
+
+
+def _json_text(line: JsonLine) -> str | None:
+    return line.text or None
 
 
 def _with(report: RecordReport, issue: Issue) -> RecordReport:
@@ -226,8 +272,9 @@ class JsonLinesToXml(_Conversion):
 
     def __init__(self, source: BatchSource, target: str | os.PathLike[str],
                  converter: RecordConverter, check: CheckDocument, *,
-                 container: str = DEFAULT_CONTAINER, limits: Limits = DEFAULT_LIMITS) -> None:
-        super().__init__(source, target, converter, check, limits)
+                 container: str = DEFAULT_CONTAINER, limits: Limits = DEFAULT_LIMITS,
+                 rejects: str | os.PathLike[str] | None = None) -> None:
+        super().__init__(source, target, converter, check, limits, rejects)
         self._start, self._end = container_tags(container)
 
     def _convert(self, name: str, stream: IO[bytes], out: IO[bytes]) -> Iterator[RecordReport]:
@@ -239,7 +286,7 @@ class JsonLinesToXml(_Conversion):
             if element is not None and not report.failed():
                 out.write(etree.tostring(element, encoding="UTF-8") + b"\n")
                 self.summary.records_out += 1
-            yield self._done(report, reader.bytes_read)
+            yield self._done(report, reader.bytes_read, partial(_json_text, line))
         out.write(self._end + b"\n")
         self.summary.records_in = reader.records
         self.summary.bytes_read = reader.bytes_read

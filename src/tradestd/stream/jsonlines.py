@@ -136,8 +136,9 @@ class JsonLinesReader:
             return self._record(line, data=json.loads(text), text=text)
         except json.JSONDecodeError as exc:
             return self._record(line, issue=_problem(
-                "JSON_MALFORMED", f"not JSON: {exc.msg}", self.records, line, exc.colno))
+                "JSON_MALFORMED", f"not JSON: {exc.msg}", self.records, line, exc.colno),
+                text=text)
         except RecursionError:
             return self._record(line, issue=_problem(
                 "JSON_LIMIT_EXCEEDED", "JSON nested too deeply: refused as a resource attack",
-                self.records, line))
+                self.records, line), text=text)
