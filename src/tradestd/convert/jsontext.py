@@ -26,7 +26,7 @@ def json_bytes(data: Any, *, indent: int | None = None) -> bytes:
         try:
             return orjson.dumps(data, option=orjson.OPT_INDENT_2 if indent else 0)
         except orjson.JSONEncodeError:
-            pass  # nested deeper than orjson goes: the standard library writes the same
+            pass  # deeper than orjson nests (or data it refuses): the standard library
     return _stdlib(data, indent).encode("utf-8")
 
 
