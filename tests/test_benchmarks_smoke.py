@@ -11,7 +11,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import ROOT
+from conftest import CORPORA, ROOT
 
 SMOKE_RUNS = {
     "bench_validate.py": ["--docs", "10", "--rounds", "1"],
@@ -43,3 +43,19 @@ def test_benchmark_runs(script: str, tmp_path: object) -> None:
                           text=True, timeout=300)
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     assert "x" in done.stdout and "not valid" not in done.stdout, done.stdout[-2000:]
+
+
+@pytest.mark.corpora
+def test_convert_benchmark_runs_on_uk_cds_as_published_and_without_comments() -> None:
+    if not (CORPORA / "uk-cds" / "cases.json").is_file():
+        pytest.skip(f"uk-cds corpus not found at {CORPORA}")
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
+    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "bench_convert.py"),
+                           "--corpus", "uk-cds", "--docs", "20", "--rounds", "1"],
+                          check=False, cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    verdicts = [line for line in done.stdout.splitlines() if "target >=" in line]
+    assert len(verdicts) == 4, done.stdout  # two workloads, two baselines
+    assert all(line.endswith(("MET", "MISSED")) for line in verdicts), verdicts
+    assert "comments stripped" in done.stdout

@@ -85,7 +85,7 @@ def test_validate_accepts_json(tmp_path: Path, capsys: pytest.CaptureFixture[str
     good = tmp_path / "good.json"
     assert main(["convert", "--xsd", XSD, str(SOURCE), "-o", str(good)]) == 0
     bad = tmp_path / "bad.json"
-    bad.write_text(good.read_text().replace('"Urgent": true', '"Urgent": "yes"'))
+    bad.write_text(good.read_text().replace('"Urgent":true', '"Urgent":"yes"'))
     capsys.readouterr()
     assert main(["validate", "--xsd", XSD, str(tmp_path)]) == 1
     out = capsys.readouterr().out

@@ -14,6 +14,7 @@ from lxml import etree
 
 from ..intake import Source, load_xml
 from ..schemaset import SchemaSet
+from .jsontext import json_text
 from .plan import plan_for
 from .to_json import element_to_data
 from .to_xml import data_to_element
@@ -47,8 +48,9 @@ def to_data(schema_set: SchemaSet, source: Source) -> dict[str, Any]:
 
 
 def to_json(schema_set: SchemaSet, source: Source, *, indent: int | None = None) -> str:
-    """JSON text for one XML message (see :func:`to_data`)."""
-    return json.dumps(to_data(schema_set, source), ensure_ascii=False, indent=indent)
+    """JSON text for one XML message (see :func:`to_data`): compact, or pretty-printed
+    with ``indent`` spaces."""
+    return json_text(to_data(schema_set, source), indent=indent)
 
 
 def to_xml(schema_set: SchemaSet, data: str | bytes | dict[str, Any]) -> bytes:

@@ -6,7 +6,6 @@ with issues, never an exception, so one bad file does not stop a batch.
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from ..issues import Issue, Layer, Report, Severity
 from ..registry import DetectionError, MessageType, Registry
 from ..schemaset import SchemaSet
 from .jsonintake import load_json
+from .jsontext import json_bytes
 from .plan import plan_for
 from .to_json import element_to_data
 from .validate import check_and_convert
@@ -146,8 +146,7 @@ class Converter:
             data = element_to_data(plan_for(schema_set), doc.root)
         except ConversionError as exc:
             return _failed(job, doc.name, "CONVERSION_FAILED", exc.reason, exc.line)
-        text = json.dumps(data, ensure_ascii=False, indent=self.indent) + "\n"
-        return Outcome(job, report, text.encode("utf-8"))
+        return Outcome(job, report, json_bytes(data, indent=self.indent) + b"\n")
 
     def to_xml(self, job: Job) -> Outcome:
         doc = load_json(_input(job), self.limits)

@@ -194,18 +194,16 @@ def _children(plan: Plan, el: etree._Element, tp: TypePlan, obj: dict[str, Any],
         else:
             key = member.key
             leaf = member.leaf
-            if child.keys():
-                leaf = -2  # attributes: the general path
-            if leaf >= 0 and not len(child):
+            if leaf >= 0 and not len(child) and not child.keys():
                 # the common case, a plain value: no call, no attribute map
-                value: Any = child.text or ""
-                if leaf == TOKEN:
-                    value = value.strip(_WS)
+                value: Any = child.text
+                if value is None:
+                    value = ""
                 elif leaf != STR:
-                    value = decode(leaf, value)
+                    value = value.strip(_WS) if leaf == TOKEN else decode(leaf, value)
                 if member.boxed:
                     value = {VALUE_KEY: value}
-            elif leaf == -1 and member.nested:
+            elif member.nested and not child.keys():
                 value = {}
                 assert member.type is not None
                 try:

@@ -20,7 +20,6 @@ element to JSON data and back.
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import tempfile
@@ -35,6 +34,7 @@ from typing import IO, Any
 
 from lxml import etree
 
+from ..convert.jsontext import json_bytes
 from ..intake import DEFAULT_LIMITS, IntakeError, Limits, source_name
 from ..issues import Issue, Layer, Severity
 from .check import (
@@ -232,8 +232,7 @@ class XmlToJsonLines(_Conversion):
             if not report.failed():
                 try:
                     data = self._converter.to_data(record.element)
-                    out.write(json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-                              .encode("utf-8") + b"\n")
+                    out.write(json_bytes(data) + b"\n")
                     self.summary.records_out += 1
                 except ValueError as exc:
                     report = _with(report, conversion_failure(exc, record.index, record.line))
