@@ -186,7 +186,7 @@ class _Conversion(ABC):
         if failed and self._rejects is not None:
             line = {"index": report.index, "line": report.line, "record": original(),
                     "issues": [issue.to_dict() for issue in report.issues]}
-            self._rejects.write(json.dumps(line, ensure_ascii=False).encode("utf-8") + b"\n")
+            self._rejects.write(json_bytes(line) + b"\n")
             self.summary.rejected += 1
         return report
 
