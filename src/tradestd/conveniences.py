@@ -20,7 +20,7 @@ from .stream.convert import DEFAULT_CONTAINER, JsonLinesToXml, XmlToJsonLines
 from .stream.schemaconverter import SchemaConverter
 from .stream.source import BatchSource
 from .stream.validate import RecordStream, record_candidates
-from .wcoids import wco_ids_for
+from .wco.ids import wco_ids_for
 
 __all__: list[str] = []
 

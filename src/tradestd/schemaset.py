@@ -49,7 +49,7 @@ if TYPE_CHECKING:  # types of the layers built on this module, for its convenien
     from .stream.convert import JsonLinesToXml, XmlToJsonLines
     from .stream.source import BatchSource
     from .stream.validate import RecordStream
-    from .wcoids import WcoIds
+    from .wco.ids import WcoIds
 
 __all__ = ["SchemaError", "SchemaSet", "collect_xsd_files", "load_schema_set",
            "register_method"]

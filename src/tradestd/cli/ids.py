@@ -9,7 +9,7 @@ import json
 import click
 
 from ..schemaset import SchemaSet
-from ..wcoids import Resolution, WcoIds, WcoNode
+from ..wco.ids import Resolution, WcoIds, WcoNode
 from .options import ConfigError, resolve_schema, schema_options
 
 _COLUMNS = ("wco_id", "kind", "path", "wco_name", "format", "xsd")

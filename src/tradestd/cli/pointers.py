@@ -9,8 +9,8 @@ import click
 
 from ..inputs import expand_inputs
 from ..intake import XmlDocument, load_xml
-from ..wcoids import WcoIds
-from ..wcopointers import ChainResult, read_chains, resolve_chains
+from ..wco.ids import WcoIds
+from ..wco.pointers import ChainResult, read_chains, resolve_chains
 from .options import ConfigError, resolve_schema, schema_options
 
 
