@@ -1,0 +1,565 @@
+"""Carry a message from one schema set to another by WCO ID (docs/translate.md).
+
+:func:`translate` checks the message against the source set, walks it once, puts every value
+(leaf text and attribute) at its counterpart in the target set through the translation plan
+(:mod:`tradestd.wco.plan`), builds the target document in the target's content-model order
+with the target's namespaces, and checks the result against the target set. Nothing is lost
+silently: every value is either carried (source line and XPath -> target XPath) or listed as
+not carried with its line, path, value and the reason; every element the target requires
+and the source cannot fill is listed as needed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from lxml import etree
+
+from ..intake import DEFAULT_LIMITS, Limits, Source, load_xml
+from ..issues import Issue, Layer, Report, Severity
+from ..locate import element_path
+from ..schemaset import SchemaSet
+from .plan import XSI, Layout, Mapping, Plan, Position, plan_for
+
+__all__ = ["Carried", "Needed", "NotCarried", "Translation", "translate"]
+
+_XSI_PREFIX = f"{{{XSI}}}"
+TOO_MANY = "more repetitions than the target allows"
+
+
+@dataclass(frozen=True, slots=True)
+class Carried:
+    line: int | None
+    source: str  #: XPath in the source (``.../@currencyID`` for an attribute)
+    target: str  #: XPath in the result
+    value: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"line": self.line, "source": self.source, "target": self.target,
+                "value": self.value}
+
+
+@dataclass(frozen=True, slots=True)
+class NotCarried:
+    line: int | None
+    path: str
+    value: str
+    reason: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"line": self.line, "path": self.path, "value": self.value,
+                "reason": self.reason}
+
+
+@dataclass(frozen=True, slots=True)
+class Needed:
+    path: str
+    wco_id: str | None
+    name: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"path": self.path, "wco_id": self.wco_id, "name": self.name}
+
+
+@dataclass(frozen=True, slots=True)
+class Translation:
+    """What became of one message. ``xml`` is None when there is no result (the source
+    was unreadable or invalid under the source set); ``report`` holds the issues: of the
+    source when it was refused, else of the result under the target set."""
+
+    source: str
+    xml: bytes | None
+    carried: tuple[Carried, ...]
+    not_carried: tuple[NotCarried, ...]
+    needed: tuple[Needed, ...]
+    report: Report
+    source_valid: bool = True
+
+    @property
+    def valid(self) -> bool:
+        """The result is valid under the target set."""
+        return self.xml is not None and self.report.valid
+
+    @property
+    def complete(self) -> bool:
+        """Every value was carried and the result is valid."""
+        return self.valid and not self.not_carried
+
+    def to_dict(self, output: str | None = None) -> dict[str, Any]:
+        return {"path": self.source, "output": output, "valid": self.valid,
+                "carried": len(self.carried),
+                "not_carried": [n.to_dict() for n in self.not_carried],
+                "needed": [n.to_dict() for n in self.needed],
+                "issues": [i.to_dict() for i in self.report.issues]}
+
+
+# --------------------------------------------------------------------------- building
+
+
+class _Value:
+    """One source value on its way to the target."""
+
+    __slots__ = ("attribute", "element", "facet", "line", "path", "target", "value")
+
+    def __init__(self, line: int | None, path: str, value: str, element: etree._Element,
+                 attribute: str | None, target: Position) -> None:
+        self.line, self.path, self.value = line, path, value
+        self.element, self.attribute, self.target = element, attribute, target
+        self.facet: str | None = None  #: set when the target's type rejects the value
+
+
+class _Node:
+    """An element of the result being built."""
+
+    __slots__ = ("attrs", "children", "keyed", "order", "pos", "seq", "tag", "text")
+
+    def __init__(self, pos: Position, tag: str, order: int, seq: int) -> None:
+        self.pos, self.tag, self.order, self.seq = pos, tag, order, seq
+        self.children: list[_Node] = []
+        self.keyed: dict[tuple[int, int | None], _Node] = {}
+        self.text: _Value | None = None
+        self.attrs: dict[str, _Value] = {}
+
+    def child(self, pos: Position, key: int | None, order: int, seq: int) -> _Node:
+        found = self.keyed.get((pos.index, key))
+        if found is not None:
+            return found
+        loose = self.keyed.get((pos.index, None))
+        if key is None:
+            found = next((c for c in self.children if c.pos is pos), None)
+            if found is not None:
+                return found
+        elif loose is not None:  # a connector made before this instance: it becomes it
+            del self.keyed[(pos.index, None)]
+            self.keyed[(pos.index, key)] = loose
+            return loose
+        node = _Node(pos, pos.tag, order, seq)
+        self.children.append(node)
+        self.keyed[(pos.index, key)] = node
+        return node
+
+
+@dataclass
+class _Run:
+    plan: Plan
+    doc_name: str
+    carried: list[Carried] = field(default_factory=list)
+    not_carried: list[NotCarried] = field(default_factory=list)
+    needed: list[Needed] = field(default_factory=list)
+    values: list[_Value] = field(default_factory=list)
+    root: _Node | None = None
+    roots: dict[int, _Node] = field(default_factory=dict)  #: id(source global) -> node
+    seq: int = 0
+
+    @property
+    def source(self) -> Layout:
+        return self.plan.source
+
+    @property
+    def target(self) -> Layout:
+        return self.plan.target
+
+    def skip(self, element: etree._Element, path: str, value: str, reason: str) -> None:
+        self.not_carried.append(NotCarried(element.sourceline, path, value, reason))
+
+    # -- walking the source -----------------------------------------------------------
+
+    def walk(self, root: etree._Element) -> None:
+        top = self.source.globals.get(str(root.tag))
+        if top is None:
+            self._skip_all(root, "the source schema set declares no such root element")
+            return
+        # (element, its XPath, its source position, the chain: target position index ->
+        # source element, the source global element it is in)
+        stack: list[tuple[etree._Element, str, Position, dict[int, etree._Element],
+                          etree._Element]] = [(root, element_path(root), top, {}, root)]
+        image = self.plan.image
+        source = self.source
+        while stack:
+            element, path, position, chain, top_element = stack.pop()
+            mapped = image.get(position.index)
+            if mapped is not None:
+                chain = {**chain, mapped: element}
+            children = [(c, c.tag) for c in element if isinstance(c.tag, str)]
+            self._values(element, path, position, chain, top_element, bool(children))
+            if not children:
+                continue
+            totals: dict[str, int] = {}
+            for _, tag in children:
+                totals[tag] = totals.get(tag, 0) + 1
+            numbers: dict[str, int] = {}
+            pending = []
+            for child, tag in children:
+                label = _label(child)
+                if totals[tag] > 1:
+                    numbers[tag] = numbers.get(tag, 0) + 1
+                    label = f"{label}[{numbers[tag]}]"
+                child_path = f"{path}/{label}"
+                found = position.children.get(tag)
+                if found is not None:
+                    pending.append((child, child_path, source[found], chain, top_element))
+                    continue
+                nested = source.globals.get(tag)
+                if nested is not None and position.wildcard_order is not None:
+                    pending.append((child, child_path, nested, chain, child))
+                    continue
+                self._skip_all(child, "the source schema set does not declare this element "
+                               "here")
+            stack.extend(reversed(pending))
+
+    def _skip_all(self, element: etree._Element, reason: str) -> None:
+        for each in element.iter(etree.Element):
+            path = element_path(each)
+            for name, value in each.attrib.items():
+                if not name.startswith(f"{{{XSI}}}"):
+                    self.skip(each, f"{path}/@{_attribute_name(each, name)}", value, reason)
+            if len(each) == 0:
+                self.skip(each, path, each.text or "", reason)
+
+    def _values(self, element: etree._Element, path: str, position: Position,
+                chain: dict[int, etree._Element], top: etree._Element,
+                has_children: bool) -> None:
+        if position.holds_value and not has_children:
+            self._place(element, None, path, element.text or "", position, chain, top)
+        if not element.attrib:
+            return
+        for name, value in element.attrib.items():
+            if name.startswith(_XSI_PREFIX):
+                continue
+            apath = f"{path}/@{_attribute_name(element, name)}"
+            found = position.attributes.get(name)
+            if found is None:
+                self.skip(element, apath, value, "the source schema set does not declare this "
+                          "attribute")
+                continue
+            self._place(element, name, apath, value, self.source[found], chain, top)
+
+    def _place(self, element: etree._Element, attribute: str | None, path: str, value: str,
+               position: Position, chain: dict[int, etree._Element],
+               top: etree._Element) -> None:
+        mapped = self.plan.image.get(position.index)
+        if mapped is None:
+            self.skip(element, path, value, self.plan.reason(position.index))
+            return
+        goal = self.target[mapped]
+        holder = self.target[goal.parent] if goal.attribute and goal.parent is not None \
+            else goal
+        if not goal.holds_value:
+            self.skip(element, path, value, f"its counterpart {goal.path} holds no value")
+            return
+        node = self._node(holder, chain, top)
+        if node is None:
+            self.skip(element, path, value, f"no place for {goal.path} in the result")
+            return
+        item = _Value(element.sourceline, path, value, element, attribute, goal)
+        if goal.attribute:
+            if goal.tag in node.attrs:
+                self.skip(element, path, value, f"{TOO_MANY}: {goal.path} already holds the "
+                          f"value from line {node.attrs[goal.tag].line}")
+                return
+            node.attrs[goal.tag] = item
+        else:
+            if node.text is not None:
+                self.skip(element, path, value, f"{TOO_MANY}: {goal.path} already holds the "
+                          f"value from line {node.text.line}")
+                return
+            node.text = item
+        self.values.append(item)
+
+    def _node(self, goal: Position, chain: dict[int, etree._Element],
+              top: etree._Element) -> _Node | None:
+        """The result element for ``goal`` in the context of the source chain."""
+        path = [goal, *self.target.ancestors(goal)]
+        path.reverse()
+        root_pos = path[0]
+        node = self._root(root_pos, chain, top)
+        if node is None:
+            return None
+        for pos in path[1:]:
+            source = chain.get(pos.index)
+            self.seq += 1
+            node = node.child(pos, id(source) if source is not None else None, pos.order,
+                              self.seq)
+        return node
+
+    def _root(self, pos: Position, chain: dict[int, etree._Element],
+              top: etree._Element) -> _Node | None:
+        source = chain.get(pos.index)
+        if self.root is None:
+            self.seq += 1
+            self.root = _Node(pos, pos.tag, 0, self.seq)
+            if source is not None:
+                self.roots[id(source)] = self.root
+            return self.root
+        if self.root.pos is pos and (source is None or not self.roots
+                                     or id(source) in self.roots):
+            return self.root
+        if source is None:
+            return None
+        found = self.roots.get(id(source))
+        if found is not None:
+            return found
+        # a global nested in a wildcard of another (the payload in an envelope)
+        parent_el = source.getparent()
+        if parent_el is None:
+            return None
+        holder = self._holder_of(parent_el)
+        if holder is None or holder.pos.wildcard_order is None:
+            return None
+        self.seq += 1
+        node = _Node(pos, pos.tag, holder.pos.wildcard_order, self.seq)
+        holder.children.append(node)
+        self.roots[id(source)] = node
+        return node
+
+    def _holder_of(self, element: etree._Element) -> _Node | None:
+        """The result element made for a source element (the envelope's root)."""
+        if self.root is not None and id(element) in self.roots:
+            return self.roots[id(element)]
+        return self.root if self.root is not None and element.getparent() is None else None
+
+
+def _label(element: etree._Element) -> str:
+    tag = element.tag
+    local = tag.rpartition("}")[2] if isinstance(tag, str) else ""
+    prefix = element.prefix
+    return f"{prefix}:{local}" if prefix else local
+
+
+def _attribute_name(element: etree._Element, name: str) -> str:
+    if not name.startswith("{"):
+        return name
+    namespace, _, local = name[1:].partition("}")
+    for prefix, uri in (element.nsmap or {}).items():
+        if uri == namespace and prefix:
+            return f"{prefix}:{local}"
+    return local
+
+
+# --------------------------------------------------------------------------- facets
+
+
+def facet_problem(position: Position, value: str) -> str | None:
+    """Which facet of the target's value type rejects ``value``, or ``None``."""
+    simple = position.simple
+    if simple is None:
+        return None
+    try:
+        errors = list(simple.iter_errors(value))
+    except Exception as exc:  # noqa: BLE001 - a type the engine cannot check a value of
+        return f"the type cannot check the value ({type(exc).__name__})"
+    if not errors:
+        return None
+    validator = getattr(errors[0], "validator", None)
+    kind = type(validator).__name__
+    if kind.startswith("Xsd") and "Facet" in kind:
+        facet = kind[3:].replace("Facets", "").replace("Facet", "")
+        facet = facet[:1].lower() + facet[1:]
+        detail = getattr(validator, "value", None)
+        shown = f" {detail}" if isinstance(detail, int) else ""
+        return f"the target type's {facet}{shown} facet rejects the value"
+    name = getattr(validator, "prefixed_name", None) or getattr(simple, "prefixed_name", None)
+    return f"the target type {name or '(anonymous)'} rejects the value"
+
+
+# --------------------------------------------------------------------------- emitting
+
+
+class _Emitter:
+    def __init__(self, run: _Run, nsmap: dict[str | None, str]) -> None:
+        self.run = run
+        self.nsmap = nsmap
+        self.prefixes = {uri: prefix for prefix, uri in nsmap.items()}
+
+    def label(self, tag: str) -> str:
+        if tag.startswith("{"):
+            namespace, _, local = tag[1:].partition("}")
+            prefix = self.prefixes.get(namespace)
+            return f"{prefix}:{local}" if prefix else local
+        return tag
+
+    def emit(self, root: _Node) -> etree._Element:
+        element = etree.Element(root.tag, nsmap=self.nsmap)
+        self._fill(root, element, "/" + self.label(root.tag))
+        return element
+
+    def _fill(self, node: _Node, element: etree._Element, path: str) -> None:
+        run = self.run
+        for tag, item in node.attrs.items():
+            if item.facet is not None:
+                continue
+            element.set(tag, item.value)
+            run.carried.append(Carried(item.line, item.path,
+                                       f"{path}/@{self.label(tag)}", item.value))
+        if node.text is not None and node.text.facet is None:
+            element.text = node.text.value
+            run.carried.append(Carried(node.text.line, node.text.path, path,
+                                       node.text.value))
+        children = sorted(node.children, key=lambda c: (c.order, c.seq))
+        counts: dict[int, int] = {}
+        kept: list[_Node] = []
+        for child in children:
+            seen = counts[child.pos.index] = counts.get(child.pos.index, 0) + 1
+            high = child.pos.max_occurs
+            if high is not None and seen > high and child.pos.parent is not None:
+                self._drop(child, f"{TOO_MANY} (maxOccurs {high} at {child.pos.path})")
+                continue
+            if child.pos.parent is None and any(k.tag == child.tag for k in kept):
+                self._drop(child, f"{TOO_MANY} (one {child.pos.name} in the envelope)")
+                continue
+            kept.append(child)
+        totals: dict[str, int] = {}
+        for child in kept:
+            totals[child.tag] = totals.get(child.tag, 0) + 1
+        numbers: dict[str, int] = {}
+        present: set[int] = set()
+        for child in kept:
+            if not _has_content(child):
+                continue
+            numbers[child.tag] = numbers.get(child.tag, 0) + 1
+            sub = etree.SubElement(element, child.tag)
+            label = self.label(child.tag)
+            step = f"{label}[{numbers[child.tag]}]" if totals[child.tag] > 1 else label
+            self._fill(child, sub, f"{path}/{step}")
+            present.add(child.pos.index)
+        layout = run.target
+        for index in node.pos.required:
+            required = layout[index]
+            if required.attribute:
+                if required.tag not in element.attrib:
+                    run.needed.append(Needed(f"{path}/@{self.label(required.tag)}",
+                                             required.wco_id, required.name))
+            elif index not in present:
+                run.needed.append(Needed(f"{path}/{self.label(required.tag)}", required.wco_id,
+                                         required.name))
+
+    def _drop(self, node: _Node, reason: str) -> None:
+        for item in _values_below(node):
+            if item.facet is None:
+                self.run.not_carried.append(NotCarried(item.line, item.path, item.value,
+                                                       reason))
+
+
+def _values_below(node: _Node) -> Iterator[_Value]:
+    pending = [node]
+    while pending:
+        current = pending.pop()
+        yield from current.attrs.values()
+        if current.text is not None:
+            yield current.text
+        pending.extend(reversed(current.children))
+
+
+def _has_content(node: _Node) -> bool:
+    return any(item.facet is None for item in _values_below(node))
+
+
+def _namespaces(run: _Run, source_root: etree._Element, target: SchemaSet,
+                root: _Node) -> dict[str | None, str]:
+    """prefix -> namespace for the result: the source's own prefix for a namespace the
+    target uses too, else the target schema's prefix."""
+    used: set[str] = set()
+    pending = [root]
+    while pending:
+        node = pending.pop()
+        for tag in (node.tag, *node.attrs):
+            if tag.startswith("{"):
+                used.add(tag[1:tag.index("}")])
+        pending.extend(node.children)
+    known: dict[str, str | None] = {}
+    for element in (source_root, *[e for e in source_root.iter(etree.Element)
+                                   if id(e) in run.roots]):
+        for prefix, uri in (element.nsmap or {}).items():
+            known.setdefault(uri, prefix)
+    out: dict[str | None, str] = {}
+    fallback = _schema_prefixes(target)
+    for number, uri in enumerate(sorted(used), 1):
+        prefix = known.get(uri, fallback.get(uri, f"ns{number}"))
+        if prefix in out:
+            prefix = fallback.get(uri) if fallback.get(uri) not in out else f"ns{number}"
+        out[prefix] = uri
+    return out
+
+
+def _schema_prefixes(schema_set: SchemaSet) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for schema in schema_set.xmlschema.maps.iter_schemas():
+        for prefix, uri in getattr(schema, "namespaces", {}).items():
+            if prefix and uri and uri not in found and prefix not in ("xs", "xsd", "xml"):
+                found[uri] = prefix
+    return found
+
+
+# --------------------------------------------------------------------------- the API
+
+
+def translate(message: Source, source: SchemaSet, target: SchemaSet,
+              mapping: Mapping | None = None, *, limits: Limits = DEFAULT_LIMITS,
+              indent: bool = True) -> Translation:
+    """Carry ``message`` (valid under ``source``) into ``target`` by WCO ID.
+
+    Raises :class:`~tradestd.wco.plan.NoWcoIds` when a set has no WCO IDs and
+    :class:`~tradestd.wco.plan.MappingError` for a mapping that names unknown paths;
+    every problem of the message itself is in the result's report."""
+    plan = plan_for(source, target, mapping)
+    doc = load_xml(message, limits, comments=False)
+    if not doc.ok or doc.root is None:
+        return Translation(doc.name, None, (), (), (),
+                           Report(doc.name, tuple(doc.issues), None, (Layer.SYNTAX,)), False)
+    issues = list(doc.issues) + source.schema_issues(doc)
+    checked = Report(doc.name, tuple(issues), source.name, (Layer.SYNTAX, Layer.SCHEMA))
+    if not checked.valid:
+        note = Issue("TRANSLATE_SOURCE_INVALID", Severity.ERROR, Layer.SCHEMA,
+                     f"the message is not valid under the source schema set ({source.name}); "
+                     "nothing was translated")
+        return Translation(doc.name, None, (), (), (), checked.with_issues(
+            checked.issues + (note,)), False)
+    return _build(plan, doc.name, doc.root, target, indent)
+
+
+def _build(plan: Plan, name: str, root: etree._Element, target: SchemaSet,
+           indent: bool) -> Translation:
+    run = _Run(plan, name)
+    run.walk(root)
+    if run.root is None:
+        top = next(iter(plan.target.globals.values()), None)
+        missing = (Needed("/" + top.name, top.wco_id, top.name),) if top is not None else ()
+        issue = Issue("TRANSLATE_NOTHING_CARRIED", Severity.ERROR, Layer.SCHEMA,
+                      "no value of the message has a counterpart in the target schema set")
+        return Translation(name, None, (), tuple(run.not_carried), missing,
+                           Report(name, (issue,), target.name, (Layer.SCHEMA,)))
+    nsmap = _namespaces(run, root, target, run.root)
+    data, report = _emit_and_check(run, nsmap, target, name, indent)
+    if not report.valid:
+        # find the values the target's types reject, leave them out and try again
+        rejected = False
+        for item in run.values:
+            item.facet = facet_problem(item.target, item.value)
+            rejected = rejected or item.facet is not None
+        if rejected:
+            run.carried.clear()
+            run.needed.clear()
+            kept = [n for n in run.not_carried if not n.reason.startswith(TOO_MANY + " (")]
+            run.not_carried[:] = kept
+            data, report = _emit_and_check(run, nsmap, target, name, indent)
+            for item in run.values:
+                if item.facet is not None:
+                    run.not_carried.append(NotCarried(item.line, item.path, item.value,
+                                                      item.facet))
+    not_carried = sorted(run.not_carried, key=lambda n: (n.line or 0, n.path))
+    return Translation(name, data, tuple(run.carried), tuple(not_carried), tuple(run.needed),
+                       report)
+
+
+def _emit_and_check(run: _Run, nsmap: dict[str | None, str], target: SchemaSet, name: str,
+                    indent: bool) -> tuple[bytes, Report]:
+    assert run.root is not None
+    element = _Emitter(run, nsmap).emit(run.root)
+    if indent:
+        etree.indent(element, space="  ")
+    data = etree.tostring(element, xml_declaration=True, encoding="UTF-8") + b"\n"
+    result = load_xml(data, comments=False)
+    report = target.validate_document(result, message_type=target.name)
+    return data, Report(name, report.issues, target.name, report.layers)
