@@ -21,6 +21,7 @@ from ..intake import DEFAULT_LIMITS, Limits, Source, load_xml
 from ..issues import Issue, Layer, Report, Severity
 from ..locate import element_path
 from ..schemaset import SchemaSet
+from ..validation import Validator
 from .plan import XSI, Layout, Mapping, Plan, Position, plan_for
 
 __all__ = ["Carried", "Needed", "NotCarried", "Translation", "translate"]
@@ -497,10 +498,11 @@ def _schema_prefixes(schema_set: SchemaSet) -> dict[str, str]:
 
 def translate(message: Source, source: SchemaSet, target: SchemaSet,
               mapping: Mapping | None = None, *, limits: Limits = DEFAULT_LIMITS,
-              indent: bool = True) -> Translation:
+              checker: Validator | None = None, indent: bool = True) -> Translation:
     """Carry ``message`` (valid under ``source``) into ``target`` by WCO ID.
 
-    Raises :class:`~tradestd.wco.plan.NoWcoIds` when a set has no WCO IDs and
+    The result is checked by ``checker`` (default: the target set's XSD; a
+    :class:`~tradestd.Validator` with a rules layer adds rule packs). Raises :class:`~tradestd.wco.plan.NoWcoIds` when a set has no WCO IDs and
     :class:`~tradestd.wco.plan.MappingError` for a mapping that names unknown paths;
     every problem of the message itself is in the result's report."""
     plan = plan_for(source, target, mapping)
@@ -516,11 +518,12 @@ def translate(message: Source, source: SchemaSet, target: SchemaSet,
                      "nothing was translated")
         return Translation(doc.name, None, (), (), (), checked.with_issues(
             checked.issues + (note,)), False)
-    return _build(plan, doc.name, doc.root, target, indent)
+    return _build(plan, doc.name, doc.root, target, indent,
+                  checker or Validator(schema_set=target, limits=limits))
 
 
-def _build(plan: Plan, name: str, root: etree._Element, target: SchemaSet,
-           indent: bool) -> Translation:
+def _build(plan: Plan, name: str, root: etree._Element, target: SchemaSet, indent: bool,
+           checker: Validator) -> Translation:
     run = _Run(plan, name)
     run.walk(root)
     if run.root is None:
@@ -531,7 +534,7 @@ def _build(plan: Plan, name: str, root: etree._Element, target: SchemaSet,
         return Translation(name, None, (), tuple(run.not_carried), missing,
                            Report(name, (issue,), target.name, (Layer.SCHEMA,)))
     nsmap = _namespaces(run, root, target, run.root)
-    data, report = _emit_and_check(run, nsmap, target, name, indent)
+    data, report = _emit_and_check(run, nsmap, checker, name, indent)
     if not report.valid:
         # find the values the target's types reject, leave them out and try again
         rejected = False
@@ -543,7 +546,7 @@ def _build(plan: Plan, name: str, root: etree._Element, target: SchemaSet,
             run.needed.clear()
             kept = [n for n in run.not_carried if not n.reason.startswith(TOO_MANY + " (")]
             run.not_carried[:] = kept
-            data, report = _emit_and_check(run, nsmap, target, name, indent)
+            data, report = _emit_and_check(run, nsmap, checker, name, indent)
             for item in run.values:
                 if item.facet is not None:
                     run.not_carried.append(NotCarried(item.line, item.path, item.value,
@@ -553,13 +556,13 @@ def _build(plan: Plan, name: str, root: etree._Element, target: SchemaSet,
                        report)
 
 
-def _emit_and_check(run: _Run, nsmap: dict[str | None, str], target: SchemaSet, name: str,
+def _emit_and_check(run: _Run, nsmap: dict[str | None, str], checker: Validator, name: str,
                     indent: bool) -> tuple[bytes, Report]:
     assert run.root is not None
     element = _Emitter(run, nsmap).emit(run.root)
     if indent:
         etree.indent(element, space="  ")
     data = etree.tostring(element, xml_declaration=True, encoding="UTF-8") + b"\n"
-    result = load_xml(data, comments=False)
-    report = target.validate_document(result, message_type=target.name)
-    return data, Report(name, report.issues, target.name, report.layers)
+    report = checker.validate_document(load_xml(data, comments=False))
+    return data, Report(name, report.issues, report.message_type, report.layers,
+                        report.rule_packs)
