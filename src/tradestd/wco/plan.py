@@ -262,7 +262,10 @@ def load_mapping(path: str | Path) -> Mapping:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise MappingError(name, getattr(exc, "lineno", None), f"is not TOML: {exc}") from None
+        found = re.search(r"\(at line (\d+), column \d+\)", str(exc))
+        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
+        raise MappingError(name, int(found.group(1)) if found else None,
+                           f"is not TOML: {message}") from None
     table = data.get("map")
     if not isinstance(table, dict):
         raise MappingError(name, None, "has no [map] table of \"source path\" = \"target path\"")
@@ -298,14 +301,17 @@ def _key_lines(text: str) -> dict[str, int]:
 
 
 def _cycle(pairs: MappingABC[str, str | None]) -> list[str] | None:
-    """Pairs read as renames that come back to where they start (``a -> b``, ``b -> a``)."""
+    """Pairs read as renames that come back to where they start (``a -> b``, ``b -> a``);
+    a path mapped to the same path is not one."""
     for start in pairs:
         seen = [start]
         current = pairs.get(start)
+        if current == start:  # the same path on both sides: a pair, not a cycle
+            continue
         while current is not None and current in pairs:
             if current == start:
                 return seen
-            if current in seen:
+            if current in seen or pairs.get(current) == current:
                 break
             seen.append(current)
             current = pairs.get(current)

@@ -152,6 +152,8 @@ class _Run:
     values: list[_Value] = field(default_factory=list)
     root: _Node | None = None
     roots: dict[int, _Node] = field(default_factory=dict)  #: id(source global) -> node
+    #: id(source element) -> its source position, for the elements of chains
+    positions_of: dict[int, Position] = field(default_factory=dict)
     seq: int = 0
 
     @property
@@ -183,6 +185,7 @@ class _Run:
             mapped = image.get(position.index)
             if mapped is not None:
                 chain = {**chain, mapped: element}
+                self.positions_of[id(element)] = position
             children = [(c, c.tag) for c in element if isinstance(c.tag, str)]
             self._values(element, path, position, chain, top_element, bool(children))
             if not children:
@@ -281,9 +284,16 @@ class _Run:
         for pos in path[1:]:
             source = chain.get(pos.index)
             self.seq += 1
-            node = node.child(pos, id(source) if source is not None else None, pos.order,
-                              self.seq)
+            # one instance per source element where the source repeats it; classes that
+            # occur once on the source side (a class that two source places map to, a
+            # connector) share one instance
+            key = id(source) if source is not None and self._repeats(source) else None
+            node = node.child(pos, key, pos.order, self.seq)
         return node
+
+    def _repeats(self, element: etree._Element) -> bool:
+        position = self.positions_of.get(id(element))
+        return position is None or position.max_occurs != 1
 
     def _root(self, pos: Position, chain: dict[int, etree._Element],
               top: etree._Element) -> _Node | None:
@@ -402,6 +412,9 @@ class _Emitter:
         counts: dict[int, int] = {}
         kept: list[_Node] = []
         for child in children:
+            if child.text is not None and child.text.facet is not None:
+                self._drop(child, f"its element's value is not carried: {child.text.facet}")
+                continue
             seen = counts[child.pos.index] = counts.get(child.pos.index, 0) + 1
             high = child.pos.max_occurs
             if high is not None and seen > high and child.pos.parent is not None:
@@ -454,7 +467,19 @@ def _values_below(node: _Node) -> Iterator[_Value]:
 
 
 def _has_content(node: _Node) -> bool:
-    return any(item.facet is None for item in _values_below(node))
+    """Whether a value is left below ``node`` (an element whose own value was rejected
+    counts as empty, attributes and all)."""
+    pending = [node]
+    while pending:
+        current = pending.pop()
+        if current.text is not None:
+            if current.text.facet is not None:
+                continue
+            return True
+        if any(item.facet is None for item in current.attrs.values()):
+            return True
+        pending.extend(current.children)
+    return False
 
 
 def _namespaces(run: _Run, source_root: etree._Element, target: SchemaSet,
@@ -476,8 +501,15 @@ def _namespaces(run: _Run, source_root: etree._Element, target: SchemaSet,
             known.setdefault(uri, prefix)
     out: dict[str | None, str] = {}
     fallback = _schema_prefixes(target)
-    for number, uri in enumerate(sorted(used), 1):
-        prefix = known.get(uri, fallback.get(uri, f"ns{number}"))
+    home = root.tag[1:root.tag.index("}")] if root.tag.startswith("{") else None
+    for number, uri in enumerate(sorted(used, key=lambda u: (u != home, u)), 1):
+        prefix: str | None
+        if uri in known:
+            prefix = known[uri]
+        elif uri == home and None not in out:
+            prefix = None  # the root's own namespace, undeclared in the source: the default
+        else:
+            prefix = fallback.get(uri, f"ns{number}")
         if prefix in out:
             prefix = fallback.get(uri) if fallback.get(uri) not in out else f"ns{number}"
         out[prefix] = uri
