@@ -154,6 +154,7 @@ class _Run:
     roots: dict[int, _Node] = field(default_factory=dict)  #: id(source global) -> node
     #: id(source element) -> its source position, for the elements of chains
     positions_of: dict[int, Position] = field(default_factory=dict)
+    keep: list[etree._Element] = field(default_factory=list)
     seq: int = 0
 
     @property
@@ -175,21 +176,36 @@ class _Run:
             self._skip_all(root, "the source schema set declares no such root element")
             return
         # (element, its XPath, its source position, the chain: target position index ->
-        # source element, the source global element it is in)
+        # source element, the source global element it is in, the result element of the
+        # nearest mapped ancestor)
         stack: list[tuple[etree._Element, str, Position, dict[int, etree._Element],
-                          etree._Element]] = [(root, element_path(root), top, {}, root)]
+                          etree._Element, _Node | None]] = [
+            (root, element_path(root), top, {}, root, None)]
         image = self.plan.image
-        source = self.source
+        source, target = self.source, self.target
+        keep = self.keep
         while stack:
-            element, path, position, chain, top_element = stack.pop()
+            element, path, position, chain, top_element, above = stack.pop()
+            keep.append(element)  # ids of live elements only: they key the result's nodes
             mapped = image.get(position.index)
+            node: _Node | None = None
             if mapped is not None:
                 chain = {**chain, mapped: element}
                 self.positions_of[id(element)] = position
+                goal = target[mapped]
+                if goal.attribute:
+                    node = None
+                elif above is not None and goal.parent == above.pos.index:
+                    self.seq += 1  # the same nesting on both sides: one step down
+                    key = id(element) if position.max_occurs != 1 else None
+                    node = above.child(goal, key, goal.order, self.seq)
+                else:
+                    node = self._node(goal, chain, top_element)
             children = [(c, c.tag) for c in element if isinstance(c.tag, str)]
-            self._values(element, path, position, chain, top_element, bool(children))
+            self._values(element, path, position, chain, top_element, bool(children), node)
             if not children:
                 continue
+            below = node if node is not None else above
             totals: dict[str, int] = {}
             for _, tag in children:
                 totals[tag] = totals.get(tag, 0) + 1
@@ -203,11 +219,12 @@ class _Run:
                 child_path = f"{path}/{label}"
                 found = position.children.get(tag)
                 if found is not None:
-                    pending.append((child, child_path, source[found], chain, top_element))
+                    pending.append((child, child_path, source[found], chain, top_element,
+                                    below))
                     continue
                 nested = source.globals.get(tag)
                 if nested is not None and position.wildcard_order is not None:
-                    pending.append((child, child_path, nested, chain, child))
+                    pending.append((child, child_path, nested, chain, child, None))
                     continue
                 self._skip_all(child, "the source schema set does not declare this element "
                                "here")
@@ -224,9 +241,9 @@ class _Run:
 
     def _values(self, element: etree._Element, path: str, position: Position,
                 chain: dict[int, etree._Element], top: etree._Element,
-                has_children: bool) -> None:
+                has_children: bool, here: _Node | None) -> None:
         if position.holds_value and not has_children:
-            self._place(element, None, path, element.text or "", position, chain, top)
+            self._place(element, None, path, element.text or "", position, chain, top, here)
         if not element.attrib:
             return
         for name, value in element.attrib.items():
@@ -238,11 +255,11 @@ class _Run:
                 self.skip(element, apath, value, "the source schema set does not declare this "
                           "attribute")
                 continue
-            self._place(element, name, apath, value, self.source[found], chain, top)
+            self._place(element, name, apath, value, self.source[found], chain, top, here)
 
     def _place(self, element: etree._Element, attribute: str | None, path: str, value: str,
                position: Position, chain: dict[int, etree._Element],
-               top: etree._Element) -> None:
+               top: etree._Element, here: _Node | None) -> None:
         mapped = self.plan.image.get(position.index)
         if mapped is None:
             self.skip(element, path, value, self.plan.reason(position.index))
@@ -253,7 +270,8 @@ class _Run:
         if not goal.holds_value:
             self.skip(element, path, value, f"its counterpart {goal.path} holds no value")
             return
-        node = self._node(holder, chain, top)
+        node = here if here is not None and here.pos is holder else \
+            self._node(holder, chain, top)
         if node is None:
             self.skip(element, path, value, f"no place for {goal.path} in the result")
             return
@@ -383,61 +401,76 @@ class _Emitter:
         self.run = run
         self.nsmap = nsmap
         self.prefixes = {uri: prefix for prefix, uri in nsmap.items()}
+        self.labels: dict[str, str] = {}
+        self.full: set[int] = set()
 
     def label(self, tag: str) -> str:
-        if tag.startswith("{"):
-            namespace, _, local = tag[1:].partition("}")
-            prefix = self.prefixes.get(namespace)
-            return f"{prefix}:{local}" if prefix else local
-        return tag
+        found = self.labels.get(tag)
+        if found is None:
+            found = tag
+            if tag.startswith("{"):
+                namespace, _, local = tag[1:].partition("}")
+                prefix = self.prefixes.get(namespace)
+                found = f"{prefix}:{local}" if prefix else local
+            self.labels[tag] = found
+        return found
 
     def emit(self, root: _Node) -> etree._Element:
+        self.full = _full_nodes(root)
         element = etree.Element(root.tag, nsmap=self.nsmap)
         self._fill(root, element, "/" + self.label(root.tag))
         return element
 
     def _fill(self, node: _Node, element: etree._Element, path: str) -> None:
         run = self.run
+        carried = run.carried
         for tag, item in node.attrs.items():
             if item.facet is not None:
                 continue
             element.set(tag, item.value)
-            run.carried.append(Carried(item.line, item.path,
-                                       f"{path}/@{self.label(tag)}", item.value))
-        if node.text is not None and node.text.facet is None:
-            element.text = node.text.value
-            run.carried.append(Carried(node.text.line, node.text.path, path,
-                                       node.text.value))
-        children = sorted(node.children, key=lambda c: (c.order, c.seq))
+            carried.append(Carried(item.line, item.path, f"{path}/@{self.label(tag)}",
+                                   item.value))
+        text = node.text
+        if text is not None and text.facet is None:
+            element.text = text.value
+            carried.append(Carried(text.line, text.path, path, text.value))
+        children = node.children
+        if len(children) > 1:
+            children = sorted(children, key=lambda c: (c.order, c.seq))
         counts: dict[int, int] = {}
         kept: list[_Node] = []
+        totals: dict[str, int] = {}
+        full = self.full
         for child in children:
             if child.text is not None and child.text.facet is not None:
                 self._drop(child, f"its element's value is not carried: {child.text.facet}")
+                continue
+            if id(child) not in full:
                 continue
             seen = counts[child.pos.index] = counts.get(child.pos.index, 0) + 1
             high = child.pos.max_occurs
             if high is not None and seen > high and child.pos.parent is not None:
                 self._drop(child, f"{TOO_MANY} (maxOccurs {high} at {child.pos.path})")
                 continue
-            if child.pos.parent is None and any(k.tag == child.tag for k in kept):
+            if child.pos.parent is None and child.tag in totals:
                 self._drop(child, f"{TOO_MANY} (one {child.pos.name} in the envelope)")
                 continue
             kept.append(child)
-        totals: dict[str, int] = {}
-        for child in kept:
             totals[child.tag] = totals.get(child.tag, 0) + 1
         numbers: dict[str, int] = {}
-        present: set[int] = set()
         for child in kept:
-            if not _has_content(child):
-                continue
-            numbers[child.tag] = numbers.get(child.tag, 0) + 1
             sub = etree.SubElement(element, child.tag)
             label = self.label(child.tag)
-            step = f"{label}[{numbers[child.tag]}]" if totals[child.tag] > 1 else label
-            self._fill(child, sub, f"{path}/{step}")
-            present.add(child.pos.index)
+            if totals[child.tag] > 1:
+                numbers[child.tag] = numbers.get(child.tag, 0) + 1
+                label = f"{label}[{numbers[child.tag]}]"
+            self._fill(child, sub, f"{path}/{label}")
+        if node.pos.required:
+            self._needed(node, element, path, {c.pos.index for c in kept})
+
+    def _needed(self, node: _Node, element: etree._Element, path: str,
+                present: set[int]) -> None:
+        run = self.run
         layout = run.target
         for index in node.pos.required:
             required = layout[index]
@@ -466,20 +499,25 @@ def _values_below(node: _Node) -> Iterator[_Value]:
         pending.extend(reversed(current.children))
 
 
-def _has_content(node: _Node) -> bool:
-    """Whether a value is left below ``node`` (an element whose own value was rejected
-    counts as empty, attributes and all)."""
-    pending = [node]
+def _full_nodes(root: _Node) -> set[int]:
+    """The nodes with a value left at or below them (an element whose own value was
+    rejected counts as empty, attributes and all), in one pass."""
+    order: list[_Node] = []
+    pending = [root]
     while pending:
         current = pending.pop()
-        if current.text is not None:
-            if current.text.facet is not None:
-                continue
-            return True
-        if any(item.facet is None for item in current.attrs.values()):
-            return True
+        order.append(current)
         pending.extend(current.children)
-    return False
+    full: set[int] = set()
+    for current in reversed(order):  # children before their parents
+        if current.text is not None:
+            if current.text.facet is None:
+                full.add(id(current))
+            continue
+        if any(item.facet is None for item in current.attrs.values()) or \
+                any(id(child) in full for child in current.children):
+            full.add(id(current))
+    return full
 
 
 def _namespaces(run: _Run, source_root: etree._Element, target: SchemaSet,
