@@ -155,6 +155,7 @@ class _Run:
     #: id(source element) -> its source position, for the elements of chains
     positions_of: dict[int, Position] = field(default_factory=dict)
     keep: list[etree._Element] = field(default_factory=list)
+    nested: list[etree._Element] = field(default_factory=list)  #: globals in wildcards
     seq: int = 0
 
     @property
@@ -341,6 +342,7 @@ class _Run:
         node = _Node(pos, pos.tag, holder.pos.wildcard_order, self.seq)
         holder.children.append(node)
         self.roots[id(source)] = node
+        self.nested.append(source)
         return node
 
     def _holder_of(self, element: etree._Element) -> _Node | None:
@@ -533,10 +535,9 @@ def _namespaces(run: _Run, source_root: etree._Element, target: SchemaSet,
                 used.add(tag[1:tag.index("}")])
         pending.extend(node.children)
     known: dict[str, str | None] = {}
-    for element in (source_root, *[e for e in source_root.iter(etree.Element)
-                                   if id(e) in run.roots]):
-        for prefix, uri in (element.nsmap or {}).items():
-            known.setdefault(uri, prefix)
+    for element in (source_root, *run.nested):
+        for declared, uri in (element.nsmap or {}).items():
+            known.setdefault(uri, declared)
     out: dict[str | None, str] = {}
     fallback = _schema_prefixes(target)
     home = root.tag[1:root.tag.index("}")] if root.tag.startswith("{") else None
