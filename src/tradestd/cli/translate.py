@@ -14,6 +14,7 @@ import click
 from .. import __version__
 from ..convert.batch import Job, plan_jobs, write_atomic
 from ..convert.values import ConversionError
+from ..inputs import expand_inputs
 from ..intake import Limits, load_xml
 from ..issues import Issue, Layer, Severity
 from ..registry import DetectionError, MessageType, bundled_registry
@@ -58,8 +59,8 @@ def _side(schema_id: str | None, xsd: tuple[str, ...], side: str
                    "table, json, csv (default table).")
 @click.option("-o", "--output", type=click.Path(), default=None,
               help="Output file, or directory for several inputs (paths relative to each "
-                   "directory given are kept). Default: standard output for one input with "
-                   "the text format; otherwise nothing is written.")
+                   "directory given are kept). Without it, one input in the text format goes "
+                   "to standard output; otherwise only the report is made.")
 @click.option("--report", "report_file", type=click.Path(dir_okay=False), default=None,
               help="Write the report to this file (default: standard output, or standard "
                    "error when the result goes to standard output).")
@@ -107,9 +108,9 @@ def translate_command(from_xsd: tuple[str, ...], from_schema: str | None,
     limits = make_limits(max_bytes)
     checker = Validator(schema_set=None if target_type else target, message_type=target_type,
                         limits=limits, rules=rules)
-    jobs = _jobs(inputs, output, to, fmt)
+    jobs = _jobs(inputs, output, to)
     outcomes = [_one(job, source, target, mapping, limits, checker, to) for job in jobs]
-    stdout_result = any(job.target is None for job in jobs) and fmt == "text"
+    stdout_result = len(jobs) == 1 and jobs[0].target is None and fmt == "text"
     _report(fmt, outcomes, report_file, quiet, to_stderr=stdout_result)
     return 0 if all(o.translation.complete for o in outcomes) else 1
 
@@ -132,7 +133,9 @@ def _plan(source: SchemaSet, target: SchemaSet, mapping: Mapping | None) -> Plan
         raise ConfigError(f"mapping file: {exc}") from None
 
 
-def _jobs(inputs: tuple[str, ...], output: str | None, to: str, fmt: str) -> list[Job]:
+def _jobs(inputs: tuple[str, ...], output: str | None, to: str) -> list[Job]:
+    if output is None:  # a report only (one input in the text format: the result on stdout)
+        return [Job(path, None, to) for path in expand_inputs(inputs)]
     try:
         jobs = plan_jobs(list(inputs), output, "json")  # XML inputs, as convert --to json
     except ValueError as exc:

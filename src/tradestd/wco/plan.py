@@ -7,10 +7,11 @@ its WCO ID annotation from :mod:`tradestd.wco.ids`). Then each source position i
 
 - a **class** (an annotated element with annotated elements below) by its WCO ID, in the
   match of its parent class (``same place``); when the target has no class with that ID
-  there, among every target class with that ID (``moved``), preferring, in this order, the
-  one whose parent class has the same ID as the source's parent class, the longest common
-  chain of class IDs from the root, the same element name, the shallowest path and the
-  first in schema order;
+  there and the parent class has a match, elsewhere (``moved``): first among the target
+  classes with that ID inside a class with the same ID as the source's parent class
+  (preferring the longest common chain of class IDs from the root, then the same element
+  name, the shallowest path, the first in schema order); else the only one below the
+  parent's match; else one directly inside the match of a class further up;
 - a **data element** by its WCO ID among the elements of its class's match;
 - an element or attribute **without a WCO ID** by its name path below the nearest annotated
   ancestor's match (the envelope, type-library wrappers such as ``DateTimeString``,
@@ -394,6 +395,11 @@ class Plan:
         self.entries: dict[int, Entry] = {}
         self._ambiguous_target: dict[int, str] = {}
         self._below_cache: dict[int, list[Position]] = {}
+        self._classes: dict[str, list[Position]] = {}
+        for candidate in self.target.positions:
+            if candidate.wco_id and candidate.node is not None \
+                    and candidate.node.kind == "class":
+                self._classes.setdefault(candidate.wco_id, []).append(candidate)
         self.reasons: dict[int, str] = {}
         self.mapped: set[int] = set()
         self._match_globals()
@@ -488,9 +494,9 @@ class Plan:
                         continue
                     return candidate
             # one of several same-ID candidates below the home: the same name wins
-        if position.node is None or position.node.kind != "class":
-            return None
-        return self._moved(position, anchor)
+        if position.node is None or position.node.kind != "class" or home_index is None:
+            return None  # a class moves only inside a class that has a counterpart
+        return self._moved(position, anchor, self.target[home_index])
 
     def _wrapper_matches(self, wrapper: Position, candidate: Position) -> bool:
         """An annotated element under an unannotated wrapper: the target has the same
@@ -517,28 +523,51 @@ class Plan:
         self._below_cache[home.index] = found
         return found
 
-    def _moved(self, position: Position, anchor: Position | None) -> Position | None:
-        """A class the target has elsewhere: the best candidate (see the module docs)."""
-        wco_id = position.wco_id
-        candidates = [p for p in self.target.positions
-                      if p.wco_id == wco_id and p.node is not None and p.node.kind == "class"]
-        if not candidates:
+    def _moved(self, position: Position, anchor: Position | None,
+               home: Position) -> Position | None:
+        """A class the target has elsewhere (see the module docs), looked for in order:
+
+        1. in classes with the WCO ID of the source's parent class (the best by score);
+        2. below the match of the source's parent class, when there is exactly one;
+        3. directly in the match of a class above the source's parent (moved up),
+           the nearest first.
+        """
+        classes = self._classes.get(position.wco_id or "", [])
+        parent_id = anchor.wco_id if anchor is not None else None
+        same_parent = [p for p in classes if self._parent_id(p) == parent_id]
+        if same_parent:
+            chain = self.source.class_chain(position)
+
+            def score(candidate: Position) -> tuple[int, int, int, int]:
+                other = self.target.class_chain(candidate)
+                common = 0
+                for a, b in zip(chain, other, strict=False):
+                    if a != b:
+                        break
+                    common += 1
+                return (common, int(candidate.name == position.name),
+                        -candidate.path.count("/"), -candidate.index)
+
+            return max(same_parent, key=score)
+        below = [p for p in classes if p.path.startswith(home.path + "/")]
+        if len(below) == 1:
+            return below[0]
+        if anchor is None:
             return None
-        chain = self.source.class_chain(position)
+        for above in self.source.ancestors(anchor):
+            match = self.image.get(above.index) if above.wco_id else None
+            if match is None:
+                continue
+            found = [p for p in classes if self._parent_index(p) == match]
+            if found:
+                return min(found, key=lambda p: p.index)
+        return None
 
-        def score(candidate: Position) -> tuple[int, int, int, int, int]:
-            other = self.target.class_chain(candidate)
-            parent_id = other[-2] if len(other) > 1 else None
-            common = 0
-            for a, b in zip(chain, other, strict=False):
-                if a != b:
-                    break
-                common += 1
-            return (int(anchor is not None and parent_id == anchor.wco_id), common,
-                    int(candidate.name == position.name), -candidate.path.count("/"),
-                    -candidate.index)
+    def _parent_index(self, position: Position) -> int | None:
+        return next((a.index for a in self.target.ancestors(position) if a.wco_id), None)
 
-        return max(candidates, key=score)
+    def _parent_id(self, position: Position) -> str | None:
+        return next((a.wco_id for a in self.target.ancestors(position) if a.wco_id), None)
 
     # -- the mapping file -------------------------------------------------------------
 
@@ -584,8 +613,11 @@ class Plan:
                     status = SUSPICIOUS
                 elif position.index in mapped:
                     status = DROPPED
+                if reason is None:
+                    reason = ("no counterpart in the target schema set" +
+                              (f" (WCO ID chain {chain})" if chain != "-" else ""))
                 self.entries[position.index] = Entry(position.path, chain, None, status,
-                                                     reason or "")
+                                                     reason)
                 continue
             other = self.target[found]
             if position.index in mapped:
