@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from lxml import etree
 
@@ -30,8 +30,9 @@ _XSI_PREFIX = f"{{{XSI}}}"
 TOO_MANY = "more repetitions than the target allows"
 
 
-@dataclass(frozen=True, slots=True)
-class Carried:
+class Carried(NamedTuple):
+    """One value carried (a tuple: there is one per value, made fast)."""
+
     line: int | None
     source: str  #: XPath in the source (``.../@currencyID`` for an attribute)
     target: str  #: XPath in the result
@@ -97,6 +98,20 @@ class Translation:
 
 
 # --------------------------------------------------------------------------- building
+
+
+#: The mapped source elements above an element, nearest first, as a linked list:
+#: (target position index, source element, the rest).
+Chain = tuple[int, etree._Element, "Chain"] | None
+
+
+def _lookup(chain: Chain, index: int) -> etree._Element | None:
+    """The source element of the chain whose counterpart is target position ``index``."""
+    while chain is not None:
+        if chain[0] == index:
+            return chain[1]
+        chain = chain[2]
+    return None
 
 
 class _Value:
@@ -179,9 +194,9 @@ class _Run:
         # (element, its XPath, its source position, the chain: target position index ->
         # source element, the source global element it is in, the result element of the
         # nearest mapped ancestor)
-        stack: list[tuple[etree._Element, str, Position, dict[int, etree._Element],
+        stack: list[tuple[etree._Element, str, Position, Chain,
                           etree._Element, _Node | None]] = [
-            (root, element_path(root), top, {}, root, None)]
+            (root, element_path(root), top, None, root, None)]
         image = self.plan.image
         source, target = self.source, self.target
         keep = self.keep
@@ -191,7 +206,7 @@ class _Run:
             mapped = image.get(position.index)
             node: _Node | None = None
             if mapped is not None:
-                chain = {**chain, mapped: element}
+                chain = (mapped, element, chain)
                 self.positions_of[id(element)] = position
                 goal = target[mapped]
                 if goal.attribute:
@@ -241,7 +256,7 @@ class _Run:
                 self.skip(each, path, each.text or "", reason)
 
     def _values(self, element: etree._Element, path: str, position: Position,
-                chain: dict[int, etree._Element], top: etree._Element,
+                chain: Chain, top: etree._Element,
                 has_children: bool, here: _Node | None) -> None:
         if position.holds_value and not has_children:
             self._place(element, None, path, element.text or "", position, chain, top, here)
@@ -259,7 +274,7 @@ class _Run:
             self._place(element, name, apath, value, self.source[found], chain, top, here)
 
     def _place(self, element: etree._Element, attribute: str | None, path: str, value: str,
-               position: Position, chain: dict[int, etree._Element],
+               position: Position, chain: Chain,
                top: etree._Element, here: _Node | None) -> None:
         mapped = self.plan.image.get(position.index)
         if mapped is None:
@@ -291,7 +306,7 @@ class _Run:
             node.text = item
         self.values.append(item)
 
-    def _node(self, goal: Position, chain: dict[int, etree._Element],
+    def _node(self, goal: Position, chain: Chain,
               top: etree._Element) -> _Node | None:
         """The result element for ``goal`` in the context of the source chain."""
         path = [goal, *self.target.ancestors(goal)]
@@ -301,7 +316,7 @@ class _Run:
         if node is None:
             return None
         for pos in path[1:]:
-            source = chain.get(pos.index)
+            source = _lookup(chain, pos.index)
             self.seq += 1
             # one instance per source element where the source repeats it; classes that
             # occur once on the source side (a class that two source places map to, a
@@ -314,9 +329,9 @@ class _Run:
         position = self.positions_of.get(id(element))
         return position is None or position.max_occurs != 1
 
-    def _root(self, pos: Position, chain: dict[int, etree._Element],
+    def _root(self, pos: Position, chain: Chain,
               top: etree._Element) -> _Node | None:
-        source = chain.get(pos.index)
+        source = _lookup(chain, pos.index)
         if self.root is None:
             self.seq += 1
             self.root = _Node(pos, pos.tag, 0, self.seq)
@@ -539,7 +554,7 @@ def _namespaces(run: _Run, source_root: etree._Element, target: SchemaSet,
         for declared, uri in (element.nsmap or {}).items():
             known.setdefault(uri, declared)
     out: dict[str | None, str] = {}
-    fallback = _schema_prefixes(target)
+    fallback = target.derived("translation_prefixes", lambda: _schema_prefixes(target))
     home = root.tag[1:root.tag.index("}")] if root.tag.startswith("{") else None
     for number, uri in enumerate(sorted(used, key=lambda u: (u != home, u)), 1):
         prefix: str | None
