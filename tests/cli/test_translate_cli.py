@@ -126,3 +126,17 @@ def test_an_invalid_source_is_reported_with_no_output(capsys: pytest.CaptureFixt
     assert code == 1 and result["output"] is None and not result["valid"]
     assert "TRANSLATE_SOURCE_INVALID" in {i["code"] for i in result["issues"]}
     assert not out_dir.exists()
+
+
+def test_standard_input_and_an_undetectable_message(capsys: pytest.CaptureFixture[str],
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    data = (VALID / "import-fr-air-single.xml").read_bytes()
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(data)))
+    code, out, err = _run(capsys, "translate", "--to-schema", "wco-declaration", "-")
+    assert code == 0 and out.startswith("<?xml") and err.startswith("<stdin>: valid")
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(b"<foo/>")))
+    code, out, err = _run(capsys, "translate", "--to-schema", "wco-declaration", "-")
+    assert code == 1 and not out
+    assert "<stdin>:1: error MESSAGE_TYPE_UNKNOWN" in err and "--from-xsd" in err

@@ -10,13 +10,15 @@ import sys
 from pathlib import Path
 
 import click
+from lxml import etree
 
 from .. import __version__
+from ..batch import STDIN, STDIN_NAME
 from ..convert.batch import Job, plan_jobs, write_atomic
 from ..convert.values import ConversionError
 from ..inputs import expand_inputs
 from ..intake import Limits, load_xml
-from ..issues import Issue, Layer, Severity
+from ..issues import Issue, Layer, Report, Severity
 from ..registry import DetectionError, MessageType, bundled_registry
 from ..report.translate import FORMATS, Outcome, render, summary
 from ..schemaset import SchemaSet
@@ -158,23 +160,30 @@ def _jobs(inputs: tuple[str, ...], output: str | None, to: str) -> list[Job]:
 
 def _one(job: Job, source: SchemaSet | None, target: SchemaSet, mapping: Mapping | None,
          limits: Limits, checker: Validator, to: str) -> Outcome:
+    message: str | bytes = job.source
+    if job.source == STDIN:  # read once: detection and translation both need it
+        message = sys.stdin.buffer.read()
     chosen = source
     if chosen is None:
-        doc = load_xml(job.source, limits, comments=False)
+        doc = load_xml(message, limits, comments=False)
+        chosen = target  # unreadable: translate reports why
         if doc.ok and doc.root is not None:
             try:
                 chosen = bundled_registry().detect(doc.root).schema_set()
-            except DetectionError as exc:
-                raise ConfigError(f"{job.source}: the source schema set cannot be detected "
-                                  f"({exc}); give --from-xsd or --from-schema") from None
-        else:
-            chosen = target  # unreadable: translate reports it
+            except DetectionError:
+                issue = Issue("MESSAGE_TYPE_UNKNOWN", Severity.ERROR, Layer.SCHEMA,
+                              f"no bundled message type has the root element "
+                              f"{etree.QName(doc.root).text}: give the source schema set with "
+                              "--from-xsd or --from-schema", doc.root.sourceline)
+                return Outcome(_named(Translation(doc.name, None, (), (), (),
+                                                  Report(doc.name, (issue,)), False), job))
     try:
-        done = translate(job.source, chosen, target, mapping, limits=limits, checker=checker)
+        done = translate(message, chosen, target, mapping, limits=limits, checker=checker)
     except NoWcoIds as exc:
         raise ConfigError(str(exc)) from None
     except MappingError as exc:
         raise ConfigError(f"mapping file: {exc}") from None
+    done = _named(done, job)
     if done.xml is None or not done.valid:
         return Outcome(done)
     data = done.xml
@@ -190,6 +199,14 @@ def _one(job: Job, source: SchemaSet | None, target: SchemaSet, mapping: Mapping
     except OSError as exc:
         return Outcome(_failed(done, f"cannot write {job.target}: {exc.strerror or exc}"))
     return Outcome(done, str(job.target), data)
+
+
+def _named(done: Translation, job: Job) -> Translation:
+    """Standard input is named ``<stdin>`` in reports, as in validate."""
+    if job.source != STDIN:
+        return done
+    return dataclasses.replace(done, source=STDIN_NAME,
+                               report=dataclasses.replace(done.report, source=STDIN_NAME))
 
 
 def _failed(done: Translation, message: str) -> Translation:
