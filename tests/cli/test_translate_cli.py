@@ -140,3 +140,17 @@ def test_standard_input_and_an_undetectable_message(capsys: pytest.CaptureFixtur
     code, out, err = _run(capsys, "translate", "--to-schema", "wco-declaration", "-")
     assert code == 1 and not out
     assert "<stdin>:1: error MESSAGE_TYPE_UNKNOWN" in err and "--from-xsd" in err
+
+
+def test_worker_processes_give_the_same_results(capsys: pytest.CaptureFixture[str],
+                                                tmp_path: Path) -> None:
+    args = ("translate", "--from-schema", "wco-declaration", "--to-schema", "wco-declaration",
+            "--format", "json")
+    one = _run(capsys, *args, "-o", str(tmp_path / "one"), str(VALID))
+    two = _run(capsys, *args, "-j", "2", "-o", str(tmp_path / "two"), str(VALID))
+    assert one[0] == two[0] == 0
+    first, second = json.loads(one[1])["results"], json.loads(two[1])["results"]
+    for a, b in zip(first, second, strict=True):
+        assert a["output"].replace("/one/", "/two/") == b["output"]
+        assert {**a, "output": None} == {**b, "output": None}
+        assert Path(a["output"]).read_bytes() == Path(b["output"]).read_bytes()

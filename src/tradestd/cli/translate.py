@@ -10,23 +10,30 @@ import sys
 from pathlib import Path
 
 import click
-from lxml import etree
 
 from .. import __version__
-from ..batch import STDIN, STDIN_NAME
+from ..batch import STDIN, STDIN_NAME, ValidatorOptions, run_batch
 from ..convert.batch import Job, plan_jobs, write_atomic
 from ..convert.values import ConversionError
 from ..inputs import expand_inputs
-from ..intake import Limits, load_xml
 from ..issues import Issue, Layer, Report, Severity
-from ..registry import DetectionError, MessageType, bundled_registry
+from ..registry import MessageType
 from ..report.translate import FORMATS, Outcome, render, summary
-from ..schemaset import SchemaSet
-from ..validation import Validator
-from ..wco.plan import Entry, Mapping, MappingError, NoWcoIds, Plan, load_mapping
-from ..wco.translate import Translation, translate
-from .options import ConfigError, limits_option, make_limits, resolve_schema
+from ..schemaset import SchemaError, SchemaSet
+from ..wco.plan import (
+    Entry,
+    Mapping,
+    MappingError,
+    NoWcoIds,
+    Plan,
+    load_mapping,
+    require_wco_ids,
+)
+from ..wco.translate import TranslateOptions, Translation, TranslationReport
+from .options import ConfigError, limits_option, resolve_schema
 from .rule_options import make_rule_layer, rule_options
+from .validate import _jobs as worker_count
+from .validate import _stdin as stdin_of
 
 PLAN_FORMATS = ("table", "json", "csv")
 
@@ -69,13 +76,16 @@ def _side(schema_id: str | None, xsd: tuple[str, ...], side: str
 @click.option("--to", "to", type=click.Choice(["xml", "json"]), default="xml",
               show_default=True, help="Write the result as XML or as tradestd JSON.")
 @click.option("-q", "--quiet", is_flag=True, help="Text format: print only the summary.")
+@click.option("-j", "--jobs", type=click.IntRange(min=0), default=1, show_default=True,
+              help="Worker processes (0: one per CPU). Results are the same, in the same order.")
 @limits_option
 @rule_options
 @click.argument("inputs", nargs=-1)
 def translate_command(from_xsd: tuple[str, ...], from_schema: str | None,
                       to_xsd: tuple[str, ...], to_schema: str | None, map_file: str | None,
                       show_plan: bool, fmt: str | None, output: str | None,
-                      report_file: str | None, to: str, quiet: bool, max_bytes: int | None,
+                      report_file: str | None, to: str, quiet: bool, jobs: int,
+                      max_bytes: int | None,
                       rule_specs: tuple[str, ...], schematron: tuple[str, ...],
                       disable: tuple[str, ...], severities: tuple[str, ...],
                       codelists: tuple[str, ...], inputs: tuple[str, ...]) -> int:
@@ -90,7 +100,7 @@ def translate_command(from_xsd: tuple[str, ...], from_schema: str | None,
     usage or configuration error."""
     if not to_schema and not to_xsd:
         raise ConfigError("give the target schema set: --to-xsd FILE... or --to-schema ID")
-    target, target_type = _side(to_schema, to_xsd, "to")
+    target, _ = _side(to_schema, to_xsd, "to")
     source, _ = _side(from_schema, from_xsd, "from")
     assert target is not None
     mapping = _mapping(map_file)
@@ -105,14 +115,26 @@ def translate_command(from_xsd: tuple[str, ...], from_schema: str | None,
         raise ConfigError("give the messages to translate (files or directories)")
     if schematron:
         raise ConfigError("--schematron is not supported by translate; use --rules")
-    rules = make_rule_layer(rule_specs, disable, severities, codelists=codelists) \
-        if rule_specs or disable or severities or codelists else None
-    limits = make_limits(max_bytes)
-    checker = Validator(schema_set=None if target_type else target, message_type=target_type,
-                        limits=limits, rules=rules)
-    jobs = _jobs(inputs, output, to)
-    outcomes = [_one(job, source, target, mapping, limits, checker, to) for job in jobs]
-    stdout_result = len(jobs) == 1 and jobs[0].target is None and fmt == "text"
+    if source is not None:
+        _plan(source, target, mapping)  # usage errors (no WCO IDs, mapping) before any work
+    else:
+        try:
+            require_wco_ids(target, "target")
+        except NoWcoIds as exc:
+            raise ConfigError(str(exc)) from None
+    rules = make_rule_layer(rule_specs, disable, severities, codelists=codelists)
+    spec = TranslateOptions(ValidatorOptions(to_schema, to_xsd, max_bytes, rule_specs,
+                                             rules.settings),
+                            from_schema, from_xsd, map_file)
+    planned = _jobs(inputs, output, to)
+    files = [job.source for job in planned]
+    try:
+        reports = run_batch(files, spec, jobs=worker_count(jobs), stdin=stdin_of(files))
+    except SchemaError as exc:  # a detected type's XSDs, or XSDs edited mid-run
+        raise ConfigError(f"schema set cannot be built: {exc}") from None
+    outcomes = [_finish(job, _translation_of(report), target, to)
+                for job, report in zip(planned, reports, strict=True)]
+    stdout_result = len(planned) == 1 and planned[0].target is None and fmt == "text"
     _report(fmt, outcomes, report_file, quiet, to_stderr=stdout_result)
     return 0 if all(o.translation.complete for o in outcomes) else 1
 
@@ -158,31 +180,15 @@ def _jobs(inputs: tuple[str, ...], output: str | None, to: str) -> list[Job]:
     return jobs
 
 
-def _one(job: Job, source: SchemaSet | None, target: SchemaSet, mapping: Mapping | None,
-         limits: Limits, checker: Validator, to: str) -> Outcome:
-    message: str | bytes = job.source
-    if job.source == STDIN:  # read once: detection and translation both need it
-        message = sys.stdin.buffer.read()
-    chosen = source
-    if chosen is None:
-        doc = load_xml(message, limits, comments=False)
-        chosen = target  # unreadable: translate reports why
-        if doc.ok and doc.root is not None:
-            try:
-                chosen = bundled_registry().detect(doc.root).schema_set()
-            except DetectionError:
-                issue = Issue("MESSAGE_TYPE_UNKNOWN", Severity.ERROR, Layer.SCHEMA,
-                              f"no bundled message type has the root element "
-                              f"{etree.QName(doc.root).text}: give the source schema set with "
-                              "--from-xsd or --from-schema", doc.root.sourceline)
-                return Outcome(_named(Translation(doc.name, None, (), (), (),
-                                                  Report(doc.name, (issue,)), False), job))
-    try:
-        done = translate(message, chosen, target, mapping, limits=limits, checker=checker)
-    except NoWcoIds as exc:
-        raise ConfigError(str(exc)) from None
-    except MappingError as exc:
-        raise ConfigError(f"mapping file: {exc}") from None
+def _translation_of(report: Report) -> Translation:
+    """The translation a worker made (a crash leaves only its report)."""
+    if isinstance(report, TranslationReport) and report.translation is not None:
+        return report.translation
+    return Translation(report.source, None, (), (), (), report, False)
+
+
+def _finish(job: Job, done: Translation, target: SchemaSet, to: str) -> Outcome:
+    """Write a valid result to its target (as JSON with ``--to json``)."""
     done = _named(done, job)
     if done.xml is None or not done.valid:
         return Outcome(done)

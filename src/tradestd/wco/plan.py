@@ -40,7 +40,7 @@ from ..schemaset import SchemaSet
 from .ids import MAX_NODES, WcoIds, WcoNode
 
 __all__ = ["Entry", "Layout", "Mapping", "MappingError", "NoWcoIds", "Plan", "Position",
-           "layout_for", "load_mapping", "plan_for"]
+           "layout_for", "load_mapping", "plan_for", "require_wco_ids"]
 
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 XS = "http://www.w3.org/2001/XMLSchema"
@@ -60,6 +60,14 @@ DROPPED = "dropped by the mapping"
 
 class NoWcoIds(ValueError):
     """A schema set has no WCO ID annotations: nothing can be matched without ``--map``."""
+
+
+def require_wco_ids(schema_set: SchemaSet, side: str) -> None:
+    """Raise :class:`NoWcoIds` when ``schema_set`` has no WCO ID annotation at all."""
+    if not any(n.wco_id for n in schema_set.wco_ids):
+        raise NoWcoIds(f"the {side} schema set ({schema_set.name}) has no WCO ID annotations "
+                       "(WCOID in xs:documentation): name the pairs in a mapping file with "
+                       "--map (docs/translate.md)")
 
 
 class MappingError(ValueError):
@@ -385,11 +393,8 @@ class Plan:
                  mapping: Mapping | None = None) -> None:
         self.source = layout_for(source)
         self.target = layout_for(target)
-        for side, layout in (("source", self.source), ("target", self.target)):
-            if not any(n.wco_id for n in layout.ids):
-                raise NoWcoIds(f"the {side} schema set ({layout.schema_set.name}) has no WCO "
-                               "ID annotations (WCOID in xs:documentation): name the pairs in a "
-                               "mapping file with --map (docs/translate.md)")
+        require_wco_ids(source, "source")
+        require_wco_ids(target, "target")
         #: source position index -> target position index (only usable pairs)
         self.image: dict[int, int] = {}
         self.entries: dict[int, Entry] = {}

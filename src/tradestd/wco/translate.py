@@ -17,14 +17,17 @@ from typing import Any, NamedTuple
 
 from lxml import etree
 
-from ..intake import DEFAULT_LIMITS, Limits, Source, load_xml
+from ..batch import ValidatorOptions
+from ..intake import DEFAULT_LIMITS, Limits, Source, XmlDocument, load_xml
 from ..issues import Issue, Layer, Report, Severity
 from ..locate import element_path
-from ..schemaset import SchemaSet
+from ..registry import DetectionError, bundled_registry
+from ..schemaset import SchemaSet, load_schema_set
 from ..validation import Validator
-from .plan import XSI, Layout, Mapping, Plan, Position, plan_for
+from .plan import XSI, Layout, Mapping, NoWcoIds, Plan, Position, load_mapping, plan_for
 
-__all__ = ["Carried", "Needed", "NotCarried", "Translation", "translate"]
+__all__ = ["Carried", "Needed", "NotCarried", "TranslateOptions", "Translation",
+           "TranslationReport", "Translator", "translate", "translate_document"]
 
 _XSI_PREFIX = f"{{{XSI}}}"
 TOO_MANY = "more repetitions than the target allows"
@@ -588,11 +591,19 @@ def translate(message: Source, source: SchemaSet, target: SchemaSet,
     """Carry ``message`` (valid under ``source``) into ``target`` by WCO ID.
 
     The result is checked by ``checker`` (default: the target set's XSD; a
-    :class:`~tradestd.Validator` with a rules layer adds rule packs). Raises :class:`~tradestd.wco.plan.NoWcoIds` when a set has no WCO IDs and
+    :class:`~tradestd.Validator` with a rules layer adds rule packs). Raises
+    :class:`~tradestd.wco.plan.NoWcoIds` when a set has no WCO IDs and
     :class:`~tradestd.wco.plan.MappingError` for a mapping that names unknown paths;
     every problem of the message itself is in the result's report."""
     plan = plan_for(source, target, mapping)
-    doc = load_xml(message, limits, comments=False)
+    return translate_document(load_xml(message, limits, comments=False), plan, checker,
+                              indent=indent)
+
+
+def translate_document(doc: XmlDocument, plan: Plan, checker: Validator | None = None, *,
+                       indent: bool = True) -> Translation:
+    """:func:`translate` for an already parsed message (without comments) and a plan."""
+    source, target = plan.source.schema_set, plan.target.schema_set
     if not doc.ok or doc.root is None:
         return Translation(doc.name, None, (), (), (),
                            Report(doc.name, tuple(doc.issues), None, (Layer.SYNTAX,)), False)
@@ -605,7 +616,86 @@ def translate(message: Source, source: SchemaSet, target: SchemaSet,
         return Translation(doc.name, None, (), (), (), checked.with_issues(
             checked.issues + (note,)), False)
     return _build(plan, doc.name, doc.root, target, indent,
-                  checker or Validator(schema_set=target, limits=limits))
+                  checker or Validator(schema_set=target, limits=source.limits))
+
+
+# --------------------------------------------------------------------------- batches
+
+
+@dataclass(frozen=True, slots=True)
+class TranslationReport(Report):
+    """A report that carries its translation: what batch workers hand back
+    (:func:`tradestd.batch.run_batch` runs a :class:`Translator` as it runs validators)."""
+
+    translation: Translation | None = None
+
+
+@dataclass
+class Translator(Validator):
+    """Translates messages into the schema set (or message type) it checks results with.
+
+    ``source_set`` None detects each message's source type among the bundled ones.
+    :meth:`validate` returns a :class:`TranslationReport`, so that every batch machinery
+    of validation (``-j N`` worker processes, crash isolation) runs translations too."""
+
+    source_set: SchemaSet | None = None
+    mapping: Mapping | None = None
+
+    def validate(self, source: Source) -> Report:
+        done = self.translate(source)
+        report = done.report
+        return TranslationReport(done.source, report.issues, report.message_type,
+                                 report.layers, report.rule_packs, translation=done)
+
+    def translate(self, message: Source) -> Translation:
+        target = self.schema_set
+        if target is None:
+            assert self.message_type is not None, "a Translator needs a target"
+            target = self.message_type.schema_set()
+        checker = Validator(schema_set=self.schema_set, message_type=self.message_type,
+                            registry=self.registry, limits=self.limits, rules=self.rules)
+        doc = load_xml(message, self.limits, comments=False)
+        source = self.source_set
+        if source is None:
+            if not doc.ok or doc.root is None:
+                return translate_document(doc, plan_for(target, target), checker)
+            try:
+                source = self.registry.detect(doc.root).schema_set()
+            except DetectionError:
+                issue = Issue("MESSAGE_TYPE_UNKNOWN", Severity.ERROR, Layer.SCHEMA,
+                              f"no bundled message type has the root element "
+                              f"{etree.QName(doc.root).text}: give the source schema set "
+                              "(--from-xsd or --from-schema)", doc.root.sourceline)
+                return Translation(doc.name, None, (), (), (), Report(doc.name, (issue,)),
+                                   False)
+        try:
+            plan = plan_for(source, target, self.mapping)
+        except NoWcoIds as exc:
+            issue = Issue("TRANSLATE_NO_WCO_IDS", Severity.ERROR, Layer.SCHEMA, str(exc))
+            return Translation(doc.name, None, (), (), (), Report(doc.name, (issue,)), False)
+        return translate_document(doc, plan, checker)
+
+
+@dataclass(frozen=True)
+class TranslateOptions:
+    """The plain, picklable recipe of a :class:`Translator` (each worker builds its own):
+    the target as a validator's options, the source set and the mapping file."""
+
+    target: ValidatorOptions
+    from_schema: str | None = None
+    from_xsd: tuple[str, ...] = ()
+    map_file: str | None = None
+
+    def build(self) -> Translator:
+        checker = self.target.build()
+        source: SchemaSet | None = None
+        if self.from_xsd:
+            source = load_schema_set(list(self.from_xsd))
+        elif self.from_schema:
+            source = bundled_registry().get(self.from_schema).schema_set()
+        return Translator(schema_set=checker.schema_set, message_type=checker.message_type,
+                          limits=checker.limits, rules=checker.rules, source_set=source,
+                          mapping=load_mapping(self.map_file) if self.map_file else None)
 
 
 def _build(plan: Plan, name: str, root: etree._Element, target: SchemaSet, indent: bool,
