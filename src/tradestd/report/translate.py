@@ -103,7 +103,10 @@ def _text(outcomes: Sequence[Outcome], out: TextIO) -> None:
         for need in done.needed:
             wco = f" (WCO ID {need.wco_id})" if need.wco_id else ""
             out.write(f"  needed: {need.path}{wco}\n")
-        out.writelines(f"  {format_issue(done.source, issue)}\n"
+        # the issues of the result (under the target), or of the source when it was refused
+        where, label = (done.source, "") if done.xml is None else \
+            (outcome.output, "result: ") if outcome.output else ("result", "")
+        out.writelines(f"  {label}{format_issue(where, issue)}\n"
                        for issue in sorted(done.report.issues, key=lambda i: i.sort_key))
     out.write(summary(outcomes) + "\n")
 
@@ -195,8 +198,9 @@ def _html(outcomes: Sequence[Outcome], out: TextIO, version: str) -> None:
         items += "".join(f'<li class="issue sev-error"><span class="sev">needed</span> '
                          f'<code>{escape(n.path)}</code> ({escape(n.wco_id or "no WCO ID")})</li>'
                          for n in done.needed)
+        where = done.source if done.xml is None else "result"
         items += "".join(f'<li class="issue sev-{i.severity.value}"><span class="sev">'
-                         f'{i.severity.value}</span> {escape(format_issue(done.source, i))}</li>'
+                         f'{i.severity.value}</span> {escape(format_issue(where, i))}</li>'
                          for i in done.report.issues)
         output = escape(outcome.output or "not written")
         out.write(f'<section class="file {state}"><h2>{escape(done.source)}</h2>'
