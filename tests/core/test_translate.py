@@ -294,3 +294,21 @@ def test_all_mutation_combinations_compile() -> None:
     for size in range(1, len(MUTATIONS) + 1):
         for combo in itertools.combinations(MUTATIONS, size):
             assert schema_set(frozenset(combo)).wco_ids.roots
+
+
+def test_content_of_a_lax_wildcard_is_listed_as_not_carried(tmp_path: Path) -> None:
+    extra = ('<xs:element name="Extra" minOccurs="0">' + _doc("X9A") + '<xs:complexType>'
+             '<xs:sequence><xs:any processContents="lax" maxOccurs="unbounded"/>'
+             "</xs:sequence></xs:complexType></xs:element>")
+    source = _wild(tmp_path, "lax", _leaf("Ref", "D001") + extra)
+    target = _wild(tmp_path, "strict", _leaf("Ref", "D001"))
+    message = (f'<Root xmlns="{NS}"><Ref>r</Ref><Extra><Foo a="1"><Bar>x</Bar><Bar>y</Bar>'
+               "</Foo></Extra></Root>").encode()
+    assert source.validate(message).valid
+    done = translate(message, source, target)
+    assert done.complete is False and done.valid
+    assert [(n.path, n.value) for n in done.not_carried] == [
+        ("/Root/Extra/Foo/@a", "1"), ("/Root/Extra/Foo/Bar[1]", "x"),
+        ("/Root/Extra/Foo/Bar[2]", "y")]
+    assert all("does not declare" in n.reason for n in done.not_carried)
+    assert [c.target for c in done.carried] == ["/Root/Ref"]

@@ -132,12 +132,13 @@ class _Value:
 class _Node:
     """An element of the result being built."""
 
-    __slots__ = ("attrs", "children", "keyed", "order", "pos", "seq", "tag", "text")
+    __slots__ = ("attrs", "children", "first", "keyed", "order", "pos", "seq", "tag", "text")
 
     def __init__(self, pos: Position, tag: str, order: int, seq: int) -> None:
         self.pos, self.tag, self.order, self.seq = pos, tag, order, seq
         self.children: list[_Node] = []
         self.keyed: dict[tuple[int, int | None], _Node] = {}
+        self.first: dict[int, _Node] = {}  #: position index -> its first instance here
         self.text: _Value | None = None
         self.attrs: dict[str, _Value] = {}
 
@@ -147,7 +148,7 @@ class _Node:
             return found
         loose = self.keyed.get((pos.index, None))
         if key is None:
-            found = next((c for c in self.children if c.pos is pos), None)
+            found = self.first.get(pos.index)
             if found is not None:
                 return found
         elif loose is not None:  # a connector made before this instance: it becomes it
@@ -157,6 +158,7 @@ class _Node:
         node = _Node(pos, pos.tag, order, seq)
         self.children.append(node)
         self.keyed[(pos.index, key)] = node
+        self.first.setdefault(pos.index, node)
         return node
 
 
@@ -192,7 +194,8 @@ class _Run:
     def walk(self, root: etree._Element) -> None:
         top = self.source.globals.get(str(root.tag))
         if top is None:
-            self._skip_all(root, "the source schema set declares no such root element")
+            self._skip_all(root, element_path(root), "the source schema set declares no "
+                           "such root element")
             return
         # (element, its XPath, its source position, the chain: target position index ->
         # source element, the source global element it is in, the result element of the
@@ -220,22 +223,13 @@ class _Run:
                     node = above.child(goal, key, goal.order, self.seq)
                 else:
                     node = self._node(goal, chain, top_element)
-            children = [(c, c.tag) for c in element if isinstance(c.tag, str)]
+            children = _children(element, path)
             self._values(element, path, position, chain, top_element, bool(children), node)
             if not children:
                 continue
             below = node if node is not None else above
-            totals: dict[str, int] = {}
-            for _, tag in children:
-                totals[tag] = totals.get(tag, 0) + 1
-            numbers: dict[str, int] = {}
             pending = []
-            for child, tag in children:
-                label = _label(child)
-                if totals[tag] > 1:
-                    numbers[tag] = numbers.get(tag, 0) + 1
-                    label = f"{label}[{numbers[tag]}]"
-                child_path = f"{path}/{label}"
+            for child, tag, child_path in children:
                 found = position.children.get(tag)
                 if found is not None:
                     pending.append((child, child_path, source[found], chain, top_element,
@@ -245,18 +239,22 @@ class _Run:
                 if nested is not None and position.wildcard_order is not None:
                     pending.append((child, child_path, nested, chain, child, None))
                     continue
-                self._skip_all(child, "the source schema set does not declare this element "
-                               "here")
+                self._skip_all(child, child_path, "the source schema set does not declare "
+                               "this element here")
             stack.extend(reversed(pending))
 
-    def _skip_all(self, element: etree._Element, reason: str) -> None:
-        for each in element.iter(etree.Element):
-            path = element_path(each)
+    def _skip_all(self, element: etree._Element, path: str, reason: str) -> None:
+        """Every value of a subtree the plan has no place for, as not carried."""
+        pending = [(element, path)]
+        while pending:
+            each, where = pending.pop()
             for name, value in each.attrib.items():
-                if not name.startswith(f"{{{XSI}}}"):
-                    self.skip(each, f"{path}/@{_attribute_name(each, name)}", value, reason)
-            if len(each) == 0:
-                self.skip(each, path, each.text or "", reason)
+                if not name.startswith(_XSI_PREFIX):
+                    self.skip(each, f"{where}/@{_attribute_name(each, name)}", value, reason)
+            children = _children(each, where)
+            if not children:
+                self.skip(each, where, each.text or "", reason)
+            pending.extend((child, child_path) for child, _, child_path in reversed(children))
 
     def _values(self, element: etree._Element, path: str, position: Position,
                 chain: Chain, top: etree._Element,
@@ -368,6 +366,27 @@ class _Run:
         if self.root is not None and id(element) in self.roots:
             return self.roots[id(element)]
         return self.root if self.root is not None and element.getparent() is None else None
+
+
+def _children(element: etree._Element, path: str
+              ) -> list[tuple[etree._Element, str, str]]:
+    """The child elements of ``element`` with their Clark names and XPaths (positions
+    where siblings share a name, as :func:`~tradestd.locate.element_path` writes them)."""
+    children = [(c, c.tag) for c in element if isinstance(c.tag, str)]
+    if not children:
+        return []
+    totals: dict[str, int] = {}
+    for _, tag in children:
+        totals[tag] = totals.get(tag, 0) + 1
+    numbers: dict[str, int] = {}
+    out = []
+    for child, tag in children:
+        label = _label(child)
+        if totals[tag] > 1:
+            numbers[tag] = numbers.get(tag, 0) + 1
+            label = f"{label}[{numbers[tag]}]"
+        out.append((child, tag, f"{path}/{label}"))
+    return out
 
 
 def _label(element: etree._Element) -> str:
