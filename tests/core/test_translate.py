@@ -312,3 +312,22 @@ def test_content_of_a_lax_wildcard_is_listed_as_not_carried(tmp_path: Path) -> N
         ("/Root/Extra/Foo/Bar[2]", "y")]
     assert all("does not declare" in n.reason for n in done.not_carried)
     assert [c.target for c in done.carried] == ["/Root/Ref"]
+
+
+def test_a_mapped_class_takes_its_children_along(tmp_path: Path) -> None:
+    source = _wild(tmp_path, "place", _class("Place", "L1A", _leaf("Lat", "X01")
+                                             + _leaf("Note", None)))
+    target = _wild(tmp_path, "site", _class("Site", "L2A", _leaf("Lat", "X01")
+                                            + _leaf("Note", None)))
+    message = f'<Root xmlns="{NS}"><Place><Lat>51.5</Lat><Note>n</Note></Place></Root>'.encode()
+    assert [n.path for n in translate(message, source, target).not_carried] == [
+        "/Root/Place/Lat", "/Root/Place/Note"]
+    mapping = tmp_path / "map.toml"
+    mapping.write_text('[map]\n"Root/Place" = "Root/Site"\n', encoding="utf-8")
+    done = translate(message, source, target, load_mapping(mapping))
+    assert done.complete
+    assert [(c.source, c.target) for c in done.carried] == [
+        ("/Root/Place/Lat", "/Root/Site/Lat"), ("/Root/Place/Note", "/Root/Site/Note")]
+    rows = {e.source: e.status for e in source.translation_plan(target, load_mapping(mapping))
+            .rows()}
+    assert rows["Root/Place"] == "mapped" and rows["Root/Place/Lat"] == "moved"

@@ -408,9 +408,9 @@ class Plan:
         self.reasons: dict[int, str] = {}
         self.mapped: set[int] = set()
         self._match_globals()
-        self._match_all()
-        if mapping is not None:
+        if mapping is not None:  # first: the children of a mapped class match inside it
             self._apply(mapping)
+        self._match_all()
         self._entries()
 
     # -- matching -------------------------------------------------------------------
@@ -431,8 +431,8 @@ class Plan:
         source = self.source
         ambiguous = self._duplicates(source)
         self._ambiguous_target = self._duplicates(self.target)
-        for position in source.positions:
-            if position.parent is None:
+        for position in source.positions:  # parents before their children
+            if position.parent is None or position.index in self.mapped:
                 continue
             if position.index in ambiguous:
                 self.reasons[position.index] = ambiguous[position.index]
