@@ -104,28 +104,27 @@ class Translation:
 
 
 #: The mapped source elements above an element, nearest first, as a linked list:
-#: (target position index, source element, the rest).
-Chain = tuple[int, etree._Element, "Chain"] | None
+#: (target position index, source element, its source position, the rest).
+Chain = tuple[int, etree._Element, "Position", "Chain"] | None
 
 
-def _lookup(chain: Chain, index: int) -> etree._Element | None:
-    """The source element of the chain whose counterpart is target position ``index``."""
+def _lookup(chain: Chain, index: int) -> tuple[etree._Element, Position] | None:
+    """The source element (and its position) of the chain whose counterpart is target
+    position ``index``."""
     while chain is not None:
         if chain[0] == index:
-            return chain[1]
-        chain = chain[2]
+            return chain[1], chain[2]
+        chain = chain[3]
     return None
 
 
 class _Value:
     """One source value on its way to the target."""
 
-    __slots__ = ("attribute", "element", "facet", "line", "path", "target", "value")
+    __slots__ = ("facet", "line", "path", "target", "value")
 
-    def __init__(self, line: int | None, path: str, value: str, element: etree._Element,
-                 attribute: str | None, target: Position) -> None:
-        self.line, self.path, self.value = line, path, value
-        self.element, self.attribute, self.target = element, attribute, target
+    def __init__(self, line: int | None, path: str, value: str, target: Position) -> None:
+        self.line, self.path, self.value, self.target = line, path, value, target
         self.facet: str | None = None  #: set when the target's type rejects the value
 
 
@@ -172,8 +171,6 @@ class _Run:
     values: list[_Value] = field(default_factory=list)
     root: _Node | None = None
     roots: dict[int, _Node] = field(default_factory=dict)  #: id(source global) -> node
-    #: id(source element) -> its source position, for the elements of chains
-    positions_of: dict[int, Position] = field(default_factory=dict)
     keep: list[etree._Element] = field(default_factory=list)
     nested: list[etree._Element] = field(default_factory=list)  #: globals in wildcards
     seq: int = 0
@@ -212,8 +209,7 @@ class _Run:
             mapped = image.get(position.index)
             node: _Node | None = None
             if mapped is not None:
-                chain = (mapped, element, chain)
-                self.positions_of[id(element)] = position
+                chain = (mapped, element, position, chain)
                 goal = target[mapped]
                 if goal.attribute:
                     node = None
@@ -292,7 +288,7 @@ class _Run:
         if node is None:
             self.skip(element, path, value, f"no place for {goal.path} in the result")
             return
-        item = _Value(element.sourceline, path, value, element, attribute, goal)
+        item = _Value(element.sourceline, path, value, goal)
         if goal.attribute:
             if goal.tag in node.attrs:
                 self.skip(element, path, value, f"{TOO_MANY}: {goal.path} already holds the "
@@ -317,22 +313,19 @@ class _Run:
         if node is None:
             return None
         for pos in path[1:]:
-            source = _lookup(chain, pos.index)
+            found = _lookup(chain, pos.index)
             self.seq += 1
             # one instance per source element where the source repeats it; classes that
             # occur once on the source side (a class that two source places map to, a
             # connector) share one instance
-            key = id(source) if source is not None and self._repeats(source) else None
+            key = id(found[0]) if found is not None and found[1].max_occurs != 1 else None
             node = node.child(pos, key, pos.order, self.seq)
         return node
 
-    def _repeats(self, element: etree._Element) -> bool:
-        position = self.positions_of.get(id(element))
-        return position is None or position.max_occurs != 1
-
     def _root(self, pos: Position, chain: Chain,
               top: etree._Element) -> _Node | None:
-        source = _lookup(chain, pos.index)
+        found = _lookup(chain, pos.index)
+        source = found[0] if found is not None else None
         if self.root is None:
             self.seq += 1
             self.root = _Node(pos, pos.tag, 0, self.seq)
@@ -344,9 +337,9 @@ class _Run:
             return self.root
         if source is None:
             return None
-        found = self.roots.get(id(source))
-        if found is not None:
-            return found
+        made = self.roots.get(id(source))
+        if made is not None:
+            return made
         # a global nested in a wildcard of another (the payload in an envelope)
         parent_el = source.getparent()
         if parent_el is None:
