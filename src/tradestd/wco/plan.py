@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections import deque
 from collections.abc import Iterator
 from collections.abc import Mapping as MappingABC
 from dataclasses import dataclass, field
@@ -491,14 +492,12 @@ class Plan:
         anchor = next((a for a in source.ancestors(position) if a.wco_id), None)
         home_index = self.image.get(anchor.index) if anchor is not None else None
         if home_index is not None:
-            for candidate in self._annotated_below(target[home_index]):
-                if candidate.wco_id == position.wco_id \
-                        and candidate.attribute == position.attribute:
-                    if parent.wco_id is None and position.parent is not None \
-                            and not self._wrapper_matches(parent, candidate):
-                        continue
-                    return candidate
-            # one of several same-ID candidates below the home: the same name wins
+            candidates = [c for c in self._annotated_below(target[home_index])
+                          if c.wco_id == position.wco_id and c.attribute == position.attribute
+                          and (parent.wco_id is not None
+                               or self._wrapper_matches(parent, c))]
+            if candidates:  # several (a class in two wrappers): the same name, else the first
+                return next((c for c in candidates if c.name == position.name), candidates[0])
         if position.node is None or position.node.kind != "class" or home_index is None:
             return None  # a class moves only inside a class that has a counterpart
         return self._moved(position, anchor, self.target[home_index])
@@ -510,16 +509,16 @@ class Plan:
         return parent is None or parent.wco_id is not None or parent.name == wrapper.name
 
     def _annotated_below(self, home: Position) -> list[Position]:
-        """Annotated positions whose nearest annotated ancestor is ``home``, same name
-        first, then in schema order."""
+        """Annotated positions whose nearest annotated ancestor is ``home``, nearest
+        first, in schema order."""
         cached = self._below_cache.get(home.index)
         if cached is not None:
             return cached
         found: list[Position] = []
-        pending = [self.target[i] for i in (*home.attributes.values(),
-                                            *home.children.values())]
+        pending = deque(self.target[i] for i in (*home.attributes.values(),
+                                                 *home.children.values()))
         while pending:
-            position = pending.pop(0)
+            position = pending.popleft()
             if position.wco_id is not None:
                 found.append(position)
                 continue
