@@ -201,8 +201,9 @@ class _Run:
                           etree._Element, _Node | None]] = [
             (root, element_path(root), top, None, root, None)]
         image = self.plan.image
-        source, target = self.source, self.target
-        keep = self.keep
+        source, target = self.source.positions, self.target.positions
+        globals_ = self.source.globals
+        keep, values = self.keep, self.values
         while stack:
             element, path, position, chain, top_element, above = stack.pop()
             keep.append(element)  # ids of live elements only: they key the result's nodes
@@ -220,6 +221,13 @@ class _Run:
                 else:
                     node = self._node(goal, chain, top_element)
             children = _children(element, path)
+            if not children and node is not None and node.text is None \
+                    and position.holds_value and node.pos.holds_value and not element.attrib:
+                # the common leaf: its value to its own counterpart (see _place)
+                item = _Value(element.sourceline, path, element.text or "", node.pos)
+                node.text = item
+                values.append(item)
+                continue
             self._values(element, path, position, chain, top_element, bool(children), node)
             if not children:
                 continue
@@ -231,7 +239,7 @@ class _Run:
                     pending.append((child, child_path, source[found], chain, top_element,
                                     below))
                     continue
-                nested = source.globals.get(tag)
+                nested = globals_.get(tag)
                 if nested is not None and position.wildcard_order is not None:
                     pending.append((child, child_path, nested, chain, child, None))
                     continue
