@@ -504,6 +504,12 @@ class _Emitter:
             if totals[child.tag] > 1:
                 numbers[child.tag] = numbers.get(child.tag, 0) + 1
                 label = f"{label}[{numbers[child.tag]}]"
+            leaf = child.text
+            if leaf is not None and not child.attrs and not child.children \
+                    and not child.pos.required:  # the common leaf, without a call
+                sub.text = leaf.value
+                carried.append(Carried(leaf.line, leaf.path, f"{path}/{label}", leaf.value))
+                continue
             self._fill(child, sub, f"{path}/{label}")
         if node.pos.required:
             self._needed(node, element, path, {c.pos.index for c in kept})
