@@ -18,6 +18,7 @@ from typing import Any, NamedTuple
 from lxml import etree
 
 from ..batch import ValidatorOptions
+from ..convert.plan import plan_for as conversion_plan
 from ..intake import DEFAULT_LIMITS, Limits, Source, XmlDocument, load_xml
 from ..issues import Issue, Layer, Report, Severity
 from ..locate import element_path
@@ -583,7 +584,7 @@ def _namespaces(run: _Run, source_root: etree._Element, target: SchemaSet,
         for declared, uri in (element.nsmap or {}).items():
             known.setdefault(uri, declared)
     out: dict[str | None, str] = {}
-    fallback = target.derived("translation_prefixes", lambda: _schema_prefixes(target))
+    fallback = conversion_plan(target).prefixes  # the prefixes the JSON convention uses
     home = root.tag[1:root.tag.index("}")] if root.tag.startswith("{") else None
     for number, uri in enumerate(sorted(used, key=lambda u: (u != home, u)), 1):
         prefix: str | None
@@ -597,15 +598,6 @@ def _namespaces(run: _Run, source_root: etree._Element, target: SchemaSet,
             prefix = fallback.get(uri) if fallback.get(uri) not in out else f"ns{number}"
         out[prefix] = uri
     return out
-
-
-def _schema_prefixes(schema_set: SchemaSet) -> dict[str, str]:
-    found: dict[str, str] = {}
-    for schema in schema_set.xmlschema.maps.iter_schemas():
-        for prefix, uri in getattr(schema, "namespaces", {}).items():
-            if prefix and uri and uri not in found and prefix not in ("xs", "xsd", "xml"):
-                found[uri] = prefix
-    return found
 
 
 # --------------------------------------------------------------------------- the API
