@@ -570,7 +570,7 @@ def _full_nodes(root: _Node) -> set[int]:
 def _namespaces(run: _Run, source_root: etree._Element, target: SchemaSet,
                 root: _Node) -> dict[str | None, str]:
     """prefix -> namespace for the result: the source's own prefix for a namespace the
-    target uses too, else the target schema's prefix."""
+    target uses too, the default namespace for the root's, else the conversion plan's."""
     used: set[str] = set()
     pending = [root]
     while pending:
