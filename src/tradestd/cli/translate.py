@@ -30,6 +30,7 @@ from ..wco.plan import (
     require_wco_ids,
 )
 from ..wco.translate import TranslateOptions, Translation, TranslationReport
+from .dask import dask_option, dask_partition, dask_session
 from .options import ConfigError, limits_option, resolve_schema
 from .rule_options import make_rule_layer, rule_options
 from .validate import _jobs as worker_count
@@ -80,6 +81,7 @@ def _side(schema_id: str | None, xsd: tuple[str, ...], side: str
               help="Worker processes (0: one per CPU). Results are the same, in the same order.")
 @limits_option
 @rule_options
+@dask_option
 @click.argument("inputs", nargs=-1)
 def translate_command(from_xsd: tuple[str, ...], from_schema: str | None,
                       to_xsd: tuple[str, ...], to_schema: str | None, map_file: str | None,
@@ -88,7 +90,8 @@ def translate_command(from_xsd: tuple[str, ...], from_schema: str | None,
                       max_bytes: int | None,
                       rule_specs: tuple[str, ...], schematron: tuple[str, ...],
                       disable: tuple[str, ...], severities: tuple[str, ...],
-                      codelists: tuple[str, ...], inputs: tuple[str, ...]) -> int:
+                      codelists: tuple[str, ...], dask_address: str | None,
+                      inputs: tuple[str, ...]) -> int:
     """Carry each message from its schema set to another, by WCO ID: every value goes to
     the element with the same WCO ID class chain and data element ID in the target (moved
     classes included), in the target's order and namespaces. Every value is either carried
@@ -129,7 +132,10 @@ def translate_command(from_xsd: tuple[str, ...], from_schema: str | None,
     planned = _jobs(inputs, output, to)
     files = [job.source for job in planned]
     try:
-        reports = run_batch(files, spec, jobs=worker_count(jobs), stdin=stdin_of(files))
+        if dask_address:
+            reports = _on_dask(dask_address, spec, files)
+        else:
+            reports = run_batch(files, spec, jobs=worker_count(jobs), stdin=stdin_of(files))
     except SchemaError as exc:  # a detected type's XSDs, or XSDs edited mid-run
         raise ConfigError(f"schema set cannot be built: {exc}") from None
     outcomes = [_finish(job, _translation_of(report), target, to)
@@ -137,6 +143,17 @@ def translate_command(from_xsd: tuple[str, ...], from_schema: str | None,
     stdout_result = len(planned) == 1 and planned[0].target is None and fmt == "text"
     _report(fmt, outcomes, report_file, quiet, to_stderr=stdout_result)
     return 0 if all(o.translation.complete for o in outcomes) else 1
+
+
+def _on_dask(address: str, spec: TranslateOptions, files: list[str]) -> list[Report]:
+    """The same translations on a Dask cluster; the results come back and are written
+    here, as in a local run."""
+    if STDIN in files:
+        raise ConfigError("standard input cannot be shared out to Dask workers; give files")
+    with dask_session(address) as tdask:
+        reports: list[Report] = tdask.translate_reports(spec, files,
+                                                        partition_size=dask_partition())
+        return reports
 
 
 def _mapping(map_file: str | None) -> Mapping | None:

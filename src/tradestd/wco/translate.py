@@ -18,7 +18,6 @@ from typing import Any, NamedTuple
 from lxml import etree
 
 from ..batch import ValidatorOptions
-from ..convert.plan import plan_for as conversion_plan
 from ..intake import DEFAULT_LIMITS, Limits, Source, XmlDocument, load_xml
 from ..issues import Issue, Layer, Report, Severity
 from ..locate import element_path
@@ -570,7 +569,7 @@ def _full_nodes(root: _Node) -> set[int]:
 def _namespaces(run: _Run, source_root: etree._Element, target: SchemaSet,
                 root: _Node) -> dict[str | None, str]:
     """prefix -> namespace for the result: the source's own prefix for a namespace the
-    target uses too, the default namespace for the root's, else the conversion plan's."""
+    target uses too, the default namespace for the root's, else one its XSDs declare."""
     used: set[str] = set()
     pending = [root]
     while pending:
@@ -581,10 +580,10 @@ def _namespaces(run: _Run, source_root: etree._Element, target: SchemaSet,
         pending.extend(node.children)
     known: dict[str, str | None] = {}
     for element in (source_root, *run.nested):
-        for declared, uri in (element.nsmap or {}).items():
-            known.setdefault(uri, declared)
+        for own, uri in (element.nsmap or {}).items():
+            known.setdefault(uri, own)
     out: dict[str | None, str] = {}
-    fallback = conversion_plan(target).prefixes  # the prefixes the JSON convention uses
+    declared = target.derived("translation_prefixes", lambda: _declared_prefixes(target))
     home = root.tag[1:root.tag.index("}")] if root.tag.startswith("{") else None
     for number, uri in enumerate(sorted(used, key=lambda u: (u != home, u)), 1):
         prefix: str | None
@@ -593,11 +592,23 @@ def _namespaces(run: _Run, source_root: etree._Element, target: SchemaSet,
         elif uri == home and None not in out:
             prefix = None  # the root's own namespace, undeclared in the source: the default
         else:
-            prefix = fallback.get(uri, f"ns{number}")
+            prefix = next((p for p in declared.get(uri, ()) if p not in out), f"ns{number}")
         if prefix in out:
-            prefix = fallback.get(uri) if fallback.get(uri) not in out else f"ns{number}"
+            prefix = next((p for p in declared.get(uri, ()) if p not in out), f"ns{number}")
         out[prefix] = uri
     return out
+
+
+def _declared_prefixes(schema_set: SchemaSet) -> dict[str, list[str]]:
+    """namespace -> the prefixes the set's XSDs declare for it, sorted: the same choice
+    whatever order the schemas were read in (two XSDs of the UK CDS set bind ``ds`` to
+    two namespaces)."""
+    found: dict[str, set[str]] = {}
+    for schema in schema_set.xmlschema.maps.iter_schemas():
+        for prefix, uri in getattr(schema, "namespaces", {}).items():
+            if prefix and uri and prefix not in ("xs", "xsd", "xml"):
+                found.setdefault(uri, set()).add(prefix)
+    return {uri: sorted(prefixes) for uri, prefixes in found.items()}
 
 
 # --------------------------------------------------------------------------- the API
