@@ -154,3 +154,17 @@ def test_worker_processes_give_the_same_results(capsys: pytest.CaptureFixture[st
         assert a["output"].replace("/one/", "/two/") == b["output"]
         assert {**a, "output": None} == {**b, "output": None}
         assert Path(a["output"]).read_bytes() == Path(b["output"]).read_bytes()
+
+
+@needs_uk
+def test_the_result_is_checked_with_the_rule_packs(capsys: pytest.CaptureFixture[str]) -> None:
+    source = CORPORA / "uk-cds" / "messages" / "Trade Test 4 Sample Messages" / \
+        "TTM4_TC001_Type Z ex warehouse into free circulation (40 71).xml"
+    code, out, _ = _run(capsys, "translate", "--from-xsd", str(UK / "DocumentMetaData_2_DMS.xsd"),
+                        "--from-xsd", str(UK / "WCO_DEC_2_DMS.xsd"), "--to-schema",
+                        "wco-declaration", "--rules", "wco", "--format", "json", str(source))
+    (result,) = json.loads(out)["results"]
+    rules = {i["rule_id"] for i in result["issues"] if i.get("rule_id")}
+    assert "WCO-IMO-001" in rules  # the UK sample's vessel ID '12345', now in the result
+    assert all(i["line"] is None or i["line"] > 0 for i in result["issues"])
+    assert code == 1 and result["valid"]  # warnings only; values of the UK set are left

@@ -116,8 +116,6 @@ def translate_command(from_xsd: tuple[str, ...], from_schema: str | None,
         raise ConfigError(f"--format {fmt} is for --plan; reports are text, json, sarif or html")
     if not inputs:
         raise ConfigError("give the messages to translate (files or directories)")
-    if schematron:
-        raise ConfigError("--schematron is not supported by translate; use --rules")
     if source is not None:
         _plan(source, target, mapping)  # usage errors (no WCO IDs, mapping) before any work
     else:
@@ -125,8 +123,9 @@ def translate_command(from_xsd: tuple[str, ...], from_schema: str | None,
             require_wco_ids(target, "target")
         except NoWcoIds as exc:
             raise ConfigError(str(exc)) from None
-    rules = make_rule_layer(rule_specs, disable, severities, codelists=codelists)
-    spec = TranslateOptions(ValidatorOptions(to_schema, to_xsd, max_bytes, rule_specs,
+    packs = (*rule_specs, *schematron)
+    rules = make_rule_layer(packs, disable, severities, codelists=codelists)
+    spec = TranslateOptions(ValidatorOptions(to_schema, to_xsd, max_bytes, packs,
                                              rules.settings),
                             from_schema, from_xsd, map_file)
     planned = _jobs(inputs, output, to)
