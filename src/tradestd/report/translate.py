@@ -41,9 +41,9 @@ class Outcome:
     result: bytes | None = None  #: the result as written (XML or JSON), for the HTML page
 
 
-def to_dict(outcomes: Sequence[Outcome], version: str = "") -> dict[str, Any]:
-    return {"version": 1, "tool": {"name": "tradestd", "version": version},
-            "results": [o.translation.to_dict(o.output) for o in outcomes]}
+def to_dict(outcomes: Sequence[Outcome]) -> dict[str, Any]:
+    """The JSON report: exactly ``{"version", "results": [...]}`` (docs/translate.md)."""
+    return {"version": 1, "results": [o.translation.to_dict(o.output) for o in outcomes]}
 
 
 def as_reports(outcomes: Sequence[Outcome]) -> list[Report]:
@@ -68,7 +68,7 @@ def as_reports(outcomes: Sequence[Outcome]) -> list[Report]:
 
 def render(fmt: str, outcomes: Sequence[Outcome], out: TextIO, version: str = "") -> None:
     if fmt == "json":
-        json.dump(to_dict(outcomes, version), out, ensure_ascii=False, indent=2)
+        json.dump(to_dict(outcomes), out, ensure_ascii=False, indent=2)
         out.write("\n")
     elif fmt == "sarif":
         SarifReporter().render(RunResult(as_reports(outcomes), tool_version=version), out)
