@@ -84,8 +84,9 @@ def summary(outcomes: Sequence[Outcome]) -> str:
     left = sum(len(o.translation.not_carried) for o in outcomes)
     needed = sum(len(o.translation.needed) for o in outcomes)
     valid = sum(1 for o in outcomes if o.translation.valid)
-    return (f"{len(outcomes)} translated: {valid} valid under the target, {complete} "
-            f"complete; {carried} values carried, {left} not carried, {needed} needed")
+    return (f"{len(outcomes)} message{'s' if len(outcomes) != 1 else ''}: {valid} translated "
+            f"and valid under the target, {complete} complete; {carried} values carried, "
+            f"{left} not carried, {needed} needed")
 
 
 def _text(outcomes: Sequence[Outcome], out: TextIO) -> None:
