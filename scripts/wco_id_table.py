@@ -3,7 +3,7 @@
 The XSDs are the source: every class and data element carries its WCO ID in the WCO DM
 annotation convention (``xs:documentation`` children ``WCOID``, ``WCOName``, ``WCOFormat``),
 and elements tradestd adds beyond WCO DM carry ``<tradestdExtension>true</tradestdExtension>``
-instead (docs/wco-ids.md). :mod:`tradestd.wcoids` reads them; this script writes what it
+instead (docs/wco-ids.md). :mod:`tradestd.wco.ids` reads them; this script writes what it
 read, in document order, as ``wco-ids.json`` beside ``message.toml``::
 
     {"wco_id": "228", "kind": "element", "name": "GoodsItemQuantity",
@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from tradestd.registry import MessageType
-from tradestd.wcoids import WcoNode
+from tradestd.wco.ids import WcoNode
 
 TABLE_NAME = "wco-ids.json"
 

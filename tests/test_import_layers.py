@@ -149,4 +149,5 @@ def test_schema_set_methods_of_upper_layers_are_there_with_the_compiler_alone() 
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True)
     assert done.stdout.split() == ["iter_to_json", "iter_to_xml", "iter_validate",
-                                   "json_schema", "to_data", "to_json", "to_xml", "wco_ids"]
+                                   "json_schema", "to_data", "to_json", "to_xml", "translation_plan",
+                                   "wco_ids"]

@@ -13,6 +13,7 @@ from .issues import Issue, Layer, Report, RulePackRef, Severity
 from .registry import DetectionError, MessageType, Registry, UnknownMessageType, bundled_registry
 from .schemaset import SchemaError, SchemaSet, load_schema_set
 from .validation import RuleLayer, Validator, validate
+from .wco.translate import Translation, translate
 
 try:
     __version__ = version("tradestd")
@@ -32,11 +33,13 @@ __all__ = [
     "SchemaError",
     "SchemaSet",
     "Severity",
+    "Translation",
     "UnknownMessageType",
     "Validator",
     "__version__",
     "bundled_registry",
     "load_schema_set",
+    "translate",
     "validate",
     "versions",
 ]

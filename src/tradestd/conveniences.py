@@ -1,8 +1,8 @@
 """The :class:`~tradestd.schemaset.SchemaSet` methods that belong to the layers built on it.
 
-``SchemaSet.to_data``, ``to_json``, ``to_xml`` (conversion) and ``iter_validate``,
-``iter_to_json``, ``iter_to_xml`` (streaming) are conveniences over modules that import
-the schema compiler, not the other way round: the compiler only names them, and this
+``SchemaSet.to_data``, ``to_json``, ``to_xml`` (conversion), ``iter_validate``,
+``iter_to_json``, ``iter_to_xml`` (streaming), ``wco_ids`` and ``translation_plan`` (WCO
+IDs) are conveniences over modules that import the schema compiler, not the other way round: the compiler only names them, and this
 module, imported with the package (``tradestd/__init__.py``), registers what they do
 (:func:`tradestd.schemaset.register_method`). Each layer imports only downward.
 """
@@ -20,7 +20,8 @@ from .stream.convert import DEFAULT_CONTAINER, JsonLinesToXml, XmlToJsonLines
 from .stream.schemaconverter import SchemaConverter
 from .stream.source import BatchSource
 from .stream.validate import RecordStream, record_candidates
-from .wcoids import wco_ids_for
+from .wco.ids import wco_ids_for
+from .wco.plan import plan_for
 
 __all__: list[str] = []
 
@@ -55,4 +56,5 @@ register_method("to_data", convert.to_data)
 register_method("to_json", convert.to_json)
 register_method("to_xml", convert.to_xml)
 register_method("wco_ids", wco_ids_for)
+register_method("translation_plan", plan_for)
 register_method("json_schema", json_schema_for)

@@ -50,7 +50,8 @@ if TYPE_CHECKING:  # types of the layers built on this module, for its convenien
     from .stream.convert import JsonLinesToXml, XmlToJsonLines
     from .stream.source import BatchSource
     from .stream.validate import RecordStream
-    from .wcoids import WcoIds
+    from .wco.ids import WcoIds
+    from .wco.plan import Mapping, Plan
 
 __all__ = ["SchemaError", "SchemaSet", "collect_xsd_files", "load_schema_set",
            "register_method"]
@@ -440,6 +441,12 @@ class SchemaSet:
         """The WCO IDs its annotations declare (compiled on first use, then shared)."""
         ids: WcoIds = _method("wco_ids")(self)
         return ids
+
+    def translation_plan(self, target: SchemaSet, mapping: Mapping | None = None) -> Plan:
+        """Where each position of this set goes in ``target``, matched by WCO ID
+        (docs/translate.md); computed once per pair of sets, then shared."""
+        plan: Plan = _method("translation_plan")(self, target, mapping)
+        return plan
 
     # -- engines -------------------------------------------------------------------
 

@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from tradestd.intake import load_xml
 from tradestd.registry import bundled_registry
 from tradestd.schemaset import load_schema_set
-from tradestd.wcoids import ChainStep, Resolution, WcoIds, format_chain, parse_chain
-from tradestd.wcopointers import locate, read_chains, resolve_chains
+from tradestd.wco.ids import ChainStep, Resolution, WcoIds, format_chain, parse_chain
+from tradestd.wco.pointers import locate, read_chains, resolve_chains
 
 XSD = """<?xml version="1.0" encoding="UTF-8"?>
 <xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns="urn:t" targetNamespace="urn:t"

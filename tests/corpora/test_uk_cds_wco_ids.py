@@ -10,7 +10,7 @@ from conftest import CORPORA
 
 from tradestd.intake import load_xml
 from tradestd.schemaset import load_schema_set
-from tradestd.wcopointers import read_chains, resolve_chains
+from tradestd.wco.pointers import read_chains, resolve_chains
 
 UK = CORPORA / "uk-cds"
 pytestmark = pytest.mark.corpora

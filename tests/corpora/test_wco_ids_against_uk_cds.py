@@ -2,7 +2,7 @@
 
 The UK's schemas (uk-cds at schema 2.3, uk-cds-2.12) annotate WCO DM 3.6 as the WCO
 publishes it. For every annotated class and data element of every bundled message type,
-read with the same reader (:mod:`tradestd.wcoids`, ``tradestd ids``), the test looks, in
+read with the same reader (:mod:`tradestd.wco.ids`, ``tradestd ids``), the test looks, in
 each UK version, for
 
 * the same place: a node with the same name under a class with the same WCO ID; its WCO ID
@@ -27,7 +27,7 @@ from conftest import CORPORA
 
 from tradestd.registry import MessageType, bundled_registry
 from tradestd.schemaset import load_schema_set
-from tradestd.wcoids import WcoIds
+from tradestd.wco.ids import WcoIds
 
 pytestmark = pytest.mark.corpora
 

@@ -17,8 +17,8 @@ from lxml import etree
 from tradestd.intake import load_xml
 from tradestd.registry import MessageType, bundled_registry
 from tradestd.schemaset import load_schema_set
-from tradestd.wcoids import EXTENSION_MARKER, ChainStep
-from tradestd.wcopointers import locate, read_chains, resolve_chains
+from tradestd.wco.ids import EXTENSION_MARKER, ChainStep
+from tradestd.wco.pointers import locate, read_chains, resolve_chains
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMAS = ROOT / "schemas"

@@ -9,7 +9,7 @@ import json
 import click
 
 from ..schemaset import SchemaSet
-from ..wcoids import Resolution, WcoIds, WcoNode
+from ..wco.ids import Resolution, WcoIds, WcoNode
 from .options import (
     ConfigError,
     command_config,

@@ -15,6 +15,7 @@ from .rules import rules_command
 from .schemas import schemas_command
 from .screen import screen_command
 from .serve import serve_command
+from .translate import translate_command
 from .validate import validate_command
 
 EXIT_OK = 0
@@ -48,6 +49,7 @@ cli.add_command(ids_command)
 cli.add_command(pointers_command)
 cli.add_command(screen_command)
 cli.add_command(serve_command)
+cli.add_command(translate_command)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -8,8 +8,8 @@ from typing import Any
 import click
 
 from ..intake import XmlDocument, load_xml
-from ..wcoids import WcoIds
-from ..wcopointers import ChainResult, read_chains, resolve_chains
+from ..wco.ids import WcoIds
+from ..wco.pointers import ChainResult, read_chains, resolve_chains
 from .options import (
     ConfigError,
     command_config,

@@ -25,10 +25,11 @@ from .. import __version__
 from ..config import RuleSettings
 from ..convert.batch import Job as ConvertJob
 from ..convert.batch import Outcome
-from ..issues import Severity
+from ..issues import Report, Severity
 from ..report import RunResult, get_reporter
 from ..report.stream import StreamJsonWriter, StreamTextWriter
 from ..screen import ScreenOptions, ScreenResult
+from ..wco.translate import TranslateOptions
 from .client import (
     MergedBatch,
     Plan,
@@ -45,6 +46,7 @@ from .work import (
     REPORTS,
     SCREEN_DICTS,
     SCREENED,
+    TRANSLATED,
     Job,
     Screening,
     Shape,
@@ -57,7 +59,8 @@ from .work import (
 __all__ = ["REPORTS", "SCREENED", "SCREEN_DICTS", "FileSet", "FileSetError", "Job",
            "MergedBatch", "Plan", "Screening", "Shape", "Unit", "collect", "connect",
            "convert", "convert_outcomes", "merge_batches", "merge_screened", "reports_of",
-           "screen", "screen_results", "summary", "validate", "write_reports"]
+           "screen", "screen_results", "summary", "translate_reports", "validate",
+           "write_reports"]
 
 
 def validate(inputs: Iterable[str], *, schema: str | None = None, xsd: Sequence[str] = (),
@@ -111,6 +114,17 @@ def screen_results(options: ScreenOptions, inputs: Iterable[str], *,
                     partition_size=partition_size, exclude=exclude, shape=SCREENED)
     results: list[ScreenResult] = merge_screened(collect(plan.bag()))
     return results
+
+
+def translate_reports(options: TranslateOptions, inputs: Iterable[str], *,
+                      partition_size: int = 16, exclude: Sequence[str] = ()) -> list[Report]:
+    """Translate on the cluster and bring back the reports with their translations
+    (:class:`~tradestd.wco.translate.TranslationReport`) in input order, for the caller
+    to write (``tradestd translate --dask``)."""
+    plan = plan_for(Job.from_options(options), inputs, partition_size=partition_size,
+                    exclude=exclude, shape=TRANSLATED)
+    reports: list[Report] = collect(plan.bag())
+    return reports
 
 
 def convert(inputs: Iterable[str], *, output: str, schema: str | None = None,

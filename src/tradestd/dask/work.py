@@ -33,10 +33,12 @@ from ..screen import ScreenResult
 from ..screen.options import ScreenOptions
 from ..stream.results import RecordReport
 from ..validation import Validator
+from ..wco.translate import TranslateOptions
 from .files import FileSet
 
-__all__ = ["REPORTS", "SCREENED", "SCREEN_DICTS", "Job", "Screening", "Shape", "Unit",
-           "convert_jobs", "internal_error", "job_for", "run_units", "write_partition"]
+__all__ = ["REPORTS", "SCREENED", "SCREEN_DICTS", "TRANSLATED", "Job", "Screening", "Shape",
+           "Translating", "Unit", "convert_jobs", "internal_error", "job_for", "run_units",
+           "write_partition"]
 
 #: The shipped copies of rule files and schema sets are compiled once per worker process.
 _BUILT: dict[str, Validator] = {}
@@ -61,6 +63,26 @@ class Screening:
 
 
 @dataclass(frozen=True)
+class Translating:
+    """What makes a job translate (``tradestd translate``): the source schema (a bundled
+    id, or XSDs shipped as a :class:`FileSet`; neither: detected per message) and the
+    mapping file. The job's own schema is the target."""
+
+    from_schema: str | None = None
+    from_files: FileSet | None = None
+    mapping: FileSet | None = None
+
+    @classmethod
+    def from_options(cls, options: TranslateOptions) -> Translating:
+        files = None
+        if options.from_xsd:
+            source = load_schema_set(list(options.from_xsd))
+            files = FileSet.from_paths(source.files, source.all_files)
+        return cls(None if files else options.from_schema, files,
+                   FileSet.from_paths([options.map_file]) if options.map_file else None)
+
+
+@dataclass(frozen=True)
 class Job:
     """Everything a worker needs to check messages: a picklable recipe, no paths of the
     client's machine (schema sets, rule files, watch and suppress lists travel as
@@ -72,11 +94,17 @@ class Job:
     rule_settings: RuleSettings = field(default_factory=RuleSettings)
     max_bytes: int | None = None
     screening: Screening | None = None
+    translating: Translating | None = None
 
     @classmethod
-    def from_options(cls, options: ValidatorOptions | ScreenOptions) -> Job:
+    def from_options(cls, options: ValidatorOptions | ScreenOptions | TranslateOptions
+                     ) -> Job:
         """The job of a local recipe (``--schema``/``--xsd``, rule packs, settings; for
-        screening the watch and suppress lists too)."""
+        screening the watch and suppress lists too; for translating, the target's and
+        the source's)."""
+        if isinstance(options, TranslateOptions):
+            return replace(cls.from_options(options.target),
+                           translating=Translating.from_options(options))
         job = job_for(options.schema_id, options.xsd, options.rule_packs,
                       options.rule_settings, options.max_bytes)
         if isinstance(options, ScreenOptions):
@@ -90,12 +118,19 @@ class Job:
         :func:`~tradestd.dask.client.shared`)."""
         return hashlib.sha256(pickle.dumps(self)).hexdigest()
 
-    def options(self) -> ValidatorOptions | ScreenOptions:
+    def options(self) -> ValidatorOptions | ScreenOptions | TranslateOptions:
         """The local recipe, with shipped files unpacked on this machine."""
         xsd = tuple(str(p) for p in self.schema_files.materialize()) if self.schema_files \
             else ()
         packs = tuple(_local(p) if isinstance(p, FileSet) else p for p in self.rule_packs)
         schema_id = None if xsd else self.schema_id
+        t = self.translating
+        if t is not None:
+            source = tuple(str(p) for p in t.from_files.materialize()) if t.from_files \
+                else ()
+            return TranslateOptions(
+                ValidatorOptions(schema_id, xsd, self.max_bytes, packs, self.rule_settings),
+                t.from_schema, source, _local(t.mapping) if t.mapping else None)
         s = self.screening
         if s is None:
             return ValidatorOptions(schema_id, xsd, self.max_bytes, packs, self.rule_settings)
@@ -177,6 +212,20 @@ REPORTS = Shape("validate", report_dict, record_dict)
 SCREEN_DICTS = Shape("screen", screen_message_dict, screen_record_dict)
 #: Screening, as :class:`~tradestd.screen.ScreenResult` values (what the CLI renders).
 SCREENED = Shape("screened", screen_message, screen_record)
+
+
+def translated_message(report: Report) -> Report:
+    """A translation's report as it is: a :class:`~tradestd.wco.translate.TranslationReport`
+    (or the ``INTERNAL_ERROR`` report of a crash)."""
+    return report
+
+
+def translated_record(path: str, record: RecordReport) -> RecordReport:
+    return record
+
+
+#: Translation: the reports with their translations (what ``tradestd translate`` writes).
+TRANSLATED = Shape("translated", translated_message, translated_record)
 
 
 def run_units(job: Job, units: Sequence[Unit], shape: Shape = REPORTS) -> list[Any]:

@@ -1,9 +1,9 @@
 """Pointer checks of the rule packs (RES-PTR-001/002, DEC-AMD-003): one resolver for all.
 
-A chain resolves through :mod:`tradestd.wcoids`, with the WCO IDs of the schema set in use
+A chain resolves through :mod:`tradestd.wco.ids`, with the WCO IDs of the schema set in use
 when one of its global elements is the chain's root class (an amendment inside a national
 declaration), otherwise with those of the bundled message type rooted there (a response
-pointing into a declaration); see :func:`tradestd.wcopointers.ids_for_chain`.
+pointing into a declaration); see :func:`tradestd.wco.pointers.ids_for_chain`.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from lxml import etree
 
-from ..wcopointers import ids_for_chain, resolve_steps, steps_of
+from ..wco.pointers import ids_for_chain, resolve_steps, steps_of
 
 if TYPE_CHECKING:
     from ..schemaset import SchemaSet

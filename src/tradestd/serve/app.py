@@ -32,6 +32,7 @@ from .service import (
     jsonschema_job,
     render,
     safe_name,
+    translate_job,
     validate_job,
 )
 from .settings import ServeSettings
@@ -189,6 +190,26 @@ def create_app(settings: ServeSettings | None = None, *, catalog: Catalog | None
         except ScreeningUnavailable as exc:
             return error_response(501, str(exc))
         return JSONResponse(result)
+
+    @app.post("/v1/translate", openapi_extra=_MESSAGE_BODY,
+              summary="Carry messages to another schema set by WCO ID (docs/translate.md)",
+              responses={200: {"description": "The result (format=xml) or the translate "
+                                              "report (json, sarif, html, text)"},
+                         422: {"description": "No valid result: the JSON report says why"}})
+    async def translate(request: Request,
+                        to: Annotated[str, Query(description="Target: a bundled message "
+                                                 "type id or a configured schema set")],
+                        source: Annotated[str | None, Query(
+                            alias="from", description="Source: a bundled message type id or "
+                            "a configured schema set; leave out to detect")] = None,
+                        format: Annotated[Literal["xml", "json", "sarif", "html", "text"],
+                                          Query(description="The result, or a report")] = "xml",
+                        name: NameParam = None) -> Response:
+        catalog.target(to)
+        catalog.target(source)
+        _, (status, media, body) = await work(request, name, translate_job, source, to,
+                                              format)
+        return Response(body, status_code=status, media_type=media)
 
     return app
 

@@ -22,11 +22,15 @@ from ..locate import decode_text
 from ..report import get_reporter
 from ..report.html import HtmlReporter
 from ..report.run import RunResult
+from ..report.translate import Outcome as Translated
+from ..report.translate import render as render_translation
 from ..validation import is_json_source
+from ..wco.plan import NoWcoIds, require_wco_ids
+from ..wco.translate import Translator
 from .catalog import BadRequest, Catalog, Target
 
 __all__ = ["MEDIA_TYPES", "Message", "convert_job", "convert_message", "jsonschema_job",
-           "render", "safe_name", "validate_job", "validate_messages"]
+           "render", "safe_name", "translate_job", "validate_job", "validate_messages"]
 
 #: Report formats the API writes, and their media types.
 MEDIA_TYPES = {
@@ -116,3 +120,43 @@ def jsonschema_job(catalog: Catalog, schema: str) -> dict[str, Any]:
     schema_set = target.resolved_set
     assert schema_set is not None
     return json_schema_for(schema_set, target.message_type)
+
+
+def translate_job(catalog: Catalog, source: str | None, target: str, fmt: str,
+                  messages: list[Message]) -> tuple[int, str, bytes | str]:
+    """``POST /v1/translate``: (status, media type, body). ``fmt`` ``xml`` answers one
+    message with its result (422 and the JSON report when there is no valid result); the
+    report formats answer for every message."""
+    into, came = catalog.target(target), catalog.target(source)
+    if into.resolved_set is None:
+        raise BadRequest("name the target schema with to=")
+    try:
+        require_wco_ids(into.resolved_set, "target")
+        if came.resolved_set is not None:
+            require_wco_ids(came.resolved_set, "source")
+    except NoWcoIds as exc:
+        raise BadRequest(str(exc)) from None
+    translator = Translator(schema_set=into.schema_set, message_type=into.message_type,
+                            registry=catalog.registry, limits=catalog.limits,
+                            rules=catalog.runner(()), source_set=came.resolved_set)
+    outcomes = []
+    for message in messages:
+        done = translator.translate(message.data)
+        done = replace(done, source=message.name,
+                       report=replace(done.report, source=message.name))
+        outcomes.append(Translated(done))
+    if fmt == "xml":
+        if len(outcomes) != 1:
+            raise BadRequest(f"format=xml answers one message, not {len(outcomes)}; ask for "
+                             "a report format")
+        done = outcomes[0].translation
+        if done.valid and done.xml is not None:
+            return 200, "application/xml", done.xml
+        fmt = "json"
+        status = 422
+    else:
+        status = 200
+    out = io.StringIO()
+    render_translation(fmt, outcomes, out, __version__)
+    return status, MEDIA_TYPES[fmt], out.getvalue()
+

@@ -30,13 +30,12 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import unquote, urlparse
 
 from lxml import etree
 
-if TYPE_CHECKING:
-    from .schemaset import SchemaSet
+from ..schemaset import SchemaError, SchemaSet
 
 __all__ = ["EXTENSION_MARKER", "ChainStep", "Resolution", "WcoIds", "WcoNode", "format_chain",
            "parse_chain", "wco_ids_for"]
@@ -387,8 +386,6 @@ class _Lines:
         root = getattr(schema, "root", None)
         if path is None or root is None:
             return {}
-        from .schemaset import SchemaError  # schemaset builds on this module
-
         try:
             parsed = list(self._set.xsd_tree(path).getroot().iter(tag=etree.Element))
         except SchemaError:  # gone or changed since the set was compiled: no lines

@@ -5,7 +5,7 @@ ordered chain of ``Pointer`` elements: ``DocumentSectionCode`` is a WCO class ID
 ``SequenceNumeric`` says which occurrence, and ``TagID`` on the last step is a WCO element
 ID (``42A -> 67A -> 68A#1 -> 70A#1``, TagID ``166``). :func:`read_chains` reads every
 chain by local name; :func:`resolve_chains` resolves each through the WCO IDs of the schema
-set of the document pointed at (:mod:`tradestd.wcoids`) and, given that document, names the
+set of the document pointed at (:mod:`tradestd.wco.ids`) and, given that document, names the
 element: line, column, XPath and current value.
 
 Occurrences: when the elements of a class carry a ``SequenceNumeric`` child (goods items,
@@ -22,13 +22,13 @@ from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 
-from .intake import XmlDocument
-from .locate import element_path
-from .wcoids import ChainStep, Resolution, WcoIds, WcoNode, format_chain
+from ..intake import XmlDocument
+from ..locate import element_path
+from .ids import ChainStep, Resolution, WcoIds, WcoNode, format_chain
 
 if TYPE_CHECKING:
-    from .registry import Registry
-    from .schemaset import SchemaSet
+    from ..registry import Registry
+    from ..schemaset import SchemaSet
 
 __all__ = ["ChainResult", "Located", "PointerChain", "bundled_ids_for", "ids_for_chain",
            "locate", "read_chains", "resolve_chains", "resolve_steps", "steps_of"]
@@ -108,7 +108,7 @@ def _global_root(ids: WcoIds, section: str | None) -> bool:
 
 @functools.lru_cache(maxsize=64)
 def _bundled_ids(section: str) -> tuple[WcoIds, ...]:
-    from .registry import bundled_registry  # the registry builds on schema sets
+    from ..registry import bundled_registry  # the registry builds on schema sets
 
     return _registry_ids(bundled_registry(), section)
 
