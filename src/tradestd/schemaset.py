@@ -536,8 +536,10 @@ class SchemaSet:
         """Validate a batch file record by record (syntax and schema layers).
 
         ``record`` is the record element (``{namespace}local`` or a local name); ``None``
-        detects it from the bundled message types. Iterate the result for
-        :class:`~tradestd.stream.RecordReport` values; its ``summary`` counts them.
+        detects it from this set's own global elements (docs/streaming.md). Iterate the
+        result for :class:`~tradestd.stream.RecordReport` values; its ``summary`` counts
+        them. A batch that yields no record raises
+        :class:`~tradestd.stream.results.NoRecordsError` at the end of the iteration.
         """
         return cast("RecordStream",
                     _method("iter_validate")(self, source, record=record, limits=limits))

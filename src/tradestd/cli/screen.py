@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterator
-from contextlib import ExitStack
+from contextlib import ExitStack, suppress
 from typing import Any, TextIO
 
 import click
@@ -25,6 +25,7 @@ from ..screen.drafts import write_drafts
 from ..screen.options import ScreenOptions
 from ..screen.watchlist import WatchlistError
 from ..stream.parallel import iter_validate_parallel
+from ..stream.results import NoRecordsError
 from .dask import dask_option, dask_partition, dask_session
 from .options import ConfigError, limits_option, resolve_schema, schema_options
 from .rule_options import make_rule_layer, rule_options
@@ -129,8 +130,9 @@ def _records(spec: ScreenOptions, validator: ScreeningValidator, paths: tuple[st
         stream = iter_validate_parallel(path, spec, jobs=jobs,
                                         record=None if record == "auto" else record,
                                         validator=validator)
-        for report in stream:
-            yield ScreenResult.from_report(report.report, report.index, report.line)
+        with suppress(NoRecordsError):  # why is in summary.issues, yielded below
+            for report in stream:
+                yield ScreenResult.from_report(report.report, report.index, report.line)
         if stream.summary.issues:
             yield ScreenResult(stream.summary.source, (), tuple(stream.summary.issues))
 
