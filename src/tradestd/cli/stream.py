@@ -42,8 +42,9 @@ def record_option(func: Callable[..., Any]) -> Callable[..., Any]:
     return click.option(
         "--record", metavar="NAME|auto",
         help="Stream each input as a batch of records: NAME is the record element "
-             "({namespace}local or a local name), auto detects it for the bundled message "
-             "types. Memory stays flat however large the file.")(func)
+             "({namespace}local or a local name), auto detects it (the bundled message "
+             "types, or the --xsd set's own global elements: docs/streaming.md). Memory "
+             "stays flat however large the file.")(func)
 
 
 def _writer(fmt: str, out: TextIO, quiet: bool, verbose: bool, max_issues: int | None
