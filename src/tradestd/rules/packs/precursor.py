@@ -81,7 +81,7 @@ def cas_listed(msg: MessageView) -> Iterator[Finding]:
         element, value = _cas(chemical)
         if element is not None and value and identifiers.cas_number(value) is None \
                 and value not in msg.codes.by_cas:
-            yield Finding(element, f"CASRNID {value} ({child_text(chemical, 'Name')}) is not "
+            yield Finding(element, f"CASRNID {value} ({child_text(chemical, 'Name') or '(empty)'}) is not "
                           "on the precursor list")
 
 
@@ -129,7 +129,7 @@ def status_known(msg: MessageView) -> Iterator[Finding]:
     for element in _status_elements(msg):
         code = text(element)
         if code not in STATUSES:
-            yield Finding(element, f"StatusCode {code!r} is not one of "
+            yield Finding(element, f"StatusCode {repr(code) if code else '(empty)'} is not one of "
                           f"{', '.join(STATUSES)}")
 
 
@@ -162,7 +162,7 @@ def header_status_current(msg: MessageView) -> Iterator[Finding]:
     latest = child_text(updates[-1], "StatusCode")
     if latest and text(header) != latest:
         yield Finding(header, f"StatusCode is {text(header)} but the latest StatusUpdate "
-                      f"({child_text(updates[-1], 'SequenceNumeric')}) says {latest}")
+                      f"({child_text(updates[-1], 'SequenceNumeric') or '(unnumbered)'}) says {latest}")
 
 
 @rule("PRE-SEI-001", "error", "A seizure records when, where and how much", families=FAMILY,
@@ -176,7 +176,7 @@ def seizure_details(msg: MessageView) -> Iterator[Finding]:
         missing = [n for n in ("EffectiveDateTime", "Location", "SeizedQuantity")
                    if child(update, n) is None]
         if missing:
-            yield Finding(update, f"seizure update {child_text(update, 'SequenceNumeric')} "
+            yield Finding(update, f"seizure update {child_text(update, 'SequenceNumeric') or '(unnumbered)'} "
                           f"lacks {', '.join(missing)}")
 
 
@@ -204,7 +204,7 @@ def updates_in_order(msg: MessageView) -> Iterator[Finding]:
             continue
         if latest is not None and moment < latest:
             yield Finding(either(child(update, "EffectiveDateTime"), update),
-                          f"status update {child_text(update, 'SequenceNumeric')} is dated "
+                          f"status update {child_text(update, 'SequenceNumeric') or '(unnumbered)'} is dated "
                           f"{moment.isoformat()}, before the previous one ({latest.isoformat()})")
         latest = max(latest, moment) if latest else moment
 
