@@ -336,9 +336,14 @@ def _second_engine_only(top: Sequence[Path], refused: SchemaError) -> xmlschema.
 
 
 def _second_engine_note(refused: SchemaError) -> Issue:
+    """Says which engine validated; names the file libxml2 blames by its name only (a
+    report may go to an HTTP client, which must not learn the server's paths)."""
+    where = Path(refused.file).name if refused.file else ""
+    where += f":{refused.line}" if where and refused.line else ""
     return Issue("SCHEMA_SECOND_ENGINE_ONLY", Severity.INFO, Layer.SCHEMA,
-                 f"libxml2 cannot compile this schema set ({refused}); xmlschema, which can, "
-                 "validated the message alone (at its speed, a few MB per second)")
+                 f"libxml2 cannot compile this schema set ({where + ': ' if where else ''}"
+                 f"{refused.reason}); xmlschema, which can, validated the message alone (at "
+                 "its speed, a few MB per second)")
 
 
 # --------------------------------------------------------------------------- the set
@@ -404,6 +409,13 @@ class SchemaSet:
         if path not in self._closure.files:
             raise SchemaError("not a file of this schema set", str(path))
         return _parse_xsd(path)
+
+    @property
+    def global_elements(self) -> frozenset[str]:
+        """The ``{namespace}local`` names of the set's global element declarations (what
+        may be the root of a message), read from the xmlschema model once."""
+        return self.derived("global-elements", lambda: frozenset(
+            tag for tag in self.xmlschema.maps.elements if not tag.startswith(f"{{{XS}}}")))
 
     @property
     def wco_ids(self) -> WcoIds:

@@ -28,7 +28,7 @@ VALID = (DATA / "transit-valid.xml").read_text(encoding="utf-8")
 LEAK = re.compile(r"\bNone\b|\['|\[\"|\{'|\(\)")
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "rules"))
-from mutants import Mutator  # noqa: E402
+from mutants import Mutator
 
 
 @pytest.fixture(scope="module")
@@ -116,11 +116,11 @@ def test_pattern_errors_quote_the_value_and_the_patterns(transit: SchemaSet) -> 
     ('PhaseID="NCTS5.0"', 'PhaseID="NCTS5.0" foo="1"', "SCHEMA_UNEXPECTED_ATTRIBUTE",
      "CC015C: attribute foo is not allowed"),
     ("<declarationType>T1</declarationType>\n    <security>0</security>", "",
-     "SCHEMA_MISSING_ELEMENT", "TransitOperation is incomplete: expected child element "
-     "declarationType"),
-    ("t:CC015C", "t:CC014C", "SCHEMA_UNKNOWN_ROOT", "no matching global element declaration "
-     "for the root element CC014C (namespace urn:tradestd:test:transit): it is not a message "
-     "element of this schema set"),
+     "SCHEMA_MISSING_ELEMENT",
+     "TransitOperation is incomplete: expected child element declarationType"),
+    ("t:CC015C", "t:CC014C", "SCHEMA_UNKNOWN_ROOT",
+     ("no matching global element declaration for the root element CC014C (namespace "
+      "urn:tradestd:test:transit): it is not a message element of this schema set")),
 ])
 def test_other_findings_read_as_sentences(transit: SchemaSet, old: str, new: str, code: str,
                                           message: str) -> None:

@@ -64,8 +64,7 @@ def drain(stream: Any) -> list[Any]:
     have been yielded before it."""
     reports: list[Any] = []
     try:
-        for report in stream:
-            reports.append(report)
+        reports.extend(stream)
     except NoRecordsError as exc:
         assert reports == [] and list(exc.issues) == stream.summary.issues
         assert exc.issues and str(exc).startswith(f"{stream.summary.source}: no record")
