@@ -112,7 +112,7 @@ def quantity_has_unit(msg: MessageView) -> Iterator[Finding]:
     for element in elements:
         if not element.get("unitCode"):
             parent = either(element.getparent(), element)
-            yield Finding(element, f"{local(parent)}/{local(element)} is {text(element)} without "
+            yield Finding(element, f"{local(parent)}/{local(element)} is {text(element) or '(empty)'} without "
                           "a unitCode")
 
 
@@ -161,7 +161,7 @@ def header_status_current(msg: MessageView) -> Iterator[Finding]:
         return
     latest = child_text(updates[-1], "StatusCode")
     if latest and text(header) != latest:
-        yield Finding(header, f"StatusCode is {text(header)} but the latest StatusUpdate "
+        yield Finding(header, f"StatusCode is {text(header) or '(empty)'} but the latest StatusUpdate "
                       f"({child_text(updates[-1], 'SequenceNumeric') or '(unnumbered)'}) says {latest}")
 
 
