@@ -83,6 +83,8 @@ class ParallelRecordStream:
         context = process_context()
         # Forked workers start from this validator with its schema sets compiled.
         _WARM = warm_validator(self._validator or self._spec.build())
+        if self._record is None:  # told once here, not once per worker
+            _WARM.record_tags()
         workers: list[tuple[Connection, BaseProcess]] = []
         try:
             for mine in range(self._jobs):
