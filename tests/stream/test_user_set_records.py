@@ -179,3 +179,25 @@ def test_uk_cds_batch_streams_its_envelopes(tmp_path: Path,
     assert "4 records checked: 4 valid" in capsys.readouterr().out
     one = files[0]  # a single declaration is a batch of one
     assert len(list(schema_set.iter_validate(one))) == 1
+
+
+@pytest.mark.parametrize(("data", "records"), [
+    (listed(consignment("C1"), consignment("C2"), consignment("C3")), 3),
+    (listed(consignment("C1")), 1),  # fewer records than workers: a worker sees none
+    (b'<Other xmlns="urn:other"><Consignment/></Other>', 0),
+])
+def test_worker_processes_detect_the_same_records(tmp_path: Path, data: bytes,
+                                                  records: int) -> None:
+    from tradestd.batch import ValidatorOptions
+    from tradestd.stream.parallel import iter_validate_parallel
+
+    path = tmp_path / "day.xml"
+    path.write_bytes(data)
+    stream = iter_validate_parallel(path, ValidatorOptions(xsd=(str(LIST_SET),)), jobs=2)
+    if records:
+        assert [r.index for r in stream] == list(range(records)) and stream.summary.ok
+        assert stream.summary.record_tag == f"{{{C}}}Consignment"
+    else:
+        with pytest.raises(NoRecordsError, match="ConsignmentList, Notice"):
+            list(stream)
+        assert [i.code for i in stream.summary.issues] == ["STREAM_EMPTY"]
