@@ -519,9 +519,11 @@ class SchemaSet:
             if isinstance(outcome, str):  # xmlschema is the only engine: fail closed
                 engine = "XSD 1.1 engine" if self._closure.xsd11 else \
                     "only engine that compiles this schema set"
+                line, column = locator.position(doc.root)
                 yield Issue("SCHEMA_ENGINE_FAILURE", Severity.ERROR, Layer.SCHEMA,
                             f"the {engine} (xmlschema) could not validate this message: "
-                            + outcome, doc.root.sourceline, None, element_path(doc.root))
+                            + outcome, line or doc.root.sourceline, column,
+                            element_path(doc.root))
                 return
             errors = outcome
         for error in errors:

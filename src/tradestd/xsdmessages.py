@@ -191,15 +191,23 @@ def _unknown_root(subject: str, where: str) -> str:
             "it is not a message element of this schema set")
 
 
+def _wildcard_unknown(subject: str, where: str) -> str:
+    return (f"no matching global element declaration for {subject}{where}, which the strict "
+            "wildcard here demands: add the XSD that declares it to the schema set")
+
+
+def _where(element: etree._Element) -> str:
+    namespace = etree.QName(element).namespace
+    return f" (namespace {namespace})" if namespace else " (no namespace)"
+
+
 def _translate_declaration(element: str, subject: str, rest: str) -> tuple[str, str]:
     namespace, _ = _clark_parts(element)
     where = f" (namespace {namespace})" if namespace else " (no namespace)"
     if "No matching global declaration available for the validation root" in rest:
         return "SCHEMA_UNKNOWN_ROOT", _unknown_root(subject, where)
     if "No matching global element declaration available" in rest:
-        return ("SCHEMA_WILDCARD_UNKNOWN",
-                (f"no matching global element declaration for {subject}{where}, which the strict "
-                 "wildcard here demands: add the XSD that declares it to the schema set"))
+        return "SCHEMA_WILDCARD_UNKNOWN", _wildcard_unknown(subject, where)
     if "Character content" in rest:
         return "SCHEMA_TEXT_NOT_ALLOWED", f"{subject}: text is not allowed in this element"
     if "Duplicate key-sequence" in rest or "No match found for key-sequence" in rest:
@@ -341,16 +349,17 @@ def from_libxml2(entries: Iterable[Any], root: etree._Element) -> list[Finding]:
 # Python lists. Each names the offending element at its own line and column: a child out
 # of place at the child, a missing child at its parent.
 
+#: Facet -> code and sentence (``{v}`` the quoted value, ``{n}`` the facet's value).
 _FACET_CLASSES = {
-    "XsdLengthFacet": ("SCHEMA_LENGTH", "a length of exactly {0}"),
-    "XsdMinLengthFacet": ("SCHEMA_MIN_LENGTH", "a length of at least {0}"),
-    "XsdMaxLengthFacet": ("SCHEMA_MAX_LENGTH", "a length of at most {0}"),
-    "XsdMinInclusiveFacet": ("SCHEMA_RANGE", "a value of at least {0}"),
-    "XsdMaxInclusiveFacet": ("SCHEMA_RANGE", "a value of at most {0}"),
-    "XsdMinExclusiveFacet": ("SCHEMA_RANGE", "a value greater than {0}"),
-    "XsdMaxExclusiveFacet": ("SCHEMA_RANGE", "a value less than {0}"),
-    "XsdTotalDigitsFacet": ("SCHEMA_TOTAL_DIGITS", "at most {0} digits in all"),
-    "XsdFractionDigitsFacet": ("SCHEMA_FRACTION_DIGITS", "at most {0} fraction digits"),
+    "XsdLengthFacet": ("SCHEMA_LENGTH", "{v} does not have the required length {n}"),
+    "XsdMinLengthFacet": ("SCHEMA_MIN_LENGTH", "{v} is shorter than the minimum length {n}"),
+    "XsdMaxLengthFacet": ("SCHEMA_MAX_LENGTH", "{v} is longer than the maximum length {n}"),
+    "XsdMinInclusiveFacet": ("SCHEMA_RANGE", "{v} is less than the minimum {n}"),
+    "XsdMaxInclusiveFacet": ("SCHEMA_RANGE", "{v} is greater than the maximum {n}"),
+    "XsdMinExclusiveFacet": ("SCHEMA_RANGE", "{v} is not greater than {n}"),
+    "XsdMaxExclusiveFacet": ("SCHEMA_RANGE", "{v} is not less than {n}"),
+    "XsdTotalDigitsFacet": ("SCHEMA_TOTAL_DIGITS", "{v} has more than {n} digits"),
+    "XsdFractionDigitsFacet": ("SCHEMA_FRACTION_DIGITS", "{v} has more than {n} fraction digits"),
 }
 _XMLSCHEMA_CODES = (
     ("is not an element of the schema", "SCHEMA_UNKNOWN_ROOT"),
@@ -440,11 +449,19 @@ def _type_name(validator: Any) -> str:
         else humanize(str(name))
 
 
+def _lexical(value: Any) -> str | None:
+    """A value as written: strings as they are, numbers and dates in their XSD form; no
+    Python repr (``Decimal('50')``) and nothing for containers or elements."""
+    if value is None or isinstance(value, (etree._Element, dict, list, tuple, set, bytes)):
+        return None
+    return value if isinstance(value, str) else str(value)
+
+
 def _value_error(error: Any, subject: str) -> tuple[str, str] | None:
     """Pattern, enumeration, other facets and lexical errors, from the error's own parts."""
     validator = getattr(error, "validator", None)
-    value = getattr(error, "obj", None)
-    if not isinstance(value, str):
+    value = _lexical(getattr(error, "obj", None))
+    if value is None:
         return None
     kind = type(validator).__name__
     if kind == "XsdPatternFacets":
@@ -454,10 +471,10 @@ def _value_error(error: Any, subject: str) -> tuple[str, str] | None:
         allowed = [str(v) for v in getattr(validator, "enumeration", ()) or () if v is not None]
         return "SCHEMA_ENUMERATION", _enumeration_text(subject, value, allowed)
     if kind in _FACET_CLASSES:
-        code, wanted = _FACET_CLASSES[kind]
-        limit = getattr(validator, "value", None)
+        code, sentence = _FACET_CLASSES[kind]
+        limit = _lexical(getattr(validator, "value", None))
         if limit is not None:
-            return code, f"{subject}: {quote(value)} does not have {wanted.format(limit)}"
+            return code, f"{subject}: {sentence.format(v=quote(value), n=limit)}"
     if type(error).__name__ == "XMLSchemaDecodeError":
         kind = _type_name(validator)
         return "SCHEMA_INVALID_VALUE", f"{subject}: {quote(value)} is not a valid {kind}"
@@ -481,9 +498,7 @@ def _xmlschema_text(error: Any, element: etree._Element
         return (*_children_error(error, element, subject), None)
     reason = str(getattr(error, "reason", None) or "")
     if "is not an element of the schema" in reason:
-        namespace = etree.QName(element).namespace
-        where = f" (namespace {namespace})" if namespace else " (no namespace)"
-        return "SCHEMA_UNKNOWN_ROOT", _unknown_root(subject, where), element, None
+        return "SCHEMA_UNKNOWN_ROOT", _unknown_root(subject, _where(element)), element, None
     unexpected = _NOT_ALLOWED_ATTRIBUTE.search(reason)
     if unexpected:
         name = unexpected.group("a")
@@ -499,19 +514,33 @@ def _xmlschema_text(error: Any, element: etree._Element
     found = _value_error(error, named)
     if found is not None:
         return (*found, element, attribute)
+    if "unavailable namespace" in reason:
+        return "SCHEMA_WILDCARD_UNKNOWN", _wildcard_unknown(subject, _where(element)), \
+            element, None
+    if "character data" in reason.lower():
+        return ("SCHEMA_TEXT_NOT_ALLOWED", f"{subject}: text is not allowed in this element",
+                element, None)
     code, text = _xmlschema_reason(error)
     return code, f"{named}: {text}", element, attribute
 
 
+_ATTRIBUTE_REASON = re.compile(r"^attribute (?P<a>[\w.:-]+)=")
+
+
 def _attribute_of(error: Any, element: etree._Element) -> str | None:
-    """The attribute an error is about, told by its path (``.../@name``) or its value."""
+    """The attribute an error is about, told by its path (``.../@name``) or its reason
+    (``attribute n='x': ...``), as ``{namespace}local`` or ``local``."""
     path = str(getattr(error, "path", None) or "")
+    named = _ATTRIBUTE_REASON.match(str(getattr(error, "reason", None) or ""))
     if "/@" in path:
         step = path.rpartition("/@")[2]
-        prefix, _, local = step.rpartition(":")
-        namespace = element.nsmap.get(prefix) if prefix else None
-        return f"{{{namespace}}}{local}" if namespace else local
-    return None
+    elif named is not None:
+        step = named.group("a")
+    else:
+        return None
+    prefix, _, local = step.rpartition(":")
+    namespace = element.nsmap.get(prefix) if prefix else None
+    return f"{{{namespace}}}{local}" if namespace else local
 
 
 def from_xmlschema(error: Any, locator: Locator) -> Issue:

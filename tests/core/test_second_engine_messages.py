@@ -115,6 +115,14 @@ def test_pattern_errors_quote_the_value_and_the_patterns(transit: SchemaSet) -> 
      "security: 'x' is not a valid xs:int"),
     ('PhaseID="NCTS5.0"', 'PhaseID="NCTS5.0" foo="1"', "SCHEMA_UNEXPECTED_ATTRIBUTE",
      "CC015C: attribute foo is not allowed"),
+    ('PhaseID="NCTS5.0"', 'PhaseID="NCTS5.0" version="v2"', "SCHEMA_INVALID_VALUE",
+     "CC015C/@version: 'v2' is not a valid xs:int"),
+    ("<security>0<", "<security>5<", "SCHEMA_RANGE",
+     "security: '5' is greater than the maximum 1"),
+    ("<netMass>380<", "<netMass>1234567<", "SCHEMA_TOTAL_DIGITS",
+     "netMass: '1234567' has more than 6 digits"),
+    ("<messageType>", "stray text<messageType>", "SCHEMA_TEXT_NOT_ALLOWED",
+     "CC015C: text is not allowed in this element"),
     ("<declarationType>T1</declarationType>\n    <security>0</security>", "",
      "SCHEMA_MISSING_ELEMENT",
      "TransitOperation is incomplete: expected child element declarationType"),
@@ -127,6 +135,7 @@ def test_other_findings_read_as_sentences(transit: SchemaSet, old: str, new: str
     (issue,) = errors(transit, VALID.replace(old, new))
     assert (issue.code, issue.message) == (code, message)
     assert issue.line is not None and issue.column is not None and issue.path
+    assert issue.path.endswith("/@version") == ("@version" in message)
 
 
 def _mutations(text: str) -> list[str]:
