@@ -28,8 +28,8 @@ __all__: list[str] = []
 def iter_validate(schema_set: SchemaSet, source: BatchSource, *, record: str | None = None,
                   limits: Limits | None = None) -> RecordStream:
     return RecordStream(source, schema_set.validate_document, record=record,
-                        candidates=() if record else record_tags_of(schema_set), limits=limits or schema_set.limits,
-                        converter=SchemaConverter(schema_set))
+                        candidates=() if record else record_tags_of(schema_set),
+                        limits=limits or schema_set.limits, converter=SchemaConverter(schema_set))
 
 
 def iter_to_json(schema_set: SchemaSet, source: BatchSource, target: str | os.PathLike[str], *,

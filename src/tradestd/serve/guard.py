@@ -29,8 +29,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .errors import Busy, TimedOut, error_response
 
-__all__ = ["LINGER_BYTES", "LINGER_IDLE_SECONDS", "LINGER_SECONDS", "BodyLimit", "Busy", "Gate", "Runner", "Slot",
-           "TimedOut", "too_large"]
+__all__ = ["LINGER_BYTES", "LINGER_IDLE_SECONDS", "LINGER_SECONDS", "BodyLimit", "Busy", "Gate",
+           "Runner", "Slot", "TimedOut", "too_large"]
 
 T = TypeVar("T")
 #: How far past the body limit an oversized body is still read (and thrown away) so that

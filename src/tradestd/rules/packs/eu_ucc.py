@@ -106,7 +106,9 @@ def one_tariff_code(msg: MessageView) -> Iterator[Finding]:
         rows = children(commodity, "Classification") if commodity is not None else []
         tariff = [r for r in rows if text(child(r, "IdentificationTypeCode")) == "TSP"]
         if len(tariff) != 1:
-            yield Finding(item, f"goods item {child_text(item, 'SequenceNumeric') or '(unnumbered)'} has "
+            yield Finding(item, "goods item "
+                                f"{child_text(item, 'SequenceNumeric') or '(unnumbered)'}"
+                                " has "
                           f"{len(tariff)} TSP Classification rows, not 1")
 
 
@@ -117,7 +119,7 @@ def type_fits_function(msg: MessageView) -> Iterator[Finding]:
     type_el = child(msg.payload, "TypeCode")
     if pattern is None:
         yield Finding(either(child(msg.payload, "FunctionCode"), msg.payload),
-                      f"FunctionCode "
+                      "FunctionCode "
                       f"{repr(msg.function_code) if msg.function_code else '(missing)'} is "
                       "neither 9 (original) nor 13 (amendment or cancellation request)")
     elif type_el is None or not pattern.match(msg.type_code or ""):
@@ -137,11 +139,16 @@ def requested_procedure(msg: MessageView) -> Iterator[Finding]:
         rows = children(item, "GovernmentProcedure")
         main = [r for r in rows if _PROCEDURE.match(child_text(r, "CurrentCode") or "")]
         if len(main) != 1:
-            yield Finding(item, f"goods item {child_text(item, 'SequenceNumeric') or '(unnumbered)'} has "
+            yield Finding(item, "goods item "
+                                f"{child_text(item, 'SequenceNumeric') or '(unnumbered)'}"
+                                " has "
                           f"{len(main)} requested procedures (2-digit CurrentCode), not 1")
         elif not _PROCEDURE.match(child_text(main[0], "PreviousCode") or ""):
-            yield Finding(main[0], f"goods item {child_text(item, 'SequenceNumeric') or '(unnumbered)'}: "
-                          f"requested procedure {child_text(main[0], 'CurrentCode') or '(empty)'} has no "
+            yield Finding(main[0], "goods item "
+                                   f"{child_text(item, 'SequenceNumeric') or '(unnumbered)'}"
+                                   ": "
+                          f"requested procedure {child_text(main[0], 'CurrentCode') or '(empty)'}"
+                          " has no "
                           "2-digit PreviousCode")
 
 

@@ -61,7 +61,8 @@ def error_explained(msg: MessageView) -> Iterator[Finding]:
     ``DMS10001``), so this is information only."""
     for error in children(msg.payload, "Error"):
         if not text(child(error, "Description")) and child(error, "Pointer") is None:
-            yield Finding(error, f"Error {child_text(error, 'ValidationCode') or '(empty)'} has neither a "
+            yield Finding(error, f"Error {child_text(error, 'ValidationCode') or '(empty)'}"
+                                 " has neither a "
                           "Description nor a Pointer")
 
 

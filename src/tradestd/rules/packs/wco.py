@@ -76,7 +76,8 @@ def _unknown_codes(elements: Iterable[etree._Element], known: Container[str], wh
 def _without_attribute(msg: MessageView, suffix: str, attribute: str) -> Iterator[Finding]:
     for element in msg.ending(suffix):
         if not element.get(attribute) and _leaf(element):
-            yield Finding(element, f"{_location(element)} is {text(element) or '(empty)'} without a "
+            yield Finding(element, f"{_location(element)} is {text(element) or '(empty)'}"
+                                   " without a "
                           f"{attribute}")
 
 
