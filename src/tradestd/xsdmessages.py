@@ -16,7 +16,7 @@ from typing import Any
 
 from lxml import etree
 
-from .issues import Issue, Layer, Severity, quote, shorten_quoted
+from .issues import Issue, Layer, Severity, plain_lists, quote, shorten_quoted
 from .locate import Locator
 
 __all__ = ["Finding", "from_libxml2", "from_xmlschema", "humanize"]
@@ -375,14 +375,6 @@ _XMLSCHEMA_CODES = (
 )
 _NOT_ALLOWED_ATTRIBUTE = re.compile(r"'(?P<a>[^']+)' (?:attribute not allowed|is not an attribute)")
 _MISSING_ATTRIBUTE = re.compile(r"missing required attribute '?(?P<a>[^' ]+)'?")
-#: A Python list or dict printed in an engine's text: ``['a', 'b']``, ``{'a': 1}``.
-_PY_LIST = re.compile(r"\[((?:'[^']*'|\"[^\"]*\")(?:, (?:'[^']*'|\"[^\"]*\"))*)\]")
-
-
-def _plain(text: str) -> str:
-    """An engine's sentence without Python reprs: ``['a', 'b']`` -> ``a, b``."""
-    return _PY_LIST.sub(lambda m: ", ".join(v[1:-1] for v in re.findall(
-        r"'[^']*'|\"[^\"]*\"", m.group(1))), text)
 
 
 def _particle_name(particle: Any) -> str:
@@ -482,7 +474,7 @@ def _value_error(error: Any, subject: str) -> tuple[str, str] | None:
 
 
 def _xmlschema_reason(error: Any) -> tuple[str, str]:
-    reason = _plain(humanize(str(getattr(error, "reason", None) or error)))
+    reason = plain_lists(humanize(str(getattr(error, "reason", None) or error)))
     validator = getattr(error, "validator", None)
     if type(validator).__name__ == "XsdAssert":
         test = getattr(validator, "path", None)

@@ -205,3 +205,16 @@ def test_no_message_of_any_layer_leaks_python_reprs() -> None:
             assert not LEAK.search(issue.message), issue
             assert issue.line is not None and issue.path, issue
     assert checked > 400
+
+
+def test_no_message_on_broken_files_leaks_python_reprs() -> None:
+    """Every invalid fixture, and a valid one cut short at many places."""
+    validator = Validator(rules=RuleRunner([bundled_pack("eu-ucc")]))
+    fixtures = sorted((Path(__file__).resolve().parents[2] / "fixtures").glob("*/invalid/*.xml"))
+    whole = fixtures[0].read_bytes()
+    inputs = [f.read_bytes() for f in fixtures]
+    inputs += [whole[:cut] for cut in range(0, len(whole), max(1, len(whole) // 40))]
+    inputs += [b"\x00\xff garbage", b"{}", b'{"Declaration": null}', b"[1, 2]"]
+    messages = [i.message for data in inputs for i in validator.validate(data).issues]
+    assert len(messages) > len(inputs)
+    assert [m for m in messages if LEAK.search(m)] == []

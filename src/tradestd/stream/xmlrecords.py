@@ -394,8 +394,10 @@ class XmlRecordReader:
     def _stop(self, issue: Issue) -> None:
         self.stopped = True
         inside = self._depth > 0
-        where = (f"in record {self.records}, which starts at line {self._current_line()}; "
-                 if inside else "")
+        start = self._current_line()
+        where = "" if not inside else (
+            f"in record {self.records}, which starts at line {start}; " if start is not None
+            else f"in record {self.records}; ")
         message = (f"{issue.message} ({where}the stream stopped after "
                    f"{_records(self.records)})")
         self.issues.append(replace(issue, message=message,
