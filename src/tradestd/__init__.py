@@ -12,6 +12,7 @@ from .intake import Limits
 from .issues import Issue, Layer, Report, RulePackRef, Severity
 from .registry import DetectionError, MessageType, Registry, UnknownMessageType, bundled_registry
 from .schemaset import SchemaError, SchemaSet, load_schema_set
+from .stream.results import NoRecordsError
 from .validation import RuleLayer, Validator, validate
 from .wco.translate import Translation, translate
 
@@ -26,6 +27,7 @@ __all__ = [
     "Layer",
     "Limits",
     "MessageType",
+    "NoRecordsError",
     "Registry",
     "Report",
     "RuleLayer",

@@ -14,12 +14,12 @@ import os
 from . import convert
 from .convert.validate import json_schema_for
 from .intake import Limits
-from .registry import bundled_registry
 from .schemaset import SchemaSet, register_method
 from .stream.convert import DEFAULT_CONTAINER, JsonLinesToXml, XmlToJsonLines
+from .stream.detect import record_tags_of
 from .stream.schemaconverter import SchemaConverter
 from .stream.source import BatchSource
-from .stream.validate import RecordStream, record_candidates
+from .stream.validate import RecordStream
 from .wco.ids import wco_ids_for
 from .wco.plan import plan_for
 
@@ -28,17 +28,16 @@ __all__: list[str] = []
 
 def iter_validate(schema_set: SchemaSet, source: BatchSource, *, record: str | None = None,
                   limits: Limits | None = None) -> RecordStream:
-    candidates = () if record else record_candidates(bundled_registry())
     return RecordStream(source, schema_set.validate_document, record=record,
-                        candidates=candidates, limits=limits or schema_set.limits,
-                        converter=SchemaConverter(schema_set))
+                        candidates=() if record else record_tags_of(schema_set),
+                        limits=limits or schema_set.limits, converter=SchemaConverter(schema_set))
 
 
 def iter_to_json(schema_set: SchemaSet, source: BatchSource, target: str | os.PathLike[str], *,
                  record: str | None = None, limits: Limits | None = None) -> XmlToJsonLines:
-    candidates = () if record else record_candidates(bundled_registry())
     return XmlToJsonLines(source, target, SchemaConverter(schema_set),
-                          schema_set.validate_document, record=record, candidates=candidates,
+                          schema_set.validate_document, record=record,
+                          candidates=() if record else record_tags_of(schema_set),
                           limits=limits or schema_set.limits)
 
 

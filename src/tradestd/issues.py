@@ -73,6 +73,18 @@ def quote(value: object) -> str:
     return f"{head}\u2026 ({len(text):,} characters)"
 
 
+#: A Python list printed in an engine's text: ``['a', 'b']`` (of quoted strings).
+_PY_LIST = re.compile(r"\[((?:'[^']*'|\"[^\"]*\")(?:, (?:'[^']*'|\"[^\"]*\"))*)\]")
+_PY_ITEM = re.compile(r"'[^']*'|\"[^\"]*\"")
+
+
+def plain_lists(text: str) -> str:
+    """An engine's sentence without Python list reprs: ``one of ['a', 'b']`` -> ``one of
+    a, b`` (for messages engines write, whose lists a message must not print raw)."""
+    return _PY_LIST.sub(lambda m: ", ".join(v[1:-1] for v in _PY_ITEM.findall(m.group(1))),
+                        text)
+
+
 def shorten_quoted(text: str) -> str:
     """``text`` with every value quoted in it (``'...'`` or ``"..."``) longer than
     :data:`EXCERPT_CHARS` cut as :func:`quote` does: for messages engines write."""

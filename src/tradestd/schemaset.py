@@ -367,9 +367,14 @@ def _second_engine_only(top: Sequence[Path], refused: SchemaError) -> xmlschema.
 
 
 def _second_engine_note(refused: SchemaError) -> Issue:
+    """Says which engine validated; names the file libxml2 blames by its name only (a
+    report may go to an HTTP client, which must not learn the server's paths)."""
+    where = Path(refused.file).name if refused.file else ""
+    where += f":{refused.line}" if where and refused.line else ""
     return Issue("SCHEMA_SECOND_ENGINE_ONLY", Severity.INFO, Layer.SCHEMA,
-                 f"libxml2 cannot compile this schema set ({refused}); xmlschema, which can, "
-                 "validated the message alone (at its speed, a few MB per second)")
+                 f"libxml2 cannot compile this schema set ({where + ': ' if where else ''}"
+                 f"{refused.reason}); xmlschema, which can, validated the message alone (at "
+                 "its speed, a few MB per second)")
 
 
 # --------------------------------------------------------------------------- the set
@@ -435,6 +440,13 @@ class SchemaSet:
         if path not in self._closure.files:
             raise SchemaError("not a file of this schema set", str(path))
         return _parse_xsd(path)
+
+    @property
+    def global_elements(self) -> frozenset[str]:
+        """The ``{namespace}local`` names of the set's global element declarations (what
+        may be the root of a message), read from the xmlschema model once."""
+        return self.derived("global-elements", lambda: frozenset(
+            tag for tag in self.xmlschema.maps.elements if not tag.startswith(f"{{{XS}}}")))
 
     @property
     def wco_ids(self) -> WcoIds:
@@ -544,9 +556,11 @@ class SchemaSet:
             if isinstance(outcome, str):  # xmlschema is the only engine: fail closed
                 engine = "XSD 1.1 engine" if self._closure.xsd11 else \
                     "only engine that compiles this schema set"
+                line, column = locator.position(doc.root)
                 yield Issue("SCHEMA_ENGINE_FAILURE", Severity.ERROR, Layer.SCHEMA,
                             f"the {engine} (xmlschema) could not validate this message: "
-                            + outcome, doc.root.sourceline, None, element_path(doc.root))
+                            + outcome, line or doc.root.sourceline, column,
+                            element_path(doc.root))
                 return
             errors = outcome
         for error in errors:
@@ -573,8 +587,10 @@ class SchemaSet:
         """Validate a batch file record by record (syntax and schema layers).
 
         ``record`` is the record element (``{namespace}local`` or a local name); ``None``
-        detects it from the bundled message types. Iterate the result for
-        :class:`~tradestd.stream.RecordReport` values; its ``summary`` counts them.
+        detects it from this set's own global elements (docs/streaming.md). Iterate the
+        result for :class:`~tradestd.stream.RecordReport` values; its ``summary`` counts
+        them. A batch that yields no record raises
+        :class:`~tradestd.stream.results.NoRecordsError` at the end of the iteration.
         """
         return cast("RecordStream",
                     _method("iter_validate")(self, source, record=record, limits=limits))

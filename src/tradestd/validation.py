@@ -17,6 +17,7 @@ from .registry import DetectionError, MessageType, Registry, bundled_registry
 from .rules import default_rules
 from .rules.runner import RuleLayer, rule_issues
 from .schemaset import SchemaSet
+from .stream.detect import RecordTags, record_tags_of
 from .stream.schemaconverter import SchemaConverter
 from .stream.source import BatchSource
 from .stream.validate import RecordStream, record_candidates
@@ -73,16 +74,26 @@ class Validator:
                       share: tuple[int, int] = (0, 1)) -> RecordStream:
         """Validate a batch file record by record in bounded memory (all layers).
 
-        ``record`` names the record element; ``None`` detects it from the message types
-        this validator knows. JSON Lines records go through the JSON convention to XML
-        first. See :class:`~tradestd.stream.RecordStream` (and ``share``) and, for worker
-        processes, :func:`tradestd.stream.parallel.iter_validate_parallel`.
+        ``record`` names the record element; ``None`` detects it from the message type or
+        schema set this validator has (:meth:`record_tags`). JSON Lines records go through
+        the JSON convention to XML first. A batch that yields no record raises
+        :class:`~tradestd.stream.results.NoRecordsError` at the end of the iteration. See
+        :class:`~tradestd.stream.RecordStream` (and ``share``) and, for worker processes,
+        :func:`tradestd.stream.parallel.iter_validate_parallel`.
         """
-        types = [self.message_type] if self.message_type is not None else list(self.registry)
         converter = SchemaConverter(self.schema_set, self.message_type, self.registry)
         return RecordStream(source, self.validate_document, record=record,
-                            candidates=record_candidates(types), limits=self.limits,
-                            converter=converter, share=share)
+                            candidates=self.record_tags() if record is None else (),
+                            limits=self.limits, converter=converter, share=share)
+
+    def record_tags(self) -> RecordTags:
+        """The elements that may be records of a batch when none is named: the message
+        type's, else the schema set's own (docs/streaming.md), else the bundled types'."""
+        if self.message_type is not None:
+            return RecordTags(tuple(record_candidates([self.message_type])))
+        if self.schema_set is not None:
+            return record_tags_of(self.schema_set)
+        return RecordTags(tuple(record_candidates(self.registry)))
 
     def _resolve(self, doc: XmlDocument
                  ) -> tuple[SchemaSet | None, MessageType | None, Issue | None]:

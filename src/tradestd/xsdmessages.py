@@ -16,7 +16,7 @@ from typing import Any
 
 from lxml import etree
 
-from .issues import Issue, Layer, Severity, quote, shorten_quoted
+from .issues import Issue, Layer, Severity, plain_lists, quote, shorten_quoted
 from .locate import Locator
 
 __all__ = ["Finding", "from_libxml2", "from_xmlschema", "humanize"]
@@ -112,24 +112,33 @@ def _unexpected(element: str, subject: str, rest: str) -> str:
     return f"unexpected element {subject}; expected {_one_of(names)}"
 
 
+def _pattern_text(subject: str, value: str, patterns: Iterable[str]) -> str:
+    """``subject: 'value' does not match the required pattern P`` (several: ``P or Q``)."""
+    return (f"{subject}: {quote(value)} does not match the required pattern "
+            f"{' or '.join(patterns)}")
+
+
+def _enumeration_text(subject: str, value: str, allowed: list[str]) -> str:
+    shown = ", ".join(allowed[:_ENUMERATION_SHOWN])
+    more = (f" and {len(allowed) - _ENUMERATION_SHOWN} more"
+            if len(allowed) > _ENUMERATION_SHOWN else "")
+    return f"{subject}: {quote(value)} is not one of the allowed values {shown}{more}"
+
+
 def _facet_text(subject: str, facet: str, rest: str) -> str:
     pattern = _PATTERN.match(rest)
     if facet == "pattern" and pattern:
-        return (f"{subject}: {quote(pattern.group('v'))} does not match the required pattern "
-                f"{pattern.group('p')}")
+        return _pattern_text(subject, pattern.group("v"), [pattern.group("p")])
     enumeration = _ENUMERATION.match(rest)
     if facet == "enumeration" and enumeration:
         allowed = [v.strip() for v in enumeration.group("set").split(",") if v.strip()]
-        shown = ", ".join(allowed[:_ENUMERATION_SHOWN])
-        more = (f" and {len(allowed) - _ENUMERATION_SHOWN} more"
-                if len(allowed) > _ENUMERATION_SHOWN else "")
-        return (f"{subject}: {quote(enumeration.group('v'))} is not one of the allowed values "
-                f"{shown}{more}")
+        return _enumeration_text(subject, enumeration.group("v"), allowed)
     text = humanize(rest).rstrip(".")
     return f"{subject}: {text[:1].lower()}{text[1:]}"
 
 
 _XSI = "{http://www.w3.org/2001/XMLSchema-instance}"
+XS_NS = "http://www.w3.org/2001/XMLSchema"
 
 
 def _attribute_step(element: etree._Element, name: str) -> str:
@@ -177,17 +186,28 @@ def _translate(element: str, attribute: str | None, rest: str) -> tuple[str, str
     return _translate_declaration(element, subject, rest)
 
 
+def _unknown_root(subject: str, where: str) -> str:
+    return (f"no matching global element declaration for the root element {subject}{where}: "
+            "it is not a message element of this schema set")
+
+
+def _wildcard_unknown(subject: str, where: str) -> str:
+    return (f"no matching global element declaration for {subject}{where}, which the strict "
+            "wildcard here demands: add the XSD that declares it to the schema set")
+
+
+def _where(element: etree._Element) -> str:
+    namespace = etree.QName(element).namespace
+    return f" (namespace {namespace})" if namespace else " (no namespace)"
+
+
 def _translate_declaration(element: str, subject: str, rest: str) -> tuple[str, str]:
     namespace, _ = _clark_parts(element)
     where = f" (namespace {namespace})" if namespace else " (no namespace)"
     if "No matching global declaration available for the validation root" in rest:
-        return ("SCHEMA_UNKNOWN_ROOT",
-                (f"no matching global element declaration for the root element {subject}{where}: "
-                 "it is not a message element of this schema set"))
+        return "SCHEMA_UNKNOWN_ROOT", _unknown_root(subject, where)
     if "No matching global element declaration available" in rest:
-        return ("SCHEMA_WILDCARD_UNKNOWN",
-                (f"no matching global element declaration for {subject}{where}, which the strict "
-                 "wildcard here demands: add the XSD that declares it to the schema set"))
+        return "SCHEMA_WILDCARD_UNKNOWN", _wildcard_unknown(subject, where)
     if "Character content" in rest:
         return "SCHEMA_TEXT_NOT_ALLOWED", f"{subject}: text is not allowed in this element"
     if "Duplicate key-sequence" in rest or "No match found for key-sequence" in rest:
@@ -321,10 +341,30 @@ def from_libxml2(entries: Iterable[Any], root: etree._Element) -> list[Finding]:
     return findings
 
 
+# --------------------------------------------------------------------------- xmlschema
+#
+# xmlschema's errors carry what they are about (the element, the child out of place and
+# its position, the particles expected, the facet and its values): messages are built
+# from those, in the same words as libxml2's, never from the engine's text with its
+# Python lists. Each names the offending element at its own line and column: a child out
+# of place at the child, a missing child at its parent.
+
+#: Facet -> code and sentence (``{v}`` the quoted value, ``{n}`` the facet's value).
+_FACET_CLASSES = {
+    "XsdLengthFacet": ("SCHEMA_LENGTH", "{v} does not have the required length {n}"),
+    "XsdMinLengthFacet": ("SCHEMA_MIN_LENGTH", "{v} is shorter than the minimum length {n}"),
+    "XsdMaxLengthFacet": ("SCHEMA_MAX_LENGTH", "{v} is longer than the maximum length {n}"),
+    "XsdMinInclusiveFacet": ("SCHEMA_RANGE", "{v} is less than the minimum {n}"),
+    "XsdMaxInclusiveFacet": ("SCHEMA_RANGE", "{v} is greater than the maximum {n}"),
+    "XsdMinExclusiveFacet": ("SCHEMA_RANGE", "{v} is not greater than {n}"),
+    "XsdMaxExclusiveFacet": ("SCHEMA_RANGE", "{v} is not less than {n}"),
+    "XsdTotalDigitsFacet": ("SCHEMA_TOTAL_DIGITS", "{v} has more than {n} digits"),
+    "XsdFractionDigitsFacet": ("SCHEMA_FRACTION_DIGITS", "{v} has more than {n} fraction digits"),
+}
 _XMLSCHEMA_CODES = (
-    ("Unexpected child", "SCHEMA_UNEXPECTED_ELEMENT"),
     ("is not an element of the schema", "SCHEMA_UNKNOWN_ROOT"),
     ("missing required attribute", "SCHEMA_MISSING_ATTRIBUTE"),
+    ("attribute not allowed", "SCHEMA_UNEXPECTED_ATTRIBUTE"),
     ("is not an attribute of", "SCHEMA_UNEXPECTED_ATTRIBUTE"),
     ("is not complete", "SCHEMA_MISSING_ELEMENT"),
     ("doesn't match any pattern", "SCHEMA_PATTERN"),
@@ -333,24 +373,178 @@ _XMLSCHEMA_CODES = (
     ("value must be", "SCHEMA_INVALID_VALUE"),
     ("length", "SCHEMA_LENGTH"),
 )
+_NOT_ALLOWED_ATTRIBUTE = re.compile(r"'(?P<a>[^']+)' (?:attribute not allowed|is not an attribute)")
+_MISSING_ATTRIBUTE = re.compile(r"missing required attribute '?(?P<a>[^' ]+)'?")
+
+
+def _particle_name(particle: Any) -> str:
+    """A readable name for an expected particle (element or wildcard)."""
+    name = getattr(particle, "name", None)
+    if name:
+        return humanize(str(name))
+    namespace = getattr(particle, "namespace", None)
+    if namespace is None or "##any" in namespace:
+        return "any element"
+    if "##other" in namespace:
+        return "an element from another namespace"
+    listed = [ns or "none" for ns in namespace if ns != "##local"]
+    return "an element from namespace " + " or ".join(listed) if listed else "any element"
+
+
+def _expected_particles(error: Any, exclude: str | None) -> list[str]:
+    found: list[str] = []
+    for particle in getattr(error, "expected", None) or ():
+        name = _particle_name(particle)
+        if name and name != exclude and name not in found:
+            found.append(name)
+    return found
+
+
+def _declared_in(group: Any, tag: str) -> bool:
+    """Whether a content model declares an element named ``tag`` anywhere."""
+    try:
+        return any(getattr(e, "name", None) == tag for e in group.iter_elements())
+    except (AttributeError, TypeError):
+        return False
+
+
+def _children_error(error: Any, parent: etree._Element, subject: str
+                    ) -> tuple[str, str, etree._Element]:
+    """A child out of place (at the child) or a child missing (at the parent)."""
+    child = getattr(error, "invalid_child", None)
+    if not isinstance(child, etree._Element):
+        names = _expected_particles(error, None)
+        wanted = _one_of(names, "child element ") if names else "more child elements"
+        return "SCHEMA_MISSING_ELEMENT", f"{subject} is incomplete: expected {wanted}", parent
+    local = etree.QName(child).localname
+    names = _expected_particles(error, local)
+    required = any(getattr(p, "min_occurs", 0) for p in getattr(error, "expected", None) or ())
+    declared = _declared_in(getattr(error, "validator", None), str(child.tag))
+    if names and required and declared:
+        # The child is declared later in the model: what is wrong is the missing one.
+        wanted = _one_of(names, "child element ")
+        return ("SCHEMA_MISSING_ELEMENT",
+                f"{subject} is incomplete: expected {wanted} before {local}", parent)
+    if not names:  # xmlschema lists only what is required next
+        why = (f"it is not allowed at this position in {subject}" if declared
+               else f"{subject} has no such child element")
+        return "SCHEMA_UNEXPECTED_ELEMENT", f"unexpected element {local}; {why}", child
+    return "SCHEMA_UNEXPECTED_ELEMENT", f"unexpected element {local}; expected {_one_of(names)}", \
+        child
+
+
+def _type_name(validator: Any) -> str:
+    name = getattr(validator, "prefixed_name", None) or getattr(validator, "name", None)
+    if not name:
+        return "value for this element's type"
+    return "xs:" + str(name).rpartition("}")[2] if str(name).startswith(f"{{{XS_NS}}}") \
+        else humanize(str(name))
+
+
+def _lexical(value: Any) -> str | None:
+    """A value as written: strings as they are, numbers and dates in their XSD form; no
+    Python repr (``Decimal('50')``) and nothing for containers or elements."""
+    if value is None or isinstance(value, (etree._Element, dict, list, tuple, set, bytes)):
+        return None
+    return value if isinstance(value, str) else str(value)
+
+
+def _value_error(error: Any, subject: str) -> tuple[str, str] | None:
+    """Pattern, enumeration, other facets and lexical errors, from the error's own parts."""
+    validator = getattr(error, "validator", None)
+    value = _lexical(getattr(error, "obj", None))
+    if value is None:
+        return None
+    kind = type(validator).__name__
+    if kind == "XsdPatternFacets":
+        patterns = [str(p) for p in getattr(validator, "regexps", ()) or ()]
+        return "SCHEMA_PATTERN", _pattern_text(subject, value, patterns or ["of its type"])
+    if kind == "XsdEnumerationFacets":
+        allowed = [str(v) for v in getattr(validator, "enumeration", ()) or () if v is not None]
+        return "SCHEMA_ENUMERATION", _enumeration_text(subject, value, allowed)
+    if kind in _FACET_CLASSES:
+        code, sentence = _FACET_CLASSES[kind]
+        limit = _lexical(getattr(validator, "value", None))
+        if limit is not None:
+            return code, f"{subject}: {sentence.format(v=quote(value), n=limit)}"
+    if type(error).__name__ == "XMLSchemaDecodeError":
+        kind = _type_name(validator)
+        return "SCHEMA_INVALID_VALUE", f"{subject}: {quote(value)} is not a valid {kind}"
+    return None
 
 
 def _xmlschema_reason(error: Any) -> tuple[str, str]:
-    reason = humanize(str(getattr(error, "reason", None) or error))
+    reason = plain_lists(humanize(str(getattr(error, "reason", None) or error)))
     validator = getattr(error, "validator", None)
     if type(validator).__name__ == "XsdAssert":
         test = getattr(validator, "path", None)
-        return "SCHEMA_ASSERTION", f"the assertion {test!r} is false" if test else reason
+        return "SCHEMA_ASSERTION", f"the assertion {quote(test)} is false" if test else reason
     return next((c for needle, c in _XMLSCHEMA_CODES if needle in reason), "SCHEMA_INVALID"), reason
 
 
+def _xmlschema_text(error: Any, element: etree._Element
+                    ) -> tuple[str, str, etree._Element, str | None]:
+    """Code, message, the element it is about and the attribute (if one is)."""
+    subject = etree.QName(element).localname
+    if type(error).__name__ == "XMLSchemaChildrenValidationError":
+        return (*_children_error(error, element, subject), None)
+    reason = str(getattr(error, "reason", None) or "")
+    if "is not an element of the schema" in reason:
+        return "SCHEMA_UNKNOWN_ROOT", _unknown_root(subject, _where(element)), element, None
+    unexpected = _NOT_ALLOWED_ATTRIBUTE.search(reason)
+    if unexpected:
+        name = unexpected.group("a")
+        return ("SCHEMA_UNEXPECTED_ATTRIBUTE",
+                f"{subject}: attribute {_attribute_name(name)} is not allowed", element, name)
+    missing = _MISSING_ATTRIBUTE.search(reason)
+    if missing:
+        name = missing.group("a")
+        return ("SCHEMA_MISSING_ATTRIBUTE",
+                f"{subject} lacks the required attribute {_attribute_name(name)}", element, None)
+    attribute = _attribute_of(error, element)
+    named = subject + (f"/@{_attribute_name(attribute)}" if attribute else "")
+    found = _value_error(error, named)
+    if found is not None:
+        return (*found, element, attribute)
+    if "unavailable namespace" in reason:
+        return "SCHEMA_WILDCARD_UNKNOWN", _wildcard_unknown(subject, _where(element)), \
+            element, None
+    if "character data" in reason.lower():
+        return ("SCHEMA_TEXT_NOT_ALLOWED", f"{subject}: text is not allowed in this element",
+                element, None)
+    code, text = _xmlschema_reason(error)
+    return code, f"{named}: {text}", element, attribute
+
+
+_ATTRIBUTE_REASON = re.compile(r"^attribute (?P<a>[\w.:-]+)=")
+
+
+def _attribute_of(error: Any, element: etree._Element) -> str | None:
+    """The attribute an error is about, told by its path (``.../@name``) or its reason
+    (``attribute n='x': ...``), as ``{namespace}local`` or ``local``."""
+    path = str(getattr(error, "path", None) or "")
+    named = _ATTRIBUTE_REASON.match(str(getattr(error, "reason", None) or ""))
+    if "/@" in path:
+        step = path.rpartition("/@")[2]
+    elif named is not None:
+        step = named.group("a")
+    else:
+        return None
+    prefix, _, local = step.rpartition(":")
+    namespace = element.nsmap.get(prefix) if prefix else None
+    return f"{{{namespace}}}{local}" if namespace else local
+
+
 def from_xmlschema(error: Any, locator: Locator) -> Issue:
-    """An issue for an ``xmlschema`` validation error."""
-    code, reason = _xmlschema_reason(error)
+    """An issue for an ``xmlschema`` validation error, at the element it is about."""
     element = getattr(error, "elem", None)
     if isinstance(element, etree._Element):
-        line, column = locator.position(element)
-        local = etree.QName(element).localname
-        return Issue(code, Severity.ERROR, Layer.SCHEMA, f"{local}: {reason}", line, column,
-                     locator.path(element))
-    return Issue(code, Severity.ERROR, Layer.SCHEMA, reason, None, None, getattr(error, "path", None))
+        code, message, about, attribute = _xmlschema_text(error, element)
+        line, column = locator.position(about)
+        path = locator.path(about)
+        if attribute:
+            path += f"/@{_attribute_step(about, attribute)}"
+        return Issue(code, Severity.ERROR, Layer.SCHEMA, message, line, column, path)
+    code, reason = _xmlschema_reason(error)
+    return Issue(code, Severity.ERROR, Layer.SCHEMA, reason, None, None,
+                 getattr(error, "path", None))

@@ -7,6 +7,8 @@ from typing import Any
 
 from lxml import etree
 
+from tradestd.stream import NoRecordsError
+
 NS = "urn:tradestd:test:stream"
 SCHEMA = Path(__file__).resolve().parents[1] / "data" / "stream" / "record.xsd"
 
@@ -54,3 +56,16 @@ class RecordDouble:
         amount = etree.SubElement(item, f"{Q}Amount", currencyID=data["currencyID"])
         amount.text = data["Amount"]
         return root
+
+
+def drain(stream: Any) -> list[Any]:
+    """Iterate a stream to its end. A batch without a single record raises
+    :class:`NoRecordsError` at the end: its issues must be the summary's, and nothing must
+    have been yielded before it."""
+    reports: list[Any] = []
+    try:
+        reports.extend(stream)
+    except NoRecordsError as exc:
+        assert reports == [] and list(exc.issues) == stream.summary.issues
+        assert exc.issues and str(exc).startswith(f"{stream.summary.source}: no record")
+    return reports

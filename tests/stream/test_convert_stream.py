@@ -11,7 +11,7 @@ from lxml import etree
 
 from tradestd import SchemaSet, load_schema_set
 from tradestd.issues import Severity
-from tradestd.stream import RecordConverter
+from tradestd.stream import NoRecordsError, RecordConverter
 from tradestd.stream.convert import JsonLinesToXml, XmlToJsonLines, container_tags
 
 from .batches import NS, SCHEMA, RecordDouble, batch, record, valid_batch
@@ -113,7 +113,10 @@ def test_an_overlong_json_line_is_skipped_without_holding_it(tmp_path: Path, che
 def test_empty_json_lines_are_an_error(tmp_path: Path, check: Any) -> None:
     target = tmp_path / "out.xml"
     conversion = JsonLinesToXml(b"\n", target, RecordDouble(), check)
-    assert list(conversion) == [] and not conversion.summary.written
+    with pytest.raises(NoRecordsError, match="no record was checked") as raised:
+        list(conversion)
+    assert not conversion.summary.written
+    assert [i.code for i in raised.value.issues] == ["STREAM_EMPTY", "CONVERT_INCOMPLETE"]
     assert [i.code for i in conversion.summary.issues] == ["STREAM_EMPTY", "CONVERT_INCOMPLETE"]
     assert not target.exists()
 

@@ -11,7 +11,7 @@ from lxml import etree
 from tradestd import Limits, SchemaSet, Severity, load_schema_set
 from tradestd.stream import RecordReport, RecordStream
 
-from .batches import NS, SCHEMA, batch, record, valid_batch
+from .batches import NS, SCHEMA, batch, drain, record, valid_batch
 
 
 @pytest.fixture(scope="module")
@@ -22,7 +22,7 @@ def schema_set() -> SchemaSet:
 def run(schema_set: SchemaSet, data: bytes, record_name: str | None = "Declaration",
         limits: Limits | None = None) -> tuple[list[RecordReport], RecordStream]:
     stream = schema_set.iter_validate(data, record=record_name, limits=limits)
-    return list(stream), stream
+    return drain(stream), stream
 
 
 def test_valid_batch_counts_every_record(schema_set: SchemaSet) -> None:
@@ -201,7 +201,7 @@ def test_reads_paths_and_streams(schema_set: SchemaSet, tmp_path: Path) -> None:
     assert len(list(schema_set.iter_validate(io.BytesIO(valid_batch(2)),
                                              record="Declaration"))) == 2
     missing = schema_set.iter_validate(tmp_path / "nope.xml", record="Declaration")
-    assert list(missing) == []
+    assert drain(missing) == []
     assert [i.code for i in missing.summary.issues] == ["INPUT_NOT_FOUND"]
 
 
@@ -269,5 +269,5 @@ def test_json_lines_are_validated_through_the_converter(schema_set: SchemaSet,
 
 def test_json_lines_without_a_converter_are_refused(schema_set: SchemaSet) -> None:
     stream = RecordStream(b'{"ID": "A"}\n', schema_set.validate_document, record="Declaration")
-    assert list(stream) == []
+    assert drain(stream) == []
     assert [i.code for i in stream.summary.issues] == ["STREAM_JSON_UNSUPPORTED"]

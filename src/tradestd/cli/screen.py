@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from contextlib import suppress
 from dataclasses import replace
 from typing import Any
 
@@ -24,6 +25,7 @@ from ..screen.drafts import write_drafts
 from ..screen.options import ScreenOptions
 from ..screen.watchlist import WatchlistError
 from ..stream.parallel import iter_validate_parallel
+from ..stream.results import NoRecordsError
 from .dask import dask_option, dask_partition, dask_session
 from .options import (
     ConfigError,
@@ -158,8 +160,9 @@ def _records(spec: ScreenOptions, validator: ScreeningValidator, paths: tuple[st
         stream = iter_validate_parallel(path, spec, jobs=jobs,
                                         record=None if record == "auto" else record,
                                         validator=validator)
-        for report in stream:
-            yield ScreenResult.from_report(report.report, report.index, report.line)
+        with suppress(NoRecordsError):  # why is in summary.issues, yielded below
+            for report in stream:
+                yield ScreenResult.from_report(report.report, report.index, report.line)
         if stream.summary.issues:
             yield ScreenResult(stream.summary.source, (), tuple(stream.summary.issues))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import ExitStack
+from contextlib import ExitStack, suppress
 from typing import Any, Protocol, TextIO
 
 import click
@@ -18,7 +18,7 @@ from ..report.run import RunNotes
 from ..report.stream import StreamJsonWriter, StreamTextWriter
 from ..report.text import format_issue
 from ..schemaset import SchemaSet
-from ..stream import RecordReport, StreamSummary, record_candidates
+from ..stream import NoRecordsError, RecordReport, StreamSummary
 from ..stream.convert import DEFAULT_CONTAINER, JsonLinesToXml, XmlToJsonLines
 from ..stream.parallel import iter_validate_parallel
 from ..stream.schemaconverter import SchemaConverter
@@ -44,8 +44,9 @@ def record_option(func: Callable[..., Any]) -> Callable[..., Any]:
     return click.option(
         "--record", metavar="NAME|auto",
         help="Stream each input as a batch of records: NAME is the record element "
-             "({namespace}local or a local name), auto detects it for the bundled message "
-             "types. Memory stays flat however large the file.")(func)
+             "({namespace}local or a local name), auto detects it (the bundled message "
+             "types, or the --xsd set's own global elements: docs/streaming.md). Memory "
+             "stays flat however large the file.")(func)
 
 
 def _writer(fmt: str, out: TextIO, quiet: bool, verbose: bool, max_issues: int | None
@@ -109,13 +110,16 @@ def _run_one(stream: Batch, writer: StreamTextWriter | StreamJsonWriter,
              progress: StreamProgress, summaries: list[str]) -> bool:
     summary = stream.summary
     started = False
-    for record in stream:
-        if not started:
-            writer.begin(summary.source)
-            progress.begin(summary.source, summary.size)
-            started = True
-        writer.record(summary.source, record)
-        progress.update(summary.records, record.offset, summary.size)
+    try:
+        for record in stream:
+            if not started:
+                writer.begin(summary.source)
+                progress.begin(summary.source, summary.size)
+                started = True
+            writer.record(summary.source, record)
+            progress.update(summary.records, record.offset, summary.size)
+    except NoRecordsError:
+        pass  # why is in summary.issues, written below; the run fails on it
     if not started:
         writer.begin(summary.source)
     summaries.append(writer.end(summary))
@@ -143,17 +147,16 @@ def convert_batch(schema_set: SchemaSet | None, message_type: MessageType | None
             conversion = JsonLinesToXml(source, target, converter, validator.validate_document,
                                         container=container, limits=limits, rejects=rejects)
         else:
-            types = [message_type] if message_type else list(registry)
             conversion = XmlToJsonLines(source, target, converter, validator.validate_document,
                                         record=None if record == "auto" else record,
-                                        candidates=record_candidates(types), limits=limits,
+                                        candidates=validator.record_tags(), limits=limits,
                                         rejects=rejects)
     except ValueError as exc:
         raise ConfigError(str(exc)) from None
     summary = conversion.summary
     notes = RunNotes()
     try:
-        with StreamProgress(enabled=not quiet) as progress:
+        with StreamProgress(enabled=not quiet) as progress, suppress(NoRecordsError):
             for report in conversion:
                 if report.index == 0:
                     progress.begin(summary.source, summary.size)

@@ -23,7 +23,7 @@ from jsonschema.exceptions import ValidationError
 from lxml import etree
 
 from ..intake import DEFAULT_LIMITS, Limits, Source, XmlDocument, parse_bytes
-from ..issues import Issue, Layer, Report, Severity, quote, shorten_quoted
+from ..issues import Issue, Layer, Report, Severity, plain_lists, quote, shorten_quoted
 from ..pointers import json_pointer
 from ..registry import DetectionError, MessageType, Registry, bundled_registry
 from ..rules.runner import rule_issues
@@ -101,8 +101,26 @@ def json_validator(schema_set: SchemaSet, message_type: MessageType | None = Non
     return found
 
 
+def _json_text(value: Any) -> str:
+    """A JSON value as a message names it: a string quoted (cut), null, true, false and
+    numbers as JSON writes them, an array or an object by its size (never a Python repr)."""
+    if isinstance(value, str):
+        return quote(value)
+    if value is None or isinstance(value, bool):
+        return json.dumps(value)
+    if isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, (list, Mapping)):
+        kind, part = ("an array", "item") if isinstance(value, list) else ("an object", "member")
+        return f"{kind} of {len(value)} {part}" + ("" if len(value) == 1 else "s")
+    return quote(str(value))
+
+
 def _message(error: ValidationError) -> str:
     text = str(error.message)
+    shown = repr(error.instance)
+    if text.startswith(shown):  # jsonschema starts with the Python repr of the value
+        text = _json_text(error.instance) + text[len(shown):]
     if error.validator == "additionalProperties":
         instance, schema = error.instance, error.schema
         assert isinstance(instance, Mapping) and isinstance(schema, Mapping)
@@ -113,8 +131,8 @@ def _message(error: ValidationError) -> str:
         text = f"{quote(error.instance)} is not a valid value here (digits or format)"
     if error.context:
         deepest = max(error.context, key=lambda e: len(e.absolute_path))
-        text = f"{text} ({deepest.message})"
-    text = shorten_quoted(text)  # jsonschema quotes the whole value
+        text = f"{text} ({_message(deepest)})"
+    text = plain_lists(shorten_quoted(text))  # jsonschema quotes the whole value
     return text if len(text) <= _MAX_MESSAGE else text[:_MAX_MESSAGE] + "..."
 
 

@@ -31,7 +31,7 @@ from ..registry import bundled_registry
 from ..schemaset import load_schema_set
 from ..screen import ScreenResult
 from ..screen.options import ScreenOptions
-from ..stream.results import RecordReport
+from ..stream.results import NoRecordsError, RecordReport
 from ..validation import Validator
 from ..wco.translate import TranslateOptions
 from .files import FileSet
@@ -248,6 +248,8 @@ def _share(validator: Validator, unit: Unit, shape: Shape) -> Iterator[Any]:
     try:
         for report in stream:
             yield shape.record(unit.path, report)
+    except NoRecordsError:
+        pass  # why is in the summary's issues, sent below with the batch
     except Exception as exc:  # noqa: BLE001 - a crash ends this share as the batch's issue
         stream.summary.issues.append(Issue(
             "INTERNAL_ERROR", Severity.ERROR, Layer.INTAKE,

@@ -30,7 +30,12 @@ def _rate(summary: StreamSummary) -> str:
 
 def stream_summary_line(summary: StreamSummary, cap: IssueCap | None = None) -> str:
     records = "record" if summary.records == 1 else "records"
-    state = "" if not summary.stopped else " (INCOMPLETE: the batch was not read to its end)"
+    if not summary.stopped:
+        state = ""
+    elif any(i.code == "STREAM_EMPTY" for i in summary.issues):
+        state = " (FAILED: no record in the batch, nothing was checked)"
+    else:
+        state = " (INCOMPLETE: the batch was not read to its end)"
     cut = (f"; {cap.omitted:,} more issues not shown (--max-issues {cap.limit})"
            if cap is not None and cap.omitted else "")
     return (f"{summary.source}: {summary.records:,} {records} checked: {summary.valid:,} valid, "

@@ -45,8 +45,10 @@ def parse_datetime_string(value: str, format_code: str | None) -> tuple[datetime
     taken as UTC, a 102 date as midnight."""
     pattern = _FORMATS.get(format_code or "")
     if pattern is None:
-        return None, (f"formatCode {format_code!r} is not a UN/EDIFACT 2379 date/time format "
-                      f"tradestd reads ({', '.join(_FORMATS)})")
+        given = (f"formatCode {format_code!r} is not" if format_code
+                 else "formatCode is missing; it must name")
+        return None, (f"{given} a UN/EDIFACT 2379 date/time format tradestd reads "
+                      f"({', '.join(_FORMATS)})")
     match = pattern.match(value)
     if match is None:
         return None, f"formatCode {format_code} needs {_EXPECTED[format_code or '']}, got {value!r}"

@@ -26,6 +26,7 @@ import json
 import re
 import tomllib
 from collections.abc import Container, Iterable, Iterator, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -41,6 +42,7 @@ from ..rules import RuleRunner
 from ..rules.codelists import code_lists
 from ..rules.view import MessageView, child_text, local, text
 from ..schemaset import SchemaSet
+from ..stream.results import NoRecordsError
 from ..stream.source import BatchSource
 from ..validation import Validator
 from .facts import ItemFacts, ShipmentFacts, goods_item, item_facts, shipment_facts
@@ -525,8 +527,9 @@ class Screener:
                     ) -> Iterator[ScreenResult]:
         """A batch file record by record (XML or JSON Lines), hits on the batch's lines."""
         stream = self.validator.iter_validate(source, record=record)
-        for report in stream:
-            yield ScreenResult.from_report(report.report, report.index, report.line)
+        with suppress(NoRecordsError):  # why is in summary.issues, yielded below
+            for report in stream:
+                yield ScreenResult.from_report(report.report, report.index, report.line)
         if stream.summary.issues:
             yield ScreenResult(stream.summary.source, (), tuple(stream.summary.issues))
 

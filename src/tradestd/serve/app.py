@@ -14,7 +14,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from fastapi import FastAPI, Query, Request
+from fastapi import Depends, FastAPI, Query, Request
 from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.datastructures import UploadFile
@@ -81,7 +81,7 @@ def create_app(settings: ServeSettings | None = None, *, catalog: Catalog | None
         gate.shutdown()
 
     app = FastAPI(title="tradestd", version=__version__, lifespan=lifespan,
-                  docs_url=None, redoc_url=None,
+                  docs_url=None, redoc_url=None, dependencies=[Depends(known_parameters)],
                   description="Validate customs and cargo messages (WCO Data Model) and "
                               "convert them between XML and JSON. Errors are JSON: "
                               '{"error": {"status", "code", "message"}}.')
@@ -132,7 +132,7 @@ def create_app(settings: ServeSettings | None = None, *, catalog: Catalog | None
     @app.get("/v1/jsonschema/{schema}", summary="Derived JSON Schema (Draft 2020-12)")
     async def jsonschema(schema: str) -> JSONResponse:
         try:
-            catalog.target(schema)
+            catalog.target(schema, optional=False)
         except BadRequest as exc:
             raise HTTPException(404, str(exc)) from None
         if schema not in json_schemas:
@@ -212,6 +212,21 @@ def create_app(settings: ServeSettings | None = None, *, catalog: Catalog | None
         return Response(body, status_code=status, media_type=media)
 
     return app
+
+
+async def known_parameters(request: Request) -> None:
+    """An API request with a query parameter its endpoint does not take is a 400 that names
+    it and the ones it takes: a misspelt ``?rulez=wco`` must not quietly do nothing."""
+    if not request.url.path.startswith("/v1/"):
+        return  # the web page and /healthz take what browsers and probes add
+    dependant = getattr(request.scope.get("route"), "dependant", None)
+    known = sorted(p.alias for p in getattr(dependant, "query_params", ()))
+    unknown = sorted(set(request.query_params) - set(known))
+    if unknown:
+        plural = "s" if len(unknown) > 1 else ""
+        takes = (f"{request.url.path} takes {', '.join(known)}" if known
+                 else f"{request.url.path} takes no query parameter")
+        raise BadRequest(f"unknown query parameter{plural} {', '.join(unknown)}: {takes}")
 
 
 async def _form_messages(request: Request, settings: ServeSettings) -> list[Message]:

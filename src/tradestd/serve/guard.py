@@ -1,8 +1,13 @@
 """Keeping one server up under hostile or heavy load.
 
 - :class:`BodyLimit` (ASGI middleware): a body over the limit is refused with 413, from
-  its ``Content-Length`` before anything is read, or while it streams in (chunked
-  uploads): the request never holds more than the limit in memory.
+  its ``Content-Length`` before anything is read into memory, or while it streams in
+  (chunked uploads): the request never holds more than the limit in memory. Before the
+  413 goes out, the rest of the body is read and thrown away, up to
+  :data:`LINGER_BYTES` past the limit and :data:`LINGER_SECONDS` (a lingering close, as
+  nginx does): clients that send the whole body before reading the answer (Python's
+  urllib and requests) then read the 413 instead of "Connection reset by peer". A client
+  that asked ``Expect: 100-continue`` is answered at once, before it sends the body.
 - :class:`Gate`: bounded concurrency and a time limit. At most ``active`` requests are
   worked on (in worker threads) and ``queued`` more wait; beyond that a request is
   answered 503 with ``Retry-After`` at once, before its body is read. So memory is
@@ -24,13 +29,43 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .errors import Busy, TimedOut, error_response
 
-__all__ = ["BodyLimit", "Busy", "Gate", "Runner", "Slot", "TimedOut", "too_large"]
+__all__ = ["LINGER_BYTES", "LINGER_IDLE_SECONDS", "LINGER_SECONDS", "BodyLimit", "Busy", "Gate",
+           "Runner", "Slot", "TimedOut", "too_large"]
 
 T = TypeVar("T")
+#: How far past the body limit an oversized body is still read (and thrown away) so that
+#: its sender can read the 413; a body declared larger than limit + this is answered at
+#: once (and such a client may see its connection reset).
+LINGER_BYTES = 64 * 1024 * 1024
+#: How long reading an oversized body to its end may take before the 413 goes anyway,
+#: and how long the reading waits for the next piece (nginx's lingering_time and
+#: lingering_timeout): a client that stops sending is answered then.
+LINGER_SECONDS = 10.0
+LINGER_IDLE_SECONDS = 2.0
+
+
+async def _discard(receive: Receive, most: int) -> None:
+    """Read and drop request body messages until the body ends, ``most`` more bytes
+    have come, :data:`LINGER_SECONDS` have passed or none came for
+    :data:`LINGER_IDLE_SECONDS`; nothing is kept."""
+    deadline = asyncio.get_running_loop().time() + LINGER_SECONDS
+    read = 0
+    while read <= most:
+        left = deadline - asyncio.get_running_loop().time()
+        try:
+            message = await asyncio.wait_for(receive(), min(left, LINGER_IDLE_SECONDS))
+        except TimeoutError:
+            return
+        if message["type"] != "http.request":
+            return
+        read += len(message.get("body", b""))
+        if not message.get("more_body", False):
+            return
 
 
 def too_large(limit: int) -> HTTPException:
-    return HTTPException(413, f"the request body is larger than the {limit:,}-byte limit")
+    return HTTPException(413, f"the request body is larger than the {limit:,}-byte limit",
+                         headers={"Connection": "close"})
 
 
 class BodyLimit:
@@ -44,12 +79,18 @@ class BodyLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        declared = dict(scope.get("headers") or ()).get(b"content-length")
+        headers = dict(scope.get("headers") or ())
+        declared = headers.get(b"content-length")
+        waits = headers.get(b"expect", b"").lower() == b"100-continue"
         if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
-            # the body is not read: the client is told at once and the connection closed
+            # nothing is kept: the body is thrown away as it comes (when it is not far over
+            # the limit and the client is not waiting for a go-ahead), then the client is
+            # told and the connection closed
             status = 413 if declared.isdigit() else 400
             message = too_large(self.max_bytes).detail if status == 413 \
                 else "the Content-Length header is not a number"
+            if status == 413 and not waits and int(declared) - self.max_bytes <= LINGER_BYTES:
+                await _discard(receive, int(declared))
             response = error_response(status, message, headers={"Connection": "close"})
             await response(scope, receive, send)
             return
@@ -62,6 +103,8 @@ class BodyLimit:
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > limit:
+                    if message.get("more_body", False):
+                        await _discard(receive, LINGER_BYTES)
                     raise too_large(limit)
             return message
 

@@ -40,7 +40,7 @@ def screen_messages(catalog: Catalog, schema: str | None, target: Target,
         if screener is None:
             screener = _SCREENERS[schema] = screening.Screener(
                 schema=target.message_type or target.schema_set, limits=catalog.limits,
-                registry=catalog.registry)
+                registry=catalog.detection)
     results = [screener.screen_bytes(m.data, m.name) for m in messages]
     report: dict[str, Any] = screening.screen_report(results, watchlist=screener.watchlist,
                                                      tool_version=__version__)

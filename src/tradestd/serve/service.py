@@ -91,7 +91,7 @@ def convert_message(catalog: Catalog, target: Target, message: Message,
     """Validate then convert one message (XML -> JSON or JSON -> XML, by default the other
     form of what was sent); ``outcome.output`` is None when it was not converted."""
     direction = to or ("xml" if is_json_source(message.data) else "json")
-    converter = Converter(catalog.registry, target.schema_set, target.message_type,
+    converter = Converter(catalog.detection, target.schema_set, target.message_type,
                           catalog.limits, indent=2)
     outcome = converter.run(Job(message.name, None, direction, message.data))
     return replace(outcome, report=replace(outcome.report, source=message.name))

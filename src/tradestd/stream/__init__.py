@@ -6,10 +6,12 @@ records is a container), or a JSON Lines file with one record a line. Start from
 """
 
 from .check import CheckDocument, RecordConverter
-from .results import RecordReport, StreamSummary
+from .detect import RecordTags
+from .results import NoRecordsError, RecordReport, StreamSummary
 from .source import BatchSource
 from .validate import RecordStream, record_candidates
 from .xmlrecords import XmlRecord, XmlRecordReader, record_pattern
 
-__all__ = ["BatchSource", "CheckDocument", "RecordConverter", "RecordReport", "RecordStream", "StreamSummary", "XmlRecord",
-           "XmlRecordReader", "record_candidates", "record_pattern"]
+__all__ = ["BatchSource", "CheckDocument", "NoRecordsError", "RecordConverter", "RecordReport",
+           "RecordStream", "RecordTags", "StreamSummary", "XmlRecord", "XmlRecordReader",
+           "record_candidates", "record_pattern"]

@@ -44,8 +44,9 @@ from .check import (
     check_xml_record,
     conversion_failure,
 )
+from .detect import RecordTags, as_record_tags
 from .jsonlines import JsonLine, JsonLinesReader
-from .results import RecordReport
+from .results import NoRecordsError, RecordReport
 from .source import BatchSource, open_batch
 from .xmlrecords import XmlRecordReader, record_pattern
 
@@ -171,6 +172,8 @@ class _Conversion(ABC):
             self.summary.issues.append(exc.issue)
         finally:
             self.summary.seconds = time.perf_counter() - started
+        if self.summary.records_in == 0:
+            raise NoRecordsError(self.summary.source, self.summary.issues)
 
     @abstractmethod
     def _convert(self, name: str, stream: IO[bytes], out: IO[bytes]) -> Iterator[RecordReport]:
@@ -215,14 +218,14 @@ class XmlToJsonLines(_Conversion):
 
     def __init__(self, source: BatchSource, target: str | os.PathLike[str],
                  converter: RecordConverter, check: CheckDocument, *,
-                 record: str | None = None, candidates: Sequence[str] = (),
+                 record: str | None = None, candidates: Sequence[str] | RecordTags = (),
                  limits: Limits = DEFAULT_LIMITS,
                  rejects: str | os.PathLike[str] | None = None) -> None:
         super().__init__(source, target, converter, check, limits, rejects)
-        if not record and not candidates:
+        self._candidates = as_record_tags(candidates)
+        if not record and not self._candidates.tags:
             raise ValueError("name the record element: no known message type to detect it from")
         self._pattern = record_pattern(record) if record else None
-        self._candidates = candidates
 
     def _convert(self, name: str, stream: IO[bytes], out: IO[bytes]) -> Iterator[RecordReport]:
         reader = XmlRecordReader(stream, name, record=self._pattern,

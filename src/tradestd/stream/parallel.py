@@ -29,7 +29,7 @@ from ..batch import ValidatorSpec, process_context, warm_validator
 from ..intake import source_name
 from ..issues import Issue, Layer, Severity
 from ..validation import Validator
-from .results import RecordReport, StreamSummary
+from .results import NoRecordsError, RecordReport, StreamSummary
 from .source import BatchSource
 from .validate import RecordStream
 
@@ -83,6 +83,8 @@ class ParallelRecordStream:
         context = process_context()
         # Forked workers start from this validator with its schema sets compiled.
         _WARM = warm_validator(self._validator or self._spec.build())
+        if self._record is None:  # told once here, not once per worker
+            _WARM.record_tags()
         workers: list[tuple[Connection, BaseProcess]] = []
         try:
             for mine in range(self._jobs):
@@ -102,6 +104,8 @@ class ParallelRecordStream:
                     process.terminate()
                 process.join()
             self.summary.seconds = time.perf_counter() - started
+        if self.summary.records == 0:
+            raise NoRecordsError(self.summary.source, self.summary.issues)
 
     def _merge(self, workers: list[tuple[Connection, BaseProcess]]) -> Iterator[RecordReport]:
         """Record i comes from worker i mod n; each sends its own records in order."""
@@ -157,11 +161,14 @@ def _work(send: Connection, spec: ValidatorSpec, source: str | os.PathLike[str],
         validator = _WARM if _WARM is not None else spec.build()
         stream = validator.iter_validate(source, record=record, share=share)
         chunk: list[RecordReport] = []
-        for report in stream:
-            chunk.append(report)
-            if len(chunk) >= _CHUNK:
-                send.send(("reports", chunk))
-                chunk = []
+        try:
+            for report in stream:
+                chunk.append(report)
+                if len(chunk) >= _CHUNK:
+                    send.send(("reports", chunk))
+                    chunk = []
+        except NoRecordsError:
+            pass  # the parent raises it, from the issues in the summary sent below
         if chunk:
             send.send(("reports", chunk))
         s = stream.summary

@@ -7,7 +7,7 @@ from typing import Any
 
 from ..issues import Issue, Report, Severity
 
-__all__ = ["RecordReport", "StreamSummary"]
+__all__ = ["NoRecordsError", "RecordReport", "StreamSummary"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,3 +86,20 @@ class StreamSummary:
             "bytes": self.bytes_read, "seconds": round(self.seconds, 3),
             "issues": [i.to_dict() for i in self.issues],
         }
+
+
+class NoRecordsError(ValueError):
+    """A batch gave no record at all: raised by the iteration once it has ended.
+
+    Nothing checked is never a pass: an empty file, a file that is not XML, a document in
+    which no element is a record (a wrong ``record``, a schema set that does not fit the
+    file), a JSON Lines file of blank lines. ``issues`` says why (the batch's own issues,
+    also in the stream's ``summary.issues``, which is complete when this is raised).
+    """
+
+    def __init__(self, source: str, issues: list[Issue]) -> None:
+        self.source = source
+        self.issues = tuple(issues)
+        errors = [i for i in issues if i.severity is Severity.ERROR] or issues
+        reason = errors[0].message if errors else "it holds no record"
+        super().__init__(f"{source}: no record was checked: {reason}")

@@ -17,8 +17,9 @@ from typing import IO, Any
 from ..intake import DEFAULT_LIMITS, IntakeError, Limits, source_name
 from ..issues import Issue, Layer, Severity
 from .check import CheckDocument, RecordConverter, check_json_line, check_xml_record
+from .detect import RecordTags, as_record_tags
 from .jsonlines import JsonLinesReader
-from .results import RecordReport, StreamSummary
+from .results import NoRecordsError, RecordReport, StreamSummary
 from .source import BatchSource, OpenBatch, open_batch
 from .xmlrecords import XmlRecordReader, record_pattern
 
@@ -62,7 +63,10 @@ class RecordStream:
     """Iterate over a batch's :class:`RecordReport`; :attr:`summary` fills up on the way.
 
     ``record`` names the XML record element (``{namespace}local`` or a local name); when
-    it is ``None`` the first element whose tag is in ``candidates`` is taken.
+    it is ``None`` the first element whose tag is in ``candidates`` is taken (a
+    :class:`~tradestd.stream.detect.RecordTags` may add list wrappers).
+    A batch that yields no record at all (empty, not XML, no record element) raises
+    :class:`~tradestd.stream.results.NoRecordsError` once the iteration has ended.
     ``converter`` turns JSON Lines records into XML; without one, JSON Lines are refused.
     ``share`` ``(k, n)`` checks and yields only the records whose index is ``k`` modulo
     ``n`` (the others are read and skipped): one of ``n`` processes reading the same batch
@@ -70,13 +74,14 @@ class RecordStream:
     """
 
     def __init__(self, source: BatchSource, check: CheckDocument, *, record: str | None = None,
-                 candidates: Sequence[str] = (), limits: Limits = DEFAULT_LIMITS,
-                 converter: RecordConverter | None = None,
+                 candidates: Sequence[str] | RecordTags = (),
+                 limits: Limits = DEFAULT_LIMITS, converter: RecordConverter | None = None,
                  fail_on: Severity = Severity.ERROR, share: tuple[int, int] = (0, 1)) -> None:
         self._source = source
         self._check = check
         self._pattern = record_pattern(record) if record else None
-        self._candidates = candidates
+        self._candidates = as_record_tags(candidates)
+        self._read = 0
         self._limits = limits
         self._converter = converter
         self._share = share
@@ -96,9 +101,11 @@ class RecordStream:
             self.summary.issues.append(exc.issue)
         finally:
             self.summary.seconds = time.perf_counter() - started
+        if self._read == 0:
+            raise NoRecordsError(self.summary.source, self.summary.issues)
 
     def _xml(self, batch: OpenBatch) -> Iterator[RecordReport]:
-        if self._pattern is None and not self._candidates:
+        if self._pattern is None and not self._candidates.tags:
             self.summary.issues.append(Issue(
                 "STREAM_RECORD_UNKNOWN", Severity.ERROR, Layer.INTAKE,
                 "name the record element (--record NAME): no known message type to detect "
@@ -113,6 +120,7 @@ class RecordStream:
             yield self._count(check_xml_record(record, self._check, self._limits),
                               reader.bytes_read)
             self.summary.record_tag = reader.record_tag
+        self._read = reader.records
         self.summary.bytes_read = reader.bytes_read
         self.summary.record_tag = reader.record_tag
         self.summary.issues.extend(reader.issues)
@@ -131,6 +139,7 @@ class RecordStream:
             report, _ = check_json_line(line, batch.name, self._converter, self._check,
                                         self._limits)
             yield self._count(report, reader.bytes_read)
+        self._read = reader.records
         self.summary.bytes_read = reader.bytes_read
         self.summary.issues.extend(reader.issues)
 

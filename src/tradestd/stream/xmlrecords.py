@@ -40,6 +40,7 @@ from ..intake import (
 )
 from ..issues import Issue, Layer, Severity
 from ..locate import column_on_line, find_element, plain_lines
+from .detect import RecordTags, as_record_tags
 
 __all__ = ["XmlRecord", "XmlRecordReader", "record_pattern"]
 
@@ -222,20 +223,23 @@ class XmlRecordReader:
 
     ``record`` is a pattern from :func:`record_pattern`, or ``None`` to take the first
     element whose tag is one of ``candidates`` (the record and root elements of known
-    message types). A well-formedness error ends the iteration with a located issue
+    message types, or a :class:`~tradestd.stream.detect.RecordTags` of a schema set: when
+    that first element is one of its list wrappers, the element it repeats is the record).
+    A well-formedness error ends the iteration with a located issue
     naming how many records were complete; ``stopped`` is then true.
     """
 
     def __init__(self, stream: IO[bytes], name: str, *, record: str | None,
-                 candidates: Sequence[str] = (), limits: Limits = DEFAULT_LIMITS,
-                 chunk_size: int = CHUNK_SIZE) -> None:
-        if record is None and not candidates:
+                 candidates: Sequence[str] | RecordTags = (),
+                 limits: Limits = DEFAULT_LIMITS, chunk_size: int = CHUNK_SIZE) -> None:
+        self._candidates = as_record_tags(candidates)
+        if record is None and not self._candidates.tags:
             raise ValueError("name the record element: no message type is known to detect it")
         self._stream = stream
         self.name = name
         self._limits = limits
         self._chunk_size = chunk_size
-        self._tags = [record] if record is not None else list(dict.fromkeys(candidates))
+        self._tags = [record] if record is not None else self._candidates.all_tags
         self._pattern = _matcher(record) if record is not None else None
         self.record_tag: str | None = record
         self.records = 0
@@ -316,7 +320,8 @@ class XmlRecordReader:
         if self._pattern is not None:
             return True
         if self.record_tag is None:
-            self.record_tag = str(element.tag)
+            tag = str(element.tag)
+            self.record_tag = self._candidates.wrappers.get(tag, tag)
         return bool(element.tag == self.record_tag)
 
     def _begin(self, element: etree._Element) -> None:
@@ -389,19 +394,31 @@ class XmlRecordReader:
     def _stop(self, issue: Issue) -> None:
         self.stopped = True
         inside = self._depth > 0
-        where = (f"in record {self.records}, which starts at line {self._current_line()}; "
-                 if inside else "")
+        start = self._current_line()
+        where = "" if not inside else (
+            f"in record {self.records}, which starts at line {start}; " if start is not None
+            else f"in record {self.records}; ")
         message = (f"{issue.message} ({where}the stream stopped after "
                    f"{_records(self.records)})")
         self.issues.append(replace(issue, message=message,
                                    record=self.records if inside else None))
 
+    def _no_record(self, root: etree._Element) -> str:
+        """Why a whole, well-formed batch gave no record, and what would have been one."""
+        found = f"the batch (root element {etree.QName(root).localname}) holds no record"
+        if self._pattern is not None:
+            return (f"{found} element {self.record_tag}: nothing was checked (is --record "
+                    "right?)")
+        if self.record_tag is not None:  # a list wrapper that repeats nothing
+            return f"{found} element {self.record_tag}: nothing was checked"
+        return (f"{found}: none of its elements is a record of {self._candidates.origin} "
+                f"({self._candidates.describe()}); nothing was checked. Name the record "
+                "element with --record NAME (record= in the library)")
+
     def _finish(self, root: etree._Element) -> None:
         if self.records == 0:
-            expected = self.record_tag or " or ".join(self._tags)
             self.issues.append(Issue("STREAM_EMPTY", Severity.ERROR, Layer.INTAKE,
-                                     f"the batch holds no record element {expected}: nothing "
-                                     "was checked (is --record right?)", root.sourceline))
+                                     self._no_record(root), root.sourceline))
             return
         for element in _outside_records(root, self._is_record):
             self._note_outside(element)

@@ -55,8 +55,8 @@ def house_documents_unique(msg: MessageView) -> Iterator[Finding]:
 
 
 def _house_name(master: etree._Element, house: etree._Element) -> str:
-    return (f"master {child_text(master, 'SequenceNumeric')} house "
-            f"{child_text(house, 'SequenceNumeric')}")
+    return (f"master {child_text(master, 'SequenceNumeric') or '(unnumbered)'} house "
+            f"{child_text(house, 'SequenceNumeric') or '(unnumbered)'}")
 
 
 @rule("CAR-AWB-001", "error", "Air waybill numbers pass the mod-7 check", families=FAMILY,
@@ -84,7 +84,9 @@ def house_hs_codes(msg: MessageView) -> Iterator[Finding]:
         rows = [r for r in children(item, "Classification")
                 if child_text(r, "IdentificationTypeCode") in HS_TYPES]
         if not rows:
-            yield Finding(item, f"goods item {child_text(item, 'SequenceNumeric')} has no HS "
+            yield Finding(item, "goods item "
+                                f"{child_text(item, 'SequenceNumeric') or '(unnumbered)'}"
+                                " has no HS "
                           "Classification")
         for row in rows:
             id_el = child(row, "ID")
@@ -149,7 +151,9 @@ def house_pieces(msg: MessageView) -> Iterator[Finding]:
             continue
         summed = sum((c for c in counts if c is not None), Decimal(0))
         if summed != total:
-            yield Finding(total_el, f"house {child_text(house, 'SequenceNumeric')} "
+            yield Finding(total_el, "house "
+                                    f"{child_text(house, 'SequenceNumeric') or '(unnumbered)'}"
+                                    " "
                           f"TotalPackageQuantity is {text(total_el)} but its goods items' "
                           f"packages add up to {summed}")
 
@@ -210,5 +214,7 @@ def equipment_references(msg: MessageView) -> Iterator[Finding]:
                 if number is not None and number not in declared:
                     known = ", ".join(str(n) for n in sorted(n for n in declared if n)) or "none"
                     yield Finding(ref, f"goods item refers to TransportEquipment {number} but "
-                                  f"master {child_text(master, 'SequenceNumeric')} declares "
+                                  "master "
+                                  f"{child_text(master, 'SequenceNumeric') or '(unnumbered)'}"
+                                  " declares "
                                   f"{known}")

@@ -91,9 +91,14 @@ def requested_procedure(msg: MessageView) -> Iterator[Finding]:
         rows = children(item, "GovernmentProcedure")
         main = [r for r in rows if _PROCEDURE.match(child_text(r, "CurrentCode") or "")]
         if len(main) != 1:
-            yield Finding(item, f"goods item {child_text(item, 'SequenceNumeric')} has "
+            yield Finding(item, "goods item "
+                                f"{child_text(item, 'SequenceNumeric') or '(unnumbered)'}"
+                                " has "
                           f"{len(main)} requested procedures (2-digit CurrentCode), not 1")
         elif not _PROCEDURE.match(child_text(main[0], "PreviousCode") or ""):
-            yield Finding(main[0], f"goods item {child_text(item, 'SequenceNumeric')}: "
-                          f"requested procedure {child_text(main[0], 'CurrentCode')} has no "
+            yield Finding(main[0], "goods item "
+                                   f"{child_text(item, 'SequenceNumeric') or '(unnumbered)'}"
+                                   ": "
+                          f"requested procedure {child_text(main[0], 'CurrentCode') or '(empty)'}"
+                          " has no "
                           "2-digit PreviousCode")

@@ -81,7 +81,8 @@ def cas_listed(msg: MessageView) -> Iterator[Finding]:
         element, value = _cas(chemical)
         if element is not None and value and identifiers.cas_number(value) is None \
                 and value not in msg.codes.by_cas:
-            yield Finding(element, f"CASRNID {value} ({child_text(chemical, 'Name')}) is not "
+            yield Finding(element, f"CASRNID {value} ({child_text(chemical, 'Name') or '(empty)'}"
+                                   ") is not "
                           "on the precursor list")
 
 
@@ -112,7 +113,9 @@ def quantity_has_unit(msg: MessageView) -> Iterator[Finding]:
     for element in elements:
         if not element.get("unitCode"):
             parent = either(element.getparent(), element)
-            yield Finding(element, f"{local(parent)}/{local(element)} is {text(element)} without "
+            yield Finding(element, f"{local(parent)}/{local(element)} is "
+                                   f"{text(element) or '(empty)'}"
+                                   " without "
                           "a unitCode")
 
 
@@ -129,7 +132,7 @@ def status_known(msg: MessageView) -> Iterator[Finding]:
     for element in _status_elements(msg):
         code = text(element)
         if code not in STATUSES:
-            yield Finding(element, f"StatusCode {code!r} is not one of "
+            yield Finding(element, f"StatusCode {repr(code) if code else '(empty)'} is not one of "
                           f"{', '.join(STATUSES)}")
 
 
@@ -161,8 +164,10 @@ def header_status_current(msg: MessageView) -> Iterator[Finding]:
         return
     latest = child_text(updates[-1], "StatusCode")
     if latest and text(header) != latest:
-        yield Finding(header, f"StatusCode is {text(header)} but the latest StatusUpdate "
-                      f"({child_text(updates[-1], 'SequenceNumeric')}) says {latest}")
+        yield Finding(header, f"StatusCode is {text(header) or '(empty)'}"
+                              " but the latest StatusUpdate "
+                      f"({child_text(updates[-1], 'SequenceNumeric') or '(unnumbered)'}"
+                      f") says {latest}")
 
 
 @rule("PRE-SEI-001", "error", "A seizure records when, where and how much", families=FAMILY,
@@ -176,7 +181,9 @@ def seizure_details(msg: MessageView) -> Iterator[Finding]:
         missing = [n for n in ("EffectiveDateTime", "Location", "SeizedQuantity")
                    if child(update, n) is None]
         if missing:
-            yield Finding(update, f"seizure update {child_text(update, 'SequenceNumeric')} "
+            yield Finding(update, "seizure update "
+                                  f"{child_text(update, 'SequenceNumeric') or '(unnumbered)'}"
+                                  " "
                           f"lacks {', '.join(missing)}")
 
 
@@ -204,7 +211,8 @@ def updates_in_order(msg: MessageView) -> Iterator[Finding]:
             continue
         if latest is not None and moment < latest:
             yield Finding(either(child(update, "EffectiveDateTime"), update),
-                          f"status update {child_text(update, 'SequenceNumeric')} is dated "
+                          f"status update {child_text(update, 'SequenceNumeric') or '(unnumbered)'}"
+                          " is dated "
                           f"{moment.isoformat()}, before the previous one ({latest.isoformat()})")
         latest = max(latest, moment) if latest else moment
 

@@ -40,8 +40,9 @@ def known_function(msg: MessageView) -> Iterator[Finding]:
     """FunctionCode is one of 01 02 03 05 08 09 10 16 51 52."""
     code_el = child(msg.payload, "FunctionCode")
     if code_el is not None and msg.function_code not in FUNCTION_CODES:
-        yield Finding(code_el, f"FunctionCode {msg.function_code!r} is not a known response "
-                      f"code ({', '.join(FUNCTION_CODES)})")
+        shown = repr(msg.function_code) if msg.function_code else "(empty)"
+        yield Finding(code_el, f"FunctionCode {shown} is not a known response code "
+                      f"({', '.join(FUNCTION_CODES)})")
 
 
 @rule("RES-ERR-001", "error", "A rejection says what is wrong", families=FAMILY,
@@ -60,7 +61,8 @@ def error_explained(msg: MessageView) -> Iterator[Finding]:
     ``DMS10001``), so this is information only."""
     for error in children(msg.payload, "Error"):
         if not text(child(error, "Description")) and child(error, "Pointer") is None:
-            yield Finding(error, f"Error {child_text(error, 'ValidationCode')} has neither a "
+            yield Finding(error, f"Error {child_text(error, 'ValidationCode') or '(empty)'}"
+                                 " has neither a "
                           "Description nor a Pointer")
 
 

@@ -81,7 +81,8 @@ def _unknown_codes(elements: Iterable[etree._Element], known: Container[str], wh
 def _without_attribute(msg: MessageView, suffix: str, attribute: str) -> Iterator[Finding]:
     for element in msg.ending(suffix):
         if not element.get(attribute) and _leaf(element):
-            yield Finding(element, f"{_location(element)} is {text(element)!s} without a "
+            yield Finding(element, f"{_location(element)} is {text(element) or '(empty)'}"
+                                   " without a "
                           f"{attribute}")
 
 
@@ -409,7 +410,7 @@ def exchange_rate_currency(msg: MessageView) -> Iterator[Finding]:
     for exchange in exchanges:
         rate = child(exchange, "RateNumeric")
         if rate is not None and not text(child(exchange, "CurrencyTypeCode")):
-            yield Finding(rate, f"CurrencyExchange/RateNumeric is {text(rate)} but no "
+            yield Finding(rate, f"CurrencyExchange/RateNumeric is {text(rate) or '(empty)'} but no "
                           "CurrencyTypeCode says which currency it converts")
 
 
