@@ -66,8 +66,13 @@ def test_nil_type_mixed_and_wildcards(data: dict[str, Any]) -> None:
     assert shipment["Remark"]["$mixed"] == ["Handle ", {"Em": "with"}, " care ",
                                             {"Em": "please"}]
     extension = shipment["Extension"]
-    assert extension["Strict"]["$any"][0]["{urn:tradestd:test:extra}Seal"]["Number"] == "77"
-    assert extension["$any"][1] == {"{urn:other}Thing": {
+    # declared in the schema set: a named member (convention 2), typed by its declaration
+    assert extension["Strict"]["Seal"]["Number"] == "77"
+    assert extension["Strict"]["Seal"]["Intact"] == "1"
+    assert "$any" not in extension["Strict"]
+    assert extension["Note"] == ["lax known"]
+    # not declared: $any
+    assert extension["$any"][0] == {"{urn:other}Thing": {
         "@a": "1", "$content": ["text", {"{urn:other}Sub": "deep"}, "tail"]}}
     assert extension["Raw"]["$any"][1] == {"{urn:q}z": ""}
     assert shipment["Consignee"][0]["@{urn:tradestd:test:extra}origin"] == "test"
@@ -110,7 +115,7 @@ def test_decimal_numbers_are_refused_with_a_pointer(kitchen: SchemaSet,
     (lambda s: s.__setitem__("Count", None), "/Shipment/Count"),
     (lambda s: s["$order"].append("Nope"), "/Shipment/$order/18"),
     (lambda s: s["Remark"]["$mixed"].append(7), "/Shipment/Remark/$mixed/4"),
-    (lambda s: s["Extension"]["$any"].append({"a": 1, "b": 2}), "/Shipment/Extension/$any/2"),
+    (lambda s: s["Extension"]["$any"].append({"a": 1, "b": 2}), "/Shipment/Extension/$any/1"),
 ])
 def test_structure_errors_name_the_json_pointer(kitchen: SchemaSet, data: dict[str, Any],
                                                 edit: Any, path: str) -> None:
@@ -123,10 +128,10 @@ def test_structure_errors_name_the_json_pointer(kitchen: SchemaSet, data: dict[s
 
 def test_wildcard_content_errors_are_located(kitchen: SchemaSet, data: dict[str, Any]) -> None:
     edited = copy.deepcopy(data)
-    edited["Shipment"]["Extension"]["$any"][1]["{urn:other}Thing"]["$content"].append(5)
+    edited["Shipment"]["Extension"]["$any"][0]["{urn:other}Thing"]["$content"].append(5)
     with pytest.raises(ConversionError) as caught:
         kitchen.to_xml(edited)
-    assert caught.value.path == "/Shipment/Extension/$any/1/{urn:other}Thing/$content/3"
+    assert caught.value.path == "/Shipment/Extension/$any/0/{urn:other}Thing/$content/3"
 
 
 def test_xml_that_does_not_fit_is_refused_with_its_line(kitchen: SchemaSet) -> None:

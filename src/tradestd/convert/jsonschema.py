@@ -381,7 +381,7 @@ class _Deriver:
                 required.append(MIXED_KEY)  # else an empty element may leave it out
         else:
             for member in tp.by_key.values():
-                properties[member.key] = self.member_schema(member)
+                properties[member.key] = self.member_schema(member, tp)
                 if member.min_items > 0:
                     required.append(member.key)
             if tp.ambiguous:
@@ -390,6 +390,11 @@ class _Deriver:
         schema: dict[str, Any] = {"type": "object", "properties": properties}
         if required:
             schema["required"] = required
+        if tp.kind not in (SIMPLE_ATTRS, MIXED) and tp.wild_required:
+            # a wildcard that must occur: its content is $any or one of its named members
+            clauses = [{"anyOf": [{"required": [key]} for key in keys]}
+                       for keys in tp.wild_required]
+            schema.update(clauses[0] if len(clauses) == 1 else {"allOf": clauses})
         pattern: dict[str, Any] = dict(_XSI_MEMBERS)
         if tp.any_attribute:
             declared = "|".join(literal(k[1:]) for k in tp.attr_keys)
@@ -406,11 +411,19 @@ class _Deriver:
                                 "properties": properties}
         if tp.wildcard is None:
             item["additionalProperties"] = False
+        else:
+            named = [t for t in tp.wild_tags if tp.children[t].key != t]
+            if named:  # convention 2: named members, never in full
+                item["propertyNames"] = {"not": {"enum": named}}
         return item
 
-    def member_schema(self, member: Member) -> dict[str, Any]:
+    def member_schema(self, member: Member, tp: TypePlan) -> dict[str, Any]:
         if member.element is None:
             item: dict[str, Any] = dict(_ANY_ITEM)
+            if tp.wild_tags:
+                # what the schema set declares is a named member (convention 2): $any
+                # holds only what it does not
+                item["propertyNames"] = {"not": {"enum": list(tp.wild_tags)}}
         else:
             item = self.element_schema(member.element, member.element.xsd.is_global())
         if not member.array:

@@ -21,7 +21,7 @@ from .plan import (
 )
 from .values import QNAME, XML_NS, XSI_NS, ConversionError, encode, key_to_name
 
-__all__ = ["data_to_element"]
+__all__ = ["convention_1_item", "data_to_element"]
 
 _XSI_TYPE = f"{{{XSI_NS}}}type"
 
@@ -349,6 +349,34 @@ def _declare(nsmap: dict[str | None, str], bindings: Any) -> None:
             etree.QName(namespace, prefix or "x")  # lxml's checks of names
         except ValueError as exc:
             raise _conversion(exc) from None
+
+
+def convention_1_item(plan: Plan, data: Any) -> str | None:
+    """JSON Pointer of the first ``$any`` entry written in the shape of convention 1:
+    a global element that convention 2 carries as a named member (``None``: none).
+
+    ``to_xml`` reads such entries as before (they name the element in full); the derived
+    JSON Schema, written for convention 2, refuses them.
+    """
+    if not plan.wild_tags:
+        return None
+    pending: list[tuple[Any, str]] = [(data, "")]
+    while pending:
+        node, where = pending.pop()
+        if isinstance(node, dict):
+            items = list(node.items())
+            for key, item in items:
+                if key == ANY_KEY and isinstance(item, list):
+                    for index, entry in enumerate(item):
+                        if isinstance(entry, dict) and len(entry) == 1 \
+                                and next(iter(entry)) in plan.wild_tags:
+                            return f"{where}/$any/{index}"
+            pending.extend((item, where + "/" + key.replace("~", "~0").replace("/", "~1"))
+                           for key, item in reversed(items))
+        elif isinstance(node, list):
+            pending.extend((item, f"{where}/{index}")
+                           for index, item in reversed(list(enumerate(node))))
+    return None
 
 
 def data_to_element(plan: Plan, data: Any) -> etree._Element:
