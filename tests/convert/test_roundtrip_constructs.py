@@ -16,6 +16,8 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from tradestd.convert import ConversionError
+from tradestd.convert.plan import plan_for
+from tradestd.convert.to_xml import convention_1_item
 from tradestd.convert.validate import json_validator
 from tradestd.registry import bundled_registry
 from tradestd.schemaset import load_schema_set
@@ -59,6 +61,11 @@ def test_generated_schemas_and_instances_round_trip(tmp_path_factory: Any) -> No
         assert _c14n(back) == _c14n(xml), (xml, text, back)
         assert qname_values(back) == qname_values(xml), (xml, text, back)
         assert schema_set.to_json(back) == text
+        # wildcard content the set declares is a named member (convention 2), and the
+        # derived JSON Schema accepts the JSON
+        assert convention_1_item(plan_for(schema_set), converted) is None, text
+        errors = [e.message for e in json_validator(schema_set).iter_errors(converted)]
+        assert not errors, (xml, text, errors)
 
     run()
 

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from .plan import (
+    CONVENTION,
     MIXED,
     MIXED_KEY,
     NS_KEY,
@@ -465,7 +466,7 @@ def derive_json_schema(plan: Plan, roots: Iterable[str] | None = None, *,
                           "description": "prefix -> namespace of the prefixes that QName "
                                          "values kept as written use"}
     schema.update({
-        "description": "A message under the tradestd JSON convention "
+        "description": f"A message under the tradestd JSON convention {CONVENTION} "
                        "(docs/json-convention.md): one member, the root element (and "
                        "\"$ns\" where QName values need it).",
         "type": "object", "properties": properties, "minProperties": 1, "maxProperties": 2,
