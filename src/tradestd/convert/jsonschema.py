@@ -438,7 +438,14 @@ class _Deriver:
 
 
 def _xsi_type_named(name: str | None) -> dict[str, Any]:
-    return {"required": ["@xsi:type"], "properties": {"@xsi:type": {"const": name}}}
+    """``@xsi:type`` naming the type ``name``: as written (``p:Local``, convention 2;
+    the prefix's binding is in ``$ns``, so only the local name is checked here) or in
+    Clark notation (convention 1)."""
+    namespace, _, local = (name or "")[1:].rpartition("}") if (name or "").startswith("{") \
+        else ("", "", name or "")
+    clark = literal(f"{{{namespace}}}") if namespace else ""
+    pattern = f"^[ \\t\\n\\r]*(?:{clark}|[^:{{}}]+:)?{literal(local)}[ \\t\\n\\r]*$"
+    return {"required": ["@xsi:type"], "properties": {"@xsi:type": {"pattern": pattern}}}
 
 
 def _namespace(name: str) -> str:

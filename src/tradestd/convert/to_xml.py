@@ -39,12 +39,15 @@ class _Writer:
     # -- values ----------------------------------------------------------------------
 
     def qname(self, value: Any) -> str:
+        """XML text of a QName value: as written (convention 2: ``"p:local"``, ``p``
+        bound in ``$ns``), or ``"{namespace}local"`` (convention 1), given a prefix."""
         if not isinstance(value, str):
-            raise ConversionError("a QName must be a string \"{namespace}local\"")
+            raise ConversionError("a QName must be a string, \"prefix:local\"")
         if not value.startswith("{"):
-            if None in self.nsmap:
-                raise ConversionError(f"the QName {value!r} has no namespace, but $ns declares "
-                                      "a default namespace")
+            prefix, colon, _ = value.strip(" \t\n\r").rpartition(":")
+            if colon and prefix not in self.nsmap and prefix != "xml":
+                raise ConversionError(f"the prefix of the QName {value!r} is not declared: "
+                                      "give its namespace in \"$ns\"")
             return value
         namespace, _, local = value[1:].partition("}")
         prefix = self.prefix_of.get(namespace)
@@ -55,6 +58,14 @@ class _Writer:
             self.extra[prefix] = namespace
             self.prefix_of[namespace] = prefix
         return f"{prefix}:{local}"
+
+    def resolve(self, value: Any) -> str:
+        """The Clark name of a QName value (as written, or already Clark)."""
+        if not isinstance(value, str) or value.startswith("{"):
+            return value if isinstance(value, str) else ""
+        prefix, colon, local = value.strip(" \t\n\r").rpartition(":")
+        namespace = XML_NS if prefix == "xml" else self.nsmap.get(prefix if colon else None)
+        return f"{{{namespace}}}{local}" if namespace else local
 
     def finish(self, root: etree._Element) -> etree._Element:
         """Declare on the root the namespaces that only QName values name (a new root
@@ -81,8 +92,7 @@ class _Writer:
             return
         xsi_type = value.get("@xsi:type")
         if xsi_type is not None:
-            name = xsi_type if isinstance(xsi_type, str) else ""
-            found = self.plan.types.get(name)
+            found = self.plan.types.get(self.resolve(xsi_type))
             if found is None:
                 raise ConversionError(f"@xsi:type {xsi_type!r} names no type of the schema set")
             tp = found
