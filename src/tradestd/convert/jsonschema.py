@@ -479,7 +479,10 @@ def derive_json_schema(plan: Plan, roots: Iterable[str] | None = None, *,
         "type": "object", "properties": properties, "minProperties": 1, "maxProperties": 2,
         "not": {"anyOf": [{"maxProperties": 1, "required": [NS_KEY]},
                           {"minProperties": 2, "not": {"required": [NS_KEY]}}]},
-        "additionalProperties": False,
+        # any root: one no global element declares is valid by its xsi:type (XSD 1.0
+        # Part 1, 5.2), keyed by its name in full; its content is left to the XSD
+        "additionalProperties": False if roots is not None else {
+            "type": "object", "required": ["@xsi:type"]},
         "$defs": dict(sorted(deriver.defs.items())),
     })
     return schema

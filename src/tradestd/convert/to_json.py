@@ -51,11 +51,20 @@ def element_to_data(plan: Plan, root: etree._Element) -> dict[str, Any]:
     tag = tag_of(root)
     key = plan.root_tags.get(tag)
     if key is None:
-        raise ConversionError(f"the root element {tag} is not a global element of the "
-                              "schema set", line=root.sourceline)
+        # XSD 1.0 Part 1, 5.2 (assessment starting from a type definition): a root with
+        # no global declaration is valid by the type its xsi:type names; its key is its
+        # name in full
+        xsi_type = root.get(_XSI_TYPE)
+        if xsi_type is None:
+            raise ConversionError(f"the root element {tag} is not a global element of the "
+                                  "schema set", line=root.sourceline)
+        root_type = _typed(plan, root, xsi_type)
+        key = tag
+    else:
+        root_type = plan.globals[tag].type
     ns: Bindings = {}
     try:
-        value = _value(plan, root, plan.globals[tag].type, ns)
+        value = _value(plan, root, root_type, ns)
     except ConversionError as exc:
         raise exc.under(key, line=root.sourceline) from None
     if ns.get("") == "":

@@ -15,6 +15,7 @@ from .plan import (
     SIMPLE,
     SIMPLE_ATTRS,
     VALUE_KEY,
+    ElementPlan,
     Plan,
     TypePlan,
     walk_model,
@@ -44,8 +45,8 @@ class _Writer:
         if not isinstance(value, str):
             raise ConversionError("a QName must be a string, \"prefix:local\"")
         if not value.startswith("{"):
-            prefix, colon, _ = value.strip(" \t\n\r").rpartition(":")
-            if colon and prefix not in self.nsmap and prefix != "xml":
+            written, colon, _ = value.strip(" \t\n\r").rpartition(":")
+            if colon and written not in self.nsmap and written != "xml":
                 raise ConversionError(f"the prefix of the QName {value!r} is not declared: "
                                       "give its namespace in \"$ns\"")
             return value
@@ -389,6 +390,23 @@ def convention_1_item(plan: Plan, data: Any) -> str | None:
     return None
 
 
+def _typed_root(plan: Plan, key: str, value: Any, bindings: Any) -> ElementPlan | None:
+    """A root element no global declaration names, typed by its ``@xsi:type`` (see
+    :func:`.to_json.element_to_data`); ``None`` when ``value`` names no such type."""
+    xsi_type = value.get("@xsi:type") if isinstance(value, dict) else None
+    if not isinstance(xsi_type, str) or not key or key.startswith("$"):
+        return None
+    name = xsi_type.strip(" \t\n\r")
+    if not name.startswith("{"):
+        prefix, colon, local = name.rpartition(":")
+        namespaces = dict(bindings) if isinstance(bindings, dict) else {}
+        namespaces.update((p, ns) for ns, p in plan.prefixes.items() if p not in namespaces)
+        namespace = namespaces.get(prefix if colon else "")
+        name = f"{{{namespace}}}{local}" if namespace else local
+    found = plan.types.get(name)
+    return ElementPlan(tag=key, type=found) if found is not None else None
+
+
 def data_to_element(plan: Plan, data: Any) -> etree._Element:
     """The root element for ``{"<RootKey>": ...}``."""
     bindings = data.get(NS_KEY) if isinstance(data, dict) else None
@@ -398,7 +416,7 @@ def data_to_element(plan: Plan, data: Any) -> etree._Element:
         raise ConversionError("a document is a JSON object with exactly one member, the root "
                               "element (and \"$ns\" where QName values need it)")
     ((key, value),) = data.items()
-    element = plan.root_keys.get(key)
+    element = plan.root_keys.get(key) or _typed_root(plan, key, value, bindings)
     if element is None:
         known = ", ".join(sorted(plan.root_keys)[:12])
         raise ConversionError(f"{key!r} is not a global element of the schema set "
