@@ -40,6 +40,9 @@ _XSI_MEMBERS = {"^@xsi:": {"type": ["string", "boolean"]}}
 _PADDED = r"^[ \t\n\r]|[ \t\n\r]$"
 _ANY_ITEM = {"type": "object", "minProperties": 1, "maxProperties": 1}
 _INLINE_DEPTH = 24
+#: ``xsi:nil`` true: ``true``, or the text ``1`` (xs:boolean, XSD 1.0 Part 2, 3.2.2)
+_NIL = {"anyOf": [{"const": True},
+                  {"type": "string", "pattern": r"^[ \t\n\r]*(?:true|1)[ \t\n\r]*$"}]}
 _INTEGER = re.compile(r"[ \t\n\r]*[+-]?[0-9]+[ \t\n\r]*")
 
 
@@ -320,7 +323,7 @@ class _Deriver:
                            for d in self.derived.get(id(tp), []))
         if getattr(xsd, "nillable", False):
             options.append({"type": "object", "required": ["@xsi:nil"],
-                            "properties": {"@xsi:nil": {"const": True}}})
+                            "properties": {"@xsi:nil": _NIL}})
         if (default is not None or fixed is not None) and tp.kind in (SIMPLE, SIMPLE_ATTRS):
             # an empty element takes the default (or fixed) value
             if tp.kind == SIMPLE:
@@ -356,7 +359,7 @@ class _Deriver:
             "patternProperties": dict(_XSI_MEMBERS),
             "additionalProperties": False,
             "anyOf": [{"required": [VALUE_KEY]}, {
-                "required": ["@xsi:nil"], "properties": {"@xsi:nil": {"const": True}}}],
+                "required": ["@xsi:nil"], "properties": {"@xsi:nil": _NIL}}],
             "if": {"required": ["@xsi:type"]},
             "then": {"properties": {VALUE_KEY: {"type": ["string", "integer", "boolean"]}}},
             "else": {"properties": {VALUE_KEY: value}},
@@ -378,7 +381,7 @@ class _Deriver:
         elif tp.kind == MIXED:
             properties[MIXED_KEY] = {"type": "array", "items": {"anyOf": [
                 {"type": "string"}, self.mixed_item(tp)]}}
-            if any(m.min_items > 0 for m in tp.by_key.values()):
+            if any(m.min_items > 0 for m in tp.by_key.values()) or tp.wild_required:
                 required.append(MIXED_KEY)  # else an empty element may leave it out
         else:
             for member in tp.by_key.values():

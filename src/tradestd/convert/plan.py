@@ -251,8 +251,8 @@ class _Compiler:
              if not tag.startswith(f"{{{XS}}}") and not e.abstract), key=lambda e: e.name)
         #: while compiling one content model: whether its wildcards may name members
         self.named_wildcards = False
-        #: while compiling one content model: tags of the wildcards that must occur
-        self.wild_required: list[tuple[str, ...]] = []
+        #: while compiling one content model: the wildcards that must occur
+        self.wild_required: list[Any] = []
 
     # -- elements and types ----------------------------------------------------------
 
@@ -379,9 +379,11 @@ class _Compiler:
         plan.order = tuple(order)
         wild_tags = {e.name for w in wildcards for e in self._wild_members(w)}
         plan.wild_tags = tuple(sorted(wild_tags))
+        # a wildcard that must occur: some member it may take (named, or a declared
+        # element of the model it also matches), or $any
         plan.wild_required = tuple(
-            tuple(ANY_KEY if t == ANY_KEY else plan.children[t].key for t in required)
-            for required in self.wild_required)
+            (*(m.key for m in plan.children.values() if wildcard.is_matching(m.tag)), ANY_KEY)
+            for wildcard in self.wild_required)
         for member in plan.children.values():
             if member.tag in wild_tags and len(tags[member.tag]) == 1:
                 continue  # only the wildcard takes it: an array if the wildcard repeats
@@ -435,11 +437,12 @@ class _Compiler:
                 named = self._wild_members(particle)
                 # the named members first, then $any (the default order of to_xml)
                 occurrences.extend((e.name, e, 0, p_high) for e in named)
-                occurrences.append((ANY_KEY, None, 0 if named else p_low, p_high))
+                # never required by itself: what the wildcard takes may be a member
+                occurrences.append((ANY_KEY, None, 0, p_high))
                 if named and p_max > 1:
                     ambiguous[0] = True  # $any and named members interleave
-                if named and p_low > 0:
-                    self.wild_required.append((*(e.name for e in named), ANY_KEY))
+                if p_low > 0:
+                    self.wild_required.append(particle)
                 children.append(("el", p_max, (*(e.name for e in named), ANY_KEY)))
             elif isinstance(particle, XsdElement):
                 members = self._members(particle)

@@ -31,6 +31,7 @@ from .values import (
     attribute_key,
     decode,
     decode_attribute,
+    is_nil,
 )
 
 __all__ = ["element_to_data"]
@@ -82,7 +83,7 @@ def _value(plan: Plan, el: etree._Element, tp: TypePlan, ns: Bindings) -> Any:
         if xsi_type is not None:
             tp = _typed(plan, el, xsi_type)
         obj = _attributes(plan, el, attrib, tp, ns)
-        nil = obj.get("@xsi:nil") is True
+        nil = is_nil(obj.get("@xsi:nil"))
     elif tp.kind == SIMPLE:
         return _text(el, tp.codec, ns)
     else:

@@ -20,7 +20,7 @@ from .plan import (
     TypePlan,
     walk_model,
 )
-from .values import QNAME, XML_NS, XSI_NS, ConversionError, encode, key_to_name
+from .values import QNAME, XML_NS, XSI_NS, ConversionError, encode, is_nil, key_to_name
 
 __all__ = ["convention_1_item", "data_to_element"]
 
@@ -136,7 +136,7 @@ class _Writer:
         return count
 
     def children(self, el: etree._Element, tp: TypePlan, value: dict[str, Any]) -> int:
-        if value.get("@xsi:nil") is True:
+        if is_nil(value.get("@xsi:nil")):
             return 0
         if tp.ambiguous and ORDER_KEY in value:
             return self.in_recorded_order(el, tp, value) + 1
