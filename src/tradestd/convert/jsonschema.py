@@ -247,6 +247,7 @@ class _Deriver:
         self.names: dict[tuple[int, str], str] = {}
         self.pending: list[tuple[str, TypePlan, str, str]] = []
         self.inline: set[int] = set()
+        self.shared_names: dict[Any, str] = {}
         self.derived: dict[int, list[TypePlan]] = {}
         for tp in plan.types.values():
             node = getattr(tp.xsd, "base_type", None)
@@ -318,9 +319,14 @@ class _Deriver:
         options = [schema]
         if tp.name == f"{{{XS}}}anyType":
             options.append({"type": "object", "required": ["@xsi:type"]})
-        else:
-            options.extend({"allOf": [self.ref(d, ""), _xsi_type_named(d.name)]}
-                           for d in self.derived.get(id(tp), []))
+        elif self.derived.get(id(tp)):
+            # the types derived from it, under xsi:type: one definition per base type
+            # (a base such as xs:string may have hundreds, and many elements)
+            derived = self.derived[id(tp)]
+            base = (tp.name or f"{local}.element").rpartition("}")[2]
+            options.append(self.shared(("derived", id(tp)), f"{base}.derived", lambda: {
+                "anyOf": [{"allOf": [self.ref(d, ""), _xsi_type_named(d.name)]}
+                          for d in derived]}))
         if getattr(xsd, "nillable", False):
             options.append({"type": "object", "required": ["@xsi:nil"],
                             "properties": {"@xsi:nil": _NIL}})
@@ -396,8 +402,7 @@ class _Deriver:
             schema["required"] = required
         if tp.kind not in (SIMPLE_ATTRS, MIXED) and tp.wild_required:
             # a wildcard that must occur: its content is $any or one of its named members
-            clauses = [{"anyOf": [{"required": [key]} for key in keys]}
-                       for keys in tp.wild_required]
+            clauses = [self.one_of_members(keys) for keys in tp.wild_required]
             schema.update(clauses[0] if len(clauses) == 1 else {"allOf": clauses})
         pattern: dict[str, Any] = dict(_XSI_MEMBERS)
         if tp.any_attribute:
@@ -408,8 +413,46 @@ class _Deriver:
         schema["additionalProperties"] = False
         return schema
 
+    def shared(self, key: Any, base: str, build: Any) -> dict[str, Any]:
+        """``$ref`` to a definition built once for ``key`` (``build()`` makes it)."""
+        name = self.shared_names.get(key)
+        if name is None:
+            name, index = base, 2
+            while name in self.defs:
+                name = f"{base}.{index}"
+                index += 1
+            self.shared_names[key] = name
+            self.defs[name] = {}
+            self.defs[name] = build()
+        return {"$ref": "#/$defs/" + name.replace("~", "~0").replace("/", "~1")}
+
+    def wild_member(self, tp: TypePlan, member: Member) -> dict[str, Any]:
+        """The schema of a member a wildcard names (convention 2): a ``$ref`` to one
+        definition per global element, since many wildcards take the same elements."""
+        element = member.element
+        assert element is not None
+        if member.tag not in tp.wild_tags:
+            return self.element_schema(element, element.xsd.is_global())
+        local = element.tag.rpartition("}")[2]
+        return self.shared(("element", id(element)), f"{local}.element",
+                           lambda: self.element_schema(element, True))
+
+    def one_of_members(self, keys: tuple[str, ...]) -> dict[str, Any]:
+        """At least one of the members ``keys`` is present (few: ``anyOf`` of
+        ``required``, whose errors read well; many: one shared definition, "not every
+        member name is outside ``keys``")."""
+        if len(keys) <= 8:
+            return {"anyOf": [{"required": [key]} for key in keys]}
+        return self.shared(("some", keys), "$any.some", lambda: {
+            "not": {"propertyNames": {"not": {"enum": list(keys)}}}})
+
+    def undeclared(self, tags: list[str]) -> dict[str, Any]:
+        """``propertyNames`` of ``$any`` items: not one of ``tags`` (named members)."""
+        return self.shared(("names", tuple(tags)), "$any.names",
+                           lambda: {"not": {"enum": tags}})
+
     def mixed_item(self, tp: TypePlan) -> dict[str, Any]:
-        properties = {m.key: self.element_schema(m.element, m.element.xsd.is_global())
+        properties = {m.key: self.wild_member(tp, m)
                       for m in tp.by_key.values() if m.element is not None}
         item: dict[str, Any] = {"type": "object", "minProperties": 1, "maxProperties": 1,
                                 "properties": properties}
@@ -418,7 +461,7 @@ class _Deriver:
         else:
             named = [t for t in tp.wild_tags if tp.children[t].key != t]
             if named:  # convention 2: named members, never in full
-                item["propertyNames"] = {"not": {"enum": named}}
+                item["propertyNames"] = self.undeclared(named)
         return item
 
     def member_schema(self, member: Member, tp: TypePlan) -> dict[str, Any]:
@@ -427,9 +470,9 @@ class _Deriver:
             if tp.wild_tags:
                 # what the schema set declares is a named member (convention 2): $any
                 # holds only what it does not
-                item["propertyNames"] = {"not": {"enum": list(tp.wild_tags)}}
+                item["propertyNames"] = self.undeclared(list(tp.wild_tags))
         else:
-            item = self.element_schema(member.element, member.element.xsd.is_global())
+            item = self.wild_member(tp, member)
         if not member.array:
             return item
         schema: dict[str, Any] = {"type": "array", "items": item}
