@@ -334,7 +334,7 @@ class RoundTripBuilder(Builder):
                 and self.draw(st.booleans()):
             element.set(f"{{{XSI}}}type", "xs:integer")
             if getattr(declaration, "nillable", False) and self.draw(st.booleans()):
-                element.set(f"{{{XSI}}}nil", "true")
+                element.set(f"{{{XSI}}}nil", self.draw(st.sampled_from(["true", "1"])))
                 return
             element.text = str(self.draw(st.integers(-99, 10 ** 20)))
             return

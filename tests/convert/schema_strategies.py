@@ -293,7 +293,7 @@ class VariantBuilder(Builder):
             super().fill(element, declaration, depth)
         if getattr(declaration, "nillable", False) and element.get(f"{{{XSI}}}nil") is None \
                 and draw(st.booleans()):
-            element.set(f"{{{XSI}}}nil", "false")
+            element.set(f"{{{XSI}}}nil", draw(st.sampled_from(["false", "0"])))
         if draw(st.integers(0, 4)) == 0:
             element.set(f"{{{XSI}}}schemaLocation", f"{NS} generated.xsd")
         elif draw(st.integers(0, 6)) == 0:

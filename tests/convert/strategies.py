@@ -190,7 +190,8 @@ class Builder:
         if xsd_type.is_complex():
             self.attributes(element, xsd_type)
         if getattr(declaration, "nillable", False) and self.draw(st.booleans()):
-            element.set(f"{{{XSI}}}nil", "true")
+            # xs:boolean's lexical space (XSD 1.0 Part 2, 3.2.2): "1" is true too
+            element.set(f"{{{XSI}}}nil", self.draw(st.sampled_from(["true", "1"])))
             return
         if xsd_type.is_simple():
             element.text = self.value(xsd_type)

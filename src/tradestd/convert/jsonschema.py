@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from .plan import (
+    CONVENTION,
     MIXED,
     MIXED_KEY,
     NS_KEY,
@@ -39,6 +40,9 @@ _XSI_MEMBERS = {"^@xsi:": {"type": ["string", "boolean"]}}
 _PADDED = r"^[ \t\n\r]|[ \t\n\r]$"
 _ANY_ITEM = {"type": "object", "minProperties": 1, "maxProperties": 1}
 _INLINE_DEPTH = 24
+#: ``xsi:nil`` true: ``true``, or the text ``1`` (xs:boolean, XSD 1.0 Part 2, 3.2.2)
+_NIL = {"anyOf": [{"const": True},
+                  {"type": "string", "pattern": r"^[ \t\n\r]*(?:true|1)[ \t\n\r]*$"}]}
 _INTEGER = re.compile(r"[ \t\n\r]*[+-]?[0-9]+[ \t\n\r]*")
 
 
@@ -243,6 +247,7 @@ class _Deriver:
         self.names: dict[tuple[int, str], str] = {}
         self.pending: list[tuple[str, TypePlan, str, str]] = []
         self.inline: set[int] = set()
+        self.shared_names: dict[Any, str] = {}
         self.derived: dict[int, list[TypePlan]] = {}
         for tp in plan.types.values():
             node = getattr(tp.xsd, "base_type", None)
@@ -314,12 +319,17 @@ class _Deriver:
         options = [schema]
         if tp.name == f"{{{XS}}}anyType":
             options.append({"type": "object", "required": ["@xsi:type"]})
-        else:
-            options.extend({"allOf": [self.ref(d, ""), _xsi_type_named(d.name)]}
-                           for d in self.derived.get(id(tp), []))
+        elif self.derived.get(id(tp)):
+            # the types derived from it, under xsi:type: one definition per base type
+            # (a base such as xs:string may have hundreds, and many elements)
+            derived = self.derived[id(tp)]
+            base = (tp.name or f"{local}.element").rpartition("}")[2]
+            options.append(self.shared(("derived", id(tp)), f"{base}.derived", lambda: {
+                "anyOf": [{"allOf": [self.ref(d, ""), _xsi_type_named(d.name)]}
+                          for d in derived]}))
         if getattr(xsd, "nillable", False):
             options.append({"type": "object", "required": ["@xsi:nil"],
-                            "properties": {"@xsi:nil": {"const": True}}})
+                            "properties": {"@xsi:nil": _NIL}})
         if (default is not None or fixed is not None) and tp.kind in (SIMPLE, SIMPLE_ATTRS):
             # an empty element takes the default (or fixed) value
             if tp.kind == SIMPLE:
@@ -355,7 +365,7 @@ class _Deriver:
             "patternProperties": dict(_XSI_MEMBERS),
             "additionalProperties": False,
             "anyOf": [{"required": [VALUE_KEY]}, {
-                "required": ["@xsi:nil"], "properties": {"@xsi:nil": {"const": True}}}],
+                "required": ["@xsi:nil"], "properties": {"@xsi:nil": _NIL}}],
             "if": {"required": ["@xsi:type"]},
             "then": {"properties": {VALUE_KEY: {"type": ["string", "integer", "boolean"]}}},
             "else": {"properties": {VALUE_KEY: value}},
@@ -377,11 +387,11 @@ class _Deriver:
         elif tp.kind == MIXED:
             properties[MIXED_KEY] = {"type": "array", "items": {"anyOf": [
                 {"type": "string"}, self.mixed_item(tp)]}}
-            if any(m.min_items > 0 for m in tp.by_key.values()):
+            if any(m.min_items > 0 for m in tp.by_key.values()) or tp.wild_required:
                 required.append(MIXED_KEY)  # else an empty element may leave it out
         else:
             for member in tp.by_key.values():
-                properties[member.key] = self.member_schema(member)
+                properties[member.key] = self.member_schema(member, tp)
                 if member.min_items > 0:
                     required.append(member.key)
             if tp.ambiguous:
@@ -390,6 +400,10 @@ class _Deriver:
         schema: dict[str, Any] = {"type": "object", "properties": properties}
         if required:
             schema["required"] = required
+        if tp.kind not in (SIMPLE_ATTRS, MIXED) and tp.wild_required:
+            # a wildcard that must occur: its content is $any or one of its named members
+            clauses = [self.one_of_members(keys) for keys in tp.wild_required]
+            schema.update(clauses[0] if len(clauses) == 1 else {"allOf": clauses})
         pattern: dict[str, Any] = dict(_XSI_MEMBERS)
         if tp.any_attribute:
             declared = "|".join(literal(k[1:]) for k in tp.attr_keys)
@@ -399,20 +413,66 @@ class _Deriver:
         schema["additionalProperties"] = False
         return schema
 
+    def shared(self, key: Any, base: str, build: Any) -> dict[str, Any]:
+        """``$ref`` to a definition built once for ``key`` (``build()`` makes it)."""
+        name = self.shared_names.get(key)
+        if name is None:
+            name, index = base, 2
+            while name in self.defs:
+                name = f"{base}.{index}"
+                index += 1
+            self.shared_names[key] = name
+            self.defs[name] = {}
+            self.defs[name] = build()
+        return {"$ref": "#/$defs/" + name.replace("~", "~0").replace("/", "~1")}
+
+    def wild_member(self, tp: TypePlan, member: Member) -> dict[str, Any]:
+        """The schema of a member a wildcard names (convention 2): a ``$ref`` to one
+        definition per global element, since many wildcards take the same elements."""
+        element = member.element
+        assert element is not None
+        if member.tag not in tp.wild_tags:
+            return self.element_schema(element, element.xsd.is_global())
+        local = element.tag.rpartition("}")[2]
+        return self.shared(("element", id(element)), f"{local}.element",
+                           lambda: self.element_schema(element, True))
+
+    def one_of_members(self, keys: tuple[str, ...]) -> dict[str, Any]:
+        """At least one of the members ``keys`` is present (few: ``anyOf`` of
+        ``required``, whose errors read well; many: one shared definition, "not every
+        member name is outside ``keys``")."""
+        if len(keys) <= 8:
+            return {"anyOf": [{"required": [key]} for key in keys]}
+        return self.shared(("some", keys), "$any.some", lambda: {
+            "not": {"propertyNames": {"not": {"enum": list(keys)}}}})
+
+    def undeclared(self, tags: list[str]) -> dict[str, Any]:
+        """``propertyNames`` of ``$any`` items: not one of ``tags`` (named members)."""
+        return self.shared(("names", tuple(tags)), "$any.names",
+                           lambda: {"not": {"enum": tags}})
+
     def mixed_item(self, tp: TypePlan) -> dict[str, Any]:
-        properties = {m.key: self.element_schema(m.element, m.element.xsd.is_global())
+        properties = {m.key: self.wild_member(tp, m)
                       for m in tp.by_key.values() if m.element is not None}
         item: dict[str, Any] = {"type": "object", "minProperties": 1, "maxProperties": 1,
                                 "properties": properties}
         if tp.wildcard is None:
             item["additionalProperties"] = False
+        else:
+            named = [t for t in tp.wild_tags if tp.children[t].key != t]
+            if named:  # convention 2: named members, never in full
+                item["propertyNames"] = self.undeclared(named)
         return item
 
-    def member_schema(self, member: Member) -> dict[str, Any]:
+    def member_schema(self, member: Member, tp: TypePlan) -> dict[str, Any]:
         if member.element is None:
             item: dict[str, Any] = dict(_ANY_ITEM)
+            if tp.wild_tags:
+                # what the schema set declares is a named member (convention 2): $any
+                # holds only what it does not
+                item["propertyNames"] = self.undeclared(list(tp.wild_tags))
         else:
-            item = self.element_schema(member.element, member.element.xsd.is_global())
+            item = self.wild_member(tp, member)
         if not member.array:
             return item
         schema: dict[str, Any] = {"type": "array", "items": item}
@@ -424,7 +484,14 @@ class _Deriver:
 
 
 def _xsi_type_named(name: str | None) -> dict[str, Any]:
-    return {"required": ["@xsi:type"], "properties": {"@xsi:type": {"const": name}}}
+    """``@xsi:type`` naming the type ``name``: as written (``p:Local``, convention 2;
+    the prefix's binding is in ``$ns``, so only the local name is checked here) or in
+    Clark notation (convention 1)."""
+    namespace, _, local = (name or "")[1:].rpartition("}") if (name or "").startswith("{") \
+        else ("", "", name or "")
+    clark = literal(f"{{{namespace}}}") if namespace else ""
+    pattern = f"^[ \\t\\n\\r]*(?:{clark}|[^:{{}}]+:)?{literal(local)}[ \\t\\n\\r]*$"
+    return {"required": ["@xsi:type"], "properties": {"@xsi:type": {"pattern": pattern}}}
 
 
 def _namespace(name: str) -> str:
@@ -452,13 +519,16 @@ def derive_json_schema(plan: Plan, roots: Iterable[str] | None = None, *,
                           "description": "prefix -> namespace of the prefixes that QName "
                                          "values kept as written use"}
     schema.update({
-        "description": "A message under the tradestd JSON convention "
+        "description": f"A message under the tradestd JSON convention {CONVENTION} "
                        "(docs/json-convention.md): one member, the root element (and "
                        "\"$ns\" where QName values need it).",
         "type": "object", "properties": properties, "minProperties": 1, "maxProperties": 2,
         "not": {"anyOf": [{"maxProperties": 1, "required": [NS_KEY]},
                           {"minProperties": 2, "not": {"required": [NS_KEY]}}]},
-        "additionalProperties": False,
+        # any root: one no global element declares is valid by its xsi:type (XSD 1.0
+        # Part 1, 5.2), keyed by its name in full; its content is left to the XSD
+        "additionalProperties": False if roots is not None else {
+            "type": "object", "required": ["@xsi:type"]},
         "$defs": dict(sorted(deriver.defs.items())),
     })
     return schema

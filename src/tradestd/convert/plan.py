@@ -21,6 +21,7 @@ from .values import BOOL, INT, QNAME, QNAME_TEXT, STR, TOKEN, XML_NS, XSI_NS, at
 __all__ = [
     "ANY_KEY",
     "COMPLEX",
+    "CONVENTION",
     "MIXED",
     "MIXED_KEY",
     "NS_KEY",
@@ -41,6 +42,9 @@ __all__ = [
 ]
 
 XS = "http://www.w3.org/2001/XMLSchema"
+#: The version of the JSON shape (docs/json-convention.md#versions). 2: a global element
+#: that a strict or lax wildcard takes is a named member, no longer an ``$any`` entry.
+CONVENTION = 2
 ANY_KEY = "$any"
 ORDER_KEY = "$order"
 MIXED_KEY = "$mixed"
@@ -101,6 +105,12 @@ class TypePlan:
     order: tuple[str, ...] = ()
     wildcard: Member | None = None
     wildcard_typed: bool = False
+    #: tags of the global elements that a typed wildcard of this type carries as named
+    #: members (convention 2), rather than in ``$any``
+    wild_tags: tuple[str, ...] = ()
+    #: per wildcard that must occur and names members: its member keys, one of which
+    #: must be present (``$any`` among them)
+    wild_required: tuple[tuple[str, ...], ...] = ()
     ambiguous: bool = False
     model: Model | None = None
     xsd: Any = None
@@ -127,6 +137,8 @@ class Plan:
     nsmaps: dict[str, dict[str, str]] = field(default_factory=dict)
     #: global attributes whose values may hold QNames (taken by attribute wildcards)
     qname_attrs: frozenset[str] = frozenset()
+    #: every tag some typed wildcard carries as a named member (see TypePlan.wild_tags)
+    wild_tags: frozenset[str] = frozenset()
 
     def namespaces_of(self, element: ElementPlan) -> dict[str, str]:
         """prefix -> namespace for every namespace reachable from ``element`` (the
@@ -233,6 +245,14 @@ class _Compiler:
         self.substitutes: dict[str, list[Any]] = {}
         for head, members in schema.maps.substitution_groups.items():
             self.substitutes[head] = sorted(members, key=lambda e: e.name)
+        #: global elements that may stand in element content, the candidates of wildcards
+        self.global_elements = sorted(
+            (e for tag, e in schema.maps.elements.items()
+             if not tag.startswith(f"{{{XS}}}") and not e.abstract), key=lambda e: e.name)
+        #: while compiling one content model: whether its wildcards may name members
+        self.named_wildcards = False
+        #: while compiling one content model: the wildcards that must occur
+        self.wild_required: list[Any] = []
 
     # -- elements and types ----------------------------------------------------------
 
@@ -303,14 +323,26 @@ class _Compiler:
         occurrences: list[tuple[str, Any, int, int]] = []  # tag, xsd element|None, min, max
         ambiguous = [False]
         wildcards: list[Any] = []
+        open_content = getattr(group, "open_content", None)
+        if open_content is not None and (open_content.mode == "none"
+                                         or open_content.any_element is None):
+            open_content = None
+        # a global element that a strict or lax wildcard takes is a named member
+        # (convention 2); not where a skip wildcard of the same model may take it too
+        # (its content is then not checked by the declaration)
+        self.wild_required = []
+        self.named_wildcards = all(
+            p.process_contents != "skip" for p in group.iter_elements()
+            if isinstance(p, XsdAnyElement)) and (
+            open_content is None or open_content.any_element.process_contents != "skip")
         model = self._model(group, group.min_occurs, _max(group.max_occurs), occurrences,
                             ambiguous, wildcards)
-        open_content = getattr(group, "open_content", None)
-        if open_content is not None and open_content.mode != "none" \
-                and open_content.any_element is not None:
+        if open_content is not None:
             # XSD 1.1 open content: wildcard elements anywhere (interleave) or after
             # everything else (suffix): the order is not the schema's to restore.
             wildcards.append(open_content.any_element)
+            occurrences.extend((e.name, e, 0, UNBOUNDED)
+                               for e in self._wild_members(open_content.any_element))
             occurrences.append((ANY_KEY, None, 0, UNBOUNDED))
             ambiguous[0] = True
         tags: dict[str, list[tuple[Any, int, int]]] = {}
@@ -321,6 +353,10 @@ class _Compiler:
             if tag != ANY_KEY:
                 local = tag.rpartition("}")[2]
                 locals_count[local] = locals_count.get(local, 0) + 1
+        # in mixed content, an undeclared unqualified element a wildcard takes is the
+        # item {"Local": ...}: a member of a wildcard that also takes such elements keeps
+        # its {namespace}local key, so the two never share a key
+        unqualified = plan.kind == MIXED and any(w.is_namespace_allowed("") for w in wildcards)
         order: list[str] = []
         for tag, places in tags.items():
             if len(places) > 1:
@@ -333,13 +369,24 @@ class _Compiler:
             else:
                 local = tag.rpartition("}")[2]
                 key = local if locals_count[local] == 1 else tag
+                if unqualified and tag[0] == "{" and all(p[0].parent is None for p in places):
+                    key = tag
                 element = self.element(places[0][0])
                 member = Member(key, tag, element, high > 1, low, high)
                 plan.children[tag] = member
             plan.by_key[member.key] = member
             order.append(member.key)
         plan.order = tuple(order)
+        wild_tags = {e.name for w in wildcards for e in self._wild_members(w)}
+        plan.wild_tags = tuple(sorted(wild_tags))
+        # a wildcard that must occur: some member it may take (named, or a declared
+        # element of the model it also matches), or $any
+        plan.wild_required = tuple(
+            (*(m.key for m in plan.children.values() if wildcard.is_matching(m.tag)), ANY_KEY)
+            for wildcard in self.wild_required)
         for member in plan.children.values():
+            if member.tag in wild_tags and len(tags[member.tag]) == 1:
+                continue  # only the wildcard takes it: an array if the wildcard repeats
             if any(w.is_matching(member.tag) for w in wildcards):
                 # a wildcard may also take this element, elsewhere: it can repeat, and
                 # its position is not the schema's to restore
@@ -350,6 +397,12 @@ class _Compiler:
         plan.ambiguous = ambiguous[0]
         if plan.ambiguous:
             plan.model = _rekey(model, plan)
+
+    def _wild_members(self, wildcard: Any) -> list[Any]:
+        """The global elements a (strict or lax) wildcard takes: named members."""
+        if not self.named_wildcards or wildcard.process_contents == "skip":
+            return []
+        return [e for e in self.global_elements if wildcard.is_matching(e.name)]
 
     def _members(self, particle: Any) -> list[Any]:
         members = [] if particle.abstract else [particle]
@@ -381,8 +434,16 @@ class _Compiler:
                                             wildcards))
             elif isinstance(particle, XsdAnyElement):
                 wildcards.append(particle)
-                occurrences.append((ANY_KEY, None, p_low, p_high))
-                children.append(("el", p_max, (ANY_KEY,)))
+                named = self._wild_members(particle)
+                # the named members first, then $any (the default order of to_xml)
+                occurrences.extend((e.name, e, 0, p_high) for e in named)
+                # never required by itself: what the wildcard takes may be a member
+                occurrences.append((ANY_KEY, None, 0, p_high))
+                if named and p_max > 1:
+                    ambiguous[0] = True  # $any and named members interleave
+                if p_low > 0:
+                    self.wild_required.append(particle)
+                children.append(("el", p_max, (*(e.name for e in named), ANY_KEY)))
             elif isinstance(particle, XsdElement):
                 members = self._members(particle)
                 if len(members) > 1 and p_max > 1:
@@ -525,8 +586,10 @@ def compile_plan(schema: Any) -> Plan:
             member.nested = member.type.kind == COMPLEX
     qname_attrs = frozenset(name for name, attribute in schema.maps.attributes.items()
                             if holds_qname(attribute.type))
+    wild_tags = frozenset(t for tp in compiler.types.values() for t in tp.wild_tags)
     return Plan(globals=globals_, root_keys=root_keys, types=types, prefixes=prefixes,
-                root_tags={e.tag: k for k, e in root_keys.items()}, qname_attrs=qname_attrs)
+                root_tags={e.tag: k for k, e in root_keys.items()}, qname_attrs=qname_attrs,
+                wild_tags=wild_tags)
 
 
 def plan_for(schema_set: SchemaSet) -> Plan:

@@ -31,6 +31,7 @@ from .values import (
     attribute_key,
     decode,
     decode_attribute,
+    is_nil,
 )
 
 __all__ = ["element_to_data"]
@@ -38,6 +39,8 @@ __all__ = ["element_to_data"]
 _XSI_TYPE = f"{{{XSI_NS}}}type"
 _XSI = f"{{{XSI_NS}}}"
 _WS = " \t\n\r"
+#: codecs of values that hold QNames: kept as written (convention 2)
+_QNAMES = (QNAME, QNAME_TEXT)
 
 #: prefix ("" for the default namespace) -> namespace, of the prefixes QName-bearing text
 #: kept as written uses (the root object's "$ns")
@@ -49,13 +52,24 @@ def element_to_data(plan: Plan, root: etree._Element) -> dict[str, Any]:
     tag = tag_of(root)
     key = plan.root_tags.get(tag)
     if key is None:
-        raise ConversionError(f"the root element {tag} is not a global element of the "
-                              "schema set", line=root.sourceline)
+        # XSD 1.0 Part 1, 5.2 (assessment starting from a type definition): a root with
+        # no global declaration is valid by the type its xsi:type names; its key is its
+        # name in full
+        xsi_type = root.get(_XSI_TYPE)
+        if xsi_type is None:
+            raise ConversionError(f"the root element {tag} is not a global element of the "
+                                  "schema set", line=root.sourceline)
+        root_type = _typed(plan, root, xsi_type)
+        key = tag
+    else:
+        root_type = plan.globals[tag].type
     ns: Bindings = {}
     try:
-        value = _value(plan, root, plan.globals[tag].type, ns)
+        value = _value(plan, root, root_type, ns)
     except ConversionError as exc:
         raise exc.under(key, line=root.sourceline) from None
+    if ns.get("") == "":
+        del ns[""]  # unprefixed QNames of no namespace: no default namespace to declare
     if ns:
         return {key: value, NS_KEY: dict(sorted(ns.items()))}
     return {key: value}
@@ -69,7 +83,7 @@ def _value(plan: Plan, el: etree._Element, tp: TypePlan, ns: Bindings) -> Any:
         if xsi_type is not None:
             tp = _typed(plan, el, xsi_type)
         obj = _attributes(plan, el, attrib, tp, ns)
-        nil = obj.get("@xsi:nil") is True
+        nil = is_nil(obj.get("@xsi:nil"))
     elif tp.kind == SIMPLE:
         return _text(el, tp.codec, ns)
     else:
@@ -105,28 +119,30 @@ def _text(el: etree._Element, codec: int, ns: Bindings) -> Any:
             raise ConversionError(f"element {tag_of(stray)} inside a simple value",
                                   line=stray.sourceline)
         text += "".join(child.tail or "" for child in el)
-    if codec == QNAME:
-        return _qname(el, text)
-    if codec == QNAME_TEXT:
+    if codec in _QNAMES:  # as written, the bindings of their prefixes in $ns
         _bind(el, text, ns)
     return text if codec == STR else decode(codec, text)
 
 
 def _bind(el: etree._Element, text: str, ns: Bindings) -> None:
-    """Record the namespaces of the prefixes in QName-bearing text kept as written."""
+    """Record the namespaces of the prefixes in QName-bearing text kept as written
+    (an unprefixed QName outside any default namespace records ``"" -> ""``, so that a
+    document using both kinds of unprefixed QName is refused rather than misread)."""
     nsmap = el.nsmap
     for token in text.split():
         prefix, colon, _ = token.rpartition(":")
         namespace = nsmap.get(prefix if colon else None)
         if namespace is None:
-            continue
+            if colon:
+                continue  # an undeclared prefix: not a QName the XSD accepted
+            namespace = ""
         prefix = prefix if colon else ""
         known = ns.setdefault(prefix, namespace)
         if known != namespace:
             raise ConversionError(
-                f"the prefix {prefix or '(default)'!r} names two namespaces ({known} and "
-                f"{namespace}) in QName values of one document; JSON carries one binding "
-                "per prefix", line=el.sourceline)
+                f"the prefix {prefix or '(default)'!r} names two namespaces ({known or 'none'} "
+                f"and {namespace or 'none'}) in QName values of one document; JSON carries "
+                "one binding per prefix", line=el.sourceline)
 
 
 def _qname(el: etree._Element, lexical: str) -> str:
@@ -144,16 +160,14 @@ def _attributes(plan: Plan, el: etree._Element, attrib: Any, tp: TypePlan,
         spec = attrs.get(name)
         if spec is not None:
             key, codec = spec
-            if codec == QNAME:
-                obj[key] = _qname(el, value)
-                continue
-            if codec == QNAME_TEXT:
+            if codec in _QNAMES:
                 _bind(el, value, ns)
             obj[key] = decode_attribute(codec, value)
         elif name.startswith(_XSI):
             local = name[len(_XSI):]
             if local == "type":
-                obj["@xsi:type"] = _qname(el, value)
+                _bind(el, value, ns)
+                obj["@xsi:type"] = value
             elif local == "nil":
                 obj["@xsi:nil"] = decode_attribute(BOOL, value)
             else:

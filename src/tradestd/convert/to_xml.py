@@ -15,13 +15,14 @@ from .plan import (
     SIMPLE,
     SIMPLE_ATTRS,
     VALUE_KEY,
+    ElementPlan,
     Plan,
     TypePlan,
     walk_model,
 )
-from .values import QNAME, XML_NS, XSI_NS, ConversionError, encode, key_to_name
+from .values import QNAME, XML_NS, XSI_NS, ConversionError, encode, is_nil, key_to_name
 
-__all__ = ["data_to_element"]
+__all__ = ["convention_1_item", "data_to_element"]
 
 _XSI_TYPE = f"{{{XSI_NS}}}type"
 
@@ -39,12 +40,15 @@ class _Writer:
     # -- values ----------------------------------------------------------------------
 
     def qname(self, value: Any) -> str:
+        """XML text of a QName value: as written (convention 2: ``"p:local"``, ``p``
+        bound in ``$ns``), or ``"{namespace}local"`` (convention 1), given a prefix."""
         if not isinstance(value, str):
-            raise ConversionError("a QName must be a string \"{namespace}local\"")
+            raise ConversionError("a QName must be a string, \"prefix:local\"")
         if not value.startswith("{"):
-            if None in self.nsmap:
-                raise ConversionError(f"the QName {value!r} has no namespace, but $ns declares "
-                                      "a default namespace")
+            written, colon, _ = value.strip(" \t\n\r").rpartition(":")
+            if colon and written not in self.nsmap and written != "xml":
+                raise ConversionError(f"the prefix of the QName {value!r} is not declared: "
+                                      "give its namespace in \"$ns\"")
             return value
         namespace, _, local = value[1:].partition("}")
         prefix = self.prefix_of.get(namespace)
@@ -55,6 +59,14 @@ class _Writer:
             self.extra[prefix] = namespace
             self.prefix_of[namespace] = prefix
         return f"{prefix}:{local}"
+
+    def resolve(self, value: Any) -> str:
+        """The Clark name of a QName value (as written, or already Clark)."""
+        if not isinstance(value, str) or value.startswith("{"):
+            return value if isinstance(value, str) else ""
+        prefix, colon, local = value.strip(" \t\n\r").rpartition(":")
+        namespace = XML_NS if prefix == "xml" else self.nsmap.get(prefix if colon else None)
+        return f"{{{namespace}}}{local}" if namespace else local
 
     def finish(self, root: etree._Element) -> etree._Element:
         """Declare on the root the namespaces that only QName values name (a new root
@@ -81,8 +93,7 @@ class _Writer:
             return
         xsi_type = value.get("@xsi:type")
         if xsi_type is not None:
-            name = xsi_type if isinstance(xsi_type, str) else ""
-            found = self.plan.types.get(name)
+            found = self.plan.types.get(self.resolve(xsi_type))
             if found is None:
                 raise ConversionError(f"@xsi:type {xsi_type!r} names no type of the schema set")
             tp = found
@@ -125,7 +136,7 @@ class _Writer:
         return count
 
     def children(self, el: etree._Element, tp: TypePlan, value: dict[str, Any]) -> int:
-        if value.get("@xsi:nil") is True:
+        if is_nil(value.get("@xsi:nil")):
             return 0
         if tp.ambiguous and ORDER_KEY in value:
             return self.in_recorded_order(el, tp, value) + 1
@@ -351,6 +362,51 @@ def _declare(nsmap: dict[str | None, str], bindings: Any) -> None:
             raise _conversion(exc) from None
 
 
+def convention_1_item(plan: Plan, data: Any) -> str | None:
+    """JSON Pointer of the first ``$any`` entry written in the shape of convention 1:
+    a global element that convention 2 carries as a named member (``None``: none).
+
+    ``to_xml`` reads such entries as before (they name the element in full); the derived
+    JSON Schema, written for convention 2, refuses them.
+    """
+    if not plan.wild_tags:
+        return None
+    pending: list[tuple[Any, str]] = [(data, "")]
+    while pending:
+        node, where = pending.pop()
+        if isinstance(node, dict):
+            items = list(node.items())
+            for key, item in items:
+                if key == ANY_KEY and isinstance(item, list):
+                    for index, entry in enumerate(item):
+                        if isinstance(entry, dict) and len(entry) == 1 \
+                                and next(iter(entry)) in plan.wild_tags:
+                            return f"{where}/$any/{index}"
+            pending.extend((item, where + "/" + key.replace("~", "~0").replace("/", "~1"))
+                           for key, item in reversed(items))
+        elif isinstance(node, list):
+            pending.extend((item, f"{where}/{index}")
+                           for index, item in reversed(list(enumerate(node))))
+    return None
+
+
+def _typed_root(plan: Plan, key: str, value: Any, bindings: Any) -> ElementPlan | None:
+    """A root element no global declaration names, typed by its ``@xsi:type`` (see
+    :func:`.to_json.element_to_data`); ``None`` when ``value`` names no such type."""
+    xsi_type = value.get("@xsi:type") if isinstance(value, dict) else None
+    if not isinstance(xsi_type, str) or not key or key.startswith("$"):
+        return None
+    name = xsi_type.strip(" \t\n\r")
+    if not name.startswith("{"):
+        prefix, colon, local = name.rpartition(":")
+        namespaces = dict(bindings) if isinstance(bindings, dict) else {}
+        namespaces.update((p, ns) for ns, p in plan.prefixes.items() if p not in namespaces)
+        namespace = namespaces.get(prefix if colon else "")
+        name = f"{{{namespace}}}{local}" if namespace else local
+    found = plan.types.get(name)
+    return ElementPlan(tag=key, type=found) if found is not None else None
+
+
 def data_to_element(plan: Plan, data: Any) -> etree._Element:
     """The root element for ``{"<RootKey>": ...}``."""
     bindings = data.get(NS_KEY) if isinstance(data, dict) else None
@@ -360,7 +416,7 @@ def data_to_element(plan: Plan, data: Any) -> etree._Element:
         raise ConversionError("a document is a JSON object with exactly one member, the root "
                               "element (and \"$ns\" where QName values need it)")
     ((key, value),) = data.items()
-    element = plan.root_keys.get(key)
+    element = plan.root_keys.get(key) or _typed_root(plan, key, value, bindings)
     if element is None:
         known = ", ".join(sorted(plan.root_keys)[:12])
         raise ConversionError(f"{key!r} is not a global element of the schema set "

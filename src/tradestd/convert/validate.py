@@ -30,8 +30,8 @@ from ..rules.runner import rule_issues
 from ..schemaset import SchemaSet
 from .jsonintake import JsonDocument, load_json, pointer
 from .jsonschema import derive_json_schema
-from .plan import plan_for
-from .to_xml import data_to_element
+from .plan import CONVENTION, plan_for
+from .to_xml import convention_1_item, data_to_element
 from .values import ConversionError
 
 if TYPE_CHECKING:
@@ -157,17 +157,37 @@ def check_and_convert(doc: JsonDocument, schema_set: SchemaSet,
                             f"more than {MAX_SCHEMA_ISSUES:,} JSON Schema issues: the first "
                             f"{MAX_SCHEMA_ISSUES:,} found are reported, the rest not looked for",
                             path="/"))
-    if issues:
+    plan = plan_for(schema_set)
+    old = convention_1_item(plan, doc.data) if issues else None
+    if old is not None:
+        # the shape of convention 1: read as such, the XSD checks it (the JSON Schema is
+        # convention 2's); say so, with the way to upgrade the file
+        issues = [doc.issue("JSON_CONVENTION_1", _convention_1(doc.data, old), old,
+                            severity=Severity.WARNING)]
+    elif issues:
         return sorted(issues, key=lambda i: i.sort_key), None
     try:
-        root = data_to_element(plan_for(schema_set), doc.data)
+        root = data_to_element(plan, doc.data)
     except ConversionError as exc:
-        return [doc.issue("JSON_CONVERSION", exc.reason, exc.path)], None
+        return issues + [doc.issue("JSON_CONVERSION", exc.reason, exc.path)], None
     xml = parse_bytes(doc.name, etree.tostring(root), schema_set.limits, unwrap_soap=False)
-    issues = [Issue(code=i.code, severity=i.severity, layer=i.layer,
-                    message=f"after conversion to XML: {i.message}", path=i.path)
-              for i in schema_set.schema_issues(xml)]
+    issues += [Issue(code=i.code, severity=i.severity, layer=i.layer,
+                     message=f"after conversion to XML: {i.message}", path=i.path)
+               for i in schema_set.schema_issues(xml)]
     return issues, xml
+
+
+def _convention_1(data: Any, ptr: str) -> str:
+    entry: Any = data
+    for part in ptr.split("/")[1:]:
+        part = part.replace("~1", "/").replace("~0", "~")
+        entry = entry[int(part)] if isinstance(entry, list) else entry[part]
+    tag = next(iter(entry))
+    return (f"this JSON has the shape of JSON convention 1, where the element {tag} is an "
+            f"$any entry; since convention {CONVENTION} it is a member of its own "
+            f"({quote(tag.rpartition('}')[2])}). The file is read as convention 1 and checked "
+            "by the XSD only; upgrade it with: tradestd convert FILE --to xml | "
+            "tradestd convert - --to json")
 
 
 def validate_json(source: Source, schema: str | SchemaSet | MessageType | None = None, *,

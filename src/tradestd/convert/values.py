@@ -18,6 +18,7 @@ __all__ = [
     "decode",
     "decode_attribute",
     "encode",
+    "is_nil",
     "key_to_name",
 ]
 
@@ -90,6 +91,12 @@ def decode_attribute(codec: int, text: str) -> Any:
     if text and (text[0] in _WS or text[-1] in _WS):
         return text
     return decode(codec, text)
+
+
+def is_nil(value: Any) -> bool:
+    """Whether an ``@xsi:nil`` value is true: ``true``, or the text ``1`` (xs:boolean's
+    lexical space, XSD 1.0 Part 2, 3.2.2), surrounding whitespace collapsed."""
+    return value is True or (isinstance(value, str) and value.strip(_WS) in ("true", "1"))
 
 
 def encode(value: Any) -> str:

@@ -9,7 +9,11 @@ meaning in both:
 * every character class is written out as explicit code point ranges: ``\\d``,
   ``\\w``, ``\\s``, ``\\i``, ``\\c``, ``\\p{..}`` categories and ``\\p{Is..}`` blocks, their
   complements, ``.`` (not ``\\n`` or ``\\r``) and class subtraction ``[a-z-[aeiou]]``
-  are computed as sets (with elementpath's Unicode tables, the ones xmlschema uses);
+  are computed as sets; a class built on Unicode categories (``\\d``, ``\\w``,
+  ``\\p{Nd}``... and complements) is the union of two tables: XSD 1.0's (its Part 2,
+  appendix F, takes categories from the Unicode of its day; libxml2, the first engine,
+  validates with such tables, where U+1369..U+1371 are ``Nd``) and elementpath's current
+  one (xmlschema, the second engine): a value either engine accepts passes;
 * groups are non-capturing; ``^`` and ``$`` (ordinary characters in XSD) are escaped;
   characters that need it are written ``\\uXXXX`` (BMP) or as themselves (beyond the
   BMP: one code point under ``u`` and in Python).
@@ -37,10 +41,12 @@ from __future__ import annotations
 import functools
 import re
 import sys
+import unicodedata
 from array import array
 from dataclasses import dataclass
 
 from elementpath.regex import CharacterClass, RegexError, UnicodeSubset
+from elementpath.regex.character_classes import get_charset_parts
 
 __all__ = ["UNCOLLAPSED", "Translation", "alternatives", "anchored", "char_set", "literal",
            "translate"]
@@ -123,9 +129,83 @@ def _from_class(cls: CharacterClass) -> Ranges:
     return _union(_complement(_from_subset(cls.negative)), positive)
 
 
+#: XSD 1.0's Unicode character database. Its Part 2 (Second Edition), appendix F.1.1,
+#: takes the categories of ``\p{..}``, ``\d`` and ``\w`` from the Unicode Database of
+#: its day (3.1); Python ships the 3.2.0 database, the nearest, as libxml2's tables are.
+_XSD10_UCD = unicodedata.ucd_3_2_0
+_CATEGORY_REF = re.compile(r"\\([pP])\{([A-Z][a-z]?)\}")
+
+
+@functools.cache
+def _xsd10_categories() -> dict[str, Ranges]:
+    """Category -> code points under :data:`_XSD10_UCD` (two-letter and one-letter)."""
+    pairs: dict[str, list[tuple[int, int]]] = {}
+    category = _XSD10_UCD.category
+    start, current = 0, category(chr(0))
+    for code in range(1, _MAX + 2):
+        found = category(chr(code)) if code <= _MAX else ""
+        if found != current:
+            pairs.setdefault(current, []).append((start, code - 1))
+            start, current = code, found
+    table = {name: _normalize(runs) for name, runs in pairs.items()}
+    for letter in "LMNPSZC":
+        table[letter] = _normalize([r for name, runs in pairs.items() if name[0] == letter
+                                    for r in runs])
+    return table
+
+
+def _xsd10_part(part: str) -> tuple[Ranges, bool] | None:
+    """A category-based part of a character group under XSD 1.0's table: its code
+    points and whether the part is a complement (``\\D``, ``\\W``, ``\\P{..}``)."""
+    table = _xsd10_categories()
+    if part in ("\\d", "\\D"):
+        return table["Nd"], part == "\\D"
+    if part in ("\\w", "\\W"):  # [#x0000-#x10FFFF]-[\p{P}\p{Z}\p{C}]
+        return _complement(_union(_union(table["P"], table["Z"]), table["C"])), part == "\\W"
+    match = _CATEGORY_REF.fullmatch(part)
+    if match is not None and match.group(2) in table:
+        return table[match.group(2)], match.group(1) == "P"
+    return None
+
+
+def _xsd10_set(charset: str, xsd_version: str, negative: bool) -> Ranges:
+    """A character group body as XSD 1.0's Unicode tables make it (other parts as
+    elementpath reads them); ``negative``: the group's complement, as elementpath
+    forms it (its positive and negative parts swapped)."""
+    plus: list[tuple[int, int]] = []
+    minus: list[tuple[int, int]] = []
+    for part in get_charset_parts(charset):
+        found = _xsd10_part(part)
+        if found is not None:
+            (minus if found[1] else plus).extend(found[0])
+            continue
+        cls = CharacterClass(part, xsd_version)
+        plus.extend(_from_subset(cls.positive))
+        minus.extend(_from_subset(cls.negative))
+    if negative:
+        plus, minus = minus, plus
+    if minus:
+        return _union(_complement(_normalize(minus)), _normalize(plus))
+    return _normalize(plus)
+
+
+def _group_sets(charset: str, xsd_version: str,
+                negative: bool = False) -> tuple[Ranges, Ranges]:
+    """A character group body (``^``: ``negative``) under each table: elementpath's
+    current Unicode, and XSD 1.0's."""
+    cls = CharacterClass(charset, xsd_version)
+    if negative:
+        cls.complement()
+    current = _from_class(cls)
+    if not any(_xsd10_part(part) for part in get_charset_parts(charset)):
+        return current, current
+    return current, _xsd10_set(charset, xsd_version, negative)
+
+
 def char_set(charset: str, xsd_version: str = "1.0") -> Ranges:
-    """The code points of an XSD character group body (``a-z\\d``, no brackets)."""
-    return _from_class(CharacterClass(charset, xsd_version))
+    """The code points of an XSD character group body (``a-z\\d``, no brackets): those
+    of either table (see the module doc)."""
+    return _union(*_group_sets(charset, xsd_version))
 
 
 @functools.cache
@@ -205,7 +285,7 @@ class _Parser:
             self.pos += 1
             return f"(?:{inner})"
         if char == "[":
-            return self.emit(self.class_expression())
+            return self.emit(_union(*self.class_expression()))
         if char == ".":
             self.pos += 1
             return self.emit(_complement(((10, 10), (13, 13))))
@@ -234,8 +314,9 @@ class _Parser:
             raise _Untranslatable(f"unknown escape \\{letter}")
         return char_set("\\" + letter, self.version)
 
-    def class_expression(self) -> Ranges:
-        """``[`` group (``-[`` subtracted ``]``)? ``]``, as elementpath scans it."""
+    def class_expression(self) -> tuple[Ranges, Ranges]:
+        """``[`` group (``-[`` subtracted ``]``)? ``]``, as elementpath scans it: its
+        code points under each table (see :func:`_group_sets`)."""
         text = self.text
         self.pos += 1
         negative = text[self.pos:self.pos + 1] == "^"
@@ -256,13 +337,11 @@ class _Parser:
                 raise _Untranslatable("'[' inside a character class")
             else:
                 self.pos += 1
-        cls = CharacterClass(text[start:self.pos], self.version)
-        if negative:
-            cls.complement()
-        found = _from_class(cls)
+        found = _group_sets(text[start:self.pos], self.version, negative)
         if text[self.pos] == "-":
             self.pos += 1
-            found = _difference(found, self.class_expression())
+            subtracted = self.class_expression()
+            found = (_difference(found[0], subtracted[0]), _difference(found[1], subtracted[1]))
             if self.peek() != "]":
                 raise _Untranslatable("unterminated class subtraction")
         self.pos += 1
