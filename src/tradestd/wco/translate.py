@@ -11,22 +11,22 @@ and the source cannot fill is listed as needed.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, overload
 
 from lxml import etree
 
 from ..batch import ValidatorOptions
 from ..intake import DEFAULT_LIMITS, Limits, Source, XmlDocument, load_xml
 from ..issues import Issue, Layer, Report, Severity
-from ..locate import element_path
+from ..locate import SiblingPositions, element_path
 from ..registry import DetectionError, bundled_registry
 from ..schemaset import SchemaSet, load_schema_set
 from ..validation import Validator
 from .plan import XSI, Layout, Mapping, NoWcoIds, Plan, Position, load_mapping, plan_for
 
-__all__ = ["Carried", "Needed", "NotCarried", "TranslateOptions", "Translation",
+__all__ = ["Carried", "CarriedValues", "Needed", "NotCarried", "TranslateOptions", "Translation",
            "TranslationReport", "Translator", "translate", "translate_document"]
 
 _XSI_PREFIX = f"{{{XSI}}}"
@@ -44,6 +44,68 @@ class Carried(NamedTuple):
     def to_dict(self) -> dict[str, Any]:
         return {"line": self.line, "source": self.source, "target": self.target,
                 "value": self.value}
+
+
+class CarriedValues(Sequence[Carried]):
+    """The carried values of one translation, listed on first use: counting them is
+    free, their XPaths (source and result) are computed only when a report or a caller
+    reads them. Holds the source and result trees until then."""
+
+    __slots__ = ("_items", "_placed", "_positions")
+
+    def __init__(self, placed: list[tuple[_Value, etree._Element, str | None]],
+                 positions: SiblingPositions) -> None:
+        self._placed: list[tuple[_Value, etree._Element, str | None]] | None = placed
+        self._positions = positions
+        self._items: tuple[Carried, ...] | None = None
+
+    def _listed(self) -> tuple[Carried, ...]:
+        if self._items is None:
+            assert self._placed is not None
+            result = SiblingPositions()
+            source = self._positions
+            items = []
+            labels: dict[tuple[etree._Element, str], str] = {}
+            for value, element, attribute in self._placed:
+                target = element_path(element, result)
+                if attribute is not None:
+                    key = (element, attribute)
+                    label = labels.get(key)
+                    if label is None:
+                        label = labels[key] = _attribute_name(element, attribute)
+                    target = f"{target}/@{label}"
+                items.append(Carried(value.line, value.path(source), target, value.value))
+            self._items = tuple(items)
+            self._placed = None  # the trees can go
+        return self._items
+
+    def __len__(self) -> int:
+        return len(self._items) if self._items is not None else len(self._placed or ())
+
+    @overload
+    def __getitem__(self, index: int) -> Carried: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Carried]: ...
+
+    def __getitem__(self, index: int | slice) -> Carried | Sequence[Carried]:
+        return self._listed()[index]
+
+    def __iter__(self) -> Iterator[Carried]:
+        return iter(self._listed())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Sequence):
+            return tuple(self) == tuple(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"<{len(self)} carried values>"
+
+    def __reduce__(self) -> tuple[Any, ...]:  # to worker processes and back: a tuple
+        return tuple, (self._listed(),)
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +138,7 @@ class Translation:
 
     source: str
     xml: bytes | None
-    carried: tuple[Carried, ...]
+    carried: Sequence[Carried]  #: a tuple, or :class:`CarriedValues` (listed on first use)
     not_carried: tuple[NotCarried, ...]
     needed: tuple[Needed, ...]
     report: Report
@@ -119,61 +181,116 @@ def _lookup(chain: Chain, index: int) -> tuple[etree._Element, Position] | None:
 
 
 class _Value:
-    """One source value on its way to the target."""
+    """One source value on its way to the target: its element (and attribute name, None
+    for the element's text); the XPath is computed only when a report asks for it."""
 
-    __slots__ = ("facet", "line", "path", "target", "value")
+    __slots__ = ("attribute", "element", "facet", "target", "value")
 
-    def __init__(self, line: int | None, path: str, value: str, target: Position) -> None:
-        self.line, self.path, self.value, self.target = line, path, value, target
+    def __init__(self, element: etree._Element, attribute: str | None, value: str,
+                 target: Position) -> None:
+        self.element, self.attribute, self.value, self.target = \
+            element, attribute, value, target
         self.facet: str | None = None  #: set when the target's type rejects the value
+
+    @property
+    def line(self) -> int | None:
+        return self.element.sourceline
+
+    def path(self, positions: SiblingPositions) -> str:
+        return _path(self.element, self.attribute, positions)
+
+
+_NO_ATTRS: dict[str, _Value] = {}  # shared by the nodes without attributes: never written
 
 
 class _Node:
-    """An element of the result being built."""
+    """An element of the result being built. ``full``: a value is at or below it."""
 
-    __slots__ = ("attrs", "children", "first", "keyed", "order", "pos", "seq", "tag", "text")
+    __slots__ = ("attrs", "children", "first", "full", "keyed", "loose", "order", "parent",
+                 "pos", "seq", "tag", "tags", "text")
 
-    def __init__(self, pos: Position, tag: str, order: int, seq: int) -> None:
-        self.pos, self.tag, self.order, self.seq = pos, tag, order, seq
+    def __init__(self, pos: Position, order: int, seq: int, parent: _Node | None,
+                 tags: set[str]) -> None:
+        self.pos, self.tag, self.order, self.seq, self.parent = pos, pos.tag, order, seq, parent
+        self.tags = tags  #: the tags of the whole result (one set, shared)
+        tags.add(pos.tag)
         self.children: list[_Node] = []
-        self.keyed: dict[tuple[int, int | None], _Node] = {}
-        self.first: dict[int, _Node] = {}  #: position index -> its first instance here
+        self.keyed: dict[tuple[int, int], _Node] | None = None  #: repeated instances
+        self.first: dict[int, _Node] | None = None  #: position index -> first instance
+        self.loose: dict[int, _Node] | None = None  #: connectors made without an instance
         self.text: _Value | None = None
-        self.attrs: dict[str, _Value] = {}
+        self.attrs = _NO_ATTRS
+        self.full = False
 
     def child(self, pos: Position, key: int | None, order: int, seq: int) -> _Node:
-        found = self.keyed.get((pos.index, key))
-        if found is not None:
-            return found
-        loose = self.keyed.get((pos.index, None))
+        """The child at ``pos`` for the source instance ``key`` (None: the one instance
+        of a class that occurs once on the source side, or a connector)."""
+        index = pos.index
+        first = self.first
+        if first is None:
+            first = self.first = {}
+        keyed = self.keyed
         if key is None:
-            found = self.first.get(pos.index)
+            found = first.get(index)
             if found is not None:
                 return found
-        elif loose is not None:  # a connector made before this instance: it becomes it
-            del self.keyed[(pos.index, None)]
-            self.keyed[(pos.index, key)] = loose
-            return loose
-        node = _Node(pos, pos.tag, order, seq)
+        else:
+            if keyed is None:
+                keyed = self.keyed = {}
+            found = keyed.get((index, key))
+            if found is not None:
+                return found
+            if self.loose is not None:
+                found = self.loose.pop(index, None)
+                if found is not None:  # a connector made before this instance: it becomes it
+                    keyed[(index, key)] = found
+                    return found
+        node = _Node(pos, order, seq, self, self.tags)
         self.children.append(node)
-        self.keyed[(pos.index, key)] = node
-        self.first.setdefault(pos.index, node)
+        first.setdefault(index, node)
+        if key is None:
+            if self.loose is None:
+                self.loose = {}
+            self.loose[index] = node
+        else:
+            assert keyed is not None
+            keyed[(index, key)] = node
         return node
+
+    def set_text(self, item: _Value) -> None:
+        self.text = item
+        node: _Node | None = self
+        while node is not None and not node.full:
+            node.full = True
+            node = node.parent
+
+    def set_attribute(self, tag: str, item: _Value) -> None:
+        if self.attrs is _NO_ATTRS:
+            self.attrs = {}
+        self.attrs[tag] = item
+        self.tags.add(tag)
+        node: _Node | None = self
+        while node is not None and not node.full:
+            node.full = True
+            node = node.parent
 
 
 @dataclass
 class _Run:
     plan: Plan
     doc_name: str
-    carried: list[Carried] = field(default_factory=list)
     not_carried: list[NotCarried] = field(default_factory=list)
     needed: list[Needed] = field(default_factory=list)
     values: list[_Value] = field(default_factory=list)
+    #: the carried values with the result element (and attribute) each went to
+    placed: list[tuple[_Value, etree._Element, str | None]] = field(default_factory=list)
+    positions: SiblingPositions = field(default_factory=SiblingPositions)
     root: _Node | None = None
     roots: dict[int, _Node] = field(default_factory=dict)  #: id(source global) -> node
     keep: list[etree._Element] = field(default_factory=list)
     nested: list[etree._Element] = field(default_factory=list)  #: globals in wildcards
     seq: int = 0
+    tags: set[str] = field(default_factory=set)  #: of the result's elements and attributes
 
     @property
     def source(self) -> Layout:
@@ -183,29 +300,30 @@ class _Run:
     def target(self) -> Layout:
         return self.plan.target
 
-    def skip(self, element: etree._Element, path: str, value: str, reason: str) -> None:
-        self.not_carried.append(NotCarried(element.sourceline, path, value, reason))
+    def skip(self, element: etree._Element, attribute: str | None, value: str,
+             reason: str) -> None:
+        self.not_carried.append(NotCarried(element.sourceline,
+                                           _path(element, attribute, self.positions),
+                                           value, reason))
 
     # -- walking the source -----------------------------------------------------------
 
     def walk(self, root: etree._Element) -> None:
         top = self.source.globals.get(str(root.tag))
         if top is None:
-            self._skip_all(root, element_path(root), "the source schema set declares no "
-                           "such root element")
+            self._skip_all(root, "the source schema set declares no such root element")
             return
-        # (element, its XPath, its source position, the chain: target position index ->
-        # source element, the source global element it is in, the result element of the
+        # (element, its source position, the chain: target position index -> source
+        # element, the source global element it is in, the result element of the
         # nearest mapped ancestor)
-        stack: list[tuple[etree._Element, str, Position, Chain,
-                          etree._Element, _Node | None]] = [
-            (root, element_path(root), top, None, root, None)]
+        stack: list[tuple[etree._Element, Position, Chain,
+                          etree._Element, _Node | None]] = [(root, top, None, root, None)]
         image = self.plan.image
         source, target = self.source.positions, self.target.positions
         globals_ = self.source.globals
         keep, values = self.keep, self.values
         while stack:
-            element, path, position, chain, top_element, above = stack.pop()
+            element, position, chain, top_element, above = stack.pop()
             keep.append(element)  # ids of live elements only: they key the result's nodes
             mapped = image.get(position.index)
             node: _Node | None = None
@@ -220,95 +338,99 @@ class _Run:
                     node = above.child(goal, key, goal.order, self.seq)
                 else:
                     node = self._node(goal, chain, top_element)
-            children = _children(element, path)
-            if not children and node is not None and node.text is None \
-                    and position.holds_value and node.pos.holds_value and not element.attrib:
-                # the common leaf: its value to its own counterpart (see _place)
-                item = _Value(element.sourceline, path, element.text or "", node.pos)
-                node.text = item
-                values.append(item)
+            if not len(element):  # no children at all (nor comments: parsed without)
+                if node is not None and node.text is None and position.holds_value \
+                        and node.pos.holds_value and not element.attrib:
+                    # the common leaf: its value to its own counterpart (see _place)
+                    item = _Value(element, None, element.text or "", node.pos)
+                    node.set_text(item)
+                    values.append(item)
+                    continue
+                self._values(element, position, chain, top_element, False, node)
                 continue
-            self._values(element, path, position, chain, top_element, bool(children), node)
+            children = [c for c in element if isinstance(c.tag, str)]
+            self._values(element, position, chain, top_element, bool(children), node)
             if not children:
                 continue
             below = node if node is not None else above
             pending = []
-            for child, tag, child_path in children:
-                found = position.children.get(tag)
+            lookup = position.children.get
+            for child in children:
+                tag: str = child.tag  # type: ignore[assignment]  # elements only
+                found = lookup(tag)
                 if found is not None:
-                    pending.append((child, child_path, source[found], chain, top_element,
-                                    below))
+                    pending.append((child, source[found], chain, top_element, below))
                     continue
                 nested = globals_.get(tag)
                 if nested is not None and position.wildcard_order is not None:
-                    pending.append((child, child_path, nested, chain, child, None))
+                    pending.append((child, nested, chain, child, None))
                     continue
-                self._skip_all(child, child_path, "the source schema set does not declare "
-                               "this element here")
-            stack.extend(reversed(pending))
+                self._skip_all(child, "the source schema set does not declare this "
+                               "element here")
+            pending.reverse()
+            stack.extend(pending)
 
-    def _skip_all(self, element: etree._Element, path: str, reason: str) -> None:
+    def _skip_all(self, element: etree._Element, reason: str) -> None:
         """Every value of a subtree the plan has no place for, as not carried."""
-        pending = [(element, path)]
+        pending = [element]
         while pending:
-            each, where = pending.pop()
+            each = pending.pop()
             for name, value in each.attrib.items():
                 if not name.startswith(_XSI_PREFIX):
-                    self.skip(each, f"{where}/@{_attribute_name(each, name)}", value, reason)
-            children = _children(each, where)
+                    self.skip(each, name, value, reason)
+            children = [c for c in each if isinstance(c.tag, str)]
             if not children:
-                self.skip(each, where, each.text or "", reason)
-            pending.extend((child, child_path) for child, _, child_path in reversed(children))
+                self.skip(each, None, each.text or "", reason)
+            pending.extend(reversed(children))
 
-    def _values(self, element: etree._Element, path: str, position: Position,
+    def _values(self, element: etree._Element, position: Position,
                 chain: Chain, top: etree._Element,
                 has_children: bool, here: _Node | None) -> None:
         if position.holds_value and not has_children:
-            self._place(element, None, path, element.text or "", position, chain, top, here)
+            self._place(element, None, element.text or "", position, chain, top, here)
         if not element.attrib:
             return
         for name, value in element.attrib.items():
             if name.startswith(_XSI_PREFIX):
                 continue
-            apath = f"{path}/@{_attribute_name(element, name)}"
             found = position.attributes.get(name)
             if found is None:
-                self.skip(element, apath, value, "the source schema set does not declare this "
+                self.skip(element, name, value, "the source schema set does not declare this "
                           "attribute")
                 continue
-            self._place(element, name, apath, value, self.source[found], chain, top, here)
+            self._place(element, name, value, self.source[found], chain, top, here)
 
-    def _place(self, element: etree._Element, attribute: str | None, path: str, value: str,
+    def _place(self, element: etree._Element, attribute: str | None, value: str,
                position: Position, chain: Chain,
                top: etree._Element, here: _Node | None) -> None:
         mapped = self.plan.image.get(position.index)
         if mapped is None:
-            self.skip(element, path, value, self.plan.reason(position.index))
+            self.skip(element, attribute, value, self.plan.reason(position.index))
             return
         goal = self.target[mapped]
         holder = self.target[goal.parent] if goal.attribute and goal.parent is not None \
             else goal
         if not goal.holds_value:
-            self.skip(element, path, value, f"its counterpart {goal.path} holds no value")
+            self.skip(element, attribute, value, f"its counterpart {goal.path} holds no value")
             return
         node = here if here is not None and here.pos is holder else \
             self._node(holder, chain, top)
         if node is None:
-            self.skip(element, path, value, f"no place for {goal.path} in the result")
+            self.skip(element, attribute, value, f"no place for {goal.path} in the result")
             return
-        item = _Value(element.sourceline, path, value, goal)
+        item = _Value(element, attribute, value, goal)
         if goal.attribute:
             if goal.tag in node.attrs:
-                self.skip(element, path, value, f"{TOO_MANY}: {goal.path} already holds the "
+                self.skip(element, attribute, value, f"{TOO_MANY}: {goal.path} already holds the "
                           f"value from line {node.attrs[goal.tag].line}")
                 return
-            node.attrs[goal.tag] = item
+            node.set_attribute(goal.tag, item)
         else:
             if node.text is not None:
-                self.skip(element, path, value, f"{TOO_MANY}: {goal.path} already holds the "
+                self.skip(element, attribute, value, f"{TOO_MANY}: {goal.path} already holds the "
                           f"value from line {node.text.line}")
                 return
-            node.text = item
+            node.set_text(item)
         self.values.append(item)
 
     def _node(self, goal: Position, chain: Chain,
@@ -336,7 +458,7 @@ class _Run:
         source = found[0] if found is not None else None
         if self.root is None:
             self.seq += 1
-            self.root = _Node(pos, pos.tag, 0, self.seq)
+            self.root = _Node(pos, 0, self.seq, None, self.tags)
             if source is not None:
                 self.roots[id(source)] = self.root
             return self.root
@@ -356,7 +478,7 @@ class _Run:
         if holder is None or holder.pos.wildcard_order is None:
             return None
         self.seq += 1
-        node = _Node(pos, pos.tag, holder.pos.wildcard_order, self.seq)
+        node = _Node(pos, holder.pos.wildcard_order, self.seq, holder, self.tags)
         holder.children.append(node)
         self.roots[id(source)] = node
         self.nested.append(source)
@@ -369,32 +491,12 @@ class _Run:
         return self.root if self.root is not None and element.getparent() is None else None
 
 
-def _children(element: etree._Element, path: str
-              ) -> list[tuple[etree._Element, str, str]]:
-    """The child elements of ``element`` with their Clark names and XPaths (positions
-    where siblings share a name, as :func:`~tradestd.locate.element_path` writes them)."""
-    children = [(c, c.tag) for c in element if isinstance(c.tag, str)]
-    if not children:
-        return []
-    totals: dict[str, int] = {}
-    for _, tag in children:
-        totals[tag] = totals.get(tag, 0) + 1
-    numbers: dict[str, int] = {}
-    out = []
-    for child, tag in children:
-        label = _label(child)
-        if totals[tag] > 1:
-            numbers[tag] = numbers.get(tag, 0) + 1
-            label = f"{label}[{numbers[tag]}]"
-        out.append((child, tag, f"{path}/{label}"))
-    return out
-
-
-def _label(element: etree._Element) -> str:
-    tag = element.tag
-    local = tag.rpartition("}")[2] if isinstance(tag, str) else ""
-    prefix = element.prefix
-    return f"{prefix}:{local}" if prefix else local
+def _path(element: etree._Element, attribute: str | None,
+          positions: SiblingPositions) -> str:
+    """The XPath of an element (positions where siblings share a name, as
+    :func:`~tradestd.locate.element_path` writes them), or of its attribute."""
+    path = element_path(element, positions)
+    return path if attribute is None else f"{path}/@{_attribute_name(element, attribute)}"
 
 
 def _attribute_name(element: etree._Element, name: str) -> str:
@@ -442,7 +544,6 @@ class _Emitter:
         self.nsmap = nsmap
         self.prefixes = {uri: prefix for prefix, uri in nsmap.items()}
         self.labels: dict[str, str] = {}
-        self.full: set[int] = set()
 
     def label(self, tag: str) -> str:
         found = self.labels.get(tag)
@@ -456,83 +557,83 @@ class _Emitter:
         return found
 
     def emit(self, root: _Node) -> etree._Element:
-        self.full = _full_nodes(root)
+        self.wanted: list[tuple[etree._Element, Position]] = []
         element = etree.Element(root.tag, nsmap=self.nsmap)
-        self._fill(root, element, "/" + self.label(root.tag))
+        self._fill(root, element)
+        if self.wanted:  # paths once the tree is complete (positions among siblings)
+            positions = SiblingPositions()
+            for holder, required in self.wanted:
+                path = element_path(holder, positions)
+                step = f"@{self.label(required.tag)}" if required.attribute else \
+                    self.label(required.tag)
+                self.run.needed.append(Needed(f"{path}/{step}", required.wco_id,
+                                              required.name))
         return element
 
-    def _fill(self, node: _Node, element: etree._Element, path: str) -> None:
-        run = self.run
-        carried = run.carried
+    def _fill(self, node: _Node, element: etree._Element) -> None:
+        placed = self.run.placed
         for tag, item in node.attrs.items():
             if item.facet is not None:
                 continue
             element.set(tag, item.value)
-            carried.append(Carried(item.line, item.path, f"{path}/@{self.label(tag)}",
-                                   item.value))
+            placed.append((item, element, tag))
         text = node.text
         if text is not None and text.facet is None:
             element.text = text.value
-            carried.append(Carried(text.line, text.path, path, text.value))
+            placed.append((text, element, None))
         children = node.children
         if len(children) > 1:
-            children = sorted(children, key=lambda c: (c.order, c.seq))
+            children = sorted(children, key=_in_order)
         counts: dict[int, int] = {}
         kept: list[_Node] = []
-        totals: dict[str, int] = {}
-        full = self.full
+        totals: set[str] = set()
         for child in children:
             if child.text is not None and child.text.facet is not None:
                 self._drop(child, f"its element's value is not carried: {child.text.facet}")
                 continue
-            if id(child) not in full:
+            if not child.full:
                 continue
-            seen = counts[child.pos.index] = counts.get(child.pos.index, 0) + 1
-            high = child.pos.max_occurs
-            if high is not None and seen > high and child.pos.parent is not None:
-                self._drop(child, f"{TOO_MANY} (maxOccurs {high} at {child.pos.path})")
+            pos = child.pos
+            seen = counts[pos.index] = counts.get(pos.index, 0) + 1
+            high = pos.max_occurs
+            if high is not None and seen > high and pos.parent is not None:
+                self._drop(child, f"{TOO_MANY} (maxOccurs {high} at {pos.path})")
                 continue
-            if child.pos.parent is None and child.tag in totals:
-                self._drop(child, f"{TOO_MANY} (one {child.pos.name} in the envelope)")
+            if pos.parent is None and child.tag in totals:
+                self._drop(child, f"{TOO_MANY} (one {pos.name} in the envelope)")
                 continue
             kept.append(child)
-            totals[child.tag] = totals.get(child.tag, 0) + 1
-        numbers: dict[str, int] = {}
+            totals.add(child.tag)
+        sub_element = etree.SubElement
         for child in kept:
-            sub = etree.SubElement(element, child.tag)
-            label = self.label(child.tag)
-            if totals[child.tag] > 1:
-                numbers[child.tag] = numbers.get(child.tag, 0) + 1
-                label = f"{label}[{numbers[child.tag]}]"
+            sub = sub_element(element, child.tag)
             leaf = child.text
             if leaf is not None and not child.attrs and not child.children \
                     and not child.pos.required:  # the common leaf, without a call
                 sub.text = leaf.value
-                carried.append(Carried(leaf.line, leaf.path, f"{path}/{label}", leaf.value))
+                placed.append((leaf, sub, None))
                 continue
-            self._fill(child, sub, f"{path}/{label}")
-        if node.pos.required:
-            self._needed(node, element, path, {c.pos.index for c in kept})
-
-    def _needed(self, node: _Node, element: etree._Element, path: str,
-                present: set[int]) -> None:
-        run = self.run
-        layout = run.target
-        for index in node.pos.required:
-            required = layout[index]
-            if required.attribute:
-                if required.tag not in element.attrib:
-                    run.needed.append(Needed(f"{path}/@{self.label(required.tag)}",
-                                             required.wco_id, required.name))
-            elif index not in present:
-                run.needed.append(Needed(f"{path}/{self.label(required.tag)}", required.wco_id,
-                                         required.name))
+            self._fill(child, sub)
+        required = node.pos.required
+        if required:
+            present = {c.pos.index for c in kept}
+            layout = self.run.target
+            for index in required:
+                wanted = layout[index]
+                if wanted.tag not in element.attrib if wanted.attribute else \
+                        index not in present:
+                    self.wanted.append((element, wanted))
 
     def _drop(self, node: _Node, reason: str) -> None:
+        positions = self.run.positions
         for item in _values_below(node):
             if item.facet is None:
-                self.run.not_carried.append(NotCarried(item.line, item.path, item.value,
-                                                       reason))
+                self.run.not_carried.append(NotCarried(item.line, item.path(positions),
+                                                       item.value, reason))
+
+
+def _in_order(node: _Node) -> tuple[int, int]:
+    return node.order, node.seq
 
 
 def _values_below(node: _Node) -> Iterator[_Value]:
@@ -545,39 +646,29 @@ def _values_below(node: _Node) -> Iterator[_Value]:
         pending.extend(reversed(current.children))
 
 
-def _full_nodes(root: _Node) -> set[int]:
-    """The nodes with a value left at or below them (an element whose own value was
-    rejected counts as empty, attributes and all), in one pass."""
+def _refill(root: _Node) -> None:
+    """Mark again the nodes with a value left at or below them, once values were
+    rejected (an element whose own value was rejected counts as empty, attributes and
+    all), in one pass."""
     order: list[_Node] = []
     pending = [root]
     while pending:
         current = pending.pop()
         order.append(current)
         pending.extend(current.children)
-    full: set[int] = set()
     for current in reversed(order):  # children before their parents
         if current.text is not None:
-            if current.text.facet is None:
-                full.add(id(current))
+            current.full = current.text.facet is None
             continue
-        if any(item.facet is None for item in current.attrs.values()) or \
-                any(id(child) in full for child in current.children):
-            full.add(id(current))
-    return full
+        current.full = any(item.facet is None for item in current.attrs.values()) or \
+            any(child.full for child in current.children)
 
 
 def _namespaces(run: _Run, source_root: etree._Element, target: SchemaSet,
                 root: _Node) -> dict[str | None, str]:
     """prefix -> namespace for the result: the source's own prefix for a namespace the
     target uses too, the default namespace for the root's, else one its XSDs declare."""
-    used: set[str] = set()
-    pending = [root]
-    while pending:
-        node = pending.pop()
-        for tag in (node.tag, *node.attrs):
-            if tag.startswith("{"):
-                used.add(tag[1:tag.index("}")])
-        pending.extend(node.children)
+    used = {tag[1:tag.index("}")] for tag in run.tags if tag.startswith("{")}
     known: dict[str, str | None] = {}
     for element in (source_root, *run.nested):
         for own, uri in (element.nsmap or {}).items():
@@ -747,18 +838,19 @@ def _build(plan: Plan, name: str, root: etree._Element, target: SchemaSet, inden
             item.facet = facet_problem(item.target, item.value)
             rejected = rejected or item.facet is not None
         if rejected:
-            run.carried.clear()
+            _refill(run.root)
+            run.placed.clear()
             run.needed.clear()
             kept = [n for n in run.not_carried if not n.reason.startswith(TOO_MANY + " (")]
             run.not_carried[:] = kept
             data, report = _emit_and_check(run, nsmap, checker, name, indent)
             for item in run.values:
                 if item.facet is not None:
-                    run.not_carried.append(NotCarried(item.line, item.path, item.value,
-                                                      item.facet))
+                    run.not_carried.append(NotCarried(item.line, item.path(run.positions),
+                                                      item.value, item.facet))
     not_carried = sorted(run.not_carried, key=lambda n: (n.line or 0, n.path))
-    return Translation(name, data, tuple(run.carried), tuple(not_carried), tuple(run.needed),
-                       report)
+    return Translation(name, data, CarriedValues(run.placed, run.positions),
+                       tuple(not_carried), tuple(run.needed), report)
 
 
 def _emit_and_check(run: _Run, nsmap: dict[str | None, str], checker: Validator, name: str,
@@ -768,6 +860,29 @@ def _emit_and_check(run: _Run, nsmap: dict[str | None, str], checker: Validator,
     if indent:
         etree.indent(element, space="  ")
     data = etree.tostring(element, xml_declaration=True, encoding="UTF-8") + b"\n"
+    quick = _valid_as_built(checker, name, data, element)
+    if quick is not None:
+        return data, quick
     report = checker.validate_document(load_xml(data, comments=False))
     return data, Report(name, report.issues, report.message_type, report.layers,
                         report.rule_packs)
+
+
+def _valid_as_built(checker: Validator, name: str, data: bytes,
+                    element: etree._Element) -> Report | None:
+    """The report of a result that is valid under the checker's schema set without rule
+    packs, from the tree just built (no second parse); None when a full check of the
+    written bytes is needed: rule packs to run, or issues to locate by line."""
+    if checker.rules is not None or len(data) > DEFAULT_LIMITS.max_bytes:
+        return None
+    message_type = checker.message_type
+    schema_set = checker.schema_set
+    if schema_set is None:
+        if message_type is None:
+            return None
+        schema_set = message_type.schema_set()
+    doc = XmlDocument(name, data, element.getroottree(), element)
+    if schema_set.schema_issues(doc):
+        return None
+    label = message_type.key if message_type is not None else schema_set.name
+    return Report(name, (), label, (Layer.SYNTAX, Layer.SCHEMA))
