@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any, NamedTuple, overload
 
 from lxml import etree
@@ -206,14 +207,15 @@ _NO_ATTRS: dict[str, _Value] = {}  # shared by the nodes without attributes: nev
 class _Node:
     """An element of the result being built. ``full``: a value is at or below it."""
 
-    __slots__ = ("attrs", "children", "first", "full", "keyed", "loose", "order", "parent",
-                 "pos", "seq", "tag", "tags", "text")
+    __slots__ = ("attrs", "children", "first", "full", "keyed", "loose", "namespaces",
+                 "order", "parent", "pos", "rank", "seq", "tag", "text")
 
     def __init__(self, pos: Position, order: int, seq: int, parent: _Node | None,
-                 tags: set[str]) -> None:
+                 namespaces: set[str | None]) -> None:
         self.pos, self.tag, self.order, self.seq, self.parent = pos, pos.tag, order, seq, parent
-        self.tags = tags  #: the tags of the whole result (one set, shared)
-        tags.add(pos.tag)
+        self.rank = (order, seq)  #: the place among its siblings: content model, then made
+        self.namespaces = namespaces  #: of the whole result's tags (one set, shared)
+        namespaces.add(pos.namespace)
         self.children: list[_Node] = []
         self.keyed: dict[tuple[int, int], _Node] | None = None  #: repeated instances
         self.first: dict[int, _Node] | None = None  #: position index -> first instance
@@ -245,7 +247,7 @@ class _Node:
                 if found is not None:  # a connector made before this instance: it becomes it
                     keyed[(index, key)] = found
                     return found
-        node = _Node(pos, order, seq, self, self.tags)
+        node = _Node(pos, order, seq, self, self.namespaces)
         self.children.append(node)
         first.setdefault(index, node)
         if key is None:
@@ -268,7 +270,7 @@ class _Node:
         if self.attrs is _NO_ATTRS:
             self.attrs = {}
         self.attrs[tag] = item
-        self.tags.add(tag)
+        self.namespaces.add(tag[1:tag.index("}")] if tag.startswith("{") else None)
         node: _Node | None = self
         while node is not None and not node.full:
             node.full = True
@@ -290,7 +292,8 @@ class _Run:
     keep: list[etree._Element] = field(default_factory=list)
     nested: list[etree._Element] = field(default_factory=list)  #: globals in wildcards
     seq: int = 0
-    tags: set[str] = field(default_factory=set)  #: of the result's elements and attributes
+    #: the namespaces of the result's elements and attributes (None: no namespace)
+    namespaces: set[str | None] = field(default_factory=set)
 
     @property
     def source(self) -> Layout:
@@ -324,7 +327,6 @@ class _Run:
         keep, values = self.keep, self.values
         while stack:
             element, position, chain, top_element, above = stack.pop()
-            keep.append(element)  # ids of live elements only: they key the result's nodes
             mapped = image.get(position.index)
             node: _Node | None = None
             if mapped is not None:
@@ -332,15 +334,18 @@ class _Run:
                 goal = target[mapped]
                 if goal.attribute:
                     node = None
-                elif above is not None and goal.parent == above.pos.index:
-                    self.seq += 1  # the same nesting on both sides: one step down
-                    key = id(element) if position.max_occurs != 1 else None
-                    node = above.child(goal, key, goal.order, self.seq)
                 else:
-                    node = self._node(goal, chain, top_element)
+                    if position.max_occurs != 1:  # its id keys its instance in the result:
+                        keep.append(element)  # ids of live elements only
+                    if above is not None and goal.parent == above.pos.index:
+                        self.seq += 1  # the same nesting on both sides: one step down
+                        key = id(element) if position.max_occurs != 1 else None
+                        node = above.child(goal, key, goal.order, self.seq)
+                    else:
+                        node = self._node(goal, chain, top_element)
             if not len(element):  # no children at all (nor comments: parsed without)
-                if node is not None and node.text is None and position.holds_value \
-                        and node.pos.holds_value and not element.attrib:
+                if node is not None and node.text is None and position.simple is not None \
+                        and node.pos.simple is not None and not element.attrib:
                     # the common leaf: its value to its own counterpart (see _place)
                     item = _Value(element, None, element.text or "", node.pos)
                     node.set_text(item)
@@ -458,7 +463,7 @@ class _Run:
         source = found[0] if found is not None else None
         if self.root is None:
             self.seq += 1
-            self.root = _Node(pos, 0, self.seq, None, self.tags)
+            self.root = _Node(pos, 0, self.seq, None, self.namespaces)
             if source is not None:
                 self.roots[id(source)] = self.root
             return self.root
@@ -478,7 +483,7 @@ class _Run:
         if holder is None or holder.pos.wildcard_order is None:
             return None
         self.seq += 1
-        node = _Node(pos, holder.pos.wildcard_order, self.seq, holder, self.tags)
+        node = _Node(pos, holder.pos.wildcard_order, self.seq, holder, self.namespaces)
         holder.children.append(node)
         self.roots[id(source)] = node
         self.nested.append(source)
@@ -582,47 +587,53 @@ class _Emitter:
             element.text = text.value
             placed.append((text, element, None))
         children = node.children
+        if not children:
+            if node.pos.required:
+                self._needed(node, element, set())
+            return
         if len(children) > 1:
             children = sorted(children, key=_in_order)
         counts: dict[int, int] = {}
-        kept: list[_Node] = []
+        present: set[int] = set()
         totals: set[str] = set()
+        sub_element = etree.SubElement
         for child in children:
-            if child.text is not None and child.text.facet is not None:
-                self._drop(child, f"its element's value is not carried: {child.text.facet}")
+            leaf = child.text
+            if leaf is not None and leaf.facet is not None:
+                self._drop(child, f"its element's value is not carried: {leaf.facet}")
                 continue
             if not child.full:
                 continue
             pos = child.pos
-            seen = counts[pos.index] = counts.get(pos.index, 0) + 1
+            index = pos.index
+            seen = counts[index] = counts.get(index, 0) + 1
             high = pos.max_occurs
             if high is not None and seen > high and pos.parent is not None:
                 self._drop(child, f"{TOO_MANY} (maxOccurs {high} at {pos.path})")
                 continue
-            if pos.parent is None and child.tag in totals:
+            tag = child.tag
+            if pos.parent is None and tag in totals:
                 self._drop(child, f"{TOO_MANY} (one {pos.name} in the envelope)")
                 continue
-            kept.append(child)
-            totals.add(child.tag)
-        sub_element = etree.SubElement
-        for child in kept:
-            sub = sub_element(element, child.tag)
-            leaf = child.text
-            if leaf is not None and not child.attrs and not child.children \
-                    and not child.pos.required:  # the common leaf, without a call
+            present.add(index)
+            totals.add(tag)
+            sub = sub_element(element, tag)
+            if leaf is not None and child.attrs is _NO_ATTRS and not child.children \
+                    and not pos.required:  # the common leaf, without a call
                 sub.text = leaf.value
                 placed.append((leaf, sub, None))
                 continue
             self._fill(child, sub)
-        required = node.pos.required
-        if required:
-            present = {c.pos.index for c in kept}
-            layout = self.run.target
-            for index in required:
-                wanted = layout[index]
-                if wanted.tag not in element.attrib if wanted.attribute else \
-                        index not in present:
-                    self.wanted.append((element, wanted))
+        if node.pos.required:
+            self._needed(node, element, present)
+
+    def _needed(self, node: _Node, element: etree._Element, present: set[int]) -> None:
+        """Note each required child (or attribute) of ``node`` the result lacks."""
+        layout = self.run.target
+        for index in node.pos.required:
+            wanted = layout[index]
+            if wanted.tag not in element.attrib if wanted.attribute else index not in present:
+                self.wanted.append((element, wanted))
 
     def _drop(self, node: _Node, reason: str) -> None:
         positions = self.run.positions
@@ -632,8 +643,7 @@ class _Emitter:
                                                        item.value, reason))
 
 
-def _in_order(node: _Node) -> tuple[int, int]:
-    return node.order, node.seq
+_in_order = attrgetter("rank")
 
 
 def _values_below(node: _Node) -> Iterator[_Value]:
@@ -644,6 +654,16 @@ def _values_below(node: _Node) -> Iterator[_Value]:
         if current.text is not None:
             yield current.text
         pending.extend(reversed(current.children))
+
+
+def _release(root: _Node) -> None:
+    """Unlink the nodes from their parents: no reference cycles left for the garbage
+    collector (which would keep the source tree alive and cost full collections)."""
+    pending = [root]
+    while pending:
+        current = pending.pop()
+        current.parent = None
+        pending.extend(current.children)
 
 
 def _refill(root: _Node) -> None:
@@ -668,7 +688,7 @@ def _namespaces(run: _Run, source_root: etree._Element, target: SchemaSet,
                 root: _Node) -> dict[str | None, str]:
     """prefix -> namespace for the result: the source's own prefix for a namespace the
     target uses too, the default namespace for the root's, else one its XSDs declare."""
-    used = {tag[1:tag.index("}")] for tag in run.tags if tag.startswith("{")}
+    used = {uri for uri in run.namespaces if uri is not None}
     known: dict[str, str | None] = {}
     for element in (source_root, *run.nested):
         for own, uri in (element.nsmap or {}).items():
@@ -848,6 +868,7 @@ def _build(plan: Plan, name: str, root: etree._Element, target: SchemaSet, inden
                 if item.facet is not None:
                     run.not_carried.append(NotCarried(item.line, item.path(run.positions),
                                                       item.value, item.facet))
+    _release(run.root)
     not_carried = sorted(run.not_carried, key=lambda n: (n.line or 0, n.path))
     return Translation(name, data, CarriedValues(run.placed, run.positions),
                        tuple(not_carried), tuple(run.needed), report)
