@@ -780,6 +780,9 @@ class Translator(Validator):
 
     source_set: SchemaSet | None = None
     mapping: Mapping | None = None
+    _checker: Validator | None = field(default=None, init=False, repr=False, compare=False)
+    _plans: dict[int, Plan] = field(default_factory=dict, init=False, repr=False,
+                                    compare=False)
 
     def validate(self, source: Source) -> Report:
         done = self.translate(source)
@@ -788,13 +791,20 @@ class Translator(Validator):
                                  report.layers, report.rule_packs, translation=done)
 
     def translate(self, message: Source) -> Translation:
+        return self.translate_document(load_xml(message, self.limits, comments=False))
+
+    def translate_document(self, doc: XmlDocument) -> Translation:
+        """:meth:`translate` for an already parsed message (without comments): a record
+        of a batch (:class:`tradestd.stream.translate.BatchTranslation`)."""
         target = self.schema_set
         if target is None:
             assert self.message_type is not None, "a Translator needs a target"
             target = self.message_type.schema_set()
-        checker = Validator(schema_set=self.schema_set, message_type=self.message_type,
-                            registry=self.registry, limits=self.limits, rules=self.rules)
-        doc = load_xml(message, self.limits, comments=False)
+        checker = self._checker
+        if checker is None:
+            checker = self._checker = Validator(
+                schema_set=self.schema_set, message_type=self.message_type,
+                registry=self.registry, limits=self.limits, rules=self.rules)
         source = self.source_set
         if source is None:
             if not doc.ok or doc.root is None:
@@ -809,7 +819,9 @@ class Translator(Validator):
                 return Translation(doc.name, None, (), (), (), Report(doc.name, (issue,)),
                                    False)
         try:
-            plan = plan_for(source, target, self.mapping)
+            plan = self._plans.get(id(source))
+            if plan is None:  # one per source set (a plan with a mapping is not cached)
+                plan = self._plans[id(source)] = plan_for(source, target, self.mapping)
         except NoWcoIds as exc:
             issue = Issue("TRANSLATE_NO_WCO_IDS", Severity.ERROR, Layer.SCHEMA, str(exc))
             return Translation(doc.name, None, (), (), (), Report(doc.name, (issue,)), False)
