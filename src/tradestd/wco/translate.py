@@ -202,6 +202,7 @@ class _Value:
 
 
 _NO_ATTRS: dict[str, _Value] = {}  # shared by the nodes without attributes: never written
+_NO_CHILDREN: list[_Node] = []  # shared by the nodes without children: never written
 
 
 class _Node:
@@ -213,10 +214,10 @@ class _Node:
     def __init__(self, pos: Position, order: int, seq: int, parent: _Node | None,
                  namespaces: set[str | None]) -> None:
         self.pos, self.tag, self.order, self.seq, self.parent = pos, pos.tag, order, seq, parent
-        self.rank = (order, seq)  #: the place among its siblings: content model, then made
+        self.rank = (order << 32) + seq  #: the place among siblings: content model, then made
         self.namespaces = namespaces  #: of the whole result's tags (one set, shared)
         namespaces.add(pos.namespace)
-        self.children: list[_Node] = []
+        self.children = _NO_CHILDREN  #: a list of its own once it has one
         self.keyed: dict[tuple[int, int], _Node] | None = None  #: repeated instances
         self.first: dict[int, _Node] | None = None  #: position index -> first instance
         self.loose: dict[int, _Node] | None = None  #: connectors made without an instance
@@ -248,6 +249,8 @@ class _Node:
                     keyed[(index, key)] = found
                     return found
         node = _Node(pos, order, seq, self, self.namespaces)
+        if self.children is _NO_CHILDREN:
+            self.children = []
         self.children.append(node)
         first.setdefault(index, node)
         if key is None:
@@ -484,6 +487,8 @@ class _Run:
             return None
         self.seq += 1
         node = _Node(pos, holder.pos.wildcard_order, self.seq, holder, self.namespaces)
+        if holder.children is _NO_CHILDREN:
+            holder.children = []
         holder.children.append(node)
         self.roots[id(source)] = node
         self.nested.append(source)
@@ -593,7 +598,10 @@ class _Emitter:
             return
         if len(children) > 1:
             children = sorted(children, key=_in_order)
-        counts: dict[int, int] = {}
+        # instances of one position are neighbours once sorted (one content-model place
+        # each), so counting them needs no table
+        last: Position | None = None
+        seen = 0
         present: set[int] = set()
         totals: set[str] = set()
         sub_element = etree.SubElement
@@ -605,8 +613,10 @@ class _Emitter:
             if not child.full:
                 continue
             pos = child.pos
-            index = pos.index
-            seen = counts[index] = counts.get(index, 0) + 1
+            if pos is last:
+                seen += 1
+            else:
+                last, seen = pos, 1
             high = pos.max_occurs
             if high is not None and seen > high and pos.parent is not None:
                 self._drop(child, f"{TOO_MANY} (maxOccurs {high} at {pos.path})")
@@ -615,7 +625,7 @@ class _Emitter:
             if pos.parent is None and tag in totals:
                 self._drop(child, f"{TOO_MANY} (one {pos.name} in the envelope)")
                 continue
-            present.add(index)
+            present.add(pos.index)
             totals.add(tag)
             sub = sub_element(element, tag)
             if leaf is not None and child.attrs is _NO_ATTRS and not child.children \
