@@ -11,10 +11,12 @@ and the source cannot fill is listed as needed.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterator, Sequence
+from copy import deepcopy
 from dataclasses import dataclass, field
 from operator import attrgetter
-from typing import Any, NamedTuple, overload
+from typing import Any, NamedTuple, TypeAlias, overload
 
 from lxml import etree
 
@@ -25,7 +27,17 @@ from ..locate import SiblingPositions, element_path
 from ..registry import DetectionError, bundled_registry
 from ..schemaset import SchemaSet, load_schema_set
 from ..validation import Validator
-from .plan import XSI, Layout, Mapping, NoWcoIds, Plan, Position, load_mapping, plan_for
+from .plan import (
+    XSI,
+    Layout,
+    Mapping,
+    NoWcoIds,
+    Plan,
+    Position,
+    load_mapping,
+    narrowing,
+    plan_for,
+)
 
 __all__ = ["Carried", "CarriedValues", "Needed", "NotCarried", "TranslateOptions", "Translation",
            "TranslationReport", "Translator", "translate", "translate_document"]
@@ -47,27 +59,35 @@ class Carried(NamedTuple):
                 "value": self.value}
 
 
+#: A carried value with the result element (and attribute) it went to, or copied content.
+Placed: TypeAlias = "tuple[_Value, etree._Element, str | None] | _Copied"
+
+
 class CarriedValues(Sequence[Carried]):
     """The carried values of one translation, listed on first use: counting them is
     free, their XPaths (source and result) are computed only when a report or a caller
     reads them. Holds the source and result trees until then."""
 
-    __slots__ = ("_items", "_placed", "_positions")
+    __slots__ = ("_count", "_items", "_placed", "_positions")
 
-    def __init__(self, placed: list[tuple[_Value, etree._Element, str | None]],
-                 positions: SiblingPositions) -> None:
-        self._placed: list[tuple[_Value, etree._Element, str | None]] | None = placed
+    def __init__(self, placed: list[Placed], positions: SiblingPositions) -> None:
+        self._placed: list[Placed] | None = placed
         self._positions = positions
         self._items: tuple[Carried, ...] | None = None
+        self._count = sum(1 if isinstance(p, tuple) else p.count for p in placed)
 
     def _listed(self) -> tuple[Carried, ...]:
         if self._items is None:
             assert self._placed is not None
             result = SiblingPositions()
             source = self._positions
-            items = []
+            items: list[Carried] = []
             labels: dict[tuple[etree._Element, str], str] = {}
-            for value, element, attribute in self._placed:
+            for entry in self._placed:
+                if not isinstance(entry, tuple):
+                    items.extend(entry.carried(source, result))
+                    continue
+                value, element, attribute = entry
                 target = element_path(element, result)
                 if attribute is not None:
                     key = (element, attribute)
@@ -81,7 +101,7 @@ class CarriedValues(Sequence[Carried]):
         return self._items
 
     def __len__(self) -> int:
-        return len(self._items) if self._items is not None else len(self._placed or ())
+        return self._count
 
     @overload
     def __getitem__(self, index: int) -> Carried: ...
@@ -201,6 +221,111 @@ class _Value:
         return _path(self.element, self.attribute, positions)
 
 
+class _Copied:
+    """The content of a source element that goes across as it is (``deepcopy`` in
+    libxml2): every element and attribute in it is at a position whose counterpart has the
+    same name, the same place below its parent's counterpart and a value type no narrower,
+    in an order the target keeps (:func:`_copy_table`); ``count`` values."""
+
+    __slots__ = ("count", "result", "source")
+
+    def __init__(self, source: etree._Element, count: int) -> None:
+        self.source, self.count = source, count
+        self.result: etree._Element | None = None  #: the result element it was copied into
+
+    def carried(self, source_positions: SiblingPositions, result_positions: SiblingPositions
+                ) -> Iterator[Carried]:
+        """Its values in document order (the order the walk would have listed them)."""
+        assert self.result is not None
+        for old, new in zip(self.source.iterdescendants(), self.result.iterdescendants(),
+                            strict=True):
+            if old.attrib:
+                where, there = element_path(old, source_positions), \
+                    element_path(new, result_positions)
+                for name, value in old.attrib.items():
+                    label = _attribute_name(old, name)
+                    carried = _attribute_name(new, name)
+                    yield Carried(old.sourceline, f"{where}/@{label}", f"{there}/@{carried}",
+                                  value)
+            if not len(old):
+                yield Carried(old.sourceline, element_path(old, source_positions),
+                              element_path(new, result_positions), old.text or "")
+
+
+class _WalkAgain(Exception):
+    """A copied element's counterpart also received elements from another source place,
+    or is left out (more repetitions than the target allows): the message is walked again
+    element by element, which lists every value of it."""
+
+
+@dataclass(frozen=True, slots=True)
+class _CopyTable:
+    """Per source position: ``whole``, its instances may be copied as they are inside a
+    copied parent; ``content``, the content of its instances may be copied (into the
+    counterpart the walk made); ``namespace``, of its counterpart."""
+
+    whole: list[bool]
+    content: list[bool]
+    namespace: list[str | None]
+
+
+_COPY_TABLES: weakref.WeakKeyDictionary[Plan, _CopyTable] = weakref.WeakKeyDictionary()
+
+
+def _copy_table(plan: Plan) -> _CopyTable:
+    """Which source positions can be copied whole, computed once per plan."""
+    found = _COPY_TABLES.get(plan)
+    if found is not None:
+        return found
+    source, target, image = plan.source, plan.target, plan.image
+    count = len(source.positions)
+    own = [False] * count
+    namespace: list[str | None] = [None] * count
+    for position in source.positions:
+        mapped = image.get(position.index)
+        if mapped is None or position.parent is None:
+            continue
+        other = target[mapped]
+        namespace[position.index] = other.namespace
+        own[position.index] = (
+            other.tag == position.tag and other.attribute == position.attribute
+            and other.parent is not None and image.get(position.parent) == other.parent
+            and (other.simple is None) == (position.simple is None)
+            and not narrowing(position, other)
+            and (other.max_occurs is None or (position.max_occurs is not None
+                                              and position.max_occurs <= other.max_occurs)))
+    content = [False] * count
+    for position in source.positions:
+        mapped = image.get(position.index)
+        if mapped is None or position.attribute or position.simple is not None \
+                or position.wildcard_order is not None:
+            continue
+        other = target[mapped]
+        if other.wildcard_order is not None:
+            continue
+        kids = sorted((source[i] for i in position.children.values()), key=_by_order)
+        images = [image.get(k.index) for k in kids]
+        present = [target[i].order for i in images if i is not None]
+        given = {image.get(i) for i in position.required}  # in every valid instance
+        content[position.index] = (
+            present == sorted(set(present))  # the target's order, one place each
+            and _distinct([image.get(i) for i in position.attributes.values()])
+            and all(r in given for r in other.required))
+    whole = [own[i] and (content[i] or source[i].simple is not None or source[i].attribute)
+             for i in range(count)]
+    table = _COPY_TABLES[plan] = _CopyTable(whole, content, namespace)
+    return table
+
+
+def _distinct(images: list[int | None]) -> bool:
+    found = [i for i in images if i is not None]
+    return len(set(found)) == len(found)
+
+
+def _by_order(position: Position) -> int:
+    return position.order
+
+
 _NO_ATTRS: dict[str, _Value] = {}  # shared by the nodes without attributes: never written
 _NO_CHILDREN: list[_Node] = []  # shared by the nodes without children: never written
 
@@ -208,8 +333,8 @@ _NO_CHILDREN: list[_Node] = []  # shared by the nodes without children: never wr
 class _Node:
     """An element of the result being built. ``full``: a value is at or below it."""
 
-    __slots__ = ("attrs", "children", "first", "full", "keyed", "loose", "namespaces",
-                 "order", "parent", "pos", "rank", "seq", "tag", "text")
+    __slots__ = ("attrs", "children", "copy", "first", "full", "keyed", "loose",
+                 "namespaces", "order", "parent", "pos", "rank", "seq", "tag", "text")
 
     def __init__(self, pos: Position, order: int, seq: int, parent: _Node | None,
                  namespaces: set[str | None]) -> None:
@@ -224,6 +349,7 @@ class _Node:
         self.text: _Value | None = None
         self.attrs = _NO_ATTRS
         self.full = False
+        self.copy: _Copied | None = None  #: its content: a copy of a source element's
 
     def child(self, pos: Position, key: int | None, order: int, seq: int) -> _Node:
         """The child at ``pos`` for the source instance ``key`` (None: the one instance
@@ -262,6 +388,13 @@ class _Node:
             keyed[(index, key)] = node
         return node
 
+    def set_copy(self, copied: _Copied) -> None:
+        self.copy = copied
+        node: _Node | None = self
+        while node is not None and not node.full:
+            node.full = True
+            node = node.parent
+
     def set_text(self, item: _Value) -> None:
         self.text = item
         node: _Node | None = self
@@ -287,8 +420,9 @@ class _Run:
     not_carried: list[NotCarried] = field(default_factory=list)
     needed: list[Needed] = field(default_factory=list)
     values: list[_Value] = field(default_factory=list)
-    #: the carried values with the result element (and attribute) each went to
-    placed: list[tuple[_Value, etree._Element, str | None]] = field(default_factory=list)
+    #: the carried values with the result element (and attribute) each went to, and the
+    #: copied contents, in the order of the result
+    placed: list[Placed] = field(default_factory=list)
     positions: SiblingPositions = field(default_factory=SiblingPositions)
     root: _Node | None = None
     roots: dict[int, _Node] = field(default_factory=dict)  #: id(source global) -> node
@@ -297,6 +431,9 @@ class _Run:
     seq: int = 0
     #: the namespaces of the result's elements and attributes (None: no namespace)
     namespaces: set[str | None] = field(default_factory=set)
+    #: the source positions whose instances may be copied whole (:func:`_copy_table`),
+    #: None: every element walked
+    copies: _CopyTable | None = None
 
     @property
     def source(self) -> Layout:
@@ -356,6 +493,15 @@ class _Run:
                     continue
                 self._values(element, position, chain, top_element, False, node)
                 continue
+            copies = self.copies
+            if copies is not None and node is not None and copies.content[position.index] \
+                    and node.children is _NO_CHILDREN and node.copy is None \
+                    and image.get(position.index) == node.pos.index:
+                counted = self._copyable(element, position, copies)
+                if counted is not None:  # its content goes across as it is (see _Copied)
+                    node.set_copy(_Copied(element, counted))
+                    self._values(element, position, chain, top_element, True, node)
+                    continue
             children = [c for c in element if isinstance(c.tag, str)]
             self._values(element, position, chain, top_element, bool(children), node)
             if not children:
@@ -377,6 +523,41 @@ class _Run:
                                "element here")
             pending.reverse()
             stack.extend(pending)
+
+    def _copyable(self, element: etree._Element, position: Position,
+                  copies: _CopyTable) -> int | None:
+        """How many values the content of ``element`` holds when every element and
+        attribute in it is at a position that is copied whole; None when one is not (an
+        undeclared or xsi:* attribute, an element of a position that moved, was renamed,
+        narrowed..., an element-only element without children, a processing instruction)."""
+        ok, source, namespaces = copies.whole, self.source.positions, self.namespaces
+        target_of = copies.namespace
+        count = 0
+        pending = [(element, position)]
+        while pending:
+            parent, where = pending.pop()
+            lookup = where.children.get
+            for child in parent:
+                index = lookup(child.tag)  # type: ignore[arg-type]  # None for a PI
+                if index is None or not ok[index]:
+                    return None
+                here = source[index]
+                if child.attrib:
+                    for name in child.attrib:
+                        found = here.attributes.get(name)
+                        if found is None or not ok[found]:
+                            return None
+                        count += 1
+                if len(child):
+                    if here.simple is not None:
+                        return None
+                    pending.append((child, here))
+                elif here.simple is None:
+                    return None
+                else:
+                    count += 1
+                namespaces.add(target_of[index])
+        return count
 
     def _skip_all(self, element: etree._Element, reason: str) -> None:
         """Every value of a subtree the plan has no place for, as not carried."""
@@ -591,6 +772,14 @@ class _Emitter:
         if text is not None and text.facet is None:
             element.text = text.value
             placed.append((text, element, None))
+        if node.copy is not None:
+            if node.children:  # another source place put an element in it too
+                raise _WalkAgain
+            if not len(element):  # the root: a copy of each child
+                element.extend([deepcopy(child) for child in node.copy.source])
+            node.copy.result = element
+            placed.append(node.copy)
+            return
         children = node.children
         if not children:
             if node.pos.required:
@@ -627,6 +816,13 @@ class _Emitter:
                 continue
             present.add(pos.index)
             totals.add(tag)
+            if child.copy is not None:  # the source element copied, its content kept
+                sub = deepcopy(child.copy.source)
+                sub.attrib.clear()  # its attributes are values placed by the walk
+                sub.tag, sub.tail = tag, None
+                element.append(sub)
+                self._fill(child, sub)
+                continue
             sub = sub_element(element, tag)
             if leaf is not None and child.attrs is _NO_ATTRS and not child.children \
                     and not pos.required:  # the common leaf, without a call
@@ -660,6 +856,8 @@ def _values_below(node: _Node) -> Iterator[_Value]:
     pending = [node]
     while pending:
         current = pending.pop()
+        if current.copy is not None:  # its values are listed by the walk value by value
+            raise _WalkAgain
         yield from current.attrs.values()
         if current.text is not None:
             yield current.text
@@ -861,8 +1059,24 @@ class TranslateOptions:
 
 
 def _build(plan: Plan, name: str, root: etree._Element, target: SchemaSet, indent: bool,
-           checker: Validator) -> Translation:
-    run = _Run(plan, name)
+           checker: Validator, copies: bool = True) -> Translation:
+    """Walk, build, check. Content that goes across unchanged is copied whole (a tree
+    copy in libxml2, see :class:`_Copied`) unless ``copies`` is false or the result is not
+    indented; when a copy meets another source place in the result, or the result is
+    invalid (values the target's types reject are then looked for value by value), the
+    message is walked again element by element: the same result either way."""
+    if copies and indent:
+        done = _built(plan, name, root, target, indent, checker, _copy_table(plan))
+        if done is not None:
+            return done
+    built = _built(plan, name, root, target, indent, checker, None)
+    assert built is not None
+    return built
+
+
+def _built(plan: Plan, name: str, root: etree._Element, target: SchemaSet, indent: bool,
+           checker: Validator, copies: _CopyTable | None) -> Translation | None:
+    run = _Run(plan, name, copies=copies)
     run.walk(root)
     if run.root is None:
         top = next(iter(plan.target.globals.values()), None)
@@ -872,7 +1086,14 @@ def _build(plan: Plan, name: str, root: etree._Element, target: SchemaSet, inden
         return Translation(name, None, (), tuple(run.not_carried), missing,
                            Report(name, (issue,), target.name, (Layer.SCHEMA,)))
     nsmap = _namespaces(run, root, target, run.root)
-    data, report = _emit_and_check(run, nsmap, checker, name, indent)
+    try:
+        data, report = _emit_and_check(run, nsmap, checker, name, indent)
+    except _WalkAgain:
+        _release(run.root)
+        return None
+    if not report.valid and copies is not None:
+        _release(run.root)
+        return None  # walked again, value by value (the same result, and what was rejected)
     if not report.valid:
         # find the values the target's types reject, leave them out and try again
         rejected = False
