@@ -949,8 +949,11 @@ def translate(message: Source, source: SchemaSet, target: SchemaSet,
 
 
 def translate_document(doc: XmlDocument, plan: Plan, checker: Validator | None = None, *,
-                       indent: bool = True) -> Translation:
-    """:func:`translate` for an already parsed message (without comments) and a plan."""
+                       indent: bool = True, copies: bool = True) -> Translation:
+    """:func:`translate` for an already parsed message (without comments) and a plan.
+
+    ``copies`` false walks every element value by value instead of copying the content
+    that goes across unchanged whole (the same translation, slower: for comparison)."""
     source, target = plan.source.schema_set, plan.target.schema_set
     if not doc.ok or doc.root is None:
         return Translation(doc.name, None, (), (), (),
@@ -964,7 +967,7 @@ def translate_document(doc: XmlDocument, plan: Plan, checker: Validator | None =
         return Translation(doc.name, None, (), (), (), checked.with_issues(
             checked.issues + (note,)), False)
     return _build(plan, doc.name, doc.root, target, indent,
-                  checker or Validator(schema_set=target, limits=source.limits))
+                  checker or Validator(schema_set=target, limits=source.limits), copies)
 
 
 # --------------------------------------------------------------------------- batches
