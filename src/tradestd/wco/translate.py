@@ -222,16 +222,18 @@ class _Value:
 
 
 class _Copied:
-    """The content of a source element that goes across as it is (``deepcopy`` in
-    libxml2): every element and attribute in it is at a position whose counterpart has the
-    same name, the same place below its parent's counterpart and a value type no narrower,
-    in an order the target keeps (:func:`_copy_table`); ``count`` values."""
+    """The content of a source element that goes across as it is: every element and
+    attribute in it is at a position whose counterpart has the same name, the same place
+    below its parent's counterpart and a value type no narrower, in an order the target
+    keeps (:func:`_copy_table`); ``count`` values. ``twin`` is the element in a copy of the
+    whole message (one ``deepcopy`` in libxml2 per message) whose content is moved into
+    the result."""
 
-    __slots__ = ("count", "result", "source")
+    __slots__ = ("count", "result", "source", "twin")
 
-    def __init__(self, source: etree._Element, count: int) -> None:
-        self.source, self.count = source, count
-        self.result: etree._Element | None = None  #: the result element it was copied into
+    def __init__(self, source: etree._Element, count: int, twin: etree._Element) -> None:
+        self.source, self.count, self.twin = source, count, twin
+        self.result: etree._Element | None = None  #: the result element it went into
 
     def carried(self, source_positions: SiblingPositions, result_positions: SiblingPositions
                 ) -> Iterator[Carried]:
@@ -459,14 +461,17 @@ class _Run:
         # (element, its source position, the chain: target position index -> source
         # element, the source global element it is in, the result element of the
         # nearest mapped ancestor)
-        stack: list[tuple[etree._Element, Position, Chain,
-                          etree._Element, _Node | None]] = [(root, top, None, root, None)]
+        # twin: the element in a copy of the message, when content may be copied whole
+        twin_root = deepcopy(root) if self.copies is not None and len(root) else None
+        stack: list[tuple[etree._Element, Position, Chain, etree._Element, _Node | None,
+                          etree._Element | None]] = [(root, top, None, root, None,
+                                                      twin_root)]
         image = self.plan.image
         source, target = self.source.positions, self.target.positions
         globals_ = self.source.globals
         keep, values = self.keep, self.values
         while stack:
-            element, position, chain, top_element, above = stack.pop()
+            element, position, chain, top_element, above, twin = stack.pop()
             mapped = image.get(position.index)
             node: _Node | None = None
             if mapped is not None:
@@ -494,12 +499,13 @@ class _Run:
                 self._values(element, position, chain, top_element, False, node)
                 continue
             copies = self.copies
-            if copies is not None and node is not None and copies.content[position.index] \
+            if twin is not None and copies is not None and node is not None \
+                    and copies.content[position.index] \
                     and node.children is _NO_CHILDREN and node.copy is None \
                     and image.get(position.index) == node.pos.index:
                 counted = self._copyable(element, position, copies)
                 if counted is not None:  # its content goes across as it is (see _Copied)
-                    node.set_copy(_Copied(element, counted))
+                    node.set_copy(_Copied(element, counted, twin))
                     self._values(element, position, chain, top_element, True, node)
                     continue
             children = [c for c in element if isinstance(c.tag, str)]
@@ -509,15 +515,18 @@ class _Run:
             below = node if node is not None else above
             pending = []
             lookup = position.children.get
-            for child in children:
+            twins = [c for c in twin if isinstance(c.tag, str)] if twin is not None \
+                else [None] * len(children)
+            for child, its_twin in zip(children, twins, strict=True):
                 tag: str = child.tag  # type: ignore[assignment]  # elements only
                 found = lookup(tag)
                 if found is not None:
-                    pending.append((child, source[found], chain, top_element, below))
+                    pending.append((child, source[found], chain, top_element, below,
+                                    its_twin))
                     continue
                 nested = globals_.get(tag)
                 if nested is not None and position.wildcard_order is not None:
-                    pending.append((child, nested, chain, child, None))
+                    pending.append((child, nested, chain, child, None, its_twin))
                     continue
                 self._skip_all(child, "the source schema set does not declare this "
                                "element here")
@@ -775,8 +784,8 @@ class _Emitter:
         if node.copy is not None:
             if node.children:  # another source place put an element in it too
                 raise _WalkAgain
-            if not len(element):  # the root: a copy of each child
-                element.extend([deepcopy(child) for child in node.copy.source])
+            if not len(element):  # the root: its twin's children
+                element.extend(list(node.copy.twin))
             node.copy.result = element
             placed.append(node.copy)
             return
@@ -816,8 +825,8 @@ class _Emitter:
                 continue
             present.add(pos.index)
             totals.add(tag)
-            if child.copy is not None:  # the source element copied, its content kept
-                sub = deepcopy(child.copy.source)
+            if child.copy is not None:  # the source element's twin, its content kept
+                sub = child.copy.twin
                 sub.attrib.clear()  # its attributes are values placed by the walk
                 sub.tag, sub.tail = tag, None
                 element.append(sub)
