@@ -392,23 +392,21 @@ class _Node:
 
     def set_copy(self, copied: _Copied) -> None:
         self.copy = copied
-        node: _Node | None = self
-        while node is not None and not node.full:
-            node.full = True
-            node = node.parent
+        self._filled()
 
     def set_text(self, item: _Value) -> None:
         self.text = item
-        node: _Node | None = self
-        while node is not None and not node.full:
-            node.full = True
-            node = node.parent
+        self._filled()
 
     def set_attribute(self, tag: str, item: _Value) -> None:
         if self.attrs is _NO_ATTRS:
             self.attrs = {}
         self.attrs[tag] = item
         self.namespaces.add(tag[1:tag.index("}")] if tag.startswith("{") else None)
+        self._filled()
+
+    def _filled(self) -> None:
+        """A value is at this node: it and its ancestors are full."""
         node: _Node | None = self
         while node is not None and not node.full:
             node.full = True
