@@ -27,7 +27,7 @@ from typing import IO, Any
 from lxml import etree
 
 from ..convert.jsontext import json_bytes
-from ..intake import DEFAULT_LIMITS, Limits, XmlDocument
+from ..intake import DEFAULT_LIMITS, Limits, XmlDocument, new_parser
 from ..issues import Report
 from ..wco.translate import Translation, TranslationReport, Translator
 from .check import RecordConverter, check_xml_record, conversion_failure
@@ -45,9 +45,10 @@ class BatchTranslation(_Conversion):
     """An XML batch translated record by record; iterate for one :class:`RecordReport`
     per record (its ``report`` a :class:`TranslationReport`), then read :attr:`summary`.
 
-    ``to_json`` writes JSON Lines (with ``converter``, the target set's
-    :class:`~tradestd.stream.schemaconverter.SchemaConverter`) instead of an XML batch
-    whose records sit in ``container``."""
+    The results make an XML batch whose records sit in ``container``; with ``converter``
+    (the target set's :class:`~tradestd.stream.schemaconverter.SchemaConverter`), JSON
+    Lines instead. ``record`` names the record element, else it is the first element
+    whose tag is one of ``candidates`` (the source set's global elements)."""
 
     def __init__(self, source: BatchSource, target: str | os.PathLike[str],
                  translator: Translator, *, record: str | None = None,
@@ -112,7 +113,7 @@ class BatchTranslation(_Conversion):
 
     def _result(self, xml: bytes) -> bytes:
         if self._to_json:
-            element = etree.fromstring(xml)  # our own output: no entities, no DTD
+            element = etree.fromstring(xml, new_parser())  # our own output
             return json_bytes(self._converter.to_data(element)) + b"\n"
         body = xml.removeprefix(_DECLARATION)
         return body.lstrip(b"\n")
