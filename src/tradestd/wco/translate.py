@@ -262,13 +262,13 @@ class _WalkAgain(Exception):
 
 @dataclass(frozen=True, slots=True)
 class _CopyTable:
-    """Per source position: ``whole``, its instances may be copied as they are inside a
-    copied parent; ``content``, the content of its instances may be copied (into the
-    counterpart the walk made); ``namespace``, of its counterpart."""
+    """Per source position: ``content``, the content of its instances may be copied (into
+    the counterpart the walk made); ``kids``, its children whose instances may be copied
+    whole inside a copied parent, by tag: (position index, holds a value, the tags of its
+    attributes that may be copied, the namespace of its counterpart)."""
 
-    whole: list[bool]
     content: list[bool]
-    namespace: list[str | None]
+    kids: list[dict[str, tuple[int, bool, frozenset[str], str | None]]]
 
 
 _COPY_TABLES: weakref.WeakKeyDictionary[Plan, _CopyTable] = weakref.WeakKeyDictionary()
@@ -315,7 +315,12 @@ def _copy_table(plan: Plan) -> _CopyTable:
             and all(r in given for r in other.required))
     whole = [own[i] and (content[i] or source[i].simple is not None or source[i].attribute)
              for i in range(count)]
-    table = _COPY_TABLES[plan] = _CopyTable(whole, content, namespace)
+    by_tag = [{tag: (i, source[i].simple is not None,
+                   frozenset(a for a, j in source[i].attributes.items() if whole[j]),
+                   namespace[i])
+             for tag, i in position.children.items() if whole[i]}
+            for position in source.positions]
+    table = _COPY_TABLES[plan] = _CopyTable(content, by_tag)
     return table
 
 
@@ -537,33 +542,34 @@ class _Run:
         attribute in it is at a position that is copied whole; None when one is not (an
         undeclared or xsi:* attribute, an element of a position that moved, was renamed,
         narrowed..., an element-only element without children, a processing instruction)."""
-        ok, source, namespaces = copies.whole, self.source.positions, self.namespaces
-        target_of = copies.namespace
+        kids, namespaces = copies.kids, self.namespaces
         count = 0
-        pending = [(element, position)]
+        last: str | None = None
+        pending = [(element, position.index)]
         while pending:
             parent, where = pending.pop()
-            lookup = where.children.get
+            lookup = kids[where].get
             for child in parent:
-                index = lookup(child.tag)  # type: ignore[arg-type]  # None for a PI
-                if index is None or not ok[index]:
+                found = lookup(child.tag)  # type: ignore[arg-type]  # None for a PI
+                if found is None:
                     return None
-                here = source[index]
+                index, leaf, attributes, namespace = found
                 if child.attrib:
                     for name in child.attrib:
-                        found = here.attributes.get(name)
-                        if found is None or not ok[found]:
+                        if name not in attributes:
                             return None
                         count += 1
                 if len(child):
-                    if here.simple is not None:
+                    if leaf:
                         return None
-                    pending.append((child, here))
-                elif here.simple is None:
+                    pending.append((child, index))
+                elif not leaf:
                     return None
                 else:
                     count += 1
-                namespaces.add(target_of[index])
+                if namespace is not last:
+                    namespaces.add(namespace)
+                    last = namespace
         return count
 
     def _skip_all(self, element: etree._Element, reason: str) -> None:
