@@ -764,6 +764,11 @@ class _Emitter:
         self.wanted: list[tuple[etree._Element, Position]] = []
         element = etree.Element(root.tag, nsmap=self.nsmap)
         self._fill(root, element)
+        if self.run.copies is not None and any(not isinstance(p, tuple)
+                                               for p in self.run.placed):
+            # copied elements keep the namespace declarations of their own start tags
+            # that no name uses; those the names use were moved to the result's
+            etree.cleanup_namespaces(element)
         if self.wanted:  # paths once the tree is complete (positions among siblings)
             positions = SiblingPositions()
             for holder, required in self.wanted:
