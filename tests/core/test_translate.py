@@ -20,9 +20,11 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from tradestd import load_schema_set, translate
+from tradestd.intake import load_xml
 from tradestd.locate import find_element
 from tradestd.schemaset import SchemaSet
 from tradestd.wco.plan import MappingError, NoWcoIds, load_mapping
+from tradestd.wco.translate import Translation, translate_document
 
 NS = "urn:example:trade"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
@@ -166,6 +168,26 @@ def test_every_value_is_carried_or_listed_and_results_are_valid(message: str,
         for item in done.not_carried:
             if item.path.endswith("/Desc"):
                 assert len(item.value) > 10 and "maxLength 10" in item.reason
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(message=messages(),
+       mutations=st.frozensets(st.sampled_from(MUTATIONS), min_size=0))
+def test_copying_unchanged_content_whole_gives_the_walk_s_translation(
+        message: str, mutations: frozenset[str]) -> None:
+    """The fast path (content that goes across unchanged copied by libxml2) and the walk
+    value by value give the same result, listing and report, whatever the pair."""
+    plan = schema_set().translation_plan(schema_set(mutations) if mutations else schema_set())
+    fast = translate_document(load_xml(message.encode(), comments=False), plan)
+    slow = translate_document(load_xml(message.encode(), comments=False), plan, copies=False)
+    _same(fast, slow)
+
+
+def _same(fast: Translation, slow: Translation) -> None:
+    assert fast.xml == slow.xml
+    assert list(fast.carried) == list(slow.carried) and len(fast.carried) == len(slow.carried)
+    assert fast.not_carried == slow.not_carried and fast.needed == slow.needed
+    assert fast.report.issues == slow.report.issues
 
 
 def test_a_moved_class_lands_under_its_new_parent_and_comes_back() -> None:

@@ -7,7 +7,10 @@ import dataclasses
 import io
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TextIO
 
 import click
 
@@ -17,9 +20,12 @@ from ..convert.batch import Job, plan_jobs, write_atomic
 from ..convert.values import ConversionError
 from ..inputs import expand_inputs
 from ..issues import Issue, Layer, Report, Severity
-from ..registry import MessageType
-from ..report.translate import FORMATS, Outcome, render, summary
+from ..registry import MessageType, bundled_registry
+from ..report.translate import FORMATS, BatchWriter, Outcome, render, summary
 from ..schemaset import SchemaError, SchemaSet
+from ..stream import record_candidates
+from ..stream.schemaconverter import SchemaConverter
+from ..stream.translate import BatchTranslation
 from ..wco.plan import (
     Entry,
     Mapping,
@@ -32,7 +38,9 @@ from ..wco.plan import (
 from ..wco.translate import TranslateOptions, Translation, TranslationReport
 from .dask import dask_option, dask_partition, dask_session
 from .options import ConfigError, limits_option, resolve_schema
+from .output import report_stream, unwritable
 from .rule_options import make_rule_layer, rule_options
+from .stream import container_option, record_option
 from .validate import _jobs as worker_count
 from .validate import _stdin as stdin_of
 
@@ -79,6 +87,13 @@ def _side(schema_id: str | None, xsd: tuple[str, ...], side: str
 @click.option("-q", "--quiet", is_flag=True, help="Text format: print only the summary.")
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=1, show_default=True,
               help="Worker processes (0: one per CPU). Results are the same, in the same order.")
+@record_option
+@click.option("--rejects", type=click.Path(dir_okay=False), default=None, metavar="FILE",
+              help="With --record: keep going past records without a valid result; they "
+                   "go, with their issues, to FILE (JSON Lines) and the rest to the output "
+                   "(records in = records out + rejected). Without it a batch is all or "
+                   "nothing.")
+@container_option
 @limits_option
 @rule_options
 @dask_option
@@ -87,6 +102,7 @@ def translate_command(from_xsd: tuple[str, ...], from_schema: str | None,
                       to_xsd: tuple[str, ...], to_schema: str | None, map_file: str | None,
                       show_plan: bool, fmt: str | None, output: str | None,
                       report_file: str | None, to: str, quiet: bool, jobs: int,
+                      record: str | None, rejects: str | None, container: str,
                       max_bytes: int | None,
                       rule_specs: tuple[str, ...], schematron: tuple[str, ...],
                       disable: tuple[str, ...], severities: tuple[str, ...],
@@ -128,6 +144,15 @@ def translate_command(from_xsd: tuple[str, ...], from_schema: str | None,
     spec = TranslateOptions(ValidatorOptions(to_schema, to_xsd, max_bytes, packs,
                                              rules.settings),
                             from_schema, from_xsd, map_file)
+    if rejects and not record:
+        raise ConfigError("--rejects needs --record: it keeps the bad records of a batch")
+    if record:
+        if dask_address or jobs != 1:
+            raise ConfigError("--record translates a batch in this process; -j and --dask "
+                              "share out message files")
+        return _translate_batch(spec, source, target, inputs, record, output=output,
+                                rejects=rejects, container=container, to=to, fmt=fmt,
+                                report_file=report_file, quiet=quiet)
     planned = _jobs(inputs, output, to)
     files = [job.source for job in planned]
     try:
@@ -142,6 +167,65 @@ def translate_command(from_xsd: tuple[str, ...], from_schema: str | None,
     stdout_result = len(planned) == 1 and planned[0].target is None and fmt == "text"
     _report(fmt, outcomes, report_file, quiet, to_stderr=stdout_result)
     return 0 if all(o.translation.complete for o in outcomes) else 1
+
+
+def _translate_batch(spec: TranslateOptions, source: SchemaSet | None, target: SchemaSet,
+                     inputs: tuple[str, ...], record: str, *, output: str | None,
+                     rejects: str | None, container: str, to: str, fmt: str,
+                     report_file: str | None, quiet: bool) -> int:
+    """``--record``: one XML batch, record by record, into an XML batch of the results
+    (or JSON Lines with ``--to json``); exit 0 when every record was translated whole
+    and the batch was written."""
+    if len(inputs) != 1:
+        raise ConfigError("--record translates one batch at a time")
+    if fmt not in ("text", "json"):
+        raise ConfigError(f"--record reports in text or json, not {fmt}")
+    batch, target_file = inputs[0], output or "-"
+    if rejects is not None and (rejects == "-" or rejects in (batch, target_file)):
+        raise ConfigError("--rejects needs a file of its own, apart from the input and -o")
+    if target_file != "-" and Path(target_file).is_dir():
+        raise ConfigError(f"-o {target_file} is a directory; --record writes one batch file")
+    translator = spec.build()
+    registry = bundled_registry()
+    if source is not None:  # the source set's global elements (an envelope first)
+        candidates = list(_plan(source, target, translator.mapping).source.globals)
+    else:
+        candidates = record_candidates(list(registry))
+    converter = SchemaConverter(target, None, registry) if to == "json" else None
+    try:
+        run = BatchTranslation(batch, target_file, translator,
+                               record=None if record == "auto" else record,
+                               candidates=candidates, limits=translator.limits,
+                               rejects=rejects, container=container, converter=converter)
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
+    complete = True
+    report_to = report_file if report_file else None
+    try:
+        with report_stream(report_to) if report_to or target_file != "-" else \
+                _stderr() as out:
+            writer = BatchWriter(fmt, out, __version__, quiet)
+            for done in run:
+                translation = _translation_of(done.report)
+                complete = complete and translation.complete
+                written = translation.valid and target_file != "-" and not done.failed()
+                writer.record(run.summary.source, done.index, done.line, translation,
+                              target_file if written else None)
+            line = writer.end(run.summary)
+            writer.close()
+    except OSError as exc:  # the output or the rejects file cannot be made
+        raise unwritable(str(exc.filename or target_file), exc) from None
+    except SchemaError as exc:  # a detected type's XSDs
+        raise ConfigError(f"schema set cannot be built: {exc}") from None
+    if report_to:
+        click.echo(line, err=True)
+    return 0 if run.summary.written and complete else 1
+
+
+@contextmanager
+def _stderr() -> Iterator[TextIO]:
+    """The report beside a result on standard output."""
+    yield sys.stderr
 
 
 def _on_dask(address: str, spec: TranslateOptions, files: list[str]) -> list[Report]:

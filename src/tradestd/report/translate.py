@@ -20,13 +20,14 @@ from lxml import etree
 
 from ..issues import Issue, Layer, Report, Severity, quote
 from ..locate import find_element
+from ..stream.convert import ConversionSummary
 from ..wco.translate import Translation
 from .html import _CSS
 from .run import RunResult
 from .sarif import SarifReporter
 from .text import format_issue
 
-__all__ = ["Outcome", "as_reports", "render"]
+__all__ = ["BatchWriter", "Outcome", "as_reports", "render"]
 
 FORMATS = ("text", "json", "sarif", "html")
 MAX_SOURCE_BYTES = 20 * 1024 * 1024
@@ -211,3 +212,84 @@ def _html(outcomes: Sequence[Outcome], out: TextIO, version: str) -> None:
                   f"{_pre(_lines_of(_read(done.source)), source_marks)}</div><div><h3>result"
                   f"</h3>{_pre(_lines_of(done.xml), result_marks)}</div></div></section>\n")
     out.write("</main></body></html>\n")
+
+
+# --------------------------------------------------------------------------- batches
+
+
+class BatchWriter:
+    """The report of ``translate --record``, written as the records go by (never held in
+    memory): text (a line per record that lost something or has no valid result, with
+    what was not carried and why, then the batch's summary line) or JSON (the contract's
+    ``results``, one per record with its ``record`` index and batch ``line``, then
+    ``batches``: each batch's counts)."""
+
+    def __init__(self, fmt: str, out: TextIO, version: str, quiet: bool = False) -> None:
+        self.fmt, self.out, self.quiet = fmt, out, quiet
+        self.results = 0
+        self.batches: list[dict[str, Any]] = []
+        self.totals = {"carried": 0, "not_carried": 0, "needed": 0}
+        if fmt == "json":
+            out.write('{"version": 1, "results": [')
+
+    def record(self, source: str, index: int, line: int, done: Translation,
+               output: str | None) -> None:
+        self.totals["carried"] += len(done.carried)
+        self.totals["not_carried"] += len(done.not_carried)
+        self.totals["needed"] += len(done.needed)
+        if self.fmt == "json":
+            entry = {"path": source, "record": index, "line": line, **done.to_dict(output)}
+            entry["path"] = source  # the batch (the record's own name is the batch's too)
+            self.out.write(("\n  " if not self.results else ",\n  ")
+                           + json.dumps(entry, ensure_ascii=False))
+            self.results += 1
+            return
+        if self.quiet or done.complete:
+            return
+        verdict = "valid" if done.valid else ("not translated" if done.xml is None
+                                              else "invalid under the target")
+        self.out.write(f"{source}:{line}: record {index}: {verdict}; {len(done.carried)} "
+                       f"carried, {len(done.not_carried)} not carried, "
+                       f"{len(done.needed)} needed\n")
+        for item in done.not_carried:
+            at = f"line {item.line}: " if item.line else ""
+            self.out.write(f"  not carried: {at}{item.path} = {quote(item.value)}: "
+                           f"{item.reason}\n")
+        for need in done.needed:
+            wco = f" (WCO ID {need.wco_id})" if need.wco_id else ""
+            self.out.write(f"  needed: {need.path}{wco}\n")
+        label = "" if done.xml is None else "result: "
+        self.out.writelines(f"  {label}{format_issue(source, issue)}\n"
+                            for issue in sorted(done.report.issues, key=lambda i: i.sort_key))
+
+    def end(self, done: ConversionSummary) -> str:
+        """A batch is done: write its own issues and its summary line (text), or keep its
+        counts for ``batches`` (JSON); return the summary line."""
+        totals = self.totals
+        if done.target == "-":
+            outcome = "all written to standard output" if done.written else \
+                "the output on standard output is INCOMPLETE"
+        else:
+            outcome = f"written to {done.target}" if done.written else "nothing written"
+        if done.rejects is not None and done.written:
+            outcome += f", the rejected records to {done.rejects}"
+            failed = f"{done.rejected:,} rejected"
+        else:
+            failed = f"{done.failed:,} failed"
+        line = (f"{done.source}: {done.records_in:,} records read, {done.records_out:,} "
+                f"translated and written, {failed}; {totals['carried']:,} values carried, "
+                f"{totals['not_carried']:,} not carried, {totals['needed']:,} needed; "
+                f"{outcome}")
+        if self.fmt == "json":
+            self.batches.append({**done.to_dict(), **totals})
+        else:
+            self.out.writelines(format_issue(done.source, issue) + "\n"
+                                for issue in done.issues)
+            self.out.write(line + "\n")
+        self.totals = dict.fromkeys(totals, 0)
+        return line
+
+    def close(self) -> None:
+        if self.fmt == "json":
+            self.out.write(("\n  " if self.results else "") + '],\n "batches": '
+                           + json.dumps(self.batches, ensure_ascii=False) + "}\n")

@@ -104,6 +104,7 @@ class Position:
     by_local: dict[str, int] = field(default_factory=dict)  #: local name -> position
     wildcard_order: int | None = None  #: content-model place of an ``xs:any``, if any
     required: tuple[int, ...] = ()  #: positions of required children and attributes
+    namespace: str | None = None  #: of its tag (None: no namespace)
 
     @property
     def holds_value(self) -> bool:
@@ -136,7 +137,8 @@ class Layout:
              parent: int | None, low: int, high: int | None, order: int,
              annotated: dict[str, WcoNode]) -> Position:
         position = Position(len(self.positions), path, name, tag, attribute, xsd, parent,
-                            low, high, order, node=annotated.get(path))
+                            low, high, order, node=annotated.get(path),
+                            namespace=tag[1:tag.index("}")] if tag.startswith("{") else None)
         self.positions.append(position)
         self.by_path[path] = position
         return position
