@@ -61,6 +61,11 @@ class Drawn:
     text_types: dict[int, Any] = field(default_factory=dict)
     #: (id(element), attribute name) -> the attribute's simple type
     attribute_types: dict[tuple[int, str], Any] = field(default_factory=dict)
+    #: id(element) -> the type it was drawn with (its declared one or the xsi:type)
+    element_types: dict[int, Any] = field(default_factory=dict)
+    #: every element drawn, kept alive: lxml's Python proxies would otherwise be freed and
+    #: their ids reused, and the maps above are keyed by id
+    elements: list[etree._Element] = field(default_factory=list)
     #: elements whose declaration holds identity constraints
     identities: list[tuple[etree._Element, Any]] = field(default_factory=list)
 
@@ -378,10 +383,13 @@ class Generator:
         return None
 
     def draw(self, chooser: Chooser, root: Any,
-             providers: Callable[[etree._Element, str | None], Provider | None] | None = None
-             ) -> Drawn:
-        """One instance of the global element ``root``."""
+             providers: Callable[[etree._Element, str | None], Provider | None] | None = None,
+             wanted: Callable[[etree._Element, str], bool] | None = None) -> Drawn:
+        """One instance of the global element ``root``. ``providers`` may give the text of
+        an element or attribute; ``wanted(parent, name)`` says that an optional child
+        (``name``: its local name, ``@name`` for an attribute) is always drawn."""
         state = _State(self, chooser, providers)
+        state.wanted = wanted
         element = etree.Element(root.name, nsmap=self.nsmap)  # type: ignore[arg-type]
         state.drawn.root = element
         state.fill(element, root, 0)
@@ -400,6 +408,7 @@ class _State:
         self.providers = providers
         self.drawn = Drawn(etree.Element("placeholder"))
         self.count = 0
+        self.wanted: Callable[[etree._Element, str], bool] | None = None
         self.ids: set[str] = set()
         self.idrefs: list[tuple[etree._Element, str | None, bool]] = []
 
@@ -410,6 +419,7 @@ class _State:
         g, chooser = self.g, self.chooser
         self.count += 1
         self.drawn.used.add(_key(decl))
+        self.drawn.elements.append(element)
         types = g.types_of(decl)
         if len(types) > 1:
             types = [t for t in types if g.type_cost(t) < INF]
@@ -429,6 +439,7 @@ class _State:
                 else ("", "", xsd_type.name)
             prefix = g.prefixes.get(ns)
             element.set(f"{{{XSI}}}type", f"{prefix}:{local}" if prefix else local)
+        self.drawn.element_types[id(element)] = xsd_type
         if getattr(decl, "identities", None):
             self.drawn.identities.append((element, decl))
         if xsd_type.is_complex():
@@ -472,7 +483,8 @@ class _State:
         for name, attribute in xsd_type.attributes.items():
             if name is None or attribute.use == "prohibited":
                 continue
-            if attribute.use != "required" and not self.chooser.boolean():
+            if attribute.use != "required" and not self.chooser.boolean() and not (
+                    self.wanted is not None and self.wanted(element, "@" + _local(name))):
                 continue
             if attribute.fixed is not None:
                 element.set(name, attribute.fixed)
@@ -518,7 +530,11 @@ class _State:
         if isinstance(particle, XsdGroup):
             self.group(element, particle, depth, mixed)
             return
-        for _ in range(self.count_of(particle, depth)):
+        count = self.count_of(particle, depth)
+        if not count and self.wanted is not None and isinstance(particle, XsdElement) \
+                and self.wanted(element, _local(particle.name)):
+            count = 1
+        for _ in range(count):
             if isinstance(particle, XsdAnyElement):
                 self.wildcard(element, particle, depth)
             else:
@@ -722,6 +738,10 @@ def _prefixes(schema: Any) -> dict[str, str]:
             found[ns] = f"ns{number}"
             taken.add(f"ns{number}")
     return found
+
+
+def _local(name: str) -> str:
+    return name.rpartition("}")[2]
 
 
 def _label(name: str, prefixes: dict[str, str]) -> str:
