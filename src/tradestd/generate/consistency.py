@@ -90,6 +90,7 @@ class PackCheck:
         self._masses()
         self._totals()
         self._containers()
+        self._currencies()
 
     def _set(self, element: etree._Element | None, value: str) -> bool:
         if element is None:
@@ -208,6 +209,15 @@ class PackCheck:
                     masses.append(as_decimal(gross.text or "") or Decimal(0))
         for element in self.by_name.get("TotalGrossMassMeasure", ()):
             self._kg(element, sum(masses, Decimal(0)))
+
+    def _currencies(self) -> None:
+        """One currency throughout (no exchange rate is then needed: DEC-CUR-001)."""
+        amounts = [e for e in self.drawn.root.iter(etree.Element) if e.get("currencyID")]
+        if not amounts:
+            return
+        currency = amounts[0].get("currencyID") or ""
+        for element in amounts[1:]:
+            self._set_attribute(element, "currencyID", currency)
 
     def _containers(self) -> None:
         has_ids = any(_child(e, "ID") is not None for e in self.by_name.get("TransportEquipment", ()))

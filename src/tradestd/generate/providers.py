@@ -151,6 +151,7 @@ class Providers:
         return (owner in _PARTIES and name in ("ID", "Name")) or \
             (owner == "GoodsShipment" and name == "GovernmentAgencyGoodsItem") or \
             (owner == "Declaration" and name == "GoodsShipment") or \
+            (owner == "Address" and name == "CountryCode") or \
             (owner == "DateTimeString" and name == "@formatCode") or \
             (owner == "CurrencyExchange" and name == "CurrencyTypeCode") or \
             (owner == "Pointer" and name == "DocumentSectionCode")
