@@ -22,6 +22,7 @@ a choice that shrinks to absent.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -719,25 +720,34 @@ def _elements_of(group: Any) -> Iterator[Any]:
 
 
 def _prefixes(schema: Any) -> dict[str, str]:
-    """namespace -> prefix for every namespace of the set (never a default namespace, so
-    an unprefixed QName always means no namespace)."""
+    """namespace -> prefix for the target namespaces of the set: the prefix a schema
+    document gives it, else one made from the namespace's last word (never a default
+    namespace, so an unprefixed QName always means no namespace)."""
+    targets = [sub.target_namespace for sub in schema.maps.iter_schemas()
+               if sub.target_namespace and sub.target_namespace not in (XS, XML_NS, XSI)]
     found: dict[str, str] = {XSI: "xsi"}
-    taken = {"xsi", "xml"}
+    taken = {"xsi", "xml", "xs"}
     for sub in schema.maps.iter_schemas():
         for prefix, ns in sub.namespaces.items():
-            if prefix and ns and ns not in found and prefix not in taken \
-                    and ns not in (XML_NS, XS) and not prefix.startswith("xml"):
+            if prefix and ns in targets and ns not in found and prefix not in taken \
+                    and not prefix.lower().startswith("xml"):
                 found[ns] = prefix
                 taken.add(prefix)
-    for sub in schema.maps.iter_schemas():
-        ns = sub.target_namespace
-        if ns and ns not in found and ns not in (XS, XML_NS):
-            number = len(found)
-            while f"ns{number}" in taken:
-                number += 1
-            found[ns] = f"ns{number}"
-            taken.add(f"ns{number}")
+    for ns in targets:
+        if ns in found:
+            continue
+        words = [w for w in re.split(r"[^A-Za-z]+", ns) if w and w not in _NOISE]
+        stem = (words[-1][:3].lower() if words else "ns") or "ns"
+        prefix, number = stem, 1
+        while prefix in taken or prefix.startswith("xml"):
+            number += 1
+            prefix = f"{stem}{number}"
+        found[ns] = prefix
+        taken.add(prefix)
     return found
+
+
+_NOISE = frozenset({"urn", "http", "https", "www", "xsd", "schema", "schemas", "xml"})
 
 
 def _local(name: str) -> str:
