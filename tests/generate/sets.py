@@ -1,0 +1,163 @@
+"""The schema sets generation is proven on, and the measures taken on each.
+
+Shared by ``tests/generate`` (few instances, fast) and ``benchmarks/bench_generate.py``
+(1,000 instances each): every bundled message type; the uk-cds 2.3 declaration and
+notification sets and uk-cds 2.12; the UBL, CII (EN 16931) and eFTI schema sets of the
+corpora (``/work/shared/corpora``, skipped when absent).
+"""
+
+from __future__ import annotations
+
+import collections
+import json
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tradestd.generate import MessageFactory, coverage
+from tradestd.generate.mutants import mutants
+from tradestd.intake import load_xml
+from tradestd.issues import Severity
+from tradestd.registry import MessageType, bundled_registry
+from tradestd.rules.catalog import load_pack
+from tradestd.rules.runner import RuleRunner
+from tradestd.schemaset import SchemaSet, load_schema_set
+from tradestd.validation import Validator
+
+#: corpus -> XSD sets (relative to the corpus folder) generation is measured on
+CORPUS_SETS: dict[str, list[tuple[str, ...]]] = {
+    "uk-cds": [("xsd/declaration/DocumentMetaData_2_DMS.xsd", "xsd/declaration/WCO_DEC_2_DMS.xsd"),
+               ("xsd/notification/DocumentMetaData_2_DMS.xsd",
+                "xsd/notification/WCO_RES_2_DMS.xsd")],
+    "uk-cds-2.12": [("xsd/declaration/DocumentMetaData_2_DMS.xsd",
+                     "xsd/declaration/WCO_DEC_2_DMS.xsd")],
+    "ubl": [("xsd/_wrappers/ubl21-UBL-Invoice-2.1.xsd",),
+            ("xsd/_wrappers/ubl21-UBL-CreditNote-2.1.xsd",),
+            ("xsd/_wrappers/ubl20-UBL-Invoice-2.0.xsd",),
+            ("xsd/_wrappers/ubl20-UBL-Order-2.0.xsd",)],
+    "cii-en16931": [("cii/schema/D16B SCRDM (Subset)/uncoupled clm/CII/uncefact/data/standard/"
+                     "CrossIndustryInvoice_100pD16B.xsd",),
+                    ("cii/schema/D16B SCRDM (Subset)/coupled clm/CII/uncefact/data/standard/"
+                     "CrossIndustryInvoice_100pD16B.xsd",),
+                    ("edifact/schema/INVOIC_D14B_ISO20625.xsd",)],
+    "efti": [("schema/xsd/edelivery/gate.xsd",), ("schema/xsd/consignment-identifier.xsd",),
+             ("schema/xsd/consignment-common.xsd",)],
+}
+
+#: WCO DM sets and the packs their messages must pass
+WCO_PACKS: dict[str, tuple[str, ...]] = {
+    "wco-declaration": ("wco", "declaration"), "wco-cargo": ("wco",),
+    "wco-response": ("wco",), "wco-precursor": ("wco",),
+    "uk-cds/declaration": ("wco", "declaration"), "uk-cds/notification": ("wco",),
+    "uk-cds-2.12/declaration": ("wco", "declaration"),
+}
+
+
+@dataclass
+class Target:
+    name: str
+    schema_set: SchemaSet
+    message_type: MessageType | None = None
+
+    @property
+    def packs(self) -> tuple[str, ...]:
+        return WCO_PACKS.get(self.name, ())
+
+
+def bundled_targets() -> list[Target]:
+    return [Target(t.id, t.schema_set(), t) for t in bundled_registry()]
+
+
+def corpus_targets(corpora: Path, names: list[str] | None = None) -> list[Target]:
+    found = []
+    for corpus, sets in CORPUS_SETS.items():
+        for files in sets:
+            paths = [corpora / corpus / f for f in files]
+            if not all(p.is_file() for p in paths):
+                continue
+            label = f"{corpus}/{Path(files[-1]).parent.name if corpus.startswith('uk-cds') else Path(files[-1]).stem}"
+            if names and label not in names:
+                continue
+            found.append(Target(label, load_schema_set(paths)))
+    return found
+
+
+@dataclass
+class Measures:
+    name: str
+    count: int = 0
+    libxml2_valid: int = 0
+    xmlschema_valid: int = 0
+    coverage: float = 0.0
+    seconds: float = 0.0
+    rule_errors: collections.Counter[str] = field(default_factory=collections.Counter)
+    rule_messages: int = 0
+    mutants: int = 0
+    mutants_exact: int = 0
+    mutant_failures: list[str] = field(default_factory=list)
+    invalid_examples: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"set": self.name, "messages": self.count,
+                "valid_libxml2": self.libxml2_valid, "valid_xmlschema": self.xmlschema_valid,
+                "coverage": round(self.coverage, 4),
+                "per_second": round(self.count / self.seconds, 1) if self.seconds else None,
+                "rule_messages": self.rule_messages,
+                "rule_errors": dict(self.rule_errors), "mutants": self.mutants,
+                "mutants_exact": self.mutants_exact}
+
+    def line(self) -> str:
+        rate = f"{self.count / self.seconds:.0f}/s" if self.seconds else "-"
+        rules = (f"; rules: {self.rule_messages} checked, "
+                 f"{sum(self.rule_errors.values())} error findings") if self.rule_messages else ""
+        muts = f"; mutants {self.mutants_exact}/{self.mutants} exact" if self.mutants else ""
+        return (f"{self.name}: {self.count} messages, valid libxml2 {self.libxml2_valid}, "
+                f"xmlschema {self.xmlschema_valid}; coverage {self.coverage:.1%}; "
+                f"{rate}{rules}{muts}")
+
+
+def measure(target: Target, count: int, *, seed: int = 0, rules_count: int = 0,
+            mutant_count: int = 0) -> Measures:
+    """Generate ``count`` messages: time, both engines' verdicts, coverage; then
+    ``rules_count`` messages with the set's packs (error findings counted by the packs
+    themselves) and the mutants of ``mutant_count`` of them."""
+    result = Measures(target.name)
+    factory = MessageFactory(target.schema_set, message_type=target.message_type)
+    started = time.perf_counter()
+    produced = list(factory.messages(count, seed))
+    result.seconds = time.perf_counter() - started
+    result.count = len(produced)
+    for message in produced:
+        doc = load_xml(message.xml)
+        first, second = target.schema_set.engine_verdicts(doc)
+        result.libxml2_valid += bool(first)
+        result.xmlschema_valid += second
+        if not (first and second) and len(result.invalid_examples) < 3:
+            result.invalid_examples.append(message.xml.decode("utf-8")[:3000])
+    result.coverage = coverage(factory.reachable(), produced)
+    packs = target.packs
+    if packs and (rules_count or mutant_count):
+        ruled = MessageFactory(target.schema_set, rules=list(packs),
+                               message_type=target.message_type)
+        checker = Validator(schema_set=target.schema_set,
+                            rules=RuleRunner([load_pack(p) for p in packs], bundled=False))
+        for index, message in enumerate(ruled.messages(max(rules_count, mutant_count), seed)):
+            report = checker.validate(message.xml)
+            result.rule_messages += 1
+            for issue in report.issues:
+                if issue.severity is Severity.ERROR:
+                    result.rule_errors[issue.code] += 1
+            if index >= mutant_count:
+                continue
+            for mutant in mutants(ruled.generator, message.drawn, message.xml, packs):
+                result.mutants += 1
+                found = [(i.code, i.line, i.path) for i in checker.validate(mutant.xml).issues
+                         if i.severity is not Severity.INFO]
+                if found == [(mutant.code, mutant.line, mutant.path)]:
+                    result.mutants_exact += 1
+                else:
+                    result.mutant_failures.append(json.dumps(
+                        {"kind": mutant.kind, "expected": [mutant.code, mutant.line, mutant.path],
+                         "found": found}))
+    return result
