@@ -234,11 +234,7 @@ class Generator:
         return 0.0
 
     def _satisfiable(self, simple: Any) -> bool:
-        try:
-            self.values.value(RandomChooser(0), simple)
-        except Unsatisfiable:
-            return False
-        return True
+        return self.values.satisfiable(simple)
 
     def particle_cost(self, particle: Any) -> float:
         low = particle.min_occurs

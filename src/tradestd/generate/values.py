@@ -78,13 +78,16 @@ class ValueMaker:
     # -- public ----------------------------------------------------------------------
 
     def value(self, chooser: Chooser, xsd_type: Any) -> str:
-        """A lexical value of ``xsd_type`` that xmlschema accepts."""
+        """A lexical value of ``xsd_type`` that xmlschema accepts. Where a pattern
+        restricts a type that is not a string (a date written ``\\d{4}-\\d{2}-\\d{2}``),
+        drawing from the pattern and drawing a value of the type alternate."""
         key = id(xsd_type)
         if key in self._unsat:
             raise Unsatisfiable(self._unsat[key])
-        for _ in range(_ATTEMPTS):
+        for attempt in range(_ATTEMPTS):
             try:
-                text = _normalized(xsd_type, self._draw(chooser, xsd_type, 0))
+                text = _normalized(xsd_type, self._draw(chooser, xsd_type, 0,
+                                                        patterns=attempt % 2 == 0))
             except Unsatisfiable:
                 break
             if self.valid(xsd_type, text):
@@ -92,9 +95,23 @@ class ValueMaker:
         for text in self._fallbacks(xsd_type):
             if self.valid(xsd_type, text):
                 return text
-        message = f"no value satisfies the facets of {_type_label(xsd_type)}"
-        self._unsat[key] = message
-        raise Unsatisfiable(message)
+        raise Unsatisfiable(f"no value satisfies the facets of {_type_label(xsd_type)}")
+
+    def satisfiable(self, xsd_type: Any) -> bool:
+        """Whether the type has values (three seeded rounds of drawing; remembered)."""
+        from .chooser import RandomChooser
+
+        key = id(xsd_type)
+        if key in self._unsat:
+            return False
+        for seed in range(3):
+            try:
+                self.value(RandomChooser(seed), xsd_type)
+                return True
+            except Unsatisfiable:
+                continue
+        self._unsat[key] = f"no value satisfies the facets of {_type_label(xsd_type)}"
+        return False
 
     def valid(self, xsd_type: Any, text: str) -> bool:
         """Whether xmlschema accepts ``text`` as a value of ``xsd_type``: its decoder run on
@@ -110,7 +127,8 @@ class ValueMaker:
 
     # -- drawing ---------------------------------------------------------------------
 
-    def _draw(self, chooser: Chooser, xsd_type: Any, depth: int) -> str:
+    def _draw(self, chooser: Chooser, xsd_type: Any, depth: int, *, patterns: bool = True
+              ) -> str:
         if depth > 8:
             raise Unsatisfiable("simple types nested too deep")
         enumeration = self._enumeration(xsd_type)
@@ -124,10 +142,11 @@ class ValueMaker:
             members = list(_union_members(xsd_type))
             member = pick(chooser, members)
             return self._draw(chooser, member, depth + 1)
-        patterns, lengths = self._pattern_info(xsd_type)
-        if patterns:
+        found, lengths = self._pattern_info(xsd_type)
+        if found and (patterns or self.kind(xsd_type) in _STRINGS):
+            patterns_ = found
             try:
-                compiled = compile_pattern(pick(chooser, patterns))
+                compiled = compile_pattern(pick(chooser, patterns_))
                 if lengths is not None:
                     low, high = lengths
                     found = draw_length(chooser, compiled, chooser.integer(low, min(high, low + 12)))
@@ -368,6 +387,9 @@ _INTEGERS = frozenset({"integer", "nonPositiveInteger", "negativeInteger", "long
                        "unsignedShort", "unsignedByte", "positiveInteger"})
 
 _IDS = frozenset({"ID", "IDREF", "IDREFS"})
+#: kinds whose values a pattern describes fully (no value space of their own to draw from)
+_STRINGS = frozenset({"string", "ID", "IDREF", "IDREFS", "anyURI", "anySimpleType",
+                      "anyAtomicType"})
 
 _PRIMITIVES: dict[str, Any] = {
     "boolean": lambda c, _: pick(c, ("true", "false", "1", "0")),
