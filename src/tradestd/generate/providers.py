@@ -150,7 +150,8 @@ class Providers:
         owner = _strip(parent.tag)
         return (owner in _PARTIES and name in ("ID", "Name")) or \
             (owner == "GoodsShipment" and name == "GovernmentAgencyGoodsItem") or \
-            (owner == "Declaration" and name in ("GoodsShipment", "Declarant")) or \
+            (owner == "Declaration" and name in ("GoodsShipment", "Declarant",
+                                                 "GoodsItemQuantity")) or \
             (owner == "Address" and name == "CountryCode") or \
             (owner == "DateTimeString" and name == "@formatCode") or \
             (owner == "CurrencyExchange" and name == "CurrencyTypeCode") or \

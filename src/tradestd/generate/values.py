@@ -31,6 +31,7 @@ from .chooser import Chooser, pick
 from .regexgen import Unmatchable, compile_pattern, draw_length, draw_match
 
 XS = "http://www.w3.org/2001/XMLSchema"
+_XSI = "http://www.w3.org/2001/XMLSchema-instance"
 _ATTEMPTS = 12
 _WORDS = ("alpha", "bravo", "cargo", "delta", "echo", "freight", "goods", "harbour", "item",
           "lot", "manifest", "north", "port", "quay", "route", "sea", "trade", "vessel")
@@ -71,7 +72,7 @@ class ValueMaker:
         self.namespaces = {p: ns for ns, p in prefixes.items()}
         self._context = ValidationContext(XMLResource("<value/>"), namespaces=self.namespaces)
         self._enums: dict[int, list[str]] = {}
-        self._pattern_cache: dict[int, tuple[list[str], tuple[int, int] | None]] = {}
+        self._pattern_cache: dict[int, tuple[list[list[str]], tuple[int, int] | None]] = {}
         self._kinds: dict[int, str] = {}
         self._unsat: dict[int, str] = {}
 
@@ -84,18 +85,21 @@ class ValueMaker:
         key = id(xsd_type)
         if key in self._unsat:
             raise Unsatisfiable(self._unsat[key])
+        reason = f"no value satisfies the facets of {_type_label(xsd_type)}"
         for attempt in range(_ATTEMPTS):
             try:
                 text = _normalized(xsd_type, self._draw(chooser, xsd_type, 0,
-                                                        patterns=attempt % 2 == 0))
-            except Unsatisfiable:
+                                                        patterns=attempt % 2 == 0,
+                                                        step=attempt // 2))
+            except Unsatisfiable as exc:
+                reason = str(exc)
                 break
             if self.valid(xsd_type, text):
                 return text
         for text in self._fallbacks(xsd_type):
             if self.valid(xsd_type, text):
                 return text
-        raise Unsatisfiable(f"no value satisfies the facets of {_type_label(xsd_type)}")
+        raise Unsatisfiable(reason)
 
     def satisfiable(self, xsd_type: Any) -> bool:
         """Whether the type has values (three seeded rounds of drawing; remembered)."""
@@ -104,13 +108,14 @@ class ValueMaker:
         key = id(xsd_type)
         if key in self._unsat:
             return False
+        reason = ""
         for seed in range(3):
             try:
                 self.value(RandomChooser(seed), xsd_type)
                 return True
-            except Unsatisfiable:
-                continue
-        self._unsat[key] = f"no value satisfies the facets of {_type_label(xsd_type)}"
+            except Unsatisfiable as exc:
+                reason = str(exc)
+        self._unsat[key] = reason
         return False
 
     def valid(self, xsd_type: Any, text: str) -> bool:
@@ -127,14 +132,15 @@ class ValueMaker:
 
     # -- drawing ---------------------------------------------------------------------
 
-    def _draw(self, chooser: Chooser, xsd_type: Any, depth: int, *, patterns: bool = True
-              ) -> str:
+    def _draw(self, chooser: Chooser, xsd_type: Any, depth: int, *, patterns: bool = True,
+              step: int = 0) -> str:
         if depth > 8:
             raise Unsatisfiable("simple types nested too deep")
         enumeration = self._enumeration(xsd_type)
         if enumeration is not None:
             if not enumeration:
-                raise Unsatisfiable(f"no enumerated value of {_type_label(xsd_type)} is valid")
+                raise Unsatisfiable(f"no enumerated value of {_type_label(xsd_type)} satisfies "
+                                    "its other facets")
             return pick(chooser, enumeration)
         if xsd_type.is_list():
             return self._list(chooser, xsd_type, depth)
@@ -142,9 +148,9 @@ class ValueMaker:
             members = list(_union_members(xsd_type))
             member = pick(chooser, members)
             return self._draw(chooser, member, depth + 1)
-        found, lengths = self._pattern_info(xsd_type)
-        if found and (patterns or self.kind(xsd_type) in _STRINGS):
-            patterns_ = found
+        steps, lengths = self._pattern_info(xsd_type)
+        if steps and (patterns or self.kind(xsd_type) in _STRINGS):
+            patterns_ = steps[step % len(steps)]
             try:
                 compiled = compile_pattern(pick(chooser, patterns_))
                 if lengths is not None:
@@ -169,17 +175,18 @@ class ValueMaker:
         self._enums[key] = found
         return found
 
-    def _pattern_info(self, xsd_type: Any) -> tuple[list[str], tuple[int, int] | None]:
-        """The nearest step's patterns, and the length bounds to draw them to (cached)."""
+    def _pattern_info(self, xsd_type: Any) -> tuple[list[list[str]], tuple[int, int] | None]:
+        """The patterns of each derivation step, nearest first (a value matches one of each
+        step's), and the length bounds to draw them to (cached). Drawing takes the steps
+        in turn, so the most restrictive one is drawn from too."""
         key = id(xsd_type)
         found = self._pattern_cache.get(key)
         if found is None:
-            patterns: list[str] = []
+            patterns: list[list[str]] = []
             for node in simple_bases(xsd_type):
                 facet = getattr(node, "facets", {}).get(f"{{{XS}}}pattern")
                 if facet is not None:
-                    patterns = list(facet.regexps)
-                    break
+                    patterns.append(list(facet.regexps))
             lengths = None
             if patterns and _has_length(xsd_type) and not builtin_name(xsd_type).endswith(
                     "Binary"):
@@ -222,7 +229,7 @@ class ValueMaker:
         if maker is not None:
             return maker(chooser, xsd_type)
         if kind == "QName":
-            ns = pick(chooser, sorted(self.prefixes))
+            ns = pick(chooser, sorted(n for n in self.prefixes if n != _XSI) or [_XSI])
             return f"{self.prefixes[ns]}:{pick(chooser, ('Code', 'Item', 'Value'))}"
         if kind == "NOTATION":
             raise Unsatisfiable("an xs:NOTATION type without an enumeration has no values")

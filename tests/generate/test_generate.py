@@ -1,0 +1,169 @@
+"""tradestd.generate: valid instances under both engines, realistic values, the packs,
+mutants that produce exactly their finding, reproducible output, clear errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import CORPORA
+from hypothesis import HealthCheck, find, given, settings
+
+from tests.generate.sets import bundled_targets, corpus_targets, measure
+from tradestd.cli.main import main
+from tradestd.generate import GenerationError, MessageFactory, coverage, generator_for
+from tradestd.intake import load_xml
+from tradestd.issues import Severity
+from tradestd.registry import bundled_registry
+from tradestd.rules.catalog import load_pack
+from tradestd.rules.runner import RuleRunner
+from tradestd.schemaset import SchemaSet, load_schema_set
+from tradestd.testing import messages
+from tradestd.validation import Validator
+
+CI_COUNT = 50  # messages per set here; benchmarks/bench_generate.py measures 1,000
+
+
+def _both_valid(schema_set: SchemaSet, xml: bytes) -> bool:
+    return schema_set.engine_verdicts(load_xml(xml)) == (True, True)
+
+
+@pytest.mark.parametrize("target", bundled_targets(), ids=lambda t: t.name)
+def test_bundled_types(target: object) -> None:
+    result = measure(target, CI_COUNT, rules_count=10, mutant_count=3)  # type: ignore[arg-type]
+    print(result.line())
+    assert result.libxml2_valid == result.xmlschema_valid == CI_COUNT, result.invalid_examples
+    assert result.coverage >= 0.95
+    assert result.rule_messages == 10 and not result.rule_errors
+    assert result.mutants and result.mutants_exact == result.mutants, result.mutant_failures
+
+
+@pytest.mark.corpora
+@pytest.mark.skipif(not CORPORA.is_dir(), reason="corpora absent")
+@pytest.mark.parametrize("name", ["uk-cds/declaration", "uk-cds-2.12/declaration",
+                                  "uk-cds/notification", "efti/consignment-common",
+                                  "cii-en16931/INVOIC_D14B_ISO20625"])
+def test_user_schema_sets(name: str) -> None:
+    [target] = corpus_targets(CORPORA, [name])
+    count = 20 if name.startswith("uk-cds") else 10
+    result = measure(target, count, rules_count=5 if target.packs else 0,
+                     mutant_count=3 if target.packs else 0)
+    print(result.line())
+    assert result.libxml2_valid == result.xmlschema_valid == count, result.invalid_examples
+    assert not result.rule_errors
+    assert result.mutants_exact == result.mutants, result.mutant_failures
+
+
+def test_every_construct(constructs: SchemaSet) -> None:
+    """Substitution groups, abstract elements and types, xsi:type, choice, all, groups,
+    mixed, wildcards, nillable, default and fixed, unique/key/keyref, ID/IDREF, lists,
+    unions, QNames, patterns over two steps, enumerations, lengths, digits, ranges."""
+    factory = MessageFactory(constructs)
+    produced = list(factory.messages(120, seed=3))
+    bad = [m.xml for m in produced if not _both_valid(constructs, m.xml)]
+    assert not bad, bad[0].decode()
+    text = b"".join(m.xml for m in produced)
+    for needle in (b'xsi:type="c:Circle"', b'xsi:type="c:Square"', b"<c:Seller",
+                   b'xsi:nil="true"', b"<c:Wrap>", b"<c:Within>", b"<c:Pair>",
+                   b"<c:Buyer>", b"urn:tradestd:generate:foreign", b"<c:Em>"):
+        assert needle in text, needle
+    assert coverage(factory.reachable(), produced) >= 0.95
+
+
+def test_same_seed_same_files(tmp_path: Path) -> None:
+    args = ["generate", "--schema", "wco-declaration", "-n", "4", "--rules", "wco",
+            "--mutants"]
+    assert main([*args, "--seed", "9", "-o", str(tmp_path / "a")]) == 0
+    assert main([*args, "--seed", "9", "-o", str(tmp_path / "b")]) == 0
+    assert main([*args, "--seed", "10", "-o", str(tmp_path / "c")]) == 0
+    files = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*.xml"))
+    assert len(files) > 4
+    for name in files:
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+    assert (tmp_path / "a" / files[0]).read_bytes() != (tmp_path / "c" / files[0]).read_bytes()
+
+
+def test_mutants_manifest_findings(tmp_path: Path) -> None:
+    """Each mutant produces exactly its manifest finding (code, line, path), nothing else."""
+    assert main(["generate", "--schema", "wco-declaration", "-n", "3", "--seed", "2",
+                 "--rules", "wco", "--rules", "declaration", "--mutants",
+                 "-o", str(tmp_path)]) == 0
+    manifest = json.loads((tmp_path / "mutants" / "manifest.json").read_text())
+    assert manifest["message_type"] == "wco-declaration@1.0"
+    kinds = {Path(entry["file"]).stem.split("-", 2)[-1] for entry in manifest["invalid"]}
+    assert {"missing-element", "too-long", "unexpected-element", "wrong-type",
+            "inconsistent-totals", "bad-date"} <= kinds
+    target = bundled_registry().get("wco-declaration").schema_set()
+    checker = Validator(schema_set=target, rules=RuleRunner(
+        [load_pack(p) for p in manifest["rule_packs"]], bundled=False))
+    for entry in manifest["invalid"]:
+        report = checker.validate(tmp_path / entry["file"])
+        found = [{"code": i.code, "line": i.line, "path": i.path} for i in report.issues
+                 if i.severity is not Severity.INFO]
+        assert found == entry["expect"], (entry, found)
+
+
+def test_json_output_round_trips(tmp_path: Path) -> None:
+    assert main(["generate", "--schema", "wco-cargo", "-n", "3", "--to", "json",
+                 "-o", str(tmp_path)]) == 0
+    schema_set = bundled_registry().get("wco-cargo").schema_set()
+    outputs = sorted(tmp_path.glob("*.json"))
+    assert len(outputs) == 3
+    for path in outputs:
+        assert _both_valid(schema_set, schema_set.to_xml(path.read_text()))
+
+
+@pytest.mark.parametrize(("xsd", "root", "message"), [
+    ('<xs:complexType name="T"/>', None, "no global element"),
+    ('<xs:element name="A" type="xs:int"/>', "B", "B is not a global element"),
+    ('<xs:element name="A"><xs:complexType><xs:choice/></xs:complexType></xs:element>',
+     None, "no global element that can be instantiated"),
+    ('<xs:element name="A"><xs:complexType><xs:choice/></xs:complexType></xs:element>',
+     "A", "an empty xs:choice"),
+    ('<xs:element name="A"><xs:simpleType><xs:restriction base="xs:token">'
+     '<xs:pattern value="[a-c]"/><xs:enumeration value="z"/></xs:restriction>'
+     '</xs:simpleType></xs:element>', "A", "no enumerated value"),
+    ('<xs:element name="A"><xs:simpleType><xs:restriction base="xs:string">'
+     '<xs:pattern value="\\d{5}"/><xs:maxLength value="3"/></xs:restriction>'
+     '</xs:simpleType></xs:element>', "A", "no value satisfies the facets"),
+])
+def test_bad_input_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str], xsd: str,
+                           root: str | None, message: str) -> None:
+    path = tmp_path / "bad.xsd"
+    path.write_text(f'<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema">{xsd}</xs:schema>')
+    args = ["generate", "--xsd", str(path), "-n", "2", "-o", str(tmp_path / "out")]
+    assert main([*args, *(["--root", root] if root else [])]) == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+    with pytest.raises(GenerationError):
+        MessageFactory(load_schema_set([path]), root)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(messages("wco-declaration", rules="wco"))
+def test_strategy_messages_pass_the_packs(xml: bytes) -> None:
+    schema_set = bundled_registry().get("wco-declaration").schema_set()
+    report = Validator(schema_set=schema_set, rules=RuleRunner(
+        [load_pack("wco")], bundled=False)).validate(xml)
+    assert not report.errors, [i.to_dict() for i in report.errors]
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(messages("wco-response", as_data=True))
+def test_strategy_as_data(data: dict[str, object]) -> None:
+    schema_set = bundled_registry().get("wco-response").schema_set()
+    assert _both_valid(schema_set, schema_set.to_xml(data))
+
+
+def test_strategy_shrinks_to_a_minimal_instance(constructs: SchemaSet) -> None:
+    """Shrinking leaves only what the schema requires: the smallest instance the
+    generator's own analysis says the root needs."""
+    generator = generator_for(constructs)
+    root = generator.tops[0]
+    smallest = find(messages(constructs), lambda xml: True,
+                    settings=settings(database=None, max_examples=50))
+    tree = load_xml(smallest).root
+    assert tree is not None
+    assert sum(1 for _ in tree.iter("{*}*")) == generator.element_cost[id(root)]
+    assert _both_valid(constructs, smallest)
