@@ -24,9 +24,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT))
 
-from conftest import CORPORA  # noqa: E402
+from conftest import CORPORA
 
-from tests.generate.sets import bundled_targets, corpus_targets, measure  # noqa: E402
+from tests.generate.sets import bundled_targets, corpus_targets, measure
 
 
 def main() -> int:

@@ -9,7 +9,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from tradestd.schemaset import SchemaSet, load_schema_set  # noqa: E402
+from tradestd.schemaset import SchemaSet, load_schema_set
 
 DATA = Path(__file__).resolve().parent / "data"
 

@@ -25,24 +25,26 @@ from tradestd.rules.runner import RuleRunner
 from tradestd.schemaset import SchemaSet, load_schema_set
 from tradestd.validation import Validator
 
-#: corpus -> XSD sets (relative to the corpus folder) generation is measured on
-CORPUS_SETS: dict[str, list[tuple[str, ...]]] = {
-    "uk-cds": [("xsd/declaration/DocumentMetaData_2_DMS.xsd", "xsd/declaration/WCO_DEC_2_DMS.xsd"),
-               ("xsd/notification/DocumentMetaData_2_DMS.xsd",
-                "xsd/notification/WCO_RES_2_DMS.xsd")],
-    "uk-cds-2.12": [("xsd/declaration/DocumentMetaData_2_DMS.xsd",
-                     "xsd/declaration/WCO_DEC_2_DMS.xsd")],
-    "ubl": [("xsd/_wrappers/ubl21-UBL-Invoice-2.1.xsd",),
-            ("xsd/_wrappers/ubl21-UBL-CreditNote-2.1.xsd",),
-            ("xsd/_wrappers/ubl20-UBL-Invoice-2.0.xsd",),
-            ("xsd/_wrappers/ubl20-UBL-Order-2.0.xsd",)],
-    "cii-en16931": [("cii/schema/D16B SCRDM (Subset)/uncoupled clm/CII/uncefact/data/standard/"
-                     "CrossIndustryInvoice_100pD16B.xsd",),
-                    ("cii/schema/D16B SCRDM (Subset)/coupled clm/CII/uncefact/data/standard/"
-                     "CrossIndustryInvoice_100pD16B.xsd",),
-                    ("edifact/schema/INVOIC_D14B_ISO20625.xsd",)],
-    "efti": [("schema/xsd/edelivery/gate.xsd",), ("schema/xsd/consignment-identifier.xsd",),
-             ("schema/xsd/consignment-common.xsd",)],
+_CII = "cii/schema/D16B SCRDM (Subset)/{}/CII/uncefact/data/standard/"
+#: corpus -> (label, XSD files relative to the corpus folder) generation is measured on
+CORPUS_SETS: dict[str, list[tuple[str, tuple[str, ...]]]] = {
+    "uk-cds": [("declaration", ("xsd/declaration/DocumentMetaData_2_DMS.xsd",
+                                "xsd/declaration/WCO_DEC_2_DMS.xsd")),
+               ("notification", ("xsd/notification/DocumentMetaData_2_DMS.xsd",
+                                 "xsd/notification/WCO_RES_2_DMS.xsd"))],
+    "uk-cds-2.12": [("declaration", ("xsd/declaration/DocumentMetaData_2_DMS.xsd",
+                                     "xsd/declaration/WCO_DEC_2_DMS.xsd"))],
+    "ubl": [("invoice-2.1", ("xsd/_wrappers/ubl21-UBL-Invoice-2.1.xsd",)),
+            ("creditnote-2.1", ("xsd/_wrappers/ubl21-UBL-CreditNote-2.1.xsd",)),
+            ("invoice-2.0", ("xsd/_wrappers/ubl20-UBL-Invoice-2.0.xsd",)),
+            ("order-2.0", ("xsd/_wrappers/ubl20-UBL-Order-2.0.xsd",))],
+    "cii-en16931": [
+        ("cii-uncoupled", (_CII.format("uncoupled clm") + "CrossIndustryInvoice_100pD16B.xsd",)),
+        ("cii-coupled", (_CII.format("coupled clm") + "CrossIndustryInvoice_100pD16B.xsd",)),
+        ("edifact-invoic", ("edifact/schema/INVOIC_D14B_ISO20625.xsd",))],
+    "efti": [("gate", ("schema/xsd/edelivery/gate.xsd",)),
+             ("consignment-identifier", ("schema/xsd/consignment-identifier.xsd",)),
+             ("consignment-common", ("schema/xsd/consignment-common.xsd",))],
 }
 
 #: WCO DM sets and the packs their messages must pass
@@ -72,11 +74,11 @@ def bundled_targets() -> list[Target]:
 def corpus_targets(corpora: Path, names: list[str] | None = None) -> list[Target]:
     found = []
     for corpus, sets in CORPUS_SETS.items():
-        for files in sets:
+        for short, files in sets:
             paths = [corpora / corpus / f for f in files]
             if not all(p.is_file() for p in paths):
                 continue
-            label = f"{corpus}/{Path(files[-1]).parent.name if corpus.startswith('uk-cds') else Path(files[-1]).stem}"
+            label = f"{corpus}/{short}"
             if names and label not in names:
                 continue
             found.append(Target(label, load_schema_set(paths)))

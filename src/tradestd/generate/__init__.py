@@ -25,7 +25,7 @@ from lxml import etree
 from ..schemaset import SchemaSet
 from .builder import Drawn, Generator, Rejected
 from .chooser import Chooser, RandomChooser, pick
-from .providers import ProviderSpec, Providers
+from .providers import Providers, ProviderSpec
 from .values import Unsatisfiable
 
 __all__ = ["GeneratedMessage", "GenerationError", "MessageFactory", "Unsatisfiable",

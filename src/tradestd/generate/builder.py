@@ -134,7 +134,10 @@ class Generator:
         key = id(decl)
         found = self._types_of.get(key)
         if found is None:
-            found = self._types_of[key] = self._find_types(decl)
+            found = self._find_types(decl)
+            if self.tops_known:  # cheapest first: what a shrinking draw ends on
+                found.sort(key=self.type_cost)
+                self._types_of[key] = found
         return found
 
     def _find_types(self, decl: Any) -> list[Any]:
@@ -148,11 +151,8 @@ class Generator:
                     if candidate is declared or not candidate.is_complex() \
                             or candidate.abstract or (candidate.name or "").startswith(f"{{{XS}}}"):
                         continue
-                    try:
-                        if candidate.is_derived(declared):
-                            derived.append(candidate)
-                    except Exception:  # noqa: BLE001 - a type xmlschema cannot compare
-                        continue
+                    if _derives(candidate, declared):
+                        derived.append(candidate)
             self._derived[key] = derived
         blocked = set((getattr(decl, "block", None) or "").split()) | \
             set((getattr(declared, "block", None) or "").split())
@@ -172,8 +172,7 @@ class Generator:
             if key in self.reachable:
                 continue
             self.reachable[key] = getattr(decl, "ref", None) or decl
-            for member in self.members(decl):
-                pending.append(member)
+            pending.extend(self.members(decl))
             for xsd_type in self.types_of(self.reachable[key]):
                 if id(xsd_type) in seen_types:
                     continue
@@ -251,7 +250,7 @@ class Generator:
         else:
             one = min((self.element_cost.get(_key(m), INF) for m in self.members(particle)),
                       default=INF)
-        return low * one
+        return float(low * one)
 
     def _wildcard_cost(self, particle: Any) -> float:
         if particle.process_contents != "strict" and _foreign(self, particle) is not None:
@@ -264,7 +263,8 @@ class Generator:
         key = id(group)
         found = self._options.get(key)
         if found is None:
-            costs = [(self.particle_cost(_at_least_once(p)), p) for p in group]
+            costs = sorted(((self.particle_cost(_at_least_once(p)), p) for p in group),
+                           key=lambda c: c[0])
             options = [p for cost, p in costs if cost < INF]
             cheapest = min(costs, key=lambda c: c[0])[1] if options else None
             found = self._options[key] = (options, cheapest)
@@ -275,8 +275,9 @@ class Generator:
         key = id(particle)
         found = self._options.get(key)
         if found is None:
-            options = [m for m in self.members(particle)
-                       if self.element_cost.get(_key(m), INF) < INF]
+            options = sorted((m for m in self.members(particle)
+                              if self.element_cost.get(_key(m), INF) < INF),
+                             key=lambda m: self.element_cost[_key(m)])
             cheapest = min(options, key=lambda m: self.element_cost[_key(m)]) \
                 if options else None
             found = self._options[key] = (options, cheapest)
@@ -387,7 +388,7 @@ class Generator:
         (``name``: its local name, ``@name`` for an attribute) is always drawn."""
         state = _State(self, chooser, providers)
         state.wanted = wanted
-        element = etree.Element(root.name, nsmap=self.nsmap)  # type: ignore[arg-type]
+        element = etree.Element(root.name, nsmap=self.nsmap)
         state.drawn.root = element
         state.fill(element, root, 0)
         state.finish()
@@ -682,6 +683,13 @@ def _foreign(generator: Generator, particle: Any) -> str | None:
             if particle.is_matching(name) and name not in generator.schema.maps.elements:
                 return name
     return None
+
+
+def _derives(candidate: Any, base: Any) -> bool:
+    try:
+        return bool(candidate.is_derived(base))
+    except Exception:  # noqa: BLE001 - a pair of types xmlschema cannot compare
+        return False
 
 
 def _at_least_once(particle: Any) -> Any:

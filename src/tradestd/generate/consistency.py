@@ -42,7 +42,9 @@ from .values import as_decimal
 __all__ = ["PackCheck"]
 
 
-def _local(element: etree._Element) -> str:
+def _local(element: etree._Element | None) -> str:
+    if element is None:
+        return ""
     tag = element.tag
     return tag.rpartition("}")[2] if isinstance(tag, str) else ""
 
@@ -145,13 +147,13 @@ class PackCheck:
             parent = owner.getparent()
             if parent is not None:
                 groups[(id(parent), _local(owner))].append(number)
-        for numbers in groups.values():
-            for index, number in enumerate(numbers, start=1):
+        for group in groups.values():
+            for index, number in enumerate(group, start=1):
                 self._set(number, str(index))
         equipment = self.by_name.get("TransportEquipment", ())
         declared = [_child(e, "SequenceNumeric") for e in equipment
                     if _child(e, "ID") is not None or _local(e.getparent()) != "Commodity"]
-        numbers = [n.text for n in declared if n is not None and n.text]
+        numbers: list[str] = [n.text for n in declared if n is not None and n.text]
         for reference in equipment:
             parent = reference.getparent()
             if parent is not None and _local(parent) == "Commodity" and \
@@ -160,8 +162,11 @@ class PackCheck:
                     self._set(_child(reference, "SequenceNumeric"), pick(self.chooser, numbers))
                 else:  # nothing to refer to: drop the reference (the schema check decides)
                     parent.remove(reference)
-        owners = {id(p.getparent()): p.getparent() for p in self.by_name.get("Pointer", ())
-                  if p.getparent() is not None}
+        owners: dict[int, etree._Element] = {}
+        for pointer in self.by_name.get("Pointer", ()):
+            owner = pointer.getparent()
+            if owner is not None:
+                owners[id(owner)] = owner
         for owner in owners.values():
             steps = [c for c in owner if _local(c) == "Pointer"]
             for step in steps[:-1]:  # only the last step of a chain names an element

@@ -137,7 +137,7 @@ class _Maker:
             same = [c for c in parent if c.tag == element.tag]
             if len(same) != last.min_occurs:
                 continue
-            return self.mutate("missing-element", element, lambda n: n.getparent().remove(n),
+            return self.mutate("missing-element", element, _remove,
                                f"the required element {_local(element)} is removed",
                                "SCHEMA_MISSING_ELEMENT", "parent")
         return None
@@ -166,7 +166,7 @@ class _Maker:
             text = (element.text or "").strip() or "X"
             value = (text * (int(limit) + 2))[:int(limit) + 1].replace(" ", "X")
             code = "SCHEMA_LENGTH" if exact is not None else "SCHEMA_MAX_LENGTH"
-            return self.mutate("too-long", element, lambda n, v=value: setattr(n, "text", v),
+            return self.mutate("too-long", element, _set_text(value),
                                f"{_local(element)} is {int(limit) + 1} characters long, one "
                                f"over its limit of {limit}", code)
         return None
@@ -188,7 +188,7 @@ class _Maker:
                 if self.values.valid(base, candidate) and not self.values.valid(simple,
                                                                                  candidate):
                     return self.mutate("outside-enumeration", element,
-                                       lambda n, v=candidate: setattr(n, "text", v),
+                                       _set_text(candidate),
                                        f"{_local(element)} is {candidate}, which is not "
                                        "in its enumeration", "SCHEMA_ENUMERATION")
         return None
@@ -220,7 +220,7 @@ class _Maker:
     # -- rules level -----------------------------------------------------------------
 
     def inconsistent_totals(self, packs: tuple[str, ...]) -> Mutant | None:
-        by_name = {}
+        by_name: dict[str, list[etree._Element]] = {}
         for element in self.elements:
             by_name.setdefault(_local(element), []).append(element)
         quantity = by_name.get("GoodsItemQuantity", [])
@@ -231,7 +231,7 @@ class _Maker:
             value = str(items + 1)
             if self.values.valid(self.drawn.text_types[id(quantity[0])], value):
                 return self.mutate("inconsistent-totals", quantity[0],
-                                   lambda n: setattr(n, "text", value),
+                                   _set_text(value),
                                    f"GoodsItemQuantity is {value} but there are {items} "
                                    "goods items", "DEC-ITEMS-001")
         for measure in by_name.get("GoodsMeasure", []):
@@ -248,7 +248,7 @@ class _Maker:
                     and gross.get("unitCode") in (None, "KGM") and net.get("unitCode") in (
                         None, "KGM"):
                 return self.mutate("inconsistent-totals", gross,
-                                   lambda n: setattr(n, "text", value),
+                                   _set_text(value),
                                    "GrossMassMeasure is 0, below the net mass", "WCO-MASS-001")
         return None
 
@@ -264,7 +264,7 @@ class _Maker:
             wrong = text[:-1] + str((int(text[-1]) + 1) % 10)
             if self.values.valid(self.drawn.text_types[id(element)], wrong):
                 return self.mutate("bad-check-digit", element,
-                                   lambda n: setattr(n, "text", wrong),
+                                   _set_text(wrong),
                                    f"container number {wrong} has a wrong ISO 6346 check digit",
                                    "WCO-EQ-001")
         return None
@@ -277,7 +277,7 @@ class _Maker:
                 continue
             wrong = text[:4] + "13" + text[6:]
             if self.values.valid(self.drawn.text_types[id(element)], wrong):
-                return self.mutate("bad-date", element, lambda n: setattr(n, "text", wrong),
+                return self.mutate("bad-date", element, _set_text(wrong),
                                    f"DateTimeString {wrong} is in month 13", "WCO-DATE-001")
         return None
 
@@ -299,6 +299,18 @@ _TYPED = frozenset({"decimal", "integer", "int", "long", "short", "byte", "nonNe
 SCHEMA_KINDS = ("missing-element", "wrong-type", "too-long", "outside-enumeration",
                 "unexpected-element")
 RULE_KINDS = ("inconsistent-totals", "bad-check-digit", "bad-date")
+
+
+def _remove(node: etree._Element) -> None:
+    parent = node.getparent()
+    if parent is not None:
+        parent.remove(node)
+
+
+def _set_text(value: str) -> Callable[[etree._Element], None]:
+    def change(node: etree._Element) -> None:
+        node.text = value
+    return change
 
 
 def _all_particles(group: Any) -> Iterator[Any]:

@@ -90,7 +90,7 @@ def edifact_datetime(chooser: Chooser, format_code: str = "102") -> str:
             "303": date + hhmm + zone, "304": date + hhmm + "00" + zone}.get(format_code, date)
 
 
-def _strip(name: str) -> str:
+def _strip(name: object) -> str:
     return name.rpartition("}")[2] if isinstance(name, str) else ""
 
 
@@ -115,7 +115,7 @@ class Providers:
                 if key.startswith("/"):
                     providers._add_path(key, provider)
                 else:
-                    paths = [n.path for n in schema_set.wco_ids().by_id(key)]
+                    paths = [n.path for n in schema_set.wco_ids.by_id(key)]
                     if not paths:
                         raise ValueError(f"no element of the schema set has the WCO ID {key}")
                     for path in paths:

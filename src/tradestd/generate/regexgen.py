@@ -15,18 +15,16 @@ returns (a parser turns them into newlines), are never drawn.
 from __future__ import annotations
 
 import functools
+import importlib
 import re
 from typing import Any
 
 from ..convert import xsdregex
 from .chooser import Chooser
 
-try:  # Python 3.11+: the parser is re._parser (sre_parse before)
-    from re import _constants as _sre_constants  # type: ignore[attr-defined]
-    from re import _parser as _sre_parse  # type: ignore[attr-defined]
-except ImportError:  # pragma: no cover
-    import sre_constants as _sre_constants  # type: ignore[no-redef]
-    import sre_parse as _sre_parse  # type: ignore[no-redef]
+#: re's own parser (public as ``sre_parse`` before Python 3.11, deprecated there since)
+_sre_parse: Any = importlib.import_module("re._parser")
+_sre_constants: Any = importlib.import_module("re._constants")
 
 __all__ = ["Unmatchable", "compile_pattern", "draw_match"]
 
@@ -34,12 +32,13 @@ Ranges = tuple[tuple[int, int], ...]
 
 #: XML 1.0 characters, without CR.
 _XML_CHARS = ((0x9, 0xA), (0x20, 0xD7FF), (0xE000, 0xFFFD), (0x10000, 0x10FFFF))
-#: Where characters are drawn from: ASCII letters and digits (mostly), else printable ASCII
-#: and Latin-1, else the BMP's older blocks; only a class holding none of these draws from
-#: the rest. libxml2's Unicode tables are older than elementpath's, so characters assigned
-#: later (``\d`` holds Myanmar digits for one) are kept out wherever the class allows.
+#: Where characters are drawn from: ASCII letters and digits (mostly), else printable ASCII,
+#: else the BMP's older blocks; only a class holding none of these draws from the rest.
+#: libxml2's Unicode tables are older than elementpath's, so characters assigned or
+#: recategorised later (``\d`` holds Myanmar digits; U+00A7 went from So to Po) are kept
+#: out wherever the class allows.
 _TIERS: tuple[Ranges, ...] = (((0x30, 0x39), (0x41, 0x5A), (0x61, 0x7A)),
-                              ((0x20, 0x7E), (0xA0, 0xFF)),
+                              ((0x20, 0x7E),),
                               ((0x20, 0x7E), (0xA0, 0x1FFF), (0x3000, 0x33FF),
                                (0x4E00, 0x9FA5)))
 _OPEN_REPEAT = 3  # extra repeats drawn beyond the minimum of an open-ended quantifier

@@ -227,7 +227,7 @@ class ValueMaker:
             return self._decimal(chooser, xsd_type, integer=kind in _INTEGERS)
         maker = _PRIMITIVES.get(kind)
         if maker is not None:
-            return maker(chooser, xsd_type)
+            return str(maker(chooser, xsd_type))
         if kind == "QName":
             ns = pick(chooser, sorted(n for n in self.prefixes if n != _XSI) or [_XSI])
             return f"{self.prefixes[ns]}:{pick(chooser, ('Code', 'Item', 'Value'))}"
