@@ -94,13 +94,14 @@ class MessageFactory:
         """Element declarations an instance of the roots can hold (for coverage)."""
         return self.generator.reachable_from(self.roots)
 
-    def draw(self, chooser: Chooser) -> GeneratedMessage:
+    def draw(self, chooser: Chooser, covered: set[int] | None = None) -> GeneratedMessage:
         """One message; raises :class:`Rejected` when this draw cannot be completed (the
-        hypothesis strategy rejects it; :meth:`messages` draws again)."""
+        hypothesis strategy rejects it; :meth:`messages` draws again). ``covered``: see
+        :meth:`.builder.Generator.draw`."""
         root = pick(chooser, self.roots)
         try:
             drawn = self.generator.draw(chooser, root, self.providers.lookup,
-                                         self.providers.wanted)
+                                         self.providers.wanted, covered)
         except Unsatisfiable as exc:
             raise Rejected(str(exc)) from None
         if self.check is not None:
@@ -113,18 +114,22 @@ class MessageFactory:
         return GeneratedMessage(xml, root.name, drawn)
 
     def messages(self, count: int, seed: int | str = 0) -> Iterator[GeneratedMessage]:
-        """``count`` messages, the same for the same seed (message ``i`` is drawn from
-        ``Random(f"{seed}:{i}")``: one message does not depend on the count)."""
+        """``count`` messages, the same for the same seed: message ``i`` is drawn from
+        ``Random(f"{seed}:{i}")``, steered toward the declarations messages ``0..i-1`` did
+        not use yet (so a series covers the schema; the first ``i`` messages do not depend
+        on ``count``)."""
+        covered: set[int] = set()
         for index in range(count):
             chooser = RandomChooser(f"{seed}:{index}")
             last = ""
             for attempt in range(1, MAX_ATTEMPTS + 1):
                 try:
-                    message = self.draw(chooser)
+                    message = self.draw(chooser, covered)
                 except Rejected as exc:
                     last = str(exc)
                     continue
                 message.attempts = attempt
+                covered |= message.drawn.used
                 yield message
                 break
             else:

@@ -93,6 +93,7 @@ class Generator:
         self._types_of: dict[int, list[Any]] = {}
         self._type_costs: dict[int, float] = {}
         self._options: dict[int, tuple[list[Any], Any]] = {}
+        self._declared: dict[int, list[int]] = {}
         self.element_cost: dict[int, float] = {}
         self.reachable: dict[int, Any] = {}
         self._types: list[Any] = []
@@ -258,6 +259,21 @@ class Generator:
         return min((self.element_cost.get(_key(g), INF) for g in self.globals
                     if particle.is_matching(g.name)), default=INF)
 
+    def declarations_in(self, particle: Any) -> list[int]:
+        """Keys of the element declarations a particle may put directly in its parent
+        (its members, or a group's elements at any nesting), remembered."""
+        key = id(particle)
+        found = self._declared.get(key)
+        if found is None:
+            if isinstance(particle, XsdGroup):
+                found = [_key(m) for e in _elements_of(particle) for m in self.members(e)]
+            elif isinstance(particle, XsdElement):
+                found = [_key(m) for m in self.members(particle)]
+            else:
+                found = []
+            self._declared[key] = found
+        return found
+
     def choice_options(self, group: Any) -> tuple[list[Any], Any]:
         """The satisfiable alternatives of a choice and the cheapest one (cached)."""
         key = id(group)
@@ -382,12 +398,20 @@ class Generator:
 
     def draw(self, chooser: Chooser, root: Any,
              providers: Callable[[etree._Element, str | None], Provider | None] | None = None,
-             wanted: Callable[[etree._Element, str], bool] | None = None) -> Drawn:
+             wanted: Callable[[etree._Element, str], bool] | None = None,
+             covered: set[int] | None = None) -> Drawn:
         """One instance of the global element ``root``. ``providers`` may give the text of
         an element or attribute; ``wanted(parent, name)`` says that an optional child
-        (``name``: its local name, ``@name`` for an attribute) is always drawn."""
+        (``name``: its local name, ``@name`` for an attribute) is always drawn.
+
+        ``covered`` (the declarations earlier messages of a series used) steers the draw
+        toward the others: an optional particle, a choice alternative or a substitute
+        with a declaration not yet covered is taken more often, a covered optional
+        particle less often. Hypothesis draws never pass it (their shrinking stays plain).
+        """
         state = _State(self, chooser, providers)
         state.wanted = wanted
+        state.covered = covered
         element = etree.Element(root.name, nsmap=self.nsmap)
         state.drawn.root = element
         state.fill(element, root, 0)
@@ -407,6 +431,7 @@ class _State:
         self.drawn = Drawn(etree.Element("placeholder"))
         self.count = 0
         self.wanted: Callable[[etree._Element, str], bool] | None = None
+        self.covered: set[int] | None = None
         self.ids: set[str] = set()
         self.idrefs: list[tuple[etree._Element, str | None, bool]] = []
 
@@ -481,9 +506,9 @@ class _State:
         for name, attribute in xsd_type.attributes.items():
             if name is None or attribute.use == "prohibited":
                 continue
-            if attribute.use != "required" and not self.chooser.boolean() and not (
+            if attribute.use != "required" and self.chooser.integer(0, 3) != 3 and not (
                     self.wanted is not None and self.wanted(element, "@" + _local(name))):
-                continue
+                continue  # an optional attribute: one time in four
             if attribute.fixed is not None:
                 element.set(name, attribute.fixed)
                 continue
@@ -511,7 +536,12 @@ class _State:
                 options, cheapest = self.g.choice_options(group)
                 if not options:
                     raise Rejected("an xs:choice without a satisfiable alternative")
-                particle = cheapest if self.deep(depth) else pick(self.chooser, options)
+                if self.deep(depth):
+                    particle = cheapest
+                else:
+                    fresh = self._fresh(options)
+                    particle = pick(self.chooser, fresh if fresh and self.chooser.integer(
+                        0, 3) else options)
                 self.particle(element, particle, depth, mixed)
             elif group.model == "all":
                 particles = list(group)
@@ -532,6 +562,12 @@ class _State:
         if not count and self.wanted is not None and isinstance(particle, XsdElement) \
                 and self.wanted(element, _local(particle.name)):
             count = 1
+        if self.covered is not None and particle.min_occurs == 0 and not self.deep(depth) \
+                and isinstance(particle, XsdElement):
+            if self._fresh([particle]):
+                count = max(count, int(self.chooser.integer(0, 3) != 0))
+            elif count and self.chooser.integer(0, 2) == 0:
+                count = 0
         for _ in range(count):
             if isinstance(particle, XsdAnyElement):
                 self.wildcard(element, particle, depth)
@@ -539,11 +575,24 @@ class _State:
                 options, cheapest = self.g.member_options(particle)
                 if not options:
                     raise Rejected(f"no valid declaration for {particle.name}")
-                member = cheapest if self.deep(depth) else pick(self.chooser, options)
+                if self.deep(depth):
+                    member = cheapest
+                else:
+                    fresh = [m for m in options if self.covered is not None
+                             and _key(m) not in self.covered]
+                    member = pick(self.chooser, fresh if fresh and self.chooser.boolean()
+                                  else options)
                 child = etree.SubElement(element, member.name)
                 self.fill(child, member, depth + 1)
             if mixed and self.chooser.boolean():
                 element[-1].tail = "text"
+
+    def _fresh(self, particles: list[Any]) -> list[Any]:
+        """Those of ``particles`` holding a declaration no earlier message covered."""
+        covered = self.covered
+        if covered is None:
+            return []
+        return [p for p in particles if any(k not in covered for k in self.g.declarations_in(p))]
 
     def wildcard(self, element: etree._Element, particle: Any, depth: int) -> None:
         g = self.g

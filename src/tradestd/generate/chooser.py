@@ -34,12 +34,17 @@ class RandomChooser:
 
     def __init__(self, seed: int | str) -> None:
         self.random = random.Random(seed)
+        self._draw = self.random.random
 
     def integer(self, low: int, high: int) -> int:
-        return low if high <= low else self.random.randint(low, high)
+        if high <= low:
+            return low
+        if high - low < 1 << 40:  # one float draw (randint's rejection loop costs more)
+            return low + int(self._draw() * (high - low + 1))
+        return self.random.randint(low, high)
 
     def boolean(self) -> bool:
-        return self.random.random() < 0.5
+        return self._draw() < 0.5
 
 
 class DrawChooser:

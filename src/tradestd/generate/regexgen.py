@@ -221,7 +221,22 @@ def length_range(items: list[tuple[Any, Any]]) -> tuple[int, float]:
     return low, high
 
 
+_RANGES: dict[int, tuple[Any, tuple[int, float]]] = {}
+
+
 def _item_range(op: Any, arg: Any) -> tuple[int, float]:
+    """Shortest and longest match of one item (remembered per compiled item)."""
+    entry = _RANGES.get(id(arg))
+    if entry is not None and entry[0] is arg:
+        return entry[1]
+    found = _compute_range(op, arg)
+    if len(_RANGES) > 200_000:
+        _RANGES.clear()
+    _RANGES[id(arg)] = (arg, found)
+    return found
+
+
+def _compute_range(op: Any, arg: Any) -> tuple[int, float]:
     if op is _IN:
         return (1, 1.0) if arg else (0, -1.0)
     if op is _BRANCH:

@@ -41,12 +41,26 @@ class Unsatisfiable(ValueError):
     """No value (or no instance) exists for a type or declaration."""
 
 
+_FACETS: dict[tuple[int, str], tuple[Any, Any]] = {}
+
+
 def _facet(xsd_type: Any, local: str) -> Any:
+    """The nearest ``local`` facet of a simple type or its bases (remembered: the entry
+    holds the type, so its id cannot be reused while the entry lives)."""
+    key = (id(xsd_type), local)
+    entry = _FACETS.get(key)
+    if entry is not None and entry[0] is xsd_type:
+        return entry[1]
+    found = None
     for node in simple_bases(xsd_type):
         facet = getattr(node, "facets", {}).get(f"{{{XS}}}{local}")
         if facet is not None:
-            return facet
-    return None
+            found = facet
+            break
+    if len(_FACETS) > 200_000:
+        _FACETS.clear()
+    _FACETS[key] = (xsd_type, found)
+    return found
 
 
 def _facet_value(xsd_type: Any, local: str) -> Any:
