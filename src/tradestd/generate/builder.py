@@ -559,15 +559,15 @@ class _State:
             self.group(element, particle, depth, mixed)
             return
         count = self.count_of(particle, depth)
-        if not count and self.wanted is not None and isinstance(particle, XsdElement) \
-                and self.wanted(element, _local(particle.name)):
-            count = 1
         if self.covered is not None and particle.min_occurs == 0 and not self.deep(depth) \
                 and isinstance(particle, XsdElement):
             if self._fresh([particle]):
                 count = max(count, int(self.chooser.integer(0, 3) != 0))
             elif count and self.chooser.integer(0, 2) == 0:
                 count = 0
+        if not count and self.wanted is not None and isinstance(particle, XsdElement) \
+                and self.wanted(element, _local(particle.name)):
+            count = 1
         for _ in range(count):
             if isinstance(particle, XsdAnyElement):
                 self.wildcard(element, particle, depth)
