@@ -93,7 +93,7 @@ class Generator:
         self._types_of: dict[int, list[Any]] = {}
         self._type_costs: dict[int, float] = {}
         self._options: dict[int, tuple[list[Any], Any]] = {}
-        self._declared: dict[int, list[int]] = {}
+        self._declared: dict[int, frozenset[int]] = {}
         self.element_cost: dict[int, float] = {}
         self.reachable: dict[int, Any] = {}
         self._types: list[Any] = []
@@ -259,19 +259,25 @@ class Generator:
         return min((self.element_cost.get(_key(g), INF) for g in self.globals
                     if particle.is_matching(g.name)), default=INF)
 
-    def declarations_in(self, particle: Any) -> list[int]:
-        """Keys of the element declarations a particle may put directly in its parent
-        (its members, or a group's elements at any nesting), remembered."""
+    def declarations_in(self, particle: Any, levels: int = 4) -> frozenset[int]:
+        """Keys of the element declarations a particle may bring in, down to ``levels``
+        levels of nesting below it (members, a group's elements, their content), kept."""
         key = id(particle)
         found = self._declared.get(key)
         if found is None:
+            self._declared[key] = frozenset()  # a recursion back here adds nothing new
+            direct: list[Any] = []
             if isinstance(particle, XsdGroup):
-                found = [_key(m) for e in _elements_of(particle) for m in self.members(e)]
+                direct = [m for e in _elements_of(particle) for m in self.members(e)]
             elif isinstance(particle, XsdElement):
-                found = [_key(m) for m in self.members(particle)]
-            else:
-                found = []
-            self._declared[key] = found
+                direct = self.members(particle)
+            keys = {_key(m) for m in direct}
+            if levels > 1:
+                for member in direct:
+                    for xsd_type in self.types_of(member):
+                        if xsd_type.is_complex() and isinstance(xsd_type.content, XsdGroup):
+                            keys |= self.declarations_in(xsd_type.content, levels - 1)
+            found = self._declared[key] = frozenset(keys)
         return found
 
     def choice_options(self, group: Any) -> tuple[list[Any], Any]:
@@ -563,8 +569,8 @@ class _State:
                 and isinstance(particle, XsdElement):
             if self._fresh([particle]):
                 count = max(count, int(self.chooser.integer(0, 3) != 0))
-            elif count and self.chooser.integer(0, 2) == 0:
-                count = 0
+            elif count and self.chooser.integer(0, 2) != 0:
+                count = 0  # covered already: kept one time in three
         if not count and self.wanted is not None and isinstance(particle, XsdElement) \
                 and self.wanted(element, _local(particle.name)):
             count = 1
@@ -592,7 +598,7 @@ class _State:
         covered = self.covered
         if covered is None:
             return []
-        return [p for p in particles if any(k not in covered for k in self.g.declarations_in(p))]
+        return [p for p in particles if not self.g.declarations_in(p) <= covered]
 
     def wildcard(self, element: etree._Element, particle: Any, depth: int) -> None:
         g = self.g
