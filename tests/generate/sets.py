@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from tradestd.generate import MessageFactory, coverage
+from tradestd.generate.builder import Rejected
+from tradestd.generate.chooser import RandomChooser
 from tradestd.generate.mutants import mutants
 from tradestd.intake import load_xml
 from tradestd.issues import Severity
@@ -99,18 +101,36 @@ class Measures:
     mutants_exact: int = 0
     mutant_failures: list[str] = field(default_factory=list)
     invalid_examples: list[str] = field(default_factory=list)
+    mean_bytes: float = 0.0
+    #: baselines in the same run: single draws without steering, and validating the series
+    unsteered_seconds: float = 0.0
+    unsteered_count: int = 0
+    unsteered_bytes: float = 0.0
+    validate_seconds: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
         return {"set": self.name, "messages": self.count,
                 "valid_libxml2": self.libxml2_valid, "valid_xmlschema": self.xmlschema_valid,
                 "coverage": round(self.coverage, 4),
                 "per_second": round(self.count / self.seconds, 1) if self.seconds else None,
+                "mean_bytes": round(self.mean_bytes),
+                "unsteered_per_second": round(self.unsteered_count / self.unsteered_seconds, 1)
+                if self.unsteered_seconds else None,
+                "unsteered_mean_bytes": round(self.unsteered_bytes),
+                "validate_per_second": round(self.count / self.validate_seconds, 1)
+                if self.validate_seconds else None,
                 "rule_messages": self.rule_messages,
                 "rule_errors": dict(self.rule_errors), "mutants": self.mutants,
                 "mutants_exact": self.mutants_exact}
 
     def line(self) -> str:
         rate = f"{self.count / self.seconds:.0f}/s" if self.seconds else "-"
+        if self.unsteered_seconds:
+            rate += (f" (mean {self.mean_bytes / 1024:.1f} KB; unsteered draws "
+                     f"{self.unsteered_count / self.unsteered_seconds:.0f}/s, mean "
+                     f"{self.unsteered_bytes / 1024:.1f} KB; tradestd validate of the series "
+                     f"{self.count / self.validate_seconds:.0f}/s, generation "
+                     f"x{self.validate_seconds / self.seconds:.1f} of it)")
         rules = (f"; rules: {self.rule_messages} checked, "
                  f"{sum(self.rule_errors.values())} error findings") if self.rule_messages else ""
         muts = f"; mutants {self.mutants_exact}/{self.mutants} exact" if self.mutants else ""
@@ -126,10 +146,26 @@ def measure(target: Target, count: int, *, seed: int = 0, rules_count: int = 0,
     themselves) and the mutants of ``mutant_count`` of them."""
     result = Measures(target.name)
     factory = MessageFactory(target.schema_set, message_type=target.message_type)
-    started = time.perf_counter()
+    started = time.process_time()
     produced = list(factory.messages(count, seed))
-    result.seconds = time.perf_counter() - started
+    result.seconds = time.process_time() - started
     result.count = len(produced)
+    result.mean_bytes = sum(len(m.xml) for m in produced) / max(1, len(produced))
+    started = time.process_time()
+    for message in produced:
+        target.schema_set.validate(message.xml)
+    result.validate_seconds = time.process_time() - started
+    unsteered = max(1, count // 5)
+    started = time.process_time()
+    sizes = []
+    for index in range(unsteered):
+        try:
+            sizes.append(len(factory.draw(RandomChooser(f"u:{index}")).xml))
+        except Rejected:
+            continue
+    result.unsteered_seconds = time.process_time() - started
+    result.unsteered_count = len(sizes)
+    result.unsteered_bytes = sum(sizes) / max(1, len(sizes))
     for message in produced:
         doc = load_xml(message.xml)
         first, second = target.schema_set.engine_verdicts(doc)

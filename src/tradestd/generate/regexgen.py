@@ -181,25 +181,31 @@ def _walk(chooser: Chooser, items: list[tuple[Any, Any]], out: list[str], extra:
 
 
 @functools.lru_cache(maxsize=8192)
-def _tiers(ranges: Ranges) -> tuple[Ranges, Ranges | None]:
+def _tiers(ranges: Ranges) -> tuple[tuple[Ranges, int], tuple[Ranges, int] | None]:
     """The ranges to draw from (first tier the class meets) and, for ASCII letters and
-    digits, the wider second tier drawn one time in eight."""
+    digits, the wider second tier drawn one time in eight; each with its size."""
     for number, tier in enumerate(_TIERS):
         preferred = _intersect(ranges, tier)
         if preferred:
             wider = _intersect(ranges, _TIERS[1]) if number == 0 else None
-            return preferred, (wider if wider != preferred else None)
-    return ranges, None
+            return _sized(preferred), (_sized(wider) if wider and wider != preferred
+                                       else None)
+    return _sized(ranges), None
+
+
+def _sized(ranges: Ranges) -> tuple[Ranges, int]:
+    return ranges, sum(high - low + 1 for low, high in ranges)
 
 
 def _char(chooser: Chooser, ranges: Ranges) -> str:
     if not ranges:
         raise Unmatchable("a character class that holds no XML character")
-    ranges, wider = _tiers(ranges)
+    (ranges, total), wider = _tiers(ranges)
     if wider and chooser.integer(0, 7) == 7:
-        ranges = wider
-    total = sum(high - low + 1 for low, high in ranges)
+        ranges, total = wider
     index = chooser.integer(0, total - 1)
+    if len(ranges) == 1:
+        return chr(ranges[0][0] + index)
     for low, high in ranges:
         size = high - low + 1
         if index < size:
@@ -258,14 +264,31 @@ def draw_length(chooser: Chooser, compiled: Any, target: int) -> str | None:
     return "".join(out) if _sequence(chooser, compiled, target, out) else None
 
 
+_BOUNDS: dict[int, tuple[Any, list[tuple[int, float, int, float]]]] = {}
+
+
+def _bounds(items: list[tuple[Any, Any]]) -> list[tuple[int, float, int, float]]:
+    """Per item: its shortest and longest match, and those of the items after it."""
+    entry = _BOUNDS.get(id(items))
+    if entry is not None and entry[0] is items:
+        return entry[1]
+    ranges = [_item_range(op, arg) for op, arg in items]
+    found = []
+    for index, (low, high) in enumerate(ranges):
+        rest = ranges[index + 1:]
+        found.append((low, high, sum(r[0] for r in rest), sum(r[1] for r in rest)))
+    if len(_BOUNDS) > 200_000:
+        _BOUNDS.clear()
+    _BOUNDS[id(items)] = (items, found)
+    return found
+
+
 def _sequence(chooser: Chooser, items: list[tuple[Any, Any]], target: int,
               out: list[str]) -> bool:
-    ranges = [_item_range(op, arg) for op, arg in items]
-    for index, (op, arg) in enumerate(items):
-        rest_low = sum(r[0] for r in ranges[index + 1:])
-        rest_high = sum(r[1] for r in ranges[index + 1:])
-        low = max(ranges[index][0], target - rest_high)
-        high = min(ranges[index][1], target - rest_low)
+    for (op, arg), (item_low, item_high, rest_low, rest_high) in zip(items, _bounds(items),
+                                                                      strict=True):
+        low = max(item_low, target - rest_high)
+        high = min(item_high, target - rest_low)
         if low > high:
             return False
         size = chooser.integer(int(low), int(high))
