@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -34,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 
 from conftest import CORPORA
 
-from tests.generate.sets import bundled_targets, corpus_targets, measure
+from tests.generate.sets import bundled_targets, corpus_targets, generated_schema_share, measure
 
 
 def main() -> int:
@@ -44,6 +45,9 @@ def main() -> int:
     parser.add_argument("--mutants", type=int, default=50)
     parser.add_argument("--only", nargs="*", default=None)
     parser.add_argument("--json", default=None)
+    parser.add_argument("--schemas", type=int, default=0,
+                        help="also draw this many schemas of each generated kind "
+                             "(tests/convert strategies) and check their instances")
     args = parser.parse_args()
     targets = [t for t in bundled_targets() if not args.only or t.name in args.only]
     if CORPORA.is_dir():
@@ -63,6 +67,15 @@ def main() -> int:
             print(f"   target >= 100 uk-cds declarations/s: {verdict} "
                   f"(series {steered:.0f}/s, single draws {single:.0f}/s)")
         rows.append(result.to_dict())
+    if args.schemas:
+        with tempfile.TemporaryDirectory() as folder:
+            compiled, valid, failures = generated_schema_share(args.schemas, Path(folder))
+        share = valid / compiled if compiled else 1.0
+        print(f"generated schemas: {compiled} compiled in both engines, instances valid "
+              f"under both for {valid} ({share:.1%}; goal 99%)")
+        for text in failures[:2]:
+            print("   not valid for the schema:", text[:600].replace("\n", " "))
+        rows.append({"set": "generated schemas", "compiled": compiled, "valid": valid})
     if args.json:
         Path(args.json).write_text(json.dumps(rows, indent=2) + "\n", encoding="utf-8")
     return 0
