@@ -12,6 +12,7 @@ name, as :mod:`tradestd.rules.packs.wco` and ``declaration`` do):
 * declaration totals: ``GoodsItemQuantity`` is the number of goods items,
   ``TotalPackageQuantity`` the sum of the items' ``Packaging/QuantityQuantity``,
   ``TotalGrossMassMeasure`` the sum of the items' gross masses;
+* a ship (``IdentificationTypeCode`` 10) has an IMO number with its check digit;
 * ``ContainerCode`` 1 only with a container number; ``FunctionCode`` 9 (original) where
   the schema allows it, so amendment-only rules do not apply to drawn data.
 
@@ -36,7 +37,8 @@ from ..schemaset import SchemaSet
 from ..validation import Validator
 from .builder import Drawn, Generator
 from .chooser import Chooser, pick
-from .providers import edifact_datetime
+from ..rules.packs.wco import IMO_TYPE_CODES
+from .providers import edifact_datetime, imo_number
 from .values import as_decimal
 
 __all__ = ["PackCheck"]
@@ -95,6 +97,7 @@ class PackCheck:
         self._totals()
         self._containers()
         self._currencies()
+        self._ships()
 
     def _set(self, element: etree._Element | None, value: str) -> bool:
         if element is None:
@@ -225,6 +228,17 @@ class PackCheck:
         currency = amounts[0].get("currencyID") or ""
         for element in amounts[1:]:
             self._set_attribute(element, "currencyID", currency)
+
+    def _ships(self) -> None:
+        """A means of transport identified as a ship (IdentificationTypeCode 10) gets an
+        IMO number with a valid check digit."""
+        for code in self.by_name.get("IdentificationTypeCode", ()):
+            if code.text in IMO_TYPE_CODES:
+                ship_id = _child(code.getparent(), "ID")
+                if ship_id is not None:
+                    number = imo_number(self.chooser)
+                    if not self._set(ship_id, number[3:]):  # the digits, else "IMO..."
+                        self._set(ship_id, number)
 
     def _containers(self) -> None:
         has_ids = any(_child(e, "ID") is not None for e in self.by_name.get("TransportEquipment", ()))

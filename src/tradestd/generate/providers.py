@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+import pycountry
 from lxml import etree
 from stdnum import imo as stdnum_imo
 from stdnum import iso6346
@@ -101,6 +102,8 @@ class Providers:
         self.by_path: list[tuple[tuple[str, ...], bool, Provider]] = []
         self.realistic = False
         self._codes: Any = None
+        self._countries: Provider = _from_list(_COMMON_COUNTRIES)
+        self._currencies: Provider = _from_list(_COMMON_CURRENCIES)
 
     @classmethod
     def build(cls, schema_set: SchemaSet, generator: Any, spec: ProviderSpec,
@@ -109,6 +112,13 @@ class Providers:
         providers.realistic = realistic
         if realistic:
             providers._codes = code_lists()
+            iso = {c.alpha_2 for c in pycountry.countries}
+            countries = sorted(iso & set(providers._codes.countries.codes))
+            currencies = sorted({c.alpha_3 for c in pycountry.currencies}
+                                & set(providers._codes.currencies.codes))
+            # mostly the common ones, now and then any other in ISO 3166-1 / ISO 4217
+            providers._countries = _mixed(_COMMON_COUNTRIES, countries)
+            providers._currencies = _mixed(_COMMON_CURRENCIES, currencies)
         if isinstance(spec, Mapping):
             for key, value in spec.items():
                 provider = value if callable(value) else _from_list(list(value))
@@ -163,7 +173,7 @@ class Providers:
         if attribute is not None:
             attr = _strip(attribute)
             if attr == "currencyID":
-                return _from_list(_COMMON_CURRENCIES)
+                return self._currencies
             if attr == "unitCode":
                 return _from_list(_MASS_UNITS if "Mass" in name or "Weight" in name
                                   else ("KGM", "LTR", "MTQ", "NAR"))
@@ -176,9 +186,9 @@ class Providers:
         parent_name = _strip(parent.tag) if parent is not None else ""
         if name.endswith(("CountryCode", "NationalityCode")) or \
                 (name == "ID" and parent_name.endswith("Country")):
-            return _from_list(_COMMON_COUNTRIES)
+            return self._countries
         if name in ("CurrencyCode", "CurrencyTypeCode") or name.endswith("CurrencyCode"):
-            return _from_list(_COMMON_CURRENCIES)
+            return self._currencies
         if name == "ModeCode" or name.endswith("ModeCode"):
             return _from_list(sorted(c for c in codes.modes.codes if c.isdigit()) or ("1",))
         if name == "TypeCode" and parent_name == "Packaging":
@@ -210,6 +220,12 @@ def _positive(chooser: Chooser) -> str:
     """A positive quantity, mass or amount: whole, or with two decimals."""
     whole = chooser.integer(1, 5000)
     return f"{whole}.{chooser.integer(0, 99):02d}" if chooser.boolean() else str(whole)
+
+
+def _mixed(common: Sequence[str], every: Sequence[str]) -> Provider:
+    common_list, every_list = list(common), list(every) or list(common)
+    return lambda chooser: pick(chooser, every_list if chooser.integer(0, 3) == 3
+                                else common_list)
 
 
 def _from_list(values: Sequence[str]) -> Provider:
