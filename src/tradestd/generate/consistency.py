@@ -32,12 +32,12 @@ from lxml import etree
 
 from ..issues import Severity
 from ..rules.catalog import load_pack
+from ..rules.packs.wco import IMO_TYPE_CODES
 from ..rules.runner import RuleRunner
 from ..schemaset import SchemaSet
 from ..validation import Validator
 from .builder import Drawn, Generator
 from .chooser import Chooser, pick
-from ..rules.packs.wco import IMO_TYPE_CODES
 from .providers import edifact_datetime, imo_number
 from .values import as_decimal
 
