@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, find, given, settings
 from tests.generate.sets import bundled_targets, corpus_targets, measure
 from tradestd.cli.main import main
 from tradestd.generate import GenerationError, MessageFactory, coverage, generator_for
+from tradestd.generate.mutants import mutants
 from tradestd.intake import load_xml
 from tradestd.issues import Severity
 from tradestd.registry import bundled_registry
@@ -190,3 +191,18 @@ def test_strategy_shrinks_to_a_minimal_instance(tmp_path: Path) -> None:
     assert sum(1 for _ in tree.iter("{*}*")) == generator.element_cost[id(generator.tops[0])]
     assert b"<More>" not in smallest and b"<Note>" not in smallest and b"<One>" in smallest
     assert _both_valid(schema_set, smallest)
+
+
+def test_schema_level_mutants_of_every_kind(constructs: SchemaSet) -> None:
+    """On the constructs set each schema-level kind occurs, and each mutant has exactly its
+    finding (a key field is never the target: that would break its key as well)."""
+    factory = MessageFactory(constructs)
+    kinds: set[str] = set()
+    for message in factory.messages(8, seed=5):
+        for mutant in mutants(factory.generator, message.drawn, message.xml):
+            found = [(i.code, i.line, i.path) for i in constructs.validate(mutant.xml).issues
+                     if i.severity is not Severity.INFO]
+            assert found == [(mutant.code, mutant.line, mutant.path)], mutant.kind
+            kinds.add(mutant.kind)
+    assert kinds == {"missing-element", "wrong-type", "too-long", "outside-enumeration",
+                     "unexpected-element"}

@@ -85,14 +85,15 @@ class _Maker:
         self.xml = xml
         attached = {id(e) for e in drawn.root.iter(etree.Element)}
         self.elements = [e for e in drawn.elements if id(e) in attached]
+        self.keyed = _identity_fields(drawn)
 
     def _leaves(self, avoid: tuple[str, ...] = ()) -> Iterator[tuple[etree._Element, Any]]:
         """Leaves with a value, except those whose local name ends with one of ``avoid``:
         values the WCO DM rule packs read (a schema-level defect there would also be a
         rule finding: two defects, not one)."""
         for element in self.elements:
-            if _local(element).endswith(avoid):
-                continue
+            if _local(element).endswith(avoid) or id(element) in self.keyed:
+                continue  # a key field's defect would also break its identity constraint
             simple = self.drawn.text_types.get(id(element))
             if simple is not None and element.get(
                     "{http://www.w3.org/2001/XMLSchema-instance}nil") is None:
@@ -299,6 +300,25 @@ _TYPED = frozenset({"decimal", "integer", "int", "long", "short", "byte", "nonNe
 SCHEMA_KINDS = ("missing-element", "wrong-type", "too-long", "outside-enumeration",
                 "unexpected-element")
 RULE_KINDS = ("inconsistent-totals", "bad-check-digit", "bad-date")
+
+
+def _identity_fields(drawn: Drawn) -> set[int]:
+    """Ids of the elements that are fields of an identity constraint (unique, key,
+    keyref) in the message."""
+    found: set[int] = set()
+    for scope, declaration in drawn.identities:
+        for identity in declaration.identities:
+            namespaces = {p: ns for p, ns in (identity.selector.namespaces or {}).items()
+                          if p and ns}
+            try:
+                for node in scope.xpath(identity.selector.path, namespaces=namespaces):
+                    for field_ in identity.fields:
+                        for item in node.xpath(field_.path, namespaces=namespaces):
+                            if isinstance(item, etree._Element):
+                                found.add(id(item))
+            except etree.XPathError:
+                continue
+    return found
 
 
 def _remove(node: etree._Element) -> None:
