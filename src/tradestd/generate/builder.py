@@ -356,9 +356,15 @@ class Generator:
     def root_declaration(self, name: str | None) -> Any:
         """The global element ``name`` (Clark notation, prefixed or local name)."""
         if name is None:
+            if not self.globals:
+                raise Unsatisfiable("the schema set declares no global element (only "
+                                    "types, groups or abstract elements), so nothing can be "
+                                    "generated; a message's root must be a global element")
             if not self.tops:
-                raise Unsatisfiable("the schema set declares no global element that can "
-                                    "be instantiated")
+                first = min(self.globals, key=lambda e: e.name)
+                raise Unsatisfiable(f"no global element of the schema set can be "
+                                    f"instantiated; {_label(first.name, self.prefixes)}: "
+                                    f"{self.why_unsatisfiable(first)}")
             return self.tops[0]
         maps = self.schema.maps.elements
         found = maps.get(name)
