@@ -116,15 +116,18 @@ class MessageFactory:
     def messages(self, count: int, seed: int | str = 0) -> Iterator[GeneratedMessage]:
         """``count`` messages, the same for the same seed: message ``i`` is drawn from
         ``Random(f"{seed}:{i}")``, steered toward the declarations messages ``0..i-1`` did
-        not use yet (so a series covers the schema; the first ``i`` messages do not depend
-        on ``count``)."""
+        not use yet until all have appeared (so a series covers the schema; the first ``i``
+        messages do not depend on ``count``)."""
         covered: set[int] = set()
+        reachable = self.reachable()
         for index in range(count):
             chooser = RandomChooser(f"{seed}:{index}")
             last = ""
+            # steer until every reachable declaration has appeared, then draw plainly
+            steer = covered if not reachable <= covered else None
             for attempt in range(1, MAX_ATTEMPTS + 1):
                 try:
-                    message = self.draw(chooser, covered)
+                    message = self.draw(chooser, steer)
                 except Rejected as exc:
                     last = str(exc)
                     continue
