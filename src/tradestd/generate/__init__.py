@@ -16,7 +16,7 @@ package:
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,7 +29,7 @@ from .providers import Providers, ProviderSpec
 from .values import Unsatisfiable
 
 __all__ = ["GeneratedMessage", "GenerationError", "MessageFactory", "Unsatisfiable",
-           "generator_for", "serialize"]
+           "coverage", "generator_for", "serialize"]
 
 #: Draws tried for one message before giving up (a rejected draw: an IDREF without an ID,
 #: key values that cannot be made distinct, rule packs that still object).
@@ -60,7 +60,8 @@ class GeneratedMessage:
     xml: bytes
     root: str
     drawn: Drawn = field(repr=False)
-    #: the error findings the rule packs reported (always empty when rules were asked)
+    #: draws it took (a draw is repeated when it cannot be completed validly, or when
+    #: the rule packs still object to it)
     attempts: int = 1
 
 
@@ -82,8 +83,11 @@ class MessageFactory:
         if root is None:
             self.roots = list(self.generator.tops) or self.roots
         packs = [rules] if isinstance(rules, str) else list(rules or ())
-        self.providers = Providers.build(schema_set, self.generator, providers,
-                                         realistic=bool(packs) or providers == "wco")
+        try:
+            self.providers = Providers.build(schema_set, providers,
+                                             realistic=bool(packs) or providers == "wco")
+        except ValueError as exc:
+            raise GenerationError(str(exc)) from None
         self.check = None
         if packs:
             from .consistency import PackCheck
@@ -140,10 +144,10 @@ class MessageFactory:
                                       f"attempts (message {index + 1}): {last}")
 
 
-def coverage(reachable: set[int], messages: Sequence[GeneratedMessage] | Mapping[Any, Any]
-             ) -> float:
-    """Share of ``reachable`` element declarations that appear in at least one message."""
+def coverage(reachable: set[int], messages: Iterable[GeneratedMessage]) -> float:
+    """Share of ``reachable`` element declarations (:meth:`MessageFactory.reachable`) that
+    appear in at least one of ``messages``."""
     used: set[int] = set()
-    for message in messages if isinstance(messages, Sequence) else messages.values():
+    for message in messages:
         used |= message.drawn.used
     return len(used & reachable) / len(reachable) if reachable else 1.0

@@ -106,8 +106,9 @@ class Providers:
         self._currencies: Provider = _from_list(_COMMON_CURRENCIES)
 
     @classmethod
-    def build(cls, schema_set: SchemaSet, generator: Any, spec: ProviderSpec,
-              realistic: bool) -> Providers:
+    def build(cls, schema_set: SchemaSet, spec: ProviderSpec, realistic: bool) -> Providers:
+        """Providers from a user's mapping (WCO IDs are looked up in ``schema_set``; an
+        ID no element has raises ``ValueError``), plus the realistic ones if asked."""
         providers = cls()
         providers.realistic = realistic
         if realistic:
