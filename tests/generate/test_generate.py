@@ -66,10 +66,16 @@ def test_every_construct(constructs: SchemaSet) -> None:
     assert not bad, bad[0].decode()
     text = b"".join(m.xml for m in produced)
     for needle in (b'xsi:type="c:Circle"', b'xsi:type="c:Square"', b"<c:Seller",
-                   b'xsi:nil="true"', b"<c:Wrap>", b"<c:Within>", b"<c:Pair>",
+                   b'xsi:nil="true"', b"<c:Wrap>", b"<c:Within>", b"<c:Pair>", b"<c:Reference>",
                    b"<c:Buyer>", b"urn:tradestd:generate:foreign", b"<c:Em>"):
         assert needle in text, needle
     assert coverage(factory.reachable(), produced) >= 0.95
+    for message in produced:  # keyref: each Reference names one of the lines' Amounts
+        root = load_xml(message.xml).root
+        assert root is not None
+        amounts = {float(a.text or "") for a in root.iterfind("{*}Line/{*}Amount")}
+        for reference in root.iterfind("{*}Line/{*}Reference"):
+            assert float(reference.text or "") in amounts
 
 
 def test_same_seed_same_files(tmp_path: Path) -> None:
