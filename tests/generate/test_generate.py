@@ -213,3 +213,13 @@ def test_schema_level_mutants_of_every_kind(constructs: SchemaSet) -> None:
             kinds.add(mutant.kind)
     assert kinds == {"missing-element", "wrong-type", "too-long", "outside-enumeration",
                      "unexpected-element"}
+
+
+def test_testing_names_the_extra_it_needs(monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib
+    import sys
+
+    monkeypatch.setitem(sys.modules, "hypothesis", None)
+    monkeypatch.delitem(sys.modules, "tradestd.testing", raising=False)
+    with pytest.raises(ImportError, match=r"pip install 'tradestd\[testing\]'"):
+        importlib.import_module("tradestd.testing")
