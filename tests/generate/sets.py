@@ -107,6 +107,9 @@ class Measures:
     unsteered_count: int = 0
     unsteered_bytes: float = 0.0
     validate_seconds: float = 0.0
+    #: generating the ``rules_count`` messages that pass the packs (draws, consistency
+    #: pass, the packs' own check, redraws)
+    rules_seconds: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
         return {"set": self.name, "messages": self.count,
@@ -121,6 +124,8 @@ class Measures:
                 if self.validate_seconds else None,
                 "rule_messages": self.rule_messages,
                 "rule_errors": dict(self.rule_errors), "mutants": self.mutants,
+                "rules_per_second": round(self.rule_messages / self.rules_seconds, 1)
+                if self.rules_seconds else None,
                 "mutants_exact": self.mutants_exact}
 
     def line(self) -> str:
@@ -131,7 +136,8 @@ class Measures:
                      f"{self.unsteered_bytes / 1024:.1f} KB; tradestd validate of the series "
                      f"{self.count / self.validate_seconds:.0f}/s: generation runs at "
                      f"x{self.validate_seconds / self.seconds:.2f} of it)")
-        rules = (f"; rules: {self.rule_messages} checked, "
+        rules = (f"; rules: {self.rule_messages} generated at "
+                 f"{self.rule_messages / self.rules_seconds:.0f}/s and checked, "
                  f"{sum(self.rule_errors.values())} error findings") if self.rule_messages else ""
         muts = f"; mutants {self.mutants_exact}/{self.mutants} exact" if self.mutants else ""
         return (f"{self.name}: {self.count} messages, valid libxml2 {self.libxml2_valid}, "
@@ -180,7 +186,10 @@ def measure(target: Target, count: int, *, seed: int = 0, rules_count: int = 0,
                                message_type=target.message_type)
         checker = Validator(schema_set=target.schema_set,
                             rules=RuleRunner([load_pack(p) for p in packs], bundled=False))
-        for index, message in enumerate(ruled.messages(max(rules_count, mutant_count), seed)):
+        started = time.process_time()
+        ruled_messages = list(ruled.messages(max(rules_count, mutant_count), seed))
+        result.rules_seconds = time.process_time() - started
+        for index, message in enumerate(ruled_messages):
             report = checker.validate(message.xml)
             result.rule_messages += 1
             for issue in report.issues:
