@@ -94,6 +94,7 @@ class Generator:
         self._type_costs: dict[int, float] = {}
         self._options: dict[int, tuple[list[Any], Any]] = {}
         self._declared: dict[int, frozenset[int]] = {}
+        self._wildcards: dict[int, list[Any]] = {}
         self.element_cost: dict[int, float] = {}
         self.reachable: dict[int, Any] = {}
         self._types: list[Any] = []
@@ -278,6 +279,16 @@ class Generator:
                         if xsd_type.is_complex() and isinstance(xsd_type.content, XsdGroup):
                             keys |= self.declarations_in(xsd_type.content, levels - 1)
             found = self._declared[key] = frozenset(keys)
+        return found
+
+    def wildcard_options(self, particle: Any) -> list[Any]:
+        """The satisfiable global elements a wildcard takes (remembered)."""
+        key = id(particle)
+        found = self._wildcards.get(key)
+        if found is None:
+            found = self._wildcards[key] = [
+                d for d in self.globals if particle.is_matching(d.name)
+                and self.element_cost.get(id(d), INF) < INF]
         return found
 
     def choice_options(self, group: Any) -> tuple[list[Any], Any]:
@@ -608,8 +619,7 @@ class _State:
 
     def wildcard(self, element: etree._Element, particle: Any, depth: int) -> None:
         g = self.g
-        declared = [d for d in g.globals if particle.is_matching(d.name)
-                    and g.element_cost.get(id(d), INF) < INF]
+        declared = g.wildcard_options(particle)
         payloads = [d for d in declared if d.name != element.tag]
         foreign = _foreign(g, particle)
         if particle.process_contents != "strict" and foreign is not None \
@@ -620,8 +630,13 @@ class _State:
         options = payloads or declared
         if not options:
             raise Rejected("a strict wildcard that no global element matches")
-        chosen = min(options, key=lambda d: g.element_cost[id(d)]) if self.deep(depth) \
-            else pick(self.chooser, options)
+        if self.deep(depth):
+            chosen = min(options, key=lambda d: g.element_cost[id(d)])
+        else:
+            fresh = [d for d in options if self.covered is not None
+                     and _key(d) not in self.covered]
+            chosen = pick(self.chooser, fresh if fresh and self.chooser.integer(0, 3)
+                          else options)
         child = etree.SubElement(element, chosen.name)
         self.fill(child, chosen, depth + 1)
 
