@@ -3,12 +3,13 @@
 The pattern goes through the project's exact XSD regex translation
 (:mod:`tradestd.convert.xsdregex`: every class written out as code point ranges with
 elementpath's Unicode tables, class subtraction computed), with one change: the
-multi-character escapes ``\\w \\s \\d`` and complements mean exactly their XSD sets here
-(XML Schema 2, appendix F), not also what Python's classes of those names match, so that
-what is drawn is valid for libxml2 as well as for xmlschema. The Python form is then read
-with :mod:`re`'s own parser and walked: repeats shrink to their minimum, alternatives to
-the first, characters to the first allowed one (ASCII letters and digits are preferred,
-then other XML characters). Characters that are not XML 1.0 characters, and carriage
+multi-character escapes ``\\w \\s \\d`` and complements written outside brackets mean
+what both engines accept: their XSD sets (XML Schema 2, appendix F; libxml2) intersected
+with Python's classes of those names (xmlschema's reading), where the translation takes
+the union, so that what is drawn is valid for libxml2 as well as for xmlschema. The
+Python form is then read with :mod:`re`'s own parser and walked: repeats shrink to their
+minimum, alternatives to the first, characters to the first allowed one (ASCII letters and
+digits are preferred, then other XML characters). Characters that are not XML 1.0 characters, and carriage
 returns (a parser turns them into newlines), are never drawn.
 """
 
@@ -65,13 +66,20 @@ class Unmatchable(ValueError):
 
 
 class _ExactParser(xsdregex._Parser):
-    """The translation, with ``\\w \\s \\d`` (and complements) as their XSD sets only."""
+    """The translation, with ``\\w \\s \\d`` (and complements) written outside brackets
+    meaning what both engines accept: the XSD set (libxml2) intersected with what Python's
+    class of that name matches (xmlschema hands these escapes to Python unchanged, so it
+    takes ``$`` for ``\\W`` and ``_`` for ``\\w``, where XSD says the opposite)."""
 
     def escape(self) -> xsdregex.Ranges:
         letter = self.text[self.pos + 1:self.pos + 2]
         if letter and letter in "wWsSdD":
             self.pos += 2
-            return xsdregex.char_set("\\" + letter, self.version)
+            xsd = xsdregex.char_set("\\" + letter, self.version)
+            python = xsdregex._python_class(letter.lower())
+            if letter != letter.lower():
+                python = xsdregex._complement(python)
+            return xsdregex._normalize(list(_intersect(xsd, python)))
         return super().escape()
 
 
