@@ -223,3 +223,14 @@ def test_testing_names_the_extra_it_needs(monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.delitem(sys.modules, "tradestd.testing", raising=False)
     with pytest.raises(ImportError, match=r"pip install 'tradestd\[testing\]'"):
         importlib.import_module("tradestd.testing")
+
+
+def test_unwritable_output_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    assert main(["generate", "--schema", "wco-response", "-n", "1", "-o", str(blocker)]) == 2
+    assert "is a file" in capsys.readouterr().err
+    below = blocker / "out"
+    assert main(["generate", "--schema", "wco-response", "-n", "1", "-o", str(below)]) == 2
+    err = capsys.readouterr().err
+    assert f"cannot write to {below}" in err and "Traceback" not in err

@@ -65,6 +65,8 @@ def generate_command(schema_id: str | None, xsd: tuple[str, ...], root: str | No
                     manifest.append(mutant.manifest_entry(name))
     except (GenerationError, RulePackError) as exc:
         raise ConfigError(str(exc)) from None
+    except OSError as exc:
+        raise ConfigError(f"cannot write to {output}: {exc.strerror or exc}") from None
     if with_mutants:
         document = {"message_type": message_type.key if message_type else schema_set.name,
                     "rule_packs": list(packs), "invalid": manifest}
