@@ -234,3 +234,25 @@ def test_unwritable_output_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture
     assert main(["generate", "--schema", "wco-response", "-n", "1", "-o", str(below)]) == 2
     err = capsys.readouterr().err
     assert f"cannot write to {below}" in err and "Traceback" not in err
+
+
+def test_same_seed_same_files_in_other_processes(tmp_path: Path) -> None:
+    """Nothing depends on the process: string hashing differs, the files do not."""
+    import os
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    data = Path(__file__).resolve().parent / "data" / "constructs.xsd"
+    for number, hash_seed in enumerate(("1", "4242")):
+        env = dict(os.environ, PYTHONPATH=str(ROOT / "src"), PYTHONHASHSEED=hash_seed)
+        done = subprocess.run([sys.executable, "-m", "tradestd", "generate", "--xsd", str(data),
+                               "-n", "25", "--seed", "8", "--mutants",
+                               "-o", str(tmp_path / str(number))],
+                              env=env, capture_output=True, text=True, timeout=120, check=False)
+        assert done.returncode == 0, done.stderr
+    first = sorted(p.relative_to(tmp_path / "0") for p in (tmp_path / "0").rglob("*.*"))
+    assert len(first) > 25
+    for name in first:
+        assert (tmp_path / "0" / name).read_bytes() == (tmp_path / "1" / name).read_bytes()

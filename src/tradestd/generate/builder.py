@@ -115,7 +115,10 @@ class Generator:
             if name in seen:
                 continue
             seen.add(name)
-            for member in self.schema.maps.substitution_groups.get(name, ()):
+            # xmlschema keeps each group as a set: sorted, so draws do not depend on the
+            # process (same seed, same files on every run)
+            for member in sorted(self.schema.maps.substitution_groups.get(name, ()),
+                                 key=lambda m: str(m.name)):
                 found.append(member)
                 pending.append(member.name)
         return found
