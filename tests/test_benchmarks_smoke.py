@@ -24,6 +24,8 @@ SMOKE_RUNS = {
     "bench_dask.py": ["--copies", "1", "--size", "1M", "--repeat", "1", "--tasks", "20"],
     "bench_serve.py": ["--clients", "2", "--seconds", "2"],
     "bench_translate.py": ["--docs", "10", "--rounds", "1"],
+    "bench_generate.py": ["--count", "5", "--rules", "2", "--mutants", "1",
+                          "--only", "wco-response", "uk-cds/declaration"],
 }
 #: Scripts that need an optional extra, and the module that tells it is installed.
 NEEDS = {"bench_dask.py": "distributed"}

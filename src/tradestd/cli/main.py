@@ -8,6 +8,7 @@ import click
 
 from ..about import versions
 from .convert import convert_command
+from .generate import generate_command
 from .ids import ids_command
 from .jsonschema import jsonschema_command
 from .pointers import pointers_command
@@ -50,6 +51,7 @@ cli.add_command(pointers_command)
 cli.add_command(screen_command)
 cli.add_command(serve_command)
 cli.add_command(translate_command)
+cli.add_command(generate_command)
 
 
 def main(argv: list[str] | None = None) -> int:
