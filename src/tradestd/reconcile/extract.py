@@ -25,7 +25,7 @@ from typing import Any
 from lxml import etree
 
 from ..intake import XmlDocument, load_xml
-from ..issues import Severity
+from ..issues import Layer, Severity
 from ..locate import element_path
 from ..registry import DetectionError, bundled_registry
 from ..rules.values import MASS_UNITS_KG, base_unit, parse_datetime_string
@@ -56,7 +56,7 @@ BY_ID: dict[str, str] = {
     "145": "hs", "128": "net_mass", "130": "tariff_quantity", "126": "gross_mass",
     "062": "dispatch_country", "465": "destination_country",
     "024": "exit_date", "023": "acceptance_date",
-    "D026": "message_id", "D014": "message_id",
+    "D026": "message_id", "D014": "message_id", "D011": "issue_date",
 }
 #: The same facts by local name (last steps of the path), for elements without a WCO ID.
 BY_NAME: dict[tuple[str, ...], str] = {
@@ -79,7 +79,7 @@ BY_NAME: dict[tuple[str, ...], str] = {
     ("PrecursorNotification", "StatusCode"): "status",
     ("DispatchDateTime",): "dispatch_date", ("DepartureDateTime",): "dispatch_date",
     ("ExitDateTime",): "exit_date", ("AcceptanceDateTime",): "acceptance_date",
-    ("ExpectedArrivalDateTime",): "expected_date", ("ArrivalDateTime",): "arrival_date",
+    ("ExpectedArrivalDateTime",): "expected_date", ("IssueDateTime",): "issue_date", ("ArrivalDateTime",): "arrival_date",
 }
 _LONGEST = max(len(k) for k in BY_NAME)
 IDENTIFIER_KINDS = ("reference", "ucr", "transport_document", "container")
@@ -87,7 +87,7 @@ IDENTIFIER_KINDS = ("reference", "ucr", "transport_document", "container")
 #: the tariff quantity, gross mass.
 _QUANTITY_ORDER = ("net_mass", "chemical_quantity", "tariff_quantity", "gross_mass")
 _DATE_FACTS = frozenset({"exit_date", "acceptance_date", "dispatch_date", "expected_date",
-                         "arrival_date"})
+                         "arrival_date", "issue_date"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,7 +191,10 @@ class Shipment:
 
     @property
     def arrival_date(self) -> Fact | None:
-        return self.facts.get("arrival_date") or self.facts.get("acceptance_date")
+        """Arrival: the arrival date, else the acceptance of the import declaration, else
+        the day it was issued (an import is declared on arrival)."""
+        return self.facts.get("arrival_date") or self.facts.get("acceptance_date") or \
+            (self.facts.get("issue_date") if self.kind != "status" else None)
 
     def label(self) -> str:
         ref = f" {self.message_id}" if self.message_id else ""
@@ -336,8 +339,9 @@ class Extractor:
             validator, schema_set = self._user, self._user.schema_set
         report = validator.validate_document(doc)
         hits = [i for i in report.issues if isinstance(i, Hit)]
-        errors = [i for i in report.issues if not isinstance(i, Hit)
-                  and i.severity is Severity.ERROR]
+        errors = [i for i in report.issues if not isinstance(i, Hit)  # business rules
+                  and i.severity is Severity.ERROR  # do not exclude a message
+                  and i.layer in (Layer.SYNTAX, Layer.SCHEMA)]
         if errors:
             where = f" (line {errors[0].line})" if errors[0].line else ""
             more = f", and {len(errors) - 1} more errors" if len(errors) > 1 else ""
