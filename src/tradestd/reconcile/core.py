@@ -101,7 +101,8 @@ class Reconciliation:
     @property
     def failed(self) -> bool:
         s = self.summary
-        return bool(s["overdue"] or s["discrepancy"] or s["unannounced"])
+        return bool(s["overdue"] or s["discrepancy"] or s["unannounced"]
+                    or any(e.problem for e in self.excluded))
 
     def to_dict(self) -> dict[str, Any]:
         return {"version": FORMAT_VERSION, "as_of": self.as_of.isoformat(),

@@ -224,6 +224,7 @@ class Excluded:
 
     path: str
     reason: str
+    problem: bool = True  #: unreadable, invalid or of an unknown type (not: no precursor)
 
     def to_dict(self) -> dict[str, Any]:
         return {"path": self.path, "reason": self.reason}
@@ -332,10 +333,11 @@ class Extractor:
         try:
             message_type = self.registry.detect(doc.root)
             validator, schema_set = self._bundled, message_type.schema_set()
-        except DetectionError as exc:
+        except DetectionError:
             if self._user is None:
-                return Excluded(doc.name, f"the message type is unknown ({exc}); give the "
-                                "schema set with --xsd")
+                return Excluded(doc.name, f"the message type of root element "
+                                f"{local(doc.root)} is not a bundled one: give its schema "
+                                "set with --xsd")
             validator, schema_set = self._user, self._user.schema_set
         report = validator.validate_document(doc)
         hits = [i for i in report.issues if isinstance(i, Hit)]
@@ -413,7 +415,7 @@ class Extractor:
             if not arrived and latest not in ARRIVAL_STATUSES:
                 return Excluded(doc.name, f"a status notification whose latest status is "
                                 f"{latest} ({STATUS_NAMES.get(latest, 'unknown')}): not an "
-                                "arrival")
+                                "arrival", problem=False)
             kind = "status"
             when = arrived[0][1] if arrived else None
             if when is not None:
@@ -421,7 +423,7 @@ class Extractor:
         lines = self._lines(items, item_amounts, hits)
         if not lines:
             what = "goods line" if self.all_goods else "goods line on the watch lists"
-            return Excluded(doc.name, f"no {what}: nothing to reconcile")
+            return Excluded(doc.name, f"no {what}: nothing to reconcile", problem=False)
         return Shipment(self.side, doc.name, payload.sourceline, kind, reference,
                         version.value if version else None,
                         tuple((k, f) for (k, _), f in identifiers.items()), header,

@@ -1,0 +1,170 @@
+"""tradestd reconcile: labelled scenarios (bundled and real UK CDS schemas), bad input,
+duplicates, state, the CLI's formats and exit codes."""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+from conftest import CORPORA, FIXTURES, ROOT
+
+pytest.importorskip("duckdb")
+
+from tradestd.cli.main import main  # noqa: E402
+from tradestd.reconcile import ReconcileOptions, reconcile  # noqa: E402
+
+
+def _script() -> object:
+    spec = importlib.util.spec_from_file_location("reconcile_scenario",
+                                                  ROOT / "scripts" / "reconcile_scenario.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["reconcile_scenario"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+SCN = _script()
+AS_OF = SCN.AS_OF  # type: ignore[attr-defined]
+
+
+def _check(scenario: object, result: dict[str, object]) -> None:
+    scores, misses = SCN.evaluate(scenario, result)  # type: ignore[attr-defined]
+    assert not misses, misses
+    labels = {"never", "open", "short", "consignee", "fallback", "late", "unannounced",
+              "clean"}
+    assert labels <= set(scores), scores
+    for label in labels:
+        assert scores[label].precision == 1.0 and scores[label].recall == 1.0, label
+    summary = result["summary"]
+    assert isinstance(summary, dict)
+    # counts in = counts out
+    assert sum(summary[s] for s in ("arrived", "discrepancy", "overdue", "pending")) == \
+        len(scenario.exports)  # type: ignore[attr-defined]
+
+
+def test_bundled_scenario_every_label_recovered(tmp_path: Path) -> None:
+    scenario = SCN.build(tmp_path, variant="bundled", shipments=40)  # type: ignore[attr-defined]
+    rec = reconcile(scenario.exports, scenario.imports, ReconcileOptions(as_of=AS_OF))
+    result = rec.to_dict()
+    _check(scenario, result)
+    assert set(result) == {"version", "as_of", "summary", "shipments", "unannounced",
+                           "excluded"}
+    short = next(s for s in result["shipments"] if s["status"] == "discrepancy"
+                 and s["discrepancies"][0]["field"] == "quantity")
+    d = short["discrepancies"][0]
+    assert d["difference"].startswith("short by ") and d["export"].endswith("KGM")
+    assert short["imports"][0]["matched_by"]["identifiers"][0]["kind"] == "container"
+    assert short["export"]["lines"][0]["cas"]["value"] == "6484-52-2"
+
+
+@pytest.mark.corpora
+def test_real_schemas_both_sides(tmp_path: Path) -> None:
+    if not (CORPORA / "uk-cds-2.12").is_dir():
+        pytest.skip("corpora absent")
+    scenario = SCN.build(tmp_path, variant="uk-cds", shipments=30,  # type: ignore[attr-defined]
+                         corpora=CORPORA, translate=True)
+    assert "uk-cds-2.12" in scenario.import_xsd[0]
+    rec = reconcile(scenario.exports, scenario.imports,
+                    ReconcileOptions(as_of=AS_OF, export_xsd=scenario.export_xsd,
+                                     import_xsd=scenario.import_xsd))
+    result = rec.to_dict()
+    _check(scenario, result)
+    item = result["shipments"][0]
+    hs = item["export"]["lines"][0]["hs"]
+    assert hs["by"] == "WCO ID 145" and hs["value"] == "31023010"
+
+
+def test_tolerance_and_window_options(tmp_path: Path) -> None:
+    scenario = SCN.build(tmp_path, variant="bundled", shipments=20)  # type: ignore[attr-defined]
+    loose = reconcile(scenario.exports, scenario.imports,
+                      ReconcileOptions(as_of=AS_OF, tolerance=60.0)).summary
+    strict = reconcile(scenario.exports, scenario.imports,
+                       ReconcileOptions(as_of=AS_OF, tolerance=0.0)).summary
+    assert strict["discrepancy"] > loose["discrepancy"]
+    later = reconcile(scenario.exports, scenario.imports,
+                      ReconcileOptions(as_of=date(2027, 6, 1))).summary
+    assert later["pending"] == 0 and later["overdue"] > 0
+
+
+def test_bad_input_excluded_and_counted(tmp_path: Path) -> None:
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    source = FIXTURES / "precursor" / "valid" / "nitric-acid-verified-be-gh.xml"
+    (exports / "a.xml").write_bytes(source.read_bytes())
+    (exports / "dup.xml").write_bytes(source.read_bytes())  # the same notification again
+    (exports / "broken.xml").write_bytes(b"<PrecursorNotification><ID>x</ID>")
+    (exports / "invalid.xml").write_bytes(source.read_bytes().replace(
+        b"<VersionID>", b"<Bogus/><VersionID>"))
+    (exports / "other.xml").write_bytes(b"<Foo xmlns='urn:x'/>")
+    rec = reconcile([exports], [FIXTURES / "precursor" / "valid" /
+                                "hydrogen-peroxide-arrived-nl-ma.xml"],
+                    ReconcileOptions(as_of=AS_OF))
+    s = rec.summary
+    reasons = {Path(e.path).name: e.reason for e in rec.excluded}
+    assert set(reasons) == {"broken.xml", "invalid.xml", "other.xml"}
+    assert "invalid under its schema set" in reasons["invalid.xml"]
+    assert "--xsd" in reasons["other.xml"]
+    assert s["merged"] == 1 and "merged" in rec.merged[0]
+    # counts in = counts out: 5 export files = 1 shipment + 1 merged + 3 excluded; the
+    # hydrogen peroxide arrival matches no export of this set
+    assert len(rec.shipments) + s["merged"] + s["excluded"] == 5
+    assert s["unannounced"] == 1 and rec.failed
+
+
+def test_no_date_pending_unless_assumed(tmp_path: Path) -> None:
+    source = (FIXTURES / "precursor" / "valid" / "nitric-acid-verified-be-gh.xml").read_bytes()
+    import re
+    undated = re.sub(rb"<(DispatchDateTime|ExpectedArrivalDateTime)>.*?</\1>", b"", source,
+                     flags=re.S)
+    path = tmp_path / "undated.xml"
+    path.write_bytes(undated)
+    imports = [FIXTURES / "precursor" / "valid" / "hydrogen-peroxide-arrived-nl-ma.xml"]
+    rec = reconcile([path], imports, ReconcileOptions(as_of=AS_OF))
+    assert rec.shipments[0].status == "pending" and rec.shipments[0].reason == "no date"
+    rec = reconcile([path], imports, ReconcileOptions(as_of=AS_OF,
+                                                      assume_dispatch=date(2026, 1, 1)))
+    assert rec.shipments[0].status == "overdue"
+
+
+def test_state_adds_daily_feeds(tmp_path: Path) -> None:
+    scenario = SCN.build(tmp_path / "s", variant="bundled", shipments=10)  # type: ignore[attr-defined]
+    state = tmp_path / "state.jsonl"
+    first = reconcile(scenario.exports, [], ReconcileOptions(as_of=AS_OF, state=str(state)))
+    assert first.summary["arrived"] == 0
+    second = reconcile([], scenario.imports, ReconcileOptions(as_of=AS_OF, state=str(state)))
+    whole = reconcile(scenario.exports, scenario.imports, ReconcileOptions(as_of=AS_OF))
+    assert second.summary == whole.summary
+    state.write_text("not json\n")
+    with pytest.raises(ValueError, match="state"):
+        reconcile([], scenario.imports, ReconcileOptions(as_of=AS_OF, state=str(state)))
+
+
+def test_cli_formats_and_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    scenario = SCN.build(tmp_path / "s", variant="bundled", shipments=20)  # type: ignore[attr-defined]
+    base = ["reconcile", "--exports", str(tmp_path / "s" / "exports"), "--imports",
+            str(tmp_path / "s" / "imports"), "--as-of", AS_OF.isoformat(), "--no-config"]
+    for fmt in ("json", "csv", "html", "sarif", "text"):
+        out = tmp_path / f"r.{fmt}"
+        assert main([*base, "--format", fmt, "-o", str(out)]) == 1
+        text = out.read_text(encoding="utf-8")
+        if fmt == "json":
+            assert json.loads(text)["summary"]["overdue"] >= 1
+        if fmt == "csv":
+            rows = list(csv.DictReader(text.splitlines()))
+            assert len(rows) == len(scenario.exports) + 2
+        if fmt == "html":
+            assert "<svg" in text and "<table>" in text and "http" not in \
+                text.replace("http://www.w3.org/2000/svg", "")
+        if fmt == "sarif":
+            assert "RECONCILE_OVERDUE" in text
+    assert main([*base, "--tolerance", "500"]) == 2
+    assert main(["reconcile", "--exports", str(tmp_path / "empty*"), "--imports",
+                 str(tmp_path), "--no-config"]) == 2
+    assert "no date such as" not in capsys.readouterr().err
+    assert main([*base, "--as-of", "31/12/2026"]) == 2
