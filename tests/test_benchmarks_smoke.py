@@ -24,9 +24,10 @@ SMOKE_RUNS = {
     "bench_dask.py": ["--copies", "1", "--size", "1M", "--repeat", "1", "--tasks", "20"],
     "bench_serve.py": ["--clients", "2", "--seconds", "2"],
     "bench_translate.py": ["--docs", "10", "--rounds", "1"],
+    "bench_reconcile.py": ["--sizes", "1e3", "2e3"],
 }
 #: Scripts that need an optional extra, and the module that tells it is installed.
-NEEDS = {"bench_dask.py": "distributed"}
+NEEDS = {"bench_dask.py": "distributed", "bench_reconcile.py": "duckdb"}
 
 
 def test_every_benchmark_has_a_smoke_run() -> None:

@@ -15,8 +15,8 @@ from conftest import CORPORA, FIXTURES, ROOT
 
 pytest.importorskip("duckdb")
 
-from tradestd.cli.main import main  # noqa: E402
-from tradestd.reconcile import ReconcileOptions, reconcile  # noqa: E402
+from tradestd.cli.main import main
+from tradestd.reconcile import ReconcileOptions, reconcile
 
 
 def _script() -> object:
@@ -121,7 +121,7 @@ def test_no_date_pending_unless_assumed(tmp_path: Path) -> None:
     source = (FIXTURES / "precursor" / "valid" / "nitric-acid-verified-be-gh.xml").read_bytes()
     import re
     undated = re.sub(rb"<(DispatchDateTime|ExpectedArrivalDateTime)>.*?</\1>", b"", source,
-                     flags=re.S)
+                     flags=re.DOTALL)
     path = tmp_path / "undated.xml"
     path.write_bytes(undated)
     imports = [FIXTURES / "precursor" / "valid" / "hydrogen-peroxide-arrived-nl-ma.xml"]

@@ -158,9 +158,14 @@ SELECT e.sid AS esid, i.sid AS isid, list(DISTINCT e.kind ORDER BY e.kind) AS ki
 FROM idents e JOIN idents i ON e.kind = i.kind AND e.value = i.value
 WHERE e.side = 0 AND i.side = 1
 GROUP BY ALL;
-DELETE FROM idpairs p WHERE kinds = ['container'] AND NOT EXISTS (
-    SELECT 1 FROM goods ge JOIN goods gi ON ge.goods = gi.goods
-    WHERE ge.side = 0 AND gi.side = 1 AND ge.sid = p.esid AND gi.sid = p.isid);
+CREATE OR REPLACE TEMP TABLE shared_goods AS
+SELECT DISTINCT p.esid, p.isid FROM idpairs p
+JOIN goods ge ON ge.side = 0 AND ge.sid = p.esid
+JOIN goods gi ON gi.side = 1 AND gi.sid = p.isid AND gi.goods = ge.goods
+WHERE p.kinds = ['container'];
+CREATE OR REPLACE TEMP TABLE idpairs AS
+SELECT p.* FROM idpairs p LEFT JOIN shared_goods s ON s.esid = p.esid AND s.isid = p.isid
+WHERE p.kinds <> ['container'] OR s.esid IS NOT NULL;
 
 -- 2. fallback among the shipments no identifier matched
 CREATE OR REPLACE TEMP TABLE pkeys AS

@@ -285,7 +285,7 @@ class _IdIndex:
         if schema_set is None:
             return
         try:
-            model = schema_set.wco_ids  # type: ignore[attr-defined]
+            model = schema_set.wco_ids
         except Exception:  # noqa: BLE001 - a set without a usable model: names only
             return
         for node in model:
@@ -384,14 +384,15 @@ class Extractor:
                 value = (element.text or "").strip() or None
             if not value:
                 continue
+            parent = element.getparent()
             if fact_name == "hs":
-                kind = child_text(element.getparent(), "IdentificationTypeCode") \
-                    if element.getparent() is not None else None
+                kind = child_text(parent, "IdentificationTypeCode") if parent is not None \
+                    else None
                 if kind is not None and kind.upper() not in COMMODITY_TYPES:
                     continue
             fact = Fact(value, element.sourceline, element_path(element), by)
             if fact_name == "reference":
-                payload = element.getparent() if element.getparent() is not None else payload
+                payload = parent if parent is not None else payload
             item = _item_of(element)
             if fact_name in IDENTIFIER_KINDS and fact_name != "reference":
                 identifiers.setdefault((fact_name, value), fact)
@@ -417,9 +418,9 @@ class Extractor:
                                 f"{latest} ({STATUS_NAMES.get(latest, 'unknown')}): not an "
                                 "arrival", problem=False)
             kind = "status"
-            when = arrived[0][1] if arrived else None
-            if when is not None:
-                header["arrival_date"] = when
+            arrival = arrived[0][1] if arrived else None
+            if arrival is not None:
+                header["arrival_date"] = arrival
         lines = self._lines(items, item_amounts, hits)
         if not lines:
             what = "goods line" if self.all_goods else "goods line on the watch lists"
@@ -433,10 +434,10 @@ class Extractor:
                amounts: dict[etree._Element, dict[str, tuple[float | None, str | None]]],
                hits: list[Hit]) -> list[GoodsLine]:
         screened: dict[str, Hit] = {}
-        for hit in sorted(hits, key=lambda h: {"cas": 0, "name": 1, "un": 2, "hs": 3}
+        for found_hit in sorted(hits, key=lambda h: {"cas": 0, "name": 1, "un": 2, "hs": 3}
                           .get(h.matched, 9)):
-            if hit.level == ALERT and hit.item is not None:
-                screened.setdefault(hit.item.path, hit)
+            if found_hit.level == ALERT and found_hit.item is not None:
+                screened.setdefault(found_hit.item.path, found_hit)
         lines = []
         for element, found in items.items():
             path = element_path(element)

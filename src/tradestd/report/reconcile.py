@@ -87,14 +87,14 @@ def _rows(rec: Reconciliation) -> list[dict[str, Any]]:
             "discrepancies": "; ".join(d["field"] for d in item.discrepancies),
             "reason": item.reason})
     for s in rec.unannounced:
-        arrival = s.arrival_date
+        arrived = s.arrival_date
         rows.append({
             "status": "unannounced", "side": "import", "file": s.file, "line": s.line,
             "kind": s.kind, "reference": s.message_id or "", "consignor": _party(s.consignor),
             "consignee": _party(s.consignee),
             "dispatch_country": _value(s, "dispatch_country"),
             "destination_country": _value(s, "destination_country"), "dispatch_date": "",
-            "arrival_date": arrival.value if arrival else "", "goods": _goods(s),
+            "arrival_date": arrived.value if arrived else "", "goods": _goods(s),
             "matched_files": "", "method": "", "discrepancies": "",
             "reason": "no exported shipment or notification matches it"})
     return rows
@@ -114,10 +114,8 @@ def _text(rec: Reconciliation, out: TextIO) -> None:
         where = f"{row['file']}:{row['line']}" if row["line"] else row["file"]
         out.write(f"{where}: {row['status']}: {row['kind']} {row['reference']}".rstrip()
                   + f" ({row['goods']}): {row['reason']}\n")
-    for excluded in rec.excluded:
-        out.write(f"{excluded.path}: excluded: {excluded.reason}\n")
-    for note in rec.merged:
-        out.write(f"note: {note}\n")
+    out.writelines(f"{excluded.path}: excluded: {excluded.reason}\n" for excluded in rec.excluded)
+    out.writelines(f"note: {note}\n" for note in rec.merged)
     out.write(summary_line(rec) + "\n")
 
 
@@ -156,11 +154,11 @@ def chart(rec: Reconciliation, width: int = 720, height: int = 220) -> str:
         return "<p>No shipments.</p>"
     top = max(sum(c.values()) for c in weeks.values())
     bar = max(4, (width - 60) // len(keys) - 4)
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height + 60}"'
-             f' role="img" aria-label="statuses by week of dispatch">']
+    parts = [(f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height + 60}"'
+             f' role="img" aria-label="statuses by week of dispatch">')]
     for n, key in enumerate(keys):
         x = 50 + n * (bar + 4)
-        y = height
+        y = float(height)
         for status in (*STATUSES, "unannounced"):
             count = weeks[key][status]
             if not count:
