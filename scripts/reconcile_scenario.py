@@ -131,7 +131,8 @@ def _goods(root: etree._Element, kilos: float, item: str) -> None:
 
 def _containers(root: etree._Element, first: str) -> None:
     for n, element in enumerate(_all(root, "TransportEquipment", "ID")):
-        element.text = first if n == 0 else f"{first}S{n}"
+        element.text = first if n == 0 else \
+            _container(first[:3] + "Z", int(first[4:10]) * 10 + n)
 
 
 def _party_name(root: etree._Element, role: str, name: str) -> None:
@@ -244,6 +245,14 @@ class Bundled(_Variant):
         return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
 
 
+def _container(owner: str, number: int) -> str:
+    """An ISO 6346 container number with its check digit."""
+    from stdnum import iso6346
+
+    body = f"{owner}{number % 1000000:06d}"
+    return body + iso6346.calc_check_digit(body)
+
+
 def build(out: Path, *, variant: str = "bundled", shipments: int = 40, seed: int = 7,
           corpora: Path = CORPORA, translate: bool = False) -> Scenario:
     """Write a scenario under ``out`` (``exports/``, ``imports/``) and return its labels."""
@@ -260,7 +269,7 @@ def build(out: Path, *, variant: str = "bundled", shipments: int = 40, seed: int
         ref = f"RC{seed:02d}X{i:05d}"
         consignee = f"Kivu Agro Inputs {i} SARL"
         exporter = f"Thames Fertilisers {i} Ltd"
-        container = f"TCNU{1000000 + i:07d}"
+        container = _container("TCNU", i)
         kilos = float(rng.choice((2500, 5000, 12000, 24000)))
         dispatch = AS_OF - timedelta(days=rng.randint(40, 90))
         if label == "open":
@@ -280,7 +289,7 @@ def build(out: Path, *, variant: str = "bundled", shipments: int = 40, seed: int
         elif label == "consignee":
             to = f"Lakeside Mining {i} Ltd"
         elif label == "fallback":
-            box = f"MSCU{2000000 + i:07d}"
+            box = _container("MSCU", i)
         elif label == "late":
             arrival = dispatch + timedelta(days=rng.randint(45, 60))
         iname = f"import-{i:05d}.xml"
@@ -293,7 +302,7 @@ def build(out: Path, *, variant: str = "bundled", shipments: int = 40, seed: int
         imports.append((iname, maker.import_(j, f"UN{seed:02d}X{k:05d}",
                                              f"Unknown Buyer {j} SA", f"Nobody {j} Ltd",
                                              3000.0, AS_OF - timedelta(days=20),
-                                             f"UNKU{3000000 + k:07d}")))
+                                             _container("UNKU", k))))
     if translate:
         imports, scenario.import_xsd = _translated(imports, maker, corpora)
     for iname, data in imports:

@@ -168,3 +168,33 @@ def test_cli_formats_and_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixtur
                  str(tmp_path), "--no-config"]) == 2
     assert "no date such as" not in capsys.readouterr().err
     assert main([*base, "--as-of", "31/12/2026"]) == 2
+
+
+def test_notify_dir_drafts_pass_validate(tmp_path: Path) -> None:
+    from tradestd import Severity, validate
+    from tradestd.rules import RuleRunner, load_pack
+    from tradestd.validation import Validator
+
+    SCN.build(tmp_path / "s", variant="bundled", shipments=20)  # type: ignore[attr-defined]
+    drafts = tmp_path / "drafts"
+    assert main(["reconcile", "--exports", str(tmp_path / "s" / "exports"), "--imports",
+                 str(tmp_path / "s" / "imports"), "--as-of", AS_OF.isoformat(),
+                 "--no-config", "--notify-dir", str(drafts), "--format", "json", "-o",
+                 str(tmp_path / "r.json")]) == 1
+    result = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    flagged = [s for s in result["shipments"] if s["status"] in ("overdue", "discrepancy")]
+    files = sorted(drafts.glob("*.xml"))
+    assert len(files) == len(flagged) > 0
+    assert {f.name.split(".")[1] for f in files} == {"enquiry", "status"}
+    validator = Validator(rules=RuleRunner([load_pack("wco"), load_pack("precursor")]))
+    for file in files:
+        report = validator.validate(str(file))
+        assert report.valid and not report.failed(Severity.WARNING), \
+            (file.name, [i.message for i in report.issues])
+        text = file.read_text(encoding="utf-8")
+        assert "<FunctionCode>5</FunctionCode>" in text
+        if file.name.endswith(".status.xml"):
+            assert "DISCREPANCY found on arrival" in text and "<StatusCode>ARR" in text
+        else:
+            assert "ENQUIRY: no arrival" in text
+    assert validate(str(files[0])).message_type == "wco-precursor@1.0"

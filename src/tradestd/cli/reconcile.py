@@ -14,11 +14,12 @@ import click
 from .. import __version__
 from ..inputs import NoInputsError
 from ..reconcile import DuckDBMissing, ReconcileOptions, StateError, reconcile
+from ..reconcile.notify import write_follow_ups
 from ..report.reconcile import FORMATS, render, summary_line
 from ..schemaset import SchemaError
 from ..screen.watchlist import WatchlistError
 from .options import ConfigError, command_config, config_options, limits_option
-from .output import report_stream
+from .output import report_stream, unwritable
 
 
 def _day(_: click.Context, param: click.Parameter, value: str | None) -> date | None:
@@ -55,6 +56,9 @@ def _day(_: click.Context, param: click.Parameter, value: str | None) -> date | 
 @click.option("--watchlist", "watchlists", multiple=True, type=click.Path(dir_okay=False),
               help="A watch list as for tradestd screen; repeatable.")
 @click.option("--no-bundled-list", is_flag=True, help="Screen with the --watchlist files only.")
+@click.option("--notify-dir", type=click.Path(file_okay=False),
+              help="Draft a status (discrepancy) or enquiry (overdue) follow-up of the "
+                   "precursor notice for each such shipment here.")
 @click.option("--state", type=click.Path(dir_okay=False),
               help="Keep the shipments seen here (JSON Lines) so that a daily feed adds to "
                    "earlier runs.")
@@ -72,7 +76,8 @@ def reconcile_command(exports: tuple[str, ...], imports: tuple[str, ...],
                       xsd: tuple[str, ...], export_xsd: tuple[str, ...],
                       import_xsd: tuple[str, ...], as_of: date | None, window_days: int,
                       tolerance: float, assume_dispatch: date | None, all_goods: bool,
-                      watchlists: tuple[str, ...], no_bundled_list: bool, state: str | None,
+                      watchlists: tuple[str, ...], no_bundled_list: bool,
+                      notify_dir: str | None, state: str | None,
                       memory_limit: str, temp_dir: str | None, fmt: str, output: str | None,
                       max_bytes: int | None) -> int:
     """Reconcile exported precursor shipments with imports (docs/reconcile.md)."""
@@ -96,8 +101,15 @@ def reconcile_command(exports: tuple[str, ...], imports: tuple[str, ...],
         raise ConfigError(f"schema set cannot be built: {exc}") from None
     except (StateError, ValueError) as exc:  # a state file, a memory limit
         raise ConfigError(str(exc)) from None
+    try:
+        drafts = write_follow_ups(rec, notify_dir, watchlists, not no_bundled_list) \
+            if notify_dir else []
+    except OSError as exc:
+        raise unwritable(str(notify_dir), exc) from None
     with report_stream(output) as out:
         render(rec, fmt, out, __version__)
+    for draft in drafts:
+        click.echo(draft.summary_line(), err=True)
     if output or fmt != "text":
         click.echo(summary_line(rec) + (f"; report written to {output}" if output else ""),
                    err=True)
