@@ -54,6 +54,7 @@ def one(lines: int, memory: str, temp: str) -> None:
     engine.run()
     summary = engine.summary()
     seconds = time.perf_counter() - start
+    engine.close()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"{lines} {seconds:.3f} {peak:.0f} {summary}")
 
@@ -77,7 +78,10 @@ def main() -> int:
             # a fresh process per size: the peak resident set is that run's own
             done = subprocess.run([sys.executable, __file__, "--one", str(n),
                                    "--memory-limit", args.memory_limit],
-                                  capture_output=True, text=True, check=True)
+                                  capture_output=True, text=True, check=False)
+            if done.returncode:
+                print(f"{n:>10} failed: {done.stderr.strip().splitlines()[-1:]}")
+                return 1
             _lines, seconds, peak, summary = done.stdout.strip().split(" ", 3)
             rate = 2 * n / float(seconds)  # export and import lines joined
             base = base or rate

@@ -198,3 +198,20 @@ def test_notify_dir_drafts_pass_validate(tmp_path: Path) -> None:
         else:
             assert "ENQUIRY: no arrival" in text
     assert validate(str(files[0])).message_type == "wco-precursor@1.0"
+
+
+def test_library_entry_point() -> None:
+    import tradestd
+
+    assert tradestd.reconcile is reconcile
+    rec = tradestd.reconcile([FIXTURES / "precursor" / "valid"],
+                             [FIXTURES / "precursor" / "valid" /
+                              "hydrogen-peroxide-arrived-nl-ma.xml"],
+                             ReconcileOptions(as_of=date(2026, 12, 7)))
+    assert isinstance(rec, tradestd.Reconciliation)
+    arrived = [i for i in rec.shipments if i.status == "arrived"]
+    assert [Path(i.export.file).name for i in arrived] == ["hydrogen-peroxide-arrived-nl-ma.xml"]
+    assert "notification reference NL-DGDC-GS-26-00311" in arrived[0].reason
+    # the arrival notification is read from its ARR status update
+    assert arrived[0].imports[0][0].arrival_date is not None
+    assert arrived[0].imports[0][0].arrival_date.value == "2026-11-18"

@@ -157,7 +157,13 @@ def match(exports: list[Shipment], imports: list[Shipment], options: ReconcileOp
           inputs: dict[str, int] | None = None) -> Reconciliation:
     """The join over shipments already extracted."""
     mopts = options.match_options()
-    engine = Engine(mopts)
+    with Engine(mopts) as engine:
+        return _join(engine, exports, imports, options, mopts, excluded, merged, inputs)
+
+
+def _join(engine: Engine, exports: list[Shipment], imports: list[Shipment],
+          options: ReconcileOptions, mopts: MatchOptions, excluded: list[Excluded] | None,
+          merged: list[str] | None, inputs: dict[str, int] | None) -> Reconciliation:
     for side_no, shipments in ((0, exports), (1, imports)):
         engine.add((_row(side_no, sid, s) for sid, s in enumerate(shipments)),
                    ((sid, side_no, kind, key) for sid, s in enumerate(shipments)
@@ -190,11 +196,10 @@ def _date(fact: Any) -> date | None:
 
 def _items(engine: Engine, exports: list[Shipment], imports: list[Shipment],
            o: MatchOptions) -> list[Item]:
-    pairs: dict[int, list[tuple[int, str, list[str], list[str], int | None]]] = {}
-    for esid, isid, method, kinds, values, score in engine.fetch(
-            "SELECT esid, isid, method, kinds, ident_values, score FROM pairs "
-            "ORDER BY esid, isid"):
-        pairs.setdefault(esid, []).append((isid, method, kinds, values, score))
+    pairs: dict[int, list[tuple[int, str, int | None]]] = {}
+    for esid, isid, method, score in engine.fetch(
+            "SELECT esid, isid, method, score FROM pairs ORDER BY esid, isid"):
+        pairs.setdefault(esid, []).append((isid, method, score))
     found: dict[int, list[dict[str, Any]]] = {}
     for esid, fld, goods, unit, e_amount, i_amount in engine.fetch(
             "SELECT esid, field, goods, unit, e_amount, i_amount FROM discrepancies "
@@ -207,8 +212,8 @@ def _items(engine: Engine, exports: list[Shipment], imports: list[Shipment],
             "SELECT esid, status, method, last_arrival, late, window_start, window_end, "
             "no_date FROM status ORDER BY esid"):
         export = exports[esid]
-        matched = [(imports[isid], _how(imports[isid], method_, kinds, values, score))
-                   for isid, method_, kinds, values, score in pairs.get(esid, [])]
+        matched = [(imports[isid], _how(export, imports[isid], method_, score))
+                   for isid, method_, score in pairs.get(esid, [])]
         reason = _reason(status, method, last, bool(late), start, end, bool(no_date), o,
                          matched, found.get(esid, []))
         items.append(Item(status, export, matched, found.get(esid, []), reason, bool(late),
@@ -216,11 +221,14 @@ def _items(engine: Engine, exports: list[Shipment], imports: list[Shipment],
     return items
 
 
-def _how(imported: Shipment, method: str, kinds: list[str], values: list[str],
+def _how(export: Shipment, imported: Shipment, method: str,
          score: int | None) -> dict[str, Any]:
+    """How a pair was made; for identifiers, the ones both sides carry (where on the
+    import)."""
     if method == "identifier":
+        mine = {(k, id_key(f.value)) for k, f in export.identifiers}
         used = [{"kind": k, "value": f.value, "line": f.line, "path": f.path}
-                for k, f in imported.identifiers if k in kinds and id_key(f.value) in values]
+                for k, f in imported.identifiers if (k, id_key(f.value)) in mine]
         return {"method": method, "identifiers": used}
     return {"method": method, "score": score, "identifiers": []}
 

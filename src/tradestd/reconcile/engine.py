@@ -24,6 +24,7 @@ aggregations spill to ``temp_directory`` past ``memory_limit``.
 from __future__ import annotations
 
 import re
+import tempfile
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -76,15 +77,20 @@ def id_key(value: str | None) -> str | None:
     return key or None
 
 
-def connect(database: str = ":memory:", options: MatchOptions | None = None) -> Any:
-    """A DuckDB connection with bounded memory and a spill folder."""
+def connect(database: str, options: MatchOptions | None = None) -> Any:
+    """A DuckDB connection with bounded memory and a spill folder.
+
+    ``database`` is a file: the tables of a file database can leave memory (the buffer
+    manager writes them out), those of an in-memory one cannot, so only a file keeps the
+    whole join inside ``memory_limit``."""
     try:
         import duckdb
     except ImportError:
         raise DuckDBMissing() from None
-    con = duckdb.connect(database)
     opts = options or MatchOptions(as_of=date.today())
-    con.execute(f"SET memory_limit = '{_size(opts.memory_limit)}'")
+    limit = _size(opts.memory_limit)
+    con = duckdb.connect(database)
+    con.execute(f"SET memory_limit = '{limit}'")
     con.execute(f"SET threads = {int(opts.threads)}")
     con.execute("SET preserve_insertion_order = false")
     if opts.temp_directory:
@@ -116,10 +122,23 @@ ShipmentRow = tuple[int, int, date | None, date | None, date | None, str | None,
 class Engine:
     """Loads rows into DuckDB and runs the matching; results stay in the database."""
 
-    def __init__(self, options: MatchOptions, con: Any | None = None) -> None:
+    def __init__(self, options: MatchOptions) -> None:
         self.options = options
-        self.con = con if con is not None else connect(options=options)
+        self._folder = tempfile.TemporaryDirectory(prefix="tradestd-reconcile-",
+                                                   dir=options.temp_directory)
+        self.con = connect(str(Path(self._folder.name) / "reconcile.duckdb"), options)
         self.con.execute(SCHEMA)
+
+    def close(self) -> None:
+        """Close the connection and remove the working database."""
+        self.con.close()
+        self._folder.cleanup()
+
+    def __enter__(self) -> Engine:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
 
     def add(self, shipments: Iterable[ShipmentRow],
             idents: Iterable[tuple[int, int, str, str]],
@@ -139,36 +158,36 @@ class Engine:
         as_of = f"DATE '{o.as_of.isoformat()}'"
         w = int(o.window_days)
         sql = f"""
-CREATE OR REPLACE TEMP TABLE exp AS
+CREATE OR REPLACE TABLE exp AS
 SELECT sid, destination, consignee_id, consignee_name, consignor_id, consignor_name,
        coalesce(start_date, expected_date, {assume}) AS window_start,
        coalesce(expected_date, start_date, {assume}) + INTERVAL {w} DAY AS window_end,
        (start_date IS NULL AND expected_date IS NULL) AS no_date
 FROM shipments WHERE side = 0;
-CREATE OR REPLACE TEMP TABLE imp AS
+CREATE OR REPLACE TABLE imp AS
 SELECT sid, destination, consignee_id, consignee_name, consignor_id, consignor_name,
        arrival_date FROM shipments WHERE side = 1;
-CREATE OR REPLACE TEMP TABLE goods AS
+CREATE OR REPLACE TABLE goods AS
 SELECT side, sid, goods, unit, sum(amount) AS amount FROM lines GROUP BY ALL;
 
 -- 1. identifiers
-CREATE OR REPLACE TEMP TABLE idpairs AS
-SELECT e.sid AS esid, i.sid AS isid, list(DISTINCT e.kind ORDER BY e.kind) AS kinds,
-       list(DISTINCT e.value ORDER BY e.value) AS ident_values
+CREATE OR REPLACE TABLE idpairs AS
+SELECT e.sid AS esid, i.sid AS isid, bool_and(e.kind = 'container') AS container_only
 FROM idents e JOIN idents i ON e.kind = i.kind AND e.value = i.value
 WHERE e.side = 0 AND i.side = 1
 GROUP BY ALL;
-CREATE OR REPLACE TEMP TABLE shared_goods AS
+CREATE OR REPLACE TABLE shared_goods AS
 SELECT DISTINCT p.esid, p.isid FROM idpairs p
 JOIN goods ge ON ge.side = 0 AND ge.sid = p.esid
 JOIN goods gi ON gi.side = 1 AND gi.sid = p.isid AND gi.goods = ge.goods
-WHERE p.kinds = ['container'];
-CREATE OR REPLACE TEMP TABLE idpairs AS
-SELECT p.* FROM idpairs p LEFT JOIN shared_goods s ON s.esid = p.esid AND s.isid = p.isid
-WHERE p.kinds <> ['container'] OR s.esid IS NOT NULL;
+WHERE p.container_only;
+CREATE OR REPLACE TABLE idpairs AS
+SELECT p.esid, p.isid FROM idpairs p
+LEFT JOIN shared_goods s ON s.esid = p.esid AND s.isid = p.isid
+WHERE NOT p.container_only OR s.esid IS NOT NULL;
 
 -- 2. fallback among the shipments no identifier matched
-CREATE OR REPLACE TEMP TABLE pkeys AS
+CREATE OR REPLACE TABLE pkeys AS
 SELECT sid, 0 AS side, 'to' AS role, consignee_id AS k FROM exp WHERE consignee_id IS NOT NULL
 UNION ALL SELECT sid, 0, 'to', consignee_name FROM exp WHERE consignee_name IS NOT NULL
 UNION ALL SELECT sid, 0, 'from', consignor_id FROM exp WHERE consignor_id IS NOT NULL
@@ -179,13 +198,13 @@ UNION ALL SELECT sid, 1, 'from', consignor_id FROM imp WHERE consignor_id IS NOT
 UNION ALL SELECT sid, 1, 'from', consignor_name FROM imp WHERE consignor_name IS NOT NULL;
 DELETE FROM pkeys WHERE side = 0 AND sid IN (SELECT esid FROM idpairs);
 DELETE FROM pkeys WHERE side = 1 AND sid IN (SELECT isid FROM idpairs);
-CREATE OR REPLACE TEMP TABLE cand AS
+CREATE OR REPLACE TABLE cand AS
 SELECT esid, isid, bool_or(role = 'to') AS same_to, bool_or(role = 'from') AS same_from
 FROM (SELECT e.sid AS esid, i.sid AS isid, e.role
       FROM pkeys e JOIN pkeys i ON e.role = i.role AND e.k = i.k
       WHERE e.side = 0 AND i.side = 1)
 GROUP BY ALL;
-CREATE OR REPLACE TEMP TABLE scored AS
+CREATE OR REPLACE TABLE scored AS
 SELECT c.esid, c.isid,
        2 * c.same_to::INT + 2 * c.same_from::INT
        + (e.destination IS NOT NULL AND e.destination = i.destination)::INT
@@ -208,20 +227,19 @@ JOIN (SELECT c2.esid, c2.isid,
       GROUP BY ALL) g ON g.esid = c.esid AND g.isid = c.isid
 WHERE i.arrival_date IS NULL OR e.window_start IS NULL
    OR (i.arrival_date >= e.window_start - INTERVAL 3 DAY AND i.arrival_date <= e.window_end);
-CREATE OR REPLACE TEMP TABLE fallback AS
+CREATE OR REPLACE TABLE fallback AS
 SELECT esid, isid, score FROM (
   SELECT *, row_number() OVER (PARTITION BY esid ORDER BY score DESC, days, isid) AS re,
             row_number() OVER (PARTITION BY isid ORDER BY score DESC, days, esid) AS ri
   FROM scored) WHERE re = 1 AND ri = 1;
 
-CREATE OR REPLACE TEMP TABLE pairs AS
-SELECT esid, isid, 'identifier' AS method, kinds, ident_values, NULL::INT AS score
-FROM idpairs
+CREATE OR REPLACE TABLE pairs AS
+SELECT esid, isid, 'identifier' AS method, NULL::INT AS score FROM idpairs
 UNION ALL
-SELECT esid, isid, 'fallback', []::VARCHAR[], []::VARCHAR[], score FROM fallback;
+SELECT esid, isid, 'fallback', score FROM fallback;
 
 -- 3. comparison
-CREATE OR REPLACE TEMP TABLE gcmp AS
+CREATE OR REPLACE TABLE gcmp AS
 WITH ig AS (
   SELECT p.esid, g.goods, g.unit, sum(g.amount) AS amount
   FROM (SELECT DISTINCT esid, isid FROM pairs) p
@@ -232,7 +250,7 @@ SELECT coalesce(eg.esid, ig.esid) AS esid, coalesce(eg.goods, ig.goods) AS goods
        coalesce(eg.unit, ig.unit) AS unit, eg.amount AS e_amount, ig.amount AS i_amount
 FROM eg FULL OUTER JOIN ig
   ON eg.esid = ig.esid AND eg.goods = ig.goods AND eg.unit IS NOT DISTINCT FROM ig.unit;
-CREATE OR REPLACE TEMP TABLE discrepancies AS
+CREATE OR REPLACE TABLE discrepancies AS
 SELECT esid, CASE WHEN e_amount IS NULL OR i_amount IS NULL THEN 'goods' ELSE 'quantity' END
        AS field, goods, unit, e_amount, i_amount
 FROM gcmp
@@ -257,7 +275,7 @@ HAVING bool_and(e.destination IS NOT NULL AND i.destination IS NOT NULL
                 AND e.destination <> i.destination);
 
 -- 4. status
-CREATE OR REPLACE TEMP TABLE status AS
+CREATE OR REPLACE TABLE status AS
 SELECT e.sid AS esid,
        CASE WHEN m.esid IS NOT NULL AND d.esid IS NOT NULL THEN 'discrepancy'
             WHEN m.esid IS NOT NULL THEN 'arrived'
@@ -271,7 +289,7 @@ FROM exp e
 LEFT JOIN (SELECT p.esid, min(p.method) AS method, max(i.arrival_date) AS last_arrival
            FROM pairs p JOIN imp i ON i.sid = p.isid GROUP BY p.esid) m ON m.esid = e.sid
 LEFT JOIN (SELECT DISTINCT esid FROM discrepancies) d ON d.esid = e.sid;
-CREATE OR REPLACE TEMP TABLE unannounced AS
+CREATE OR REPLACE TABLE unannounced AS
 SELECT sid AS isid FROM imp WHERE sid NOT IN (SELECT isid FROM pairs);
 """
         self.con.execute(sql)

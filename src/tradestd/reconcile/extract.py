@@ -361,6 +361,8 @@ class Extractor:
         statuses: list[tuple[str, Fact | None]] = []
         payload = doc.root
         for element, names, path in _walk(doc.root, index):
+            if element is not doc.root and "/" not in path and payload is doc.root:
+                payload = element  # the message inside its envelope (its WCO DM root)
             wco_id = index.by_path.get(path)
             fact_name = BY_ID.get(wco_id) if wco_id else None
             by = f"WCO ID {wco_id}"

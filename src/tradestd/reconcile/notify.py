@@ -154,9 +154,9 @@ def draft_follow_up(item: Item, rec: Reconciliation, now: datetime | None = None
             start = item.export.start_date
             left = datetime.fromisoformat(start.value).replace(tzinfo=UTC) if start \
                 else when
+            origin = item.export.fact("dispatch_country")
             _update(root, "TRN", min(left, when), "Dispatched (the goods arrived).",
-                    item.export.fact("dispatch_country").value
-                    if item.export.fact("dispatch_country") else None)
+                    origin.value if origin is not None else None)
             current = "TRN"
         _update(root, "ARR" if current != "ARR" else None, when,
                 f"DISCREPANCY found on arrival: {said}.", country)
