@@ -30,7 +30,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 __all__ = ["DuckDBMissing", "Engine", "MatchOptions", "connect", "name_key"]
 
@@ -134,7 +134,7 @@ class Engine:
         self.con.close()
         self._folder.cleanup()
 
-    def __enter__(self) -> Engine:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *_: object) -> None:
