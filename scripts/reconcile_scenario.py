@@ -23,7 +23,6 @@ export).
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import sys
 from collections import Counter
@@ -37,15 +36,15 @@ from lxml import etree
 ROOT = Path(__file__).resolve().parents[1]
 
 
+
 def _find_corpora() -> Path:
-    """``../shared/corpora`` beside the checkout or its parent (or ``TRADESTD_CORPORA``)."""
-    override = os.environ.get("TRADESTD_CORPORA")
-    if override:
-        return Path(override)
-    for base in (ROOT.parent, ROOT.parent.parent):
-        if (base / "shared" / "corpora").is_dir():
-            return base / "shared" / "corpora"
-    return ROOT.parent / "shared" / "corpora"
+    """Where the tests find the corpora (tests/conftest.py: one rule for both)."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    try:
+        from conftest import CORPORA as found
+    finally:
+        sys.path.remove(str(ROOT / "tests"))
+    return Path(found)
 
 
 CORPORA = _find_corpora()
@@ -330,21 +329,6 @@ def _translated(imports: list[tuple[str, bytes]], maker: _Variant, corpora: Path
     return out, target
 
 
-@dataclass
-class Score:
-    tp: int = 0
-    fp: int = 0
-    fn: int = 0
-
-    @property
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
-
-    @property
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
-
-
 #: What the reconciliation must say for each injected label.
 def predicted(item: dict[str, Any]) -> str:
     """The label a shipment's outcome stands for."""
@@ -364,8 +348,13 @@ def predicted(item: dict[str, Any]) -> str:
     return "clean"
 
 
-def evaluate(scenario: Scenario, result: dict[str, Any]) -> tuple[dict[str, Score], list[str]]:
+def evaluate(scenario: Scenario, result: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
     """Precision and recall per injected label (``clean`` and ``within`` must be clean)."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        from screen_labelled import Score  # precision and recall, one definition
+    finally:
+        sys.path.remove(str(ROOT / "scripts"))
     scores: dict[str, Score] = {}
     misses = []
     pairs = []

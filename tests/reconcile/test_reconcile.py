@@ -4,32 +4,22 @@ duplicates, state, the CLI's formats and exit codes."""
 from __future__ import annotations
 
 import csv
-import importlib.util
 import json
 import sys
 from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import CORPORA, FIXTURES, ROOT
+from conftest import CORPORA, FIXTURES
 
 pytest.importorskip("duckdb")
 
 from tradestd.cli.main import main
+from reconcile.scenario import load as load_scenario
 from tradestd.reconcile import ReconcileOptions, reconcile
 
 
-def _script() -> object:
-    spec = importlib.util.spec_from_file_location("reconcile_scenario",
-                                                  ROOT / "scripts" / "reconcile_scenario.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["reconcile_scenario"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-SCN = _script()
+SCN = load_scenario()
 AS_OF = SCN.AS_OF  # type: ignore[attr-defined]
 
 

@@ -14,10 +14,13 @@ import click
 from .. import __version__
 from ..inputs import NoInputsError
 from ..reconcile import DuckDBMissing, ReconcileOptions, StateError, reconcile
+from ..reconcile.extract import Excluded, Shipment
 from ..reconcile.notify import write_follow_ups
 from ..report.reconcile import FORMATS, render, summary_line
 from ..schemaset import SchemaError
+from ..screen.options import ScreenOptions
 from ..screen.watchlist import WatchlistError
+from .dask import dask_option, dask_partition, dask_session
 from .options import ConfigError, command_config, config_options, limits_option
 from .output import report_stream, unwritable
 
@@ -71,6 +74,7 @@ def _day(_: click.Context, param: click.Parameter, value: str | None) -> date | 
               help="Write the report here (atomically); the summary still goes to the "
                    "terminal.")
 @limits_option
+@dask_option
 @config_options
 def reconcile_command(exports: tuple[str, ...], imports: tuple[str, ...],
                       xsd: tuple[str, ...], export_xsd: tuple[str, ...],
@@ -79,7 +83,7 @@ def reconcile_command(exports: tuple[str, ...], imports: tuple[str, ...],
                       watchlists: tuple[str, ...], no_bundled_list: bool,
                       notify_dir: str | None, state: str | None,
                       memory_limit: str, temp_dir: str | None, fmt: str, output: str | None,
-                      max_bytes: int | None) -> int:
+                      max_bytes: int | None, dask_address: str | None) -> int:
     """Reconcile exported precursor shipments with imports (docs/reconcile.md)."""
     command_config()
     if xsd and (export_xsd or import_xsd):
@@ -90,7 +94,18 @@ def reconcile_command(exports: tuple[str, ...], imports: tuple[str, ...],
                                export_xsd or xsd, import_xsd or xsd, watchlists,
                                not no_bundled_list, max_bytes, state, memory_limit, temp_dir)
     try:
-        rec = reconcile(exports, imports, options)
+        if dask_address:
+            with dask_session(dask_address) as tdask:
+                def on_cluster(side: str, recipe: ScreenOptions, all_goods: bool,
+                               files: list[str]) -> list[Shipment | Excluded]:
+                    found: list[Shipment | Excluded] = tdask.reconcile_extract(
+                        side, recipe, files, all_goods=all_goods,
+                        partition_size=dask_partition())
+                    return found
+
+                rec = reconcile(exports, imports, options, read=on_cluster)
+        else:
+            rec = reconcile(exports, imports, options)
     except NoInputsError as exc:
         raise ConfigError(str(exc)) from None
     except DuckDBMissing as exc:

@@ -10,7 +10,7 @@ every input is a shipment, a merged duplicate or an excluded input.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -18,11 +18,20 @@ from typing import Any
 
 from ..atomicfile import open_atomic
 from ..inputs import expand_inputs
+from ..screen.options import ScreenOptions
 from .engine import Engine, MatchOptions, id_key, name_key
-from .extract import EXPORT, IMPORT, Excluded, Extractor, Shipment
+from .extract import EXPORT, IMPORT, Excluded, Extractor, Shipment, recipe
 
-__all__ = ["FORMAT_VERSION", "STATUSES", "Item", "ReconcileOptions", "Reconciliation",
-           "StateError", "reconcile"]
+__all__ = [
+    "FORMAT_VERSION",
+    "STATUSES",
+    "Item",
+    "ReconcileOptions",
+    "Reconciliation",
+    "StateError",
+    "describe",
+    "reconcile",
+]
 
 FORMAT_VERSION = 1
 STATUSES = ("arrived", "discrepancy", "overdue", "pending")
@@ -118,8 +127,21 @@ _UNANNOUNCED = ("no exported shipment or notification matches it, by identifier 
                 "parties, goods and dates")
 
 
+#: Reads one side's files: (side, screening recipe, all_goods, files) -> one result per file,
+#: in order. The default reads them here; ``tradestd reconcile --dask`` reads on a cluster.
+Reader = Callable[[str, ScreenOptions, bool, list[str]], list["Shipment | Excluded"]]
+
+
+def read_here(side: str, options: ScreenOptions, all_goods: bool, files: list[str]
+              ) -> list[Shipment | Excluded]:
+    """The shipments of one side's files, read in this process."""
+    extractor = Extractor.from_recipe(side, options, all_goods)
+    return [extractor.read(path) for path in files]
+
+
 def reconcile(exports: Sequence[str | Path], imports: Sequence[str | Path],
-              options: ReconcileOptions | None = None) -> Reconciliation:
+              options: ReconcileOptions | None = None, *,
+              read: Reader = read_here) -> Reconciliation:
     """Reconcile export-side messages with import-side ones (files, folders, globs).
 
     Raises :class:`~tradestd.inputs.NoInputsError` when a side names no file,
@@ -135,11 +157,10 @@ def reconcile(exports: Sequence[str | Path], imports: Sequence[str | Path],
                              (IMPORT, imports, options.import_xsd)):
         files = expand_inputs([str(p) for p in paths]) if paths else []
         inputs[f"{side}_files"] = len(files)
-        extractor = Extractor(side, xsd=xsd, all_goods=options.all_goods,
-                              watchlists=options.watchlists,
-                              bundled_list=options.bundled_list, max_bytes=options.max_bytes)
-        for path in files:
-            result = extractor.read(path)
+        if not files:
+            continue
+        side_recipe = recipe(xsd, options.watchlists, options.bundled_list, options.max_bytes)
+        for result in read(side, side_recipe, options.all_goods, files):
             if isinstance(result, Excluded):
                 excluded.append(result)
             else:
@@ -292,7 +313,7 @@ def _reason(status: str, method: str | None, last: date | None, late: bool,
                         f"{end_day.isoformat()} (late)")
         if status == "arrived":
             return f"{how_text}{arrival}; consistent within {o.tolerance:g} %"
-        what = "; ".join(_said(d) for d in found)
+        what = "; ".join(describe(d) for d in found)
         return f"{how_text}{arrival}; {what}"
     if status == "overdue":
         return (f"no arrival found; the {o.window_days}-day window closed on "
@@ -303,9 +324,10 @@ def _reason(status: str, method: str | None, last: date | None, late: bool,
     return f"no arrival yet; the window is open until {end_day.isoformat()}{basis}"
 
 
-def _said(d: dict[str, Any]) -> str:
+def describe(d: dict[str, Any]) -> str:
+    """One discrepancy as a phrase (reasons, follow-up drafts)."""
     if d["field"] == "quantity":
-        return f"{d['goods']} {d['difference']} ({d['import']} of {d['export']})"
+        return f"{d['goods']} {d['difference']} ({d['import']} arrived of {d['export']})"
     if d["field"] == "goods":
         return f"{d['goods']}: {d['export'] if 'not' in str(d['export']) else d['import']}"
     return f"different {d['field'].replace('_', ' ')}: {d['import']} instead of {d['export']}"

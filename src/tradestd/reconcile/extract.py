@@ -36,7 +36,8 @@ from ..screen.facts import ITEM_CLASSES
 from ..screen.options import ScreenOptions
 from ..screen.screener import COMMODITY_TYPES
 
-__all__ = ["EXPORT", "IMPORT", "Excluded", "Extractor", "Fact", "GoodsLine", "Shipment"]
+__all__ = ["EXPORT", "IMPORT", "Excluded", "Extractor", "Fact", "GoodsLine", "Shipment",
+           "recipe"]
 
 EXPORT = "export"
 IMPORT = "import"
@@ -295,6 +296,14 @@ class _IdIndex:
             self.roots.add(node.path.split("/", 1)[0])
 
 
+def recipe(xsd: Sequence[str] = (), watchlists: Sequence[str] = (), bundled_list: bool = True,
+           max_bytes: int | None = None, names: Sequence[str] = ()) -> ScreenOptions:
+    """The screening recipe of a side (schema and watch lists; every layer validated):
+    what a Dask job ships, and what :meth:`Extractor.from_recipe` builds from."""
+    return ScreenOptions(None, tuple(xsd), max_bytes, tuple(watchlists), bundled_list,
+                         validate=True, watchlist_names=tuple(names))
+
+
 class Extractor:
     """Reads shipments from messages of one side, screened as ``tradestd screen`` does.
 
@@ -305,16 +314,21 @@ class Extractor:
 
     def __init__(self, side: str, *, xsd: Sequence[str] = (), all_goods: bool = False,
                  watchlists: Sequence[str] = (), bundled_list: bool = True,
-                 max_bytes: int | None = None) -> None:
+                 max_bytes: int | None = None, options: ScreenOptions | None = None) -> None:
         self.side = side
         self.all_goods = all_goods
-        recipe = ScreenOptions(None, (), max_bytes, tuple(watchlists), bundled_list,
-                               validate=True)
-        self._bundled: ScreeningValidator = recipe.build()
+        self.recipe = options or recipe(xsd, watchlists, bundled_list, max_bytes)
+        self._bundled: ScreeningValidator = replace(self.recipe, xsd=()).build()
         self._user: ScreeningValidator | None = \
-            replace(recipe, xsd=tuple(xsd)).build() if xsd else None
+            self.recipe.build() if self.recipe.xsd else None
         self._indexes: dict[int, _IdIndex] = {}
         self.registry = bundled_registry()
+
+    @classmethod
+    def from_recipe(cls, side: str, options: ScreenOptions, all_goods: bool = False
+                    ) -> Extractor:
+        """An extractor for a side's recipe (a Dask worker's, with its local copies)."""
+        return cls(side, all_goods=all_goods, options=options)
 
     def _index(self, schema_set: SchemaSet | None) -> _IdIndex:
         key = id(schema_set)
@@ -408,10 +422,9 @@ class Extractor:
         reference = header.pop("reference", None)
         version = header.pop("version", None)
         status = header.pop("status", None)
-        kind = _kind(doc.root, payload, reference)
+        kind = _kind(doc.root, payload)
         if reference is not None:
             identifiers[("reference", reference.value)] = reference
-        notes: list[str] = []
         if kind == "notification" and self.side == IMPORT:
             arrived = [(code, when) for code, when in statuses if code in ARRIVAL_STATUSES]
             latest = statuses[-1][0] if statuses else (status.value if status else "NOT")
@@ -430,7 +443,7 @@ class Extractor:
         return Shipment(self.side, doc.name, payload.sourceline, kind, reference,
                         version.value if version else None,
                         tuple((k, f) for (k, _), f in identifiers.items()), header,
-                        tuple(lines), tuple(notes))
+                        tuple(lines))
 
     def _lines(self, items: dict[etree._Element, dict[str, Fact]],
                amounts: dict[etree._Element, dict[str, tuple[float | None, str | None]]],
@@ -506,7 +519,7 @@ def _item_of(element: etree._Element) -> etree._Element | None:
     return None
 
 
-def _kind(root: etree._Element, payload: etree._Element, reference: Fact | None) -> str:
+def _kind(root: etree._Element, payload: etree._Element) -> str:
     names = {local(root), local(payload)}
     if "PrecursorNotification" in names or any(
             local(e) == "PrecursorNotification" for e in root.iter(tag=etree.Element)):

@@ -33,7 +33,7 @@ from ..rules.view import local
 from ..screen import Screener
 from ..screen.drafts import NS, Draft, draft_notification, validated_draft
 from ..screen.watchlist import load_watchlist
-from .core import Item, Reconciliation
+from .core import Item, Reconciliation, describe
 
 __all__ = ["draft_follow_up", "write_follow_ups"]
 
@@ -148,7 +148,7 @@ def draft_follow_up(item: Item, rec: Reconciliation, now: datetime | None = None
         arrival = max((d.value for s, _ in item.imports if (d := s.arrival_date)),
                       default=None)
         when = datetime.fromisoformat(arrival).replace(tzinfo=UTC) if arrival else now
-        said = "; ".join(_plain(d) for d in item.discrepancies)
+        said = "; ".join(describe(d) for d in item.discrepancies)
         current = _current(root)
         if "ARR" not in TRANSITIONS.get(current, set()) and current != "ARR":
             start = item.export.start_date
@@ -163,14 +163,6 @@ def draft_follow_up(item: Item, rec: Reconciliation, now: datetime | None = None
         if not arrival:
             todo.append("StatusUpdate ARR: the arrival date is not in the import; now used")
     return validated_draft(root, todo, item.export.file)
-
-
-def _plain(d: dict[str, object]) -> str:
-    if d["field"] == "quantity":
-        return f"{d['goods']} {d['difference']} ({d['import']} arrived of {d['export']})"
-    if d["field"] == "goods":
-        return f"{d['goods']}: {d['export']} / {d['import']}"
-    return f"{str(d['field']).replace('_', ' ')} {d['import']} instead of {d['export']}"
 
 
 def write_follow_ups(rec: Reconciliation, directory: str | Path,
