@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import json
-import sys
 from datetime import date
 from pathlib import Path
 
@@ -14,10 +13,9 @@ from conftest import CORPORA, FIXTURES
 
 pytest.importorskip("duckdb")
 
-from tradestd.cli.main import main
 from reconcile.scenario import load as load_scenario
+from tradestd.cli.main import main
 from tradestd.reconcile import ReconcileOptions, reconcile
-
 
 SCN = load_scenario()
 AS_OF = SCN.AS_OF  # type: ignore[attr-defined]

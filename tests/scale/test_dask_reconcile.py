@@ -12,6 +12,7 @@ pytest.importorskip("distributed", reason="the dask extra is not installed")
 pytest.importorskip("duckdb", reason="the reconcile extra is not installed")
 
 from reconcile.scenario import load as load_scenario
+
 from tradestd.cli.main import main
 
 
