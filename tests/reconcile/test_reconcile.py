@@ -102,6 +102,7 @@ def test_bad_input_excluded_and_counted(tmp_path: Path) -> None:
     # counts in = counts out: 5 export files = 1 shipment + 1 merged + 3 excluded; the
     # hydrogen peroxide arrival matches no export of this set
     assert len(rec.shipments) + s["merged"] + s["excluded"] == 5
+    assert s["files"] == 6 == s["exports"] + s["imports"] + s["excluded"] + s["merged"]
     assert s["unannounced"] == 1 and rec.failed
 
 
@@ -127,7 +128,10 @@ def test_state_adds_daily_feeds(tmp_path: Path) -> None:
     assert first.summary["arrived"] == 0
     second = reconcile([], scenario.imports, ReconcileOptions(as_of=AS_OF, state=str(state)))
     whole = reconcile(scenario.exports, scenario.imports, ReconcileOptions(as_of=AS_OF))
-    assert second.summary == whole.summary
+    keys = ("arrived", "discrepancy", "overdue", "pending", "unannounced", "exports",
+            "imports", "late")
+    assert {k: second.summary[k] for k in keys} == {k: whole.summary[k] for k in keys}
+    assert second.summary["files"] == len(scenario.imports)  # this run's files only
     state.write_text("not json\n")
     with pytest.raises(ValueError, match="state"):
         reconcile([], scenario.imports, ReconcileOptions(as_of=AS_OF, state=str(state)))
@@ -203,3 +207,17 @@ def test_library_entry_point() -> None:
     # the arrival notification is read from its ARR status update
     assert arrived[0].imports[0][0].arrival_date is not None
     assert arrived[0].imports[0][0].arrival_date.value == "2026-11-18"
+
+
+def test_configuration_file_format_and_schema(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    SCN.build(tmp_path / "s", variant="bundled", shipments=10)  # type: ignore[attr-defined]
+    (tmp_path / "tradestd.toml").write_text('format = "json"\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    args = ["reconcile", "--exports", "s/exports", "--imports", "s/imports", "--as-of",
+            AS_OF.isoformat()]
+    main(args)
+    assert json.loads(capsys.readouterr().out)["version"] == 1
+    main([*args, "--no-config"])
+    assert not capsys.readouterr().out.startswith("{")
+    assert main([*args, "--config", "missing.toml"]) == 2

@@ -69,7 +69,9 @@ def _day(_: click.Context, param: click.Parameter, value: str | None) -> date | 
               help="DuckDB's memory limit; past it the join spills to --temp-dir.")
 @click.option("--temp-dir", type=click.Path(file_okay=False),
               help="Where DuckDB spills (default: its own).")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
+              help="Report format (default: text, or `format` in the configuration file "
+                   "when it is one of these).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False),
               help="Write the report here (atomically); the summary still goes to the "
                    "terminal.")
@@ -82,10 +84,14 @@ def reconcile_command(exports: tuple[str, ...], imports: tuple[str, ...],
                       tolerance: float, assume_dispatch: date | None, all_goods: bool,
                       watchlists: tuple[str, ...], no_bundled_list: bool,
                       notify_dir: str | None, state: str | None,
-                      memory_limit: str, temp_dir: str | None, fmt: str, output: str | None,
+                      memory_limit: str, temp_dir: str | None, fmt: str | None,
+                      output: str | None,
                       max_bytes: int | None, dask_address: str | None) -> int:
     """Reconcile exported precursor shipments with imports (docs/reconcile.md)."""
-    command_config()
+    config = command_config()
+    if not (xsd or export_xsd or import_xsd):
+        xsd = config.xsd  # the configuration file's schema set, for both sides
+    fmt = fmt or (config.format if config.format in FORMATS else "text")
     if xsd and (export_xsd or import_xsd):
         raise ConfigError("give --xsd, or --export-xsd/--import-xsd, not both")
     if no_bundled_list and not watchlists:

@@ -98,6 +98,9 @@ class Reconciliation:
 
     @property
     def summary(self) -> dict[str, int]:
+        """Statuses, then the counts that balance: files read (this run) = shipments read
+        + excluded + merged duplicates (less the state's earlier shipments); exports =
+        the four statuses; imports = matched + unannounced."""
         counts = dict.fromkeys(STATUSES, 0)
         for item in self.shipments:
             counts[item.status] += 1
@@ -105,6 +108,10 @@ class Reconciliation:
         counts["excluded"] = len(self.excluded)
         counts["merged"] = len(self.merged)
         counts["late"] = sum(1 for i in self.shipments if i.late)
+        counts["files"] = self.inputs.get("export_files", 0) + \
+            self.inputs.get("import_files", 0)
+        counts["exports"] = len(self.shipments)
+        counts["imports"] = self.inputs.get("imports", len(self.unannounced))
         return counts
 
     @property
@@ -194,8 +201,9 @@ def _join(engine: Engine, exports: list[Shipment], imports: list[Shipment],
     engine.run()
     items = _items(engine, exports, imports, mopts)
     leftover = [imports[r[0]] for r in engine.fetch("SELECT isid FROM unannounced ORDER BY 1")]
+    counts = {**(inputs or {}), "imports": len(imports)}
     return Reconciliation(mopts.as_of, options, items, leftover, list(excluded or []),
-                          list(merged or []), dict(inputs or {}))
+                          list(merged or []), counts)
 
 
 def _row(side: int, sid: int, s: Shipment) -> tuple[Any, ...]:
