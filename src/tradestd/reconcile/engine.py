@@ -158,13 +158,13 @@ class Engine:
         as_of = f"DATE '{o.as_of.isoformat()}'"
         w = int(o.window_days)
         sql = f"""
-CREATE OR REPLACE TABLE exp AS
+CREATE OR REPLACE VIEW exp AS
 SELECT sid, destination, consignee_id, consignee_name, consignor_id, consignor_name,
        coalesce(start_date, expected_date, {assume}) AS window_start,
        coalesce(expected_date, start_date, {assume}) + INTERVAL {w} DAY AS window_end,
        (start_date IS NULL AND expected_date IS NULL) AS no_date
 FROM shipments WHERE side = 0;
-CREATE OR REPLACE TABLE imp AS
+CREATE OR REPLACE VIEW imp AS
 SELECT sid, destination, consignee_id, consignee_name, consignor_id, consignor_name,
        arrival_date FROM shipments WHERE side = 1;
 CREATE OR REPLACE TABLE goods AS
@@ -188,16 +188,16 @@ WHERE NOT p.container_only OR s.esid IS NOT NULL;
 
 -- 2. fallback among the shipments no identifier matched
 CREATE OR REPLACE TABLE pkeys AS
-SELECT sid, 0 AS side, 'to' AS role, consignee_id AS k FROM exp WHERE consignee_id IS NOT NULL
-UNION ALL SELECT sid, 0, 'to', consignee_name FROM exp WHERE consignee_name IS NOT NULL
-UNION ALL SELECT sid, 0, 'from', consignor_id FROM exp WHERE consignor_id IS NOT NULL
-UNION ALL SELECT sid, 0, 'from', consignor_name FROM exp WHERE consignor_name IS NOT NULL
-UNION ALL SELECT sid, 1, 'to', consignee_id FROM imp WHERE consignee_id IS NOT NULL
-UNION ALL SELECT sid, 1, 'to', consignee_name FROM imp WHERE consignee_name IS NOT NULL
-UNION ALL SELECT sid, 1, 'from', consignor_id FROM imp WHERE consignor_id IS NOT NULL
-UNION ALL SELECT sid, 1, 'from', consignor_name FROM imp WHERE consignor_name IS NOT NULL;
-DELETE FROM pkeys WHERE side = 0 AND sid IN (SELECT esid FROM idpairs);
-DELETE FROM pkeys WHERE side = 1 AND sid IN (SELECT isid FROM idpairs);
+WITH ue AS (SELECT * FROM exp WHERE sid NOT IN (SELECT esid FROM idpairs)),
+     ui AS (SELECT * FROM imp WHERE sid NOT IN (SELECT isid FROM idpairs))
+SELECT sid, 0 AS side, 'to' AS role, k
+FROM (SELECT sid, unnest([consignee_id, consignee_name]) AS k FROM ue) WHERE k IS NOT NULL
+UNION ALL SELECT sid, 0, 'from', k
+FROM (SELECT sid, unnest([consignor_id, consignor_name]) AS k FROM ue) WHERE k IS NOT NULL
+UNION ALL SELECT sid, 1, 'to', k
+FROM (SELECT sid, unnest([consignee_id, consignee_name]) AS k FROM ui) WHERE k IS NOT NULL
+UNION ALL SELECT sid, 1, 'from', k
+FROM (SELECT sid, unnest([consignor_id, consignor_name]) AS k FROM ui) WHERE k IS NOT NULL;
 CREATE OR REPLACE TABLE cand AS
 SELECT esid, isid, bool_or(role = 'to') AS same_to, bool_or(role = 'from') AS same_from
 FROM (SELECT e.sid AS esid, i.sid AS isid, e.role
@@ -205,26 +205,31 @@ FROM (SELECT e.sid AS esid, i.sid AS isid, e.role
       WHERE e.side = 0 AND i.side = 1)
 GROUP BY ALL;
 CREATE OR REPLACE TABLE scored AS
+WITH ge AS (SELECT sid, goods, unit, amount FROM goods
+            WHERE side = 0 AND sid IN (SELECT esid FROM cand)),
+     gi AS (SELECT sid, goods, unit, amount FROM goods
+            WHERE side = 1 AND sid IN (SELECT isid FROM cand)),
+     ne AS (SELECT sid, count(*) AS n FROM ge GROUP BY sid),
+     ni AS (SELECT sid, count(*) AS n FROM gi GROUP BY sid),
+     g AS (SELECT c2.esid, c2.isid,
+                  count(*) = max(ne.n) AND count(*) = max(ni.n) AS all_goods,
+                  bool_and(abs(gi.amount - ge.amount) <= {tol} * abs(ge.amount)) AS all_within
+           FROM cand c2
+           JOIN ge ON ge.sid = c2.esid
+           JOIN gi ON gi.sid = c2.isid AND gi.goods = ge.goods
+                  AND gi.unit IS NOT DISTINCT FROM ge.unit
+           JOIN ne ON ne.sid = c2.esid
+           JOIN ni ON ni.sid = c2.isid
+           GROUP BY ALL)
 SELECT c.esid, c.isid,
        2 * c.same_to::INT + 2 * c.same_from::INT
        + (e.destination IS NOT NULL AND e.destination = i.destination)::INT
        + 2 * g.all_goods::INT + 2 * g.all_within::INT AS score,
        abs(coalesce(date_diff('day', e.window_start, i.arrival_date), 0)) AS days
 FROM cand c
+JOIN g ON g.esid = c.esid AND g.isid = c.isid
 JOIN exp e ON e.sid = c.esid
 JOIN imp i ON i.sid = c.isid
-JOIN (SELECT c2.esid, c2.isid,
-             count(*) = max(ne.n) AND count(*) = max(ni.n) AS all_goods,
-             bool_and(abs(gi.amount - ge.amount) <= {tol} * abs(ge.amount)) AS all_within
-      FROM cand c2
-      JOIN goods ge ON ge.side = 0 AND ge.sid = c2.esid
-      JOIN goods gi ON gi.side = 1 AND gi.sid = c2.isid AND gi.goods = ge.goods
-                   AND gi.unit IS NOT DISTINCT FROM ge.unit
-      JOIN (SELECT sid, count(*) AS n FROM goods WHERE side = 0 GROUP BY sid) ne
-           ON ne.sid = c2.esid
-      JOIN (SELECT sid, count(*) AS n FROM goods WHERE side = 1 GROUP BY sid) ni
-           ON ni.sid = c2.isid
-      GROUP BY ALL) g ON g.esid = c.esid AND g.isid = c.isid
 WHERE i.arrival_date IS NULL OR e.window_start IS NULL
    OR (i.arrival_date >= e.window_start - INTERVAL 3 DAY AND i.arrival_date <= e.window_end);
 CREATE OR REPLACE TABLE fallback AS
