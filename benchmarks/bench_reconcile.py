@@ -72,7 +72,8 @@ def main() -> int:
             return 0
         print(f"{'lines':>10} {'seconds':>9} {'lines/s':>12} {'peak MB':>8} {'ratio':>6}  "
               "summary")
-        base = None
+        base = rate = 0.0
+        peaks: list[float] = []
         for size in args.sizes:
             n = int(float(size))
             # a fresh process per size: the peak resident set is that run's own
@@ -85,8 +86,13 @@ def main() -> int:
             _lines, seconds, peak, summary = done.stdout.strip().split(" ", 3)
             rate = 2 * n / float(seconds)  # export and import lines joined
             base = base or rate
+            peaks.append(float(peak))
             print(f"{n:>10} {float(seconds):>9.2f} {rate:>12,.0f} {peak:>8} "
-                  f"{rate / base:>6.2f}  {summary}")
+                  f"{rate / base:>5.2f}x  {summary}")
+    print(f"growth: lines/s at the largest size is {rate / base:.2f}x that of the smallest "
+          "(linear growth keeps it near 1x)")
+    print(f"peak memory {max(peaks):.0f} MB: target under 2048 MB "
+          f"{'met' if max(peaks) < 2048 else 'NOT met'}")
     return 0
 
 

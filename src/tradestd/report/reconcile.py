@@ -154,6 +154,7 @@ def chart(rec: Reconciliation, width: int = 720, height: int = 220) -> str:
         return "<p>No shipments.</p>"
     top = max(sum(c.values()) for c in weeks.values())
     bar = max(4, (width - 60) // len(keys) - 4)
+    width = max(width, 60 + len(keys) * (bar + 4))  # many weeks: a wider chart
     parts = [(f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height + 60}"'
              f' role="img" aria-label="statuses by week of dispatch">')]
     for n, key in enumerate(keys):
@@ -170,11 +171,12 @@ def chart(rec: Reconciliation, width: int = 720, height: int = 220) -> str:
                          f'{status}</title></rect>')
         parts.append(f'<text x="{x}" y="{height + 14}" font-size="10" '
                      f'transform="rotate(45 {x} {height + 14})">{escape(key)}</text>')
-    parts.append(f'<text x="0" y="20" font-size="11">{top}</text>')
-    for n, status in enumerate((*STATUSES, "unannounced")):
-        parts.append(f'<rect x="{50 + n * 120}" y="{height + 44}" width="10" height="10" '
+    parts.append(f'<text x="0" y="30" font-size="11">{top}</text>'
+                 f'<text x="0" y="{height}" font-size="11">0</text>')
+    for n, status in enumerate((*STATUSES, "unannounced")):  # the legend, above the bars
+        parts.append(f'<rect x="{50 + n * 120}" y="2" width="10" height="10" '
                      f'fill="{_COLOURS[status]}"/><text x="{64 + n * 120}" '
-                     f'y="{height + 53}" font-size="11">{status}</text>')
+                     f'y="11" font-size="11">{status}</text>')
     parts.append("</svg>")
     return "".join(parts)
 
