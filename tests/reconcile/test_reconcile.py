@@ -221,3 +221,21 @@ def test_configuration_file_format_and_schema(tmp_path: Path, monkeypatch: pytes
     main([*args, "--no-config"])
     assert not capsys.readouterr().out.startswith("{")
     assert main([*args, "--config", "missing.toml"]) == 2
+
+
+def test_cargo_report_facts_by_wco_id_and_by_name() -> None:
+    from tradestd.reconcile import IMPORT, Extractor, Shipment
+
+    path = FIXTURES / "cargo" / "valid" / "air-prearrival-four-houses-ae-jp.xml"
+    screened = Extractor(IMPORT).read(path)
+    assert not isinstance(screened, Shipment)  # no precursor goods on board
+    assert "watch lists" in screened.reason and not screened.problem
+    shipment = Extractor(IMPORT, all_goods=True).read(path)
+    assert isinstance(shipment, Shipment) and shipment.kind == "cargo report"
+    kinds = {kind: fact for kind, fact in shipment.identifiers}
+    assert kinds["transport_document"].by == "WCO ID 015"
+    assert kinds["transport_document"].line is not None
+    arrival = shipment.arrival_date
+    assert arrival is not None and arrival.by == "name ArrivalDateTime"
+    assert shipment.lines and all(ln.hs is not None and ln.hs.by == "WCO ID 145"
+                                  for ln in shipment.lines)
