@@ -239,3 +239,18 @@ def test_cargo_report_facts_by_wco_id_and_by_name() -> None:
     assert arrival is not None and arrival.by == "name ArrivalDateTime"
     assert shipment.lines and all(ln.hs is not None and ln.hs.by == "WCO ID 145"
                                   for ln in shipment.lines)
+
+
+def test_follow_up_of_a_vanished_notice_is_reported_not_drafted(tmp_path: Path) -> None:
+    from tradestd.reconcile.notify import write_follow_ups
+
+    source = FIXTURES / "precursor" / "valid" / "nitric-acid-verified-be-gh.xml"
+    copy = tmp_path / "notice.xml"
+    copy.write_bytes(source.read_bytes())
+    rec = reconcile([copy], [], ReconcileOptions(as_of=AS_OF))
+    assert rec.shipments[0].status == "overdue"
+    copy.unlink()  # e.g. a shipment kept in a state file, its file since archived
+    drafts = write_follow_ups(rec, tmp_path / "drafts")
+    assert len(drafts) == 1 and not drafts[0].valid and drafts[0].file is None
+    assert "no longer be read" in drafts[0].issues[0].message
+    assert not list((tmp_path / "drafts").iterdir())

@@ -28,6 +28,7 @@ from lxml import etree
 
 from ..atomicfile import write_atomic
 from ..intake import load_xml
+from ..issues import Issue, Layer, Severity
 from ..rules.packs.precursor import TRANSITIONS
 from ..rules.view import local
 from ..screen import Screener
@@ -123,8 +124,10 @@ def draft_follow_up(item: Item, rec: Reconciliation, now: datetime | None = None
     if item.status not in ("discrepancy", "overdue"):
         return None
     root, todo = _base(item, watchlists, bundled)
-    if root is None:
-        return Draft(item.export.file, None, b"", todo)
+    if root is None:  # nothing to follow up: said, never passed off as a draft
+        problem = Issue("RECONCILE_NO_NOTICE", Severity.ERROR, Layer.SYNTAX,
+                        f"no follow-up could be drafted: {todo[-1]}")
+        return Draft(item.export.file, None, b"", todo, (problem,))
     now = now or datetime.now(UTC)
     version = root.findtext(_q("VersionID")) or "1"
     _set(root, "VersionID", str(int(version) + 1) if version.isdigit() else "2")
