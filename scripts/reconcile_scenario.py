@@ -26,6 +26,7 @@ import argparse
 import random
 import sys
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -158,6 +159,18 @@ class _Variant:
                 arrival: date, container: str) -> bytes:
         raise NotImplementedError
 
+    def _import(self, ref: str, consignee: str, kilos: float, container: str,
+                fill: Callable[[etree._Element], None]) -> bytes:
+        """An import declaration from the template: reference, importer, containers and
+        goods, then what the variant fills in."""
+        root = etree.parse(str(self.import_template)).getroot()
+        _set(root, ref, "Declaration", "FunctionalReferenceID")
+        _party_name(root, "Importer", consignee)
+        fill(root)
+        _containers(root, container)
+        _goods(root, kilos, self.item)
+        return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+
 
 class UkCds(_Variant):
     def __init__(self, corpora: Path) -> None:
@@ -184,14 +197,11 @@ class UkCds(_Variant):
 
     def import_(self, i: int, ref: str, consignee: str, exporter: str, kilos: float,
                 arrival: date, container: str) -> bytes:
-        root = etree.parse(str(self.import_template)).getroot()
-        _set(root, ref, "Declaration", "FunctionalReferenceID")
-        _party_name(root, "Importer", consignee)
-        _set(root, "US", "Destination", "CountryCode")  # the export template's destination
-        _set_date(root, arrival, "AcceptanceDateTime")
-        _containers(root, container)
-        _goods(root, kilos, self.item)
-        return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+        def fill(root: etree._Element) -> None:
+            _set(root, "US", "Destination", "CountryCode")  # the export template's
+            _set_date(root, arrival, "AcceptanceDateTime")
+
+        return self._import(ref, consignee, kilos, container, fill)
 
 
 class Bundled(_Variant):
@@ -232,16 +242,13 @@ class Bundled(_Variant):
 
     def import_(self, i: int, ref: str, consignee: str, exporter: str, kilos: float,
                 arrival: date, container: str) -> bytes:
-        root = etree.parse(str(self.import_template)).getroot()
-        _set(root, ref, "Declaration", "FunctionalReferenceID")
-        _party_name(root, "Importer", consignee)
-        _party_name(root, "Consignee", consignee)
-        _party_name(root, "Exporter", exporter)
-        _party_name(root, "Consignor", exporter)
-        _set_date(root, arrival, "IssueDateTime")
-        _containers(root, container)
-        _goods(root, kilos, self.item)
-        return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+        def fill(root: etree._Element) -> None:
+            _party_name(root, "Consignee", consignee)
+            _party_name(root, "Exporter", exporter)
+            _party_name(root, "Consignor", exporter)
+            _set_date(root, arrival, "IssueDateTime")
+
+        return self._import(ref, consignee, kilos, container, fill)
 
 
 def _container(owner: str, number: int) -> str:
