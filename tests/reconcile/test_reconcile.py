@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -254,3 +255,11 @@ def test_follow_up_of_a_vanished_notice_is_reported_not_drafted(tmp_path: Path) 
     assert len(drafts) == 1 and not drafts[0].valid and drafts[0].file is None
     assert "no longer be read" in drafts[0].issues[0].message
     assert not list((tmp_path / "drafts").iterdir())
+
+
+def test_without_duckdb_the_cli_says_how_to_install_it(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setitem(sys.modules, "duckdb", None)  # import duckdb now fails
+    source = str(FIXTURES / "precursor" / "valid" / "hydrogen-peroxide-arrived-nl-ma.xml")
+    assert main(["reconcile", "--exports", source, "--imports", source, "--no-config"]) == 2
+    assert "pip install 'tradestd[reconcile]'" in capsys.readouterr().err

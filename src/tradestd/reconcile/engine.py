@@ -126,8 +126,12 @@ class Engine:
         self.options = options
         self._folder = tempfile.TemporaryDirectory(prefix="tradestd-reconcile-",
                                                    dir=options.temp_directory)
-        self.con = connect(str(Path(self._folder.name) / "reconcile.duckdb"), options)
-        self.con.execute(SCHEMA)
+        try:
+            self.con = connect(str(Path(self._folder.name) / "reconcile.duckdb"), options)
+            self.con.execute(SCHEMA)
+        except BaseException:
+            self._folder.cleanup()
+            raise
 
     def close(self) -> None:
         """Close the connection and remove the working database."""
