@@ -26,9 +26,10 @@ SMOKE_RUNS = {
     "bench_translate.py": ["--docs", "10", "--rounds", "1"],
     "bench_generate.py": ["--count", "5", "--rules", "2", "--mutants", "1",
                           "--only", "wco-response", "uk-cds/declaration"],
+    "bench_reconcile.py": ["--sizes", "1e3", "2e3"],
 }
 #: Scripts that need an optional extra, and the module that tells it is installed.
-NEEDS = {"bench_dask.py": "distributed"}
+NEEDS = {"bench_dask.py": "distributed", "bench_reconcile.py": "duckdb"}
 
 
 def test_every_benchmark_has_a_smoke_run() -> None:

@@ -10,6 +10,10 @@ from . import conveniences  # noqa: F401  (registers SchemaSet.to_data, iter_val
 from .about import versions
 from .intake import Limits
 from .issues import Issue, Layer, Report, RulePackRef, Severity
+
+# ``tradestd.reconcile`` is the function; the package's modules stay importable by name
+# (``from tradestd.reconcile import ReconcileOptions``).
+from .reconcile import Reconciliation, reconcile
 from .registry import DetectionError, MessageType, Registry, UnknownMessageType, bundled_registry
 from .schemaset import SchemaError, SchemaSet, load_schema_set
 from .stream.results import NoRecordsError
@@ -28,6 +32,7 @@ __all__ = [
     "Limits",
     "MessageType",
     "NoRecordsError",
+    "Reconciliation",
     "Registry",
     "Report",
     "RuleLayer",
@@ -41,6 +46,7 @@ __all__ = [
     "__version__",
     "bundled_registry",
     "load_schema_set",
+    "reconcile",
     "translate",
     "validate",
     "versions",

@@ -105,6 +105,8 @@ def test_every_command_reads_the_file(project: Path, capsys: pytest.CaptureFixtu
     ["validate", "messages/enveloped-valid.xml"], ["convert", "messages/enveloped-valid.xml"],
     ["screen", "messages/enveloped-valid.xml"], ["ids"], ["jsonschema"],
     ["pointers", "messages/enveloped-valid.xml"],
+    ["reconcile", "--exports", "messages/enveloped-valid.xml", "--imports",
+     "messages/enveloped-valid.xml"],
 ])
 def test_unknown_keys_stop_every_command_with_their_line(
         project: Path, capsys: pytest.CaptureFixture[str], command: list[str]) -> None:

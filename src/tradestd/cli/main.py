@@ -12,6 +12,7 @@ from .generate import generate_command
 from .ids import ids_command
 from .jsonschema import jsonschema_command
 from .pointers import pointers_command
+from .reconcile import reconcile_command
 from .rules import rules_command
 from .schemas import schemas_command
 from .screen import screen_command
@@ -52,6 +53,7 @@ cli.add_command(screen_command)
 cli.add_command(serve_command)
 cli.add_command(translate_command)
 cli.add_command(generate_command)
+cli.add_command(reconcile_command)
 
 
 def main(argv: list[str] | None = None) -> int:

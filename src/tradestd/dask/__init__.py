@@ -16,6 +16,7 @@ same machine, or storage every worker mounts). See docs/scale.md.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from typing import Any, TextIO
 
 import dask.bag as db
@@ -26,6 +27,7 @@ from ..config import RuleSettings
 from ..convert.batch import Job as ConvertJob
 from ..convert.batch import Outcome
 from ..issues import Report, Severity
+from ..reconcile.extract import Excluded, Shipment
 from ..report import RunResult, get_reporter
 from ..report.stream import StreamJsonWriter, StreamTextWriter
 from ..screen import ScreenOptions, ScreenResult
@@ -43,23 +45,26 @@ from .client import (
 )
 from .files import FileSet, FileSetError
 from .work import (
+    EXTRACTED,
     REPORTS,
     SCREEN_DICTS,
     SCREENED,
     TRANSLATED,
     Job,
+    Reconciling,
     Screening,
     Shape,
     Unit,
     convert_jobs,
+    extract_units,
     job_for,
     write_partition,
 )
 
 __all__ = ["REPORTS", "SCREENED", "SCREEN_DICTS", "FileSet", "FileSetError", "Job",
            "MergedBatch", "Plan", "Screening", "Shape", "Unit", "collect", "connect",
-           "convert", "convert_outcomes", "merge_batches", "merge_screened", "reports_of",
-           "screen", "screen_results", "summary", "translate_reports", "validate",
+           "convert", "convert_outcomes", "merge_batches", "merge_screened", "reconcile_extract",
+           "reports_of", "screen", "screen_results", "summary", "translate_reports", "validate",
            "write_reports"]
 
 
@@ -125,6 +130,18 @@ def translate_reports(options: TranslateOptions, inputs: Iterable[str], *,
                     exclude=exclude, shape=TRANSLATED)
     reports: list[Report] = collect(plan.bag())
     return reports
+
+
+def reconcile_extract(side: str, options: ScreenOptions, inputs: Iterable[str], *,
+                      all_goods: bool = False, partition_size: int = 16
+                      ) -> list[Shipment | Excluded]:
+    """Read the shipments of one side of ``tradestd reconcile`` on the cluster, in input
+    order (the schema set and watch lists travel as files); the join runs here."""
+    job = replace(Job.from_options(options), reconciling=Reconciling(side, all_goods))
+    plan = replace(plan_for(job, inputs, partition_size=partition_size, shape=EXTRACTED),
+                   function=extract_units)
+    results: list[Shipment | Excluded] = collect(plan.bag())
+    return results
 
 
 def convert(inputs: Iterable[str], *, output: str, schema: str | None = None,

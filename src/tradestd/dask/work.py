@@ -27,6 +27,7 @@ from ..convert.batch import Converter, Outcome, write_atomic
 from ..convert.batch import Job as ConvertJob
 from ..intake import Limits
 from ..issues import Issue, Layer, Report, Severity
+from ..reconcile.extract import Excluded, Extractor, Shipment
 from ..registry import bundled_registry
 from ..schemaset import load_schema_set
 from ..screen import ScreenResult
@@ -36,8 +37,9 @@ from ..validation import Validator
 from ..wco.translate import TranslateOptions
 from .files import FileSet
 
-__all__ = ["REPORTS", "SCREENED", "SCREEN_DICTS", "TRANSLATED", "Job", "Screening", "Shape",
-           "Translating", "Unit", "convert_jobs", "internal_error", "job_for", "run_units",
+__all__ = ["EXTRACTED", "REPORTS", "SCREENED", "SCREEN_DICTS", "TRANSLATED", "Job",
+           "Reconciling", "Screening", "Shape", "Translating", "Unit", "convert_jobs",
+           "excluded_of", "extract_units", "internal_error", "job_for", "run_units",
            "write_partition"]
 
 #: The shipped copies of rule files and schema sets are compiled once per worker process.
@@ -83,6 +85,15 @@ class Translating:
 
 
 @dataclass(frozen=True)
+class Reconciling:
+    """What makes a job read shipments for ``tradestd reconcile``: the side and whether
+    every goods line counts (the screening recipe is the job's own)."""
+
+    side: str
+    all_goods: bool = False
+
+
+@dataclass(frozen=True)
 class Job:
     """Everything a worker needs to check messages: a picklable recipe, no paths of the
     client's machine (schema sets, rule files, watch and suppress lists travel as
@@ -95,6 +106,7 @@ class Job:
     max_bytes: int | None = None
     screening: Screening | None = None
     translating: Translating | None = None
+    reconciling: Reconciling | None = None
 
     @classmethod
     def from_options(cls, options: ValidatorOptions | ScreenOptions | TranslateOptions
@@ -271,6 +283,47 @@ def internal_error(unit: Unit, detail: str, shape: Shape = REPORTS) -> Any:
             "share": list(unit.share), "record_element": None, "bytes": 0, "size": None,
             "source": unit.path, "issues": [issue.to_dict()]}}
     return shape.message(_internal_error(_Task(unit.path), detail))
+
+
+# -- reconciliation -------------------------------------------------------------------
+
+_EXTRACTORS: dict[str, Extractor] = {}
+
+
+def excluded_of(report: Report) -> Excluded:
+    """The exclusion of a message whose reading crashed or killed its workers."""
+    error = next((i for i in report.issues if i.severity is Severity.ERROR), None)
+    return Excluded(report.source, error.message if error else "it could not be read")
+
+
+def _excluded_record(path: str, record: RecordReport) -> Excluded:
+    return excluded_of(record.report)
+
+
+#: Reconciliation: :class:`~tradestd.reconcile.Shipment` or ``Excluded`` per message.
+EXTRACTED = Shape("extracted", excluded_of, _excluded_record)
+
+
+def extract_units(job: Job, units: Sequence[Unit], shape: Shape = EXTRACTED
+                  ) -> list[Shipment | Excluded]:
+    """Read the shipment of every message (``tradestd reconcile --dask``); the extractor
+    is built once per job and worker process."""
+    assert job.reconciling is not None, "a reconcile job"
+    with _BUILT_LOCK:
+        extractor = _EXTRACTORS.get(job.key)
+        if extractor is None:
+            options = job.options()
+            assert isinstance(options, ScreenOptions)
+            extractor = _EXTRACTORS[job.key] = Extractor.from_recipe(
+                job.reconciling.side, options, job.reconciling.all_goods)
+    out: list[Shipment | Excluded] = []
+    for unit in units:
+        try:
+            out.append(extractor.read(unit.path))
+        except Exception as exc:  # noqa: BLE001 - a crash is this message's exclusion
+            out.append(shape.message(_internal_error(_Task(unit.path),
+                                                     f"{type(exc).__name__}: {exc}")))
+    return out
 
 
 # -- conversion -----------------------------------------------------------------------

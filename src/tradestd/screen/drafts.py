@@ -35,7 +35,8 @@ from ..rules.view import local as local_name
 from .facts import ItemFacts, Party, ShipmentFacts
 from .screener import ALERT, Hit, ScreenResult
 
-__all__ = ["PLACEHOLDER_PREFIX", "Draft", "draft_notification", "write_drafts"]
+__all__ = ["PLACEHOLDER_PREFIX", "Draft", "draft_notification", "validated_draft",
+           "write_drafts"]
 
 NS = "urn:tradestd:wco:precursor:1.0"
 PLACEHOLDER_PREFIX = "TO COMPLETE:"
@@ -300,6 +301,14 @@ def draft_notification(result: ScreenResult, now: datetime | None = None) -> Dra
     if not hits or facts is None:
         return None
     root, todo = _build(result, facts, hits, now or datetime.now(UTC))
+    return validated_draft(root, todo, result.path, result.record)
+
+
+def validated_draft(root: etree._Element, todo: list[str], source: str,
+                    record: int | None = None) -> Draft:
+    """A drafted ``wco-precursor`` message checked with every layer of validate: the
+    optional elements a layer rejects are taken out (and listed in ``todo``) until it
+    passes or nothing more can go."""
     message_type = bundled_registry().get("wco-precursor")
     from ..validation import validate
 
@@ -312,7 +321,7 @@ def draft_notification(result: ScreenResult, now: datetime | None = None) -> Dra
         if not errors or not _prune(root, errors, todo):
             break
     data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
-    return Draft(result.path, result.record, data, todo, issues)
+    return Draft(source, record, data, todo, issues)
 
 
 def _prune(root: etree._Element, errors: list[Issue], todo: list[str]) -> bool:
