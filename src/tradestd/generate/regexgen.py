@@ -135,18 +135,8 @@ def _prepare(parsed: Any) -> list[tuple[Any, Any]]:
 
 
 def _difference_xml(excluded: Ranges) -> Ranges:
-    out: list[tuple[int, int]] = []
-    for low, high in _XML_CHARS:
-        start = low
-        for ex_low, ex_high in excluded:
-            if ex_high < start or ex_low > high:
-                continue
-            if ex_low > start:
-                out.append((start, ex_low - 1))
-            start = ex_high + 1
-        if start <= high:
-            out.append((start, high))
-    return tuple(out)
+    """The XML characters outside ``excluded`` (the translation's own range algebra)."""
+    return xsdregex._difference(_XML_CHARS, xsdregex._normalize(list(excluded)))
 
 
 def _class_ranges(items: Any) -> Ranges:
