@@ -6,7 +6,9 @@ needs (a fixpoint over the content models: recursion through required particles,
 empty ``xs:choice`` with ``minOccurs`` >= 1, a type whose facets admit no value and a
 strict wildcard nothing matches come out infinite, i.e. unsatisfiable). Drawing then only
 takes satisfiable options, and below ``max_depth`` (or beyond ``max_elements``) only the
-cheapest ones, so every draw terminates.
+cheapest ones, so every draw terminates. A series (:meth:`Generator.draw` with
+``covered`` and ``target``) also takes the shortest way down to one declaration not yet
+covered (:meth:`Generator.distances`), a finite one, even past those bounds.
 
 Covered: sequence, choice, all (in a drawn order) and their repeats; model groups;
 substitution groups (transitive, abstract heads and members left out); abstract types
@@ -95,6 +97,7 @@ class Generator:
         self._options: dict[int, tuple[list[Any], Any]] = {}
         self._declared: dict[int, frozenset[int]] = {}
         self._wildcards: dict[int, list[Any]] = {}
+        self._parents: dict[int, set[int]] | None = None
         self.element_cost: dict[int, float] = {}
         self.reachable: dict[int, Any] = {}
         self._types: list[Any] = []
@@ -368,9 +371,8 @@ class Generator:
     def _edges(self) -> dict[int, set[int]]:
         """Declaration key -> keys of the satisfiable declarations that may stand among
         its children (members, ``xsi:type`` content, wildcard matches), built once."""
-        found: dict[int, set[int]] | None = getattr(self, "_parents", None)
-        if found is not None:
-            return found
+        if self._parents is not None:
+            return self._parents
         parents: dict[int, set[int]] = {}
         for key, decl in self.reachable.items():
             if self.element_cost.get(key, INF) == INF:
@@ -387,7 +389,7 @@ class Generator:
                         continue
                     for child in children:
                         parents.setdefault(child, set()).add(key)
-        self._parents: dict[int, set[int]] = parents
+        self._parents = parents
         return parents
 
     def distances(self, target: int) -> dict[int, int]:
@@ -524,7 +526,7 @@ class _State:
         self.count += 1
         self.drawn.used.add(_key(decl))
         heading = lead and self.toward is not None
-        if heading and self.toward is not None and self.toward.get(_key(decl)) == 0:
+        if heading and self.toward and self.toward.get(_key(decl)) == 0:
             self.toward = None  # reached
             heading = False
         self.drawn.elements.append(element)
