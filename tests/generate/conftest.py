@@ -17,3 +17,9 @@ DATA = Path(__file__).resolve().parent / "data"
 @pytest.fixture(scope="session")
 def constructs() -> SchemaSet:
     return load_schema_set([DATA / "constructs.xsd"])
+
+
+@pytest.fixture(scope="session")
+def wide() -> SchemaSet:
+    """An envelope whose extension wildcard takes any of 24 library globals."""
+    return load_schema_set([DATA / "wide.xsd"])

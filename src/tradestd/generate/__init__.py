@@ -98,14 +98,20 @@ class MessageFactory:
         """Element declarations an instance of the roots can hold (for coverage)."""
         return self.generator.reachable_from(self.roots)
 
-    def draw(self, chooser: Chooser, covered: set[int] | None = None) -> GeneratedMessage:
+    def draw(self, chooser: Chooser, covered: set[int] | None = None,
+             target: int | None = None) -> GeneratedMessage:
         """One message; raises :class:`Rejected` when this draw cannot be completed (the
-        hypothesis strategy rejects it; :meth:`messages` draws again). ``covered``: see
-        :meth:`.builder.Generator.draw`."""
-        root = pick(chooser, self.roots)
+        hypothesis strategy rejects it; :meth:`messages` draws again). ``covered`` and
+        ``target``: see :meth:`.builder.Generator.draw` (a root that can hold ``target``
+        is preferred)."""
+        roots = self.roots
+        if target is not None and covered is not None and len(roots) > 1:
+            distances = self.generator.distances(target)
+            roots = [r for r in roots if id(r) in distances] or roots
+        root = pick(chooser, roots)
         try:
             drawn = self.generator.draw(chooser, root, self.providers.lookup,
-                                         self.providers.wanted, covered)
+                                         self.providers.wanted, covered, target)
         except Unsatisfiable as exc:
             raise Rejected(str(exc)) from None
         if self.check is not None:
@@ -121,17 +127,25 @@ class MessageFactory:
         """``count`` messages, the same for the same seed: message ``i`` is drawn from
         ``Random(f"{seed}:{i}")``, steered toward the declarations messages ``0..i-1`` did
         not use yet until all have appeared (so a series covers the schema; the first ``i``
-        messages do not depend on ``count``)."""
+        messages do not depend on ``count``): each such message is drawn to hold one of
+        them for sure (a target drawn among them), and leans toward the others.
+        """
         covered: set[int] = set()
         reachable = self.reachable()
+        # in the generator's own order (ids differ between runs; this order does not)
+        ordered = [k for k in self.generator.reachable if k in reachable]
         for index in range(count):
             chooser = RandomChooser(f"{seed}:{index}")
             last = ""
             # steer until every reachable declaration has appeared, then draw plainly
             steer = covered if not reachable <= covered else None
             for attempt in range(1, MAX_ATTEMPTS + 1):
+                target = None
+                if steer is not None:
+                    missing = [k for k in ordered if k not in covered]
+                    target = pick(chooser, missing) if missing else None
                 try:
-                    message = self.draw(chooser, steer)
+                    message = self.draw(chooser, steer, target)
                 except Rejected as exc:
                     last = str(exc)
                     continue

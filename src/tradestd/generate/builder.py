@@ -6,7 +6,9 @@ needs (a fixpoint over the content models: recursion through required particles,
 empty ``xs:choice`` with ``minOccurs`` >= 1, a type whose facets admit no value and a
 strict wildcard nothing matches come out infinite, i.e. unsatisfiable). Drawing then only
 takes satisfiable options, and below ``max_depth`` (or beyond ``max_elements``) only the
-cheapest ones, so every draw terminates.
+cheapest ones, so every draw terminates. A series (:meth:`Generator.draw` with
+``covered`` and ``target``) also takes the shortest way down to one declaration not yet
+covered (:meth:`Generator.distances`), a finite one, even past those bounds.
 
 Covered: sequence, choice, all (in a drawn order) and their repeats; model groups;
 substitution groups (transitive, abstract heads and members left out); abstract types
@@ -95,6 +97,7 @@ class Generator:
         self._options: dict[int, tuple[list[Any], Any]] = {}
         self._declared: dict[int, frozenset[int]] = {}
         self._wildcards: dict[int, list[Any]] = {}
+        self._parents: dict[int, set[int]] | None = None
         self.element_cost: dict[int, float] = {}
         self.reachable: dict[int, Any] = {}
         self._types: list[Any] = []
@@ -365,6 +368,46 @@ class Generator:
                             pending.append(particle)
         return found
 
+    def _edges(self) -> dict[int, set[int]]:
+        """Declaration key -> keys of the satisfiable declarations that may stand among
+        its children (members, ``xsi:type`` content, wildcard matches), built once."""
+        if self._parents is not None:
+            return self._parents
+        parents: dict[int, set[int]] = {}
+        for key, decl in self.reachable.items():
+            if self.element_cost.get(key, INF) == INF:
+                continue
+            for xsd_type in self.types_of(decl):
+                if not (xsd_type.is_complex() and isinstance(xsd_type.content, XsdGroup)):
+                    continue
+                for particle in _particles(xsd_type.content):
+                    if isinstance(particle, XsdAnyElement):
+                        children = [_key(d) for d in self.wildcard_options(particle)]
+                    elif isinstance(particle, XsdElement):
+                        children = [_key(m) for m in self.member_options(particle)[0]]
+                    else:
+                        continue
+                    for child in children:
+                        parents.setdefault(child, set()).add(key)
+        self._parents = parents
+        return parents
+
+    def distances(self, target: int) -> dict[int, int]:
+        """Declaration key -> the fewest nesting levels from an element of that
+        declaration down to one of ``target`` (absent: ``target`` is out of its reach)."""
+        parents = self._edges()
+        found = {target: 0}
+        frontier = [target]
+        while frontier:
+            following = []
+            for key in frontier:
+                for parent in parents.get(key, ()):
+                    if parent not in found:
+                        found[parent] = found[key] + 1
+                        following.append(parent)
+            frontier = following
+        return found
+
     # -- drawing -------------------------------------------------------------------
 
     def root_declaration(self, name: str | None) -> Any:
@@ -425,7 +468,7 @@ class Generator:
     def draw(self, chooser: Chooser, root: Any,
              providers: Callable[[etree._Element, str | None], Provider | None] | None = None,
              wanted: Callable[[etree._Element, str], bool] | None = None,
-             covered: set[int] | None = None) -> Drawn:
+             covered: set[int] | None = None, target: int | None = None) -> Drawn:
         """One instance of the global element ``root``. ``providers`` may give the text of
         an element or attribute; ``wanted(parent, name)`` says that an optional child
         (``name``: its local name, ``@name`` for an attribute) is always drawn.
@@ -433,14 +476,22 @@ class Generator:
         ``covered`` (the declarations earlier messages of a series used) steers the draw
         toward the others: an optional particle, a choice alternative or a substitute
         with a declaration not yet covered is taken more often, a covered optional
-        particle less often. Hypothesis draws never pass it (their shrinking stays plain).
+        particle less often. ``target`` (a declaration key, with ``covered``) is reached
+        for sure when the root can hold it: each optional particle, choice alternative,
+        substitute, wildcard match and type on the shortest way down to it is taken, even
+        beyond the depth and size bounds (the way is finite, everything else stays
+        minimal there). Hypothesis draws never pass either (their shrinking stays plain).
         """
         state = _State(self, chooser, providers)
         state.wanted = wanted
         state.covered = covered
+        if covered is not None and target is not None:
+            distances = self.distances(target)
+            if _key(root) in distances:
+                state.toward = distances
         element = etree.Element(root.name, nsmap=self.nsmap)
         state.drawn.root = element
-        state.fill(element, root, 0)
+        state.fill(element, root, 0, True)
         state.finish()
         return state.drawn
 
@@ -458,28 +509,41 @@ class _State:
         self.count = 0
         self.wanted: Callable[[etree._Element, str], bool] | None = None
         self.covered: set[int] | None = None
+        #: declaration key -> levels down to the target this draw must reach (None: none
+        #: or reached); particle id -> the same for a particle (cached)
+        self.toward: dict[int, int] | None = None
+        self._particle_toward: dict[int, float] = {}
         self.ids: set[str] = set()
         self.idrefs: list[tuple[etree._Element, str | None, bool]] = []
 
     def deep(self, depth: int) -> bool:
         return depth >= self.g.max_depth or self.count >= self.g.max_elements
 
-    def fill(self, element: etree._Element, decl: Any, depth: int) -> None:
+    def fill(self, element: etree._Element, decl: Any, depth: int, lead: bool = False) -> None:
+        """Content, attributes and text of ``element`` (of ``decl``); ``lead``: the way to
+        the target goes through it."""
         g, chooser = self.g, self.chooser
         self.count += 1
         self.drawn.used.add(_key(decl))
+        heading = lead and self.toward is not None
+        if heading and self.toward and self.toward.get(_key(decl)) == 0:
+            self.toward = None  # reached
+            heading = False
         self.drawn.elements.append(element)
         types = g.types_of(decl)
         if len(types) > 1:
             types = [t for t in types if g.type_cost(t) < INF]
         nil_ok = decl.nillable and decl.fixed is None
-        if not types or (nil_ok and chooser.integer(0, 7) == 7):
+        if not types or (nil_ok and chooser.integer(0, 7) == 7 and not heading):
             if not nil_ok:
                 raise Rejected(f"no valid type for {decl.name}")
             element.set(f"{{{XSI}}}nil", "true")
             return
         xsd_type = types[0]
-        if len(types) > 1 and not self.deep(depth):
+        towards = self._best(types, self._type_lead) if heading and len(types) > 1 else None
+        if towards is not None:
+            xsd_type = towards
+        elif len(types) > 1 and not self.deep(depth):
             xsd_type = pick(chooser, types)
         elif len(types) > 1:
             xsd_type = min(types, key=g.type_cost)
@@ -501,7 +565,7 @@ class _State:
                 element.text = self.text(element, None, simple)
             self.drawn.text_types[id(element)] = simple
         elif isinstance(xsd_type.content, XsdGroup):
-            self.group(element, xsd_type.content, depth, bool(xsd_type.mixed))
+            self.group(element, xsd_type.content, depth, bool(xsd_type.mixed), heading)
             if xsd_type.mixed and decl.fixed is not None and not len(element):
                 element.text = decl.fixed
 
@@ -554,14 +618,24 @@ class _State:
         extra = 2 if high is None else min(high - low, 2)
         return int(low + self.chooser.integer(0, max(extra, 0)))
 
-    def group(self, element: etree._Element, group: Any, depth: int, mixed: bool) -> None:
+    def group(self, element: etree._Element, group: Any, depth: int, mixed: bool,
+              lead: bool = False) -> None:
+        """``lead``: the way to the target goes through this group (see
+        :meth:`Generator.draw`)."""
         if mixed and self.chooser.boolean():
             element.text = "text"
-        for _ in range(self.count_of(group, depth)):
+        count = self.count_of(group, depth)
+        if lead:
+            count = max(count, 1)
+        for _ in range(count):
+            best = self._best(list(group), self.lead) if lead and self.toward else None
             if group.model == "choice":
                 options, cheapest = self.g.choice_options(group)
                 if not options:
                     raise Rejected("an xs:choice without a satisfiable alternative")
+                if best is not None:
+                    self.particle(element, best, depth, mixed, True)
+                    continue
                 if self.deep(depth):
                     particle = cheapest
                 else:
@@ -575,14 +649,16 @@ class _State:
                 while particles:
                     order.append(particles.pop(self.chooser.integer(0, len(particles) - 1)))
                 for particle in order:
-                    self.particle(element, particle, depth, mixed)
+                    self.particle(element, particle, depth, mixed, particle is best)
             else:
                 for particle in group:
-                    self.particle(element, particle, depth, mixed)
+                    self.particle(element, particle, depth, mixed, particle is best)
 
-    def particle(self, element: etree._Element, particle: Any, depth: int, mixed: bool) -> None:
+    def particle(self, element: etree._Element, particle: Any, depth: int, mixed: bool,
+                 lead: bool = False) -> None:
+        lead = lead and self.toward is not None
         if isinstance(particle, XsdGroup):
-            self.group(element, particle, depth, mixed)
+            self.group(element, particle, depth, mixed, lead)
             return
         count = self.count_of(particle, depth)
         if self.covered is not None and particle.min_occurs == 0 and not self.deep(depth) \
@@ -594,14 +670,21 @@ class _State:
         if not count and self.wanted is not None and isinstance(particle, XsdElement) \
                 and self.wanted(element, _local(particle.name)):
             count = 1
+        if lead:
+            count = max(count, 1)
         for _ in range(count):
+            lead = lead and self.toward is not None
             if isinstance(particle, XsdAnyElement):
-                self.wildcard(element, particle, depth)
+                self.wildcard(element, particle, depth, lead)
             else:
                 options, cheapest = self.g.member_options(particle)
                 if not options:
                     raise Rejected(f"no valid declaration for {particle.name}")
-                if self.deep(depth):
+                best = self._best(options, lambda m: self.toward.get(_key(m), INF)
+                                  if self.toward else INF) if lead else None
+                if best is not None:
+                    member = best
+                elif self.deep(depth):
                     member = cheapest
                 else:
                     fresh = [m for m in options if self.covered is not None
@@ -609,9 +692,41 @@ class _State:
                     member = pick(self.chooser, fresh if fresh and self.chooser.boolean()
                                   else options)
                 child = etree.SubElement(element, member.name)
-                self.fill(child, member, depth + 1)
+                self.fill(child, member, depth + 1, best is not None)
             if mixed and self.chooser.boolean():
                 element[-1].tail = "text"
+
+    def _type_lead(self, xsd_type: Any) -> float:
+        if xsd_type.is_complex() and isinstance(xsd_type.content, XsdGroup):
+            return self.lead(xsd_type.content)
+        return INF
+
+    def lead(self, particle: Any) -> float:
+        """Levels from an element holding ``particle`` down to the target through it
+        (infinite when it cannot lead there, or when no target is pursued)."""
+        toward = self.toward
+        if toward is None:
+            return INF
+        key = id(particle)
+        found = self._particle_toward.get(key)
+        if found is None:
+            if isinstance(particle, XsdGroup):
+                found = min((self.lead(p) for p in particle), default=INF)
+            elif isinstance(particle, XsdAnyElement):
+                found = min((toward.get(_key(d), INF) + 1
+                             for d in self.g.wildcard_options(particle)), default=INF)
+            else:
+                found = min((toward.get(_key(m), INF) + 1
+                             for m in self.g.member_options(particle)[0]), default=INF)
+            self._particle_toward[key] = found
+        return found
+
+    def _best(self, options: list[Any], levels: Callable[[Any], float]) -> Any:
+        """The option nearest the target, if any leads there."""
+        if self.toward is None or not options:
+            return None
+        best = min(options, key=levels)
+        return best if levels(best) < INF else None
 
     def _fresh(self, particles: list[Any]) -> list[Any]:
         """Those of ``particles`` holding a declaration no earlier message covered."""
@@ -620,9 +735,16 @@ class _State:
             return []
         return [p for p in particles if not self.g.declarations_in(p) <= covered]
 
-    def wildcard(self, element: etree._Element, particle: Any, depth: int) -> None:
+    def wildcard(self, element: etree._Element, particle: Any, depth: int,
+                 lead: bool = False) -> None:
         g = self.g
         declared = g.wildcard_options(particle)
+        best = self._best(declared, lambda d: self.toward.get(_key(d), INF)
+                          if self.toward else INF) if lead else None
+        if best is not None:
+            child = etree.SubElement(element, best.name)
+            self.fill(child, best, depth + 1, True)
+            return
         payloads = [d for d in declared if d.name != element.tag]
         foreign = _foreign(g, particle)
         if particle.process_contents != "strict" and foreign is not None \
