@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import CORPORA
 from hypothesis import HealthCheck, find, given, settings
+from lxml import etree
 
 from tests.generate.sets import bundled_targets, corpus_targets, measure
 from tradestd.cli.main import main
@@ -279,3 +280,33 @@ def test_series_covers_a_wide_wildcard(wide: SchemaSet) -> None:
         leaning.append(factory.draw(RandomChooser(f"1:{index}"), covered))
         covered |= leaning[-1].drawn.used
     assert coverage(reachable, leaning) < 0.5
+
+
+DECIMALS = b"""<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" elementFormDefault="qualified"
+    targetNamespace="urn:test:decimals" xmlns="urn:test:decimals">
+  <xs:element name="Amounts"><xs:complexType><xs:sequence>
+    <xs:element name="Wide" maxOccurs="20"><xs:simpleType><xs:restriction base="xs:decimal">
+      <xs:totalDigits value="35"/></xs:restriction></xs:simpleType></xs:element>
+    <xs:element name="Huge"><xs:simpleType><xs:restriction base="xs:decimal">
+      <xs:totalDigits value="24"/><xs:minInclusive value="100000000000000000000"/>
+    </xs:restriction></xs:simpleType></xs:element>
+  </xs:sequence></xs:complexType></xs:element>
+</xs:schema>"""
+
+
+def test_decimals_keep_to_the_portable_digits(tmp_path: Path) -> None:
+    """A decimal with ``totalDigits 35`` (UN/EDIFACT's 5004 in the CII INVOIC set) is drawn
+    with at most the 18 digits every conforming processor supports (libxml2 before 2.14
+    refuses more than 24); a range that only longer numbers reach is still drawn."""
+    xsd = tmp_path / "decimals.xsd"
+    xsd.write_bytes(DECIMALS)
+    schema_set = load_schema_set([xsd])
+    wide, huge = [], []
+    for message in MessageFactory(schema_set).messages(20, seed=5):
+        root = etree.fromstring(message.xml)
+        wide += [e.text or "" for e in root if e.tag.endswith("}Wide")]
+        huge += [e.text or "" for e in root if e.tag.endswith("}Huge")]
+        assert _both_valid(schema_set, message.xml)
+    digits = [sum(c.isdigit() for c in text) for text in wide]
+    assert digits and max(digits) <= 18
+    assert huge and all(sum(c.isdigit() for c in t) >= 21 for t in huge)

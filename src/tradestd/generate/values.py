@@ -24,7 +24,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from xmlschema import XMLResource
-from xmlschema.validators.validation import ValidationContext
+from xmlschema.validators.validation import DecodeContext
 
 from ..convert.plan import simple_bases
 from .chooser import Chooser, pick
@@ -33,6 +33,9 @@ from .regexgen import Unmatchable, compile_pattern, draw_length, draw_match
 XS = "http://www.w3.org/2001/XMLSchema"
 _XSI = "http://www.w3.org/2001/XMLSchema-instance"
 _ATTEMPTS = 12
+#: the decimal digits every minimally conforming XSD processor supports (XML Schema 1.0
+#: part 2, 3.2.3); drawn numbers stay within them where the facets allow
+PORTABLE_DIGITS = 18
 _WORDS = ("alpha", "bravo", "cargo", "delta", "echo", "freight", "goods", "harbour", "item",
           "lot", "manifest", "north", "port", "quay", "route", "sea", "trade", "vessel")
 
@@ -84,7 +87,9 @@ class ValueMaker:
         #: namespace -> prefix declared on every generated root (QName values use them)
         self.prefixes = prefixes
         self.namespaces = {p: ns for ns, p in prefixes.items()}
-        self._context = ValidationContext(XMLResource("<value/>"), namespaces=self.namespaces)
+        # a decoding context: list types need its options (xmlschema 4.0 reads them from
+        # any context), and every release from 4.0 takes the source first
+        self._context = DecodeContext(XMLResource("<value/>"), namespaces=self.namespaces)
         self._enums: dict[int, list[str]] = {}
         self._pattern_cache: dict[int, tuple[list[list[str]], tuple[int, int] | None]] = {}
         self._kinds: dict[int, str] = {}
@@ -251,20 +256,12 @@ class ValueMaker:
 
     def _decimal(self, chooser: Chooser, xsd_type: Any, *, integer: bool) -> str:
         digits = _facet_value(xsd_type, "totalDigits")
-        fraction = 0 if integer else _facet_value(xsd_type, "fractionDigits")
-        fraction = min(2 if fraction is None else int(fraction),
-                       int(digits) if digits is not None else 18)
-        whole_digits = (int(digits) - fraction) if digits is not None else 9
-        limit = Decimal(10) ** whole_digits - 1 if whole_digits > 0 else Decimal(0)
-        low, high = -limit, limit
-        for local, shift in (("minInclusive", 0), ("minExclusive", 1)):
-            bound = _facet_value(xsd_type, local)
-            if bound is not None:
-                low = max(low, Decimal(str(bound)) + shift)
-        for local, shift in (("maxInclusive", 0), ("maxExclusive", -1)):
-            bound = _facet_value(xsd_type, local)
-            if bound is not None:
-                high = min(high, Decimal(str(bound)) + shift)
+        # At most the 18 digits every minimally conforming processor must support (XML
+        # Schema 1.0 part 2, 3.2.3): libxml2 before 2.14 refuses decimals over 24 digits.
+        # A range that only longer numbers reach is drawn in full.
+        low, high, fraction = self._decimal_range(xsd_type, digits, integer, PORTABLE_DIGITS)
+        if low > high and digits is not None and int(digits) > PORTABLE_DIGITS:
+            low, high, fraction = self._decimal_range(xsd_type, digits, integer, int(digits))
         if low > high:
             raise Unsatisfiable(f"the range of {_type_label(xsd_type)} is empty")
         small_low = max(low, Decimal(0) if low <= 0 <= high else low)
@@ -278,6 +275,28 @@ class ValueMaker:
             if low <= value <= high:
                 return text
         return str(whole)
+
+    @staticmethod
+    def _decimal_range(xsd_type: Any, digits: Any, integer: bool,
+                       cap: int) -> tuple[Decimal, Decimal, int]:
+        """The bounds of the whole part and the fraction digits, with at most ``cap`` digits
+        in all (``low > high`` when the facets leave nothing)."""
+        total = min(int(digits), cap) if digits is not None else None
+        fraction = 0 if integer else _facet_value(xsd_type, "fractionDigits")
+        fraction = min(2 if fraction is None else int(fraction),
+                       total if total is not None else PORTABLE_DIGITS)
+        whole_digits = (total - fraction) if total is not None else 9
+        limit = Decimal(10) ** whole_digits - 1 if whole_digits > 0 else Decimal(0)
+        low, high = -limit, limit
+        for local, shift in (("minInclusive", 0), ("minExclusive", 1)):
+            bound = _facet_value(xsd_type, local)
+            if bound is not None:
+                low = max(low, Decimal(str(bound)) + shift)
+        for local, shift in (("maxInclusive", 0), ("maxExclusive", -1)):
+            bound = _facet_value(xsd_type, local)
+            if bound is not None:
+                high = min(high, Decimal(str(bound)) + shift)
+        return low, high, fraction
 
     def _fallbacks(self, xsd_type: Any) -> list[str]:
         found = []
