@@ -137,3 +137,16 @@ def test_a_second_engine_note_names_no_server_path(client: TestClient) -> None:
     (note,) = result["issues"]
     assert note["code"] == "SCHEMA_SECOND_ENGINE_ONLY"
     assert "transit.xsd:" in note["message"] and str(TRANSIT) not in note["message"]
+
+
+@pytest.mark.parametrize("fmt", ["text", "html"])
+def test_issues_cut_by_max_issues_name_the_query_parameter(client: TestClient, fmt: str) -> None:
+    """A report cut by ``max_issues`` tells an HTTP client the query parameter that raises
+    the limit, not the CLI's option."""
+    valid = (TRANSIT / "transit-valid.xml").read_bytes()
+    broken = valid.replace(b"<LRN>LRN-2026-0001</LRN>", b"<Bogus/><Bogus/>")
+    response = client.post(f"/v1/validate?format={fmt}&max_issues=1&schema=transit",
+                           content=broken)
+    assert response.status_code == 200, response.text
+    assert "query parameter max_issues=1" in response.text
+    assert "--max-issues" not in response.text

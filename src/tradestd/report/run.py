@@ -121,6 +121,9 @@ class RunResult:
     fail_on: Severity = Severity.ERROR
     tool_version: str = ""
     max_issues: int | None = None  # per report; the summary and the verdict count them all
+    #: how the reader raises ``max_issues`` (``{limit}`` is the limit): the CLI's option,
+    #: or the query parameter of ``tradestd serve``
+    max_issues_hint: str = "--max-issues {limit}"
     #: run-level notes taken out of the reports (:data:`RUN_NOTE_CODES`), once each
     notes: list[RunNote] = field(default_factory=list)
 

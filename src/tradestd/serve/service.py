@@ -71,7 +71,7 @@ def render(reports: Sequence[Report], messages: Sequence[Message], fmt: str, *,
     """The report in ``fmt`` (a key of :data:`MEDIA_TYPES`), as the CLI writes it (JSON
     without the indentation)."""
     run = RunResult(list(reports), fail_on=fail_on, tool_version=__version__,
-                    max_issues=max_issues)
+                    max_issues=max_issues, max_issues_hint="query parameter max_issues={limit}")
     if fmt == "json":  # the JSON reporter's document, compact (its indented form is 3x slower)
         return json.dumps(run.to_dict(), ensure_ascii=False)
     texts = {id(report): message.data for report, message in zip(reports, messages, strict=True)}
