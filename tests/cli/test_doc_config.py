@@ -124,3 +124,51 @@ def test_unknown_keys_stop_every_command_with_their_line(
                      encoding="utf-8")
     assert main([command[0], "--config", str(other), *command[1:]]) == 0
     capsys.readouterr()
+
+
+TRANSLATE = DATA / "translate"
+
+
+def test_translate_and_generate_read_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    """translate takes the file's set as the source (the user's own messages), and its
+    format, jobs and rule settings; generate takes the file's set; --no-config and
+    --config work on both, and an unknown key stops both with its line."""
+    batch = (TRANSLATE / "batch.xml").read_text(encoding="utf-8")
+    start = batch.index("<md:MetaData>")
+    end = batch.index("</md:MetaData>") + len("</md:MetaData>")
+    message = tmp_path / "declaration.xml"
+    message.write_text('<?xml version="1.0" encoding="UTF-8"?>\n'
+                       + batch[start:end].replace("<md:MetaData>",
+                                                  '<md:MetaData xmlns:md="urn:test:trade:meta">',
+                                                  1), encoding="utf-8")
+    config = tmp_path / "tradestd.toml"
+    config.write_text(f'xsd = ["{TRANSLATE / "envelope.xsd"}", '
+                      f'"{TRANSLATE / "v1" / "declaration.xsd"}"]\n'
+                      'format = "json"\njobs = 2\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    to_v2 = ["--to-xsd", str(TRANSLATE / "envelope.xsd"),
+             "--to-xsd", str(TRANSLATE / "v2" / "declaration.xsd")]
+    assert main(["translate", *to_v2, "-o", "out.xml", str(message)]) == 0
+    report = json.loads(capsys.readouterr().out)  # the file's format
+    (result,) = report["results"]
+    assert result["valid"] and result["carried"] == 10 and result["not_carried"] == []
+    assert "urn:test:trade:v2" in (tmp_path / "out.xml").read_text(encoding="utf-8")
+    # without the file, the source is not a bundled type: nothing is translated
+    assert main(["translate", "--no-config", *to_v2, str(message)]) == 1
+    assert "MESSAGE_TYPE_UNKNOWN" in capsys.readouterr().err
+    assert main(["generate", "-n", "3", "-o", "gen"]) == 0
+    capsys.readouterr()
+    generated = sorted((tmp_path / "gen").glob("*.xml"))
+    assert len(generated) == 3 and all(b"urn:test:trade" in p.read_bytes() for p in generated)
+    assert main(["generate", "--no-config", "-n", "1", "-o", "gen2"]) == 2
+    assert "configuration file" in capsys.readouterr().err
+    config.write_text(config.read_text(encoding="utf-8") + "jobz = 1\n", encoding="utf-8")
+    for command in (["translate", *to_v2, str(message)], ["generate", "-o", "gen3"]):
+        assert main(command) == 2
+        assert f"{config}:4: jobz: unknown key" in capsys.readouterr().err
+        other = tmp_path / "other.toml"
+        other.write_text(f'xsd = ["{TRANSLATE / "envelope.xsd"}", '
+                         f'"{TRANSLATE / "v1" / "declaration.xsd"}"]\n', encoding="utf-8")
+        assert main([command[0], "--config", str(other), *command[1:]]) == 0
+        capsys.readouterr()

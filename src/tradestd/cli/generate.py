@@ -11,7 +11,14 @@ from ..convert.batch import write_atomic
 from ..generate import GenerationError, MessageFactory, coverage
 from ..generate.mutants import mutants
 from ..rules.engine import RulePackError
-from .options import ConfigError, resolve_schema, schema_options
+from .options import (
+    ConfigError,
+    command_config,
+    config_options,
+    configured_schema,
+    resolve_schema,
+    schema_options,
+)
 
 
 @click.command("generate")
@@ -34,15 +41,19 @@ from .options import ConfigError, resolve_schema, schema_options
                    "finding each must produce.")
 @click.option("-o", "--output", required=True, type=click.Path(file_okay=False),
               help="Directory to write into (created if missing).")
+@config_options
 def generate_command(schema_id: str | None, xsd: tuple[str, ...], root: str | None,
                      count: int, seed: str, target: str, packs: tuple[str, ...],
                      with_mutants: bool, output: str) -> int:
-    """Generate valid messages (and mutants) from a bundled type or XSD files."""
-    schema_set, message_type = resolve_schema(schema_id, xsd)
+    """Generate valid messages (and mutants) from a bundled type or XSD files (default:
+    `schema`/`xsd` of the configuration file)."""
+    schema_set, message_type = resolve_schema(*configured_schema(schema_id, xsd,
+                                                                 command_config()))
     if message_type is not None:
         schema_set = message_type.schema_set()
     if schema_set is None:
-        raise ConfigError("name the schema with --schema ID or --xsd FILE")
+        raise ConfigError("name the schema with --schema ID or --xsd FILE (or `schema`/`xsd` "
+                          "in the configuration file)")
     try:
         factory = MessageFactory(schema_set, root, rules=list(packs), message_type=message_type)
         folder = Path(output)

@@ -37,7 +37,14 @@ from ..wco.plan import (
 )
 from ..wco.translate import TranslateOptions, Translation, TranslationReport
 from .dask import dask_option, dask_partition, dask_session
-from .options import ConfigError, limits_option, resolve_schema
+from .options import (
+    ConfigError,
+    command_config,
+    config_options,
+    configured_schema,
+    limits_option,
+    resolve_schema,
+)
 from .output import report_stream, unwritable
 from .rule_options import make_rule_layer, rule_options
 from .stream import container_option, record_option
@@ -60,7 +67,8 @@ def _side(schema_id: str | None, xsd: tuple[str, ...], side: str
 @click.command("translate")
 @click.option("--from-xsd", "from_xsd", multiple=True, type=click.Path(dir_okay=True),
               help="XSD file or directory of the source schema set; repeat to combine an "
-                   "envelope and a payload schema.")
+                   "envelope and a payload schema. Default: `schema`/`xsd` of the "
+                   "configuration file, else detected for bundled types.")
 @click.option("--from-schema", "from_schema", metavar="ID",
               help="Bundled message type of the sources. Default: detected per message.")
 @click.option("--to-xsd", "to_xsd", multiple=True, type=click.Path(dir_okay=True),
@@ -73,8 +81,8 @@ def _side(schema_id: str | None, xsd: tuple[str, ...], side: str
               help="Print the translation plan (source path, WCO ID chain, target path, "
                    "status) instead of translating.")
 @click.option("--format", "fmt", type=click.Choice([*FORMATS, "table", "csv"]), default=None,
-              help="Report format: text, json, sarif, html (default text); with --plan: "
-                   "table, json, csv (default table).")
+              help="Report format: text, json, sarif, html (default text, or `format` in "
+                   "the configuration file); with --plan: table, json, csv (default table).")
 @click.option("-o", "--output", type=click.Path(), default=None,
               help="Output file, or directory for several inputs (paths relative to each "
                    "directory given are kept). Without it, one input in the text format goes "
@@ -85,8 +93,9 @@ def _side(schema_id: str | None, xsd: tuple[str, ...], side: str
 @click.option("--to", "to", type=click.Choice(["xml", "json"]), default="xml",
               show_default=True, help="Write the result as XML or as tradestd JSON.")
 @click.option("-q", "--quiet", is_flag=True, help="Text format: print only the summary.")
-@click.option("-j", "--jobs", type=click.IntRange(min=0), default=1, show_default=True,
-              help="Worker processes (0: one per CPU). Results are the same, in the same order.")
+@click.option("-j", "--jobs", type=click.IntRange(min=0), default=None,
+              help="Worker processes (0: one per CPU; default 1, or `jobs` in the "
+                   "configuration file). Results are the same, in the same order.")
 @record_option
 @click.option("--rejects", type=click.Path(dir_okay=False), default=None, metavar="FILE",
               help="With --record: keep going past records without a valid result; they "
@@ -97,11 +106,12 @@ def _side(schema_id: str | None, xsd: tuple[str, ...], side: str
 @limits_option
 @rule_options
 @dask_option
+@config_options
 @click.argument("inputs", nargs=-1)
 def translate_command(from_xsd: tuple[str, ...], from_schema: str | None,
                       to_xsd: tuple[str, ...], to_schema: str | None, map_file: str | None,
                       show_plan: bool, fmt: str | None, output: str | None,
-                      report_file: str | None, to: str, quiet: bool, jobs: int,
+                      report_file: str | None, to: str, quiet: bool, jobs: int | None,
                       record: str | None, rejects: str | None, container: str,
                       max_bytes: int | None,
                       rule_specs: tuple[str, ...], schematron: tuple[str, ...],
@@ -119,6 +129,9 @@ def translate_command(from_xsd: tuple[str, ...], from_schema: str | None,
     usage or configuration error."""
     if not to_schema and not to_xsd:
         raise ConfigError("give the target schema set: --to-xsd FILE... or --to-schema ID")
+    # the configuration file names the user's own set: the source, unless given here
+    config = command_config()
+    from_schema, from_xsd = configured_schema(from_schema, from_xsd, config)
     target, _ = _side(to_schema, to_xsd, "to")
     source, _ = _side(from_schema, from_xsd, "from")
     assert target is not None
@@ -127,7 +140,7 @@ def translate_command(from_xsd: tuple[str, ...], from_schema: str | None,
         if source is None:
             raise ConfigError("--plan needs the source schema set: --from-xsd or --from-schema")
         return _print_plan(_plan(source, target, mapping), fmt or "table", report_file)
-    fmt = fmt or "text"
+    fmt = fmt or (config.format if config.format in FORMATS else "text")
     if fmt not in FORMATS:
         raise ConfigError(f"--format {fmt} is for --plan; reports are text, json, sarif or html")
     if not inputs:
@@ -140,14 +153,14 @@ def translate_command(from_xsd: tuple[str, ...], from_schema: str | None,
         except NoWcoIds as exc:
             raise ConfigError(str(exc)) from None
     packs = (*rule_specs, *schematron)
-    rules = make_rule_layer(packs, disable, severities, codelists=codelists)
+    rules = make_rule_layer(packs, disable, severities, config.rules, codelists)
     spec = TranslateOptions(ValidatorOptions(to_schema, to_xsd, max_bytes, packs,
                                              rules.settings),
                             from_schema, from_xsd, map_file)
     if rejects and not record:
         raise ConfigError("--rejects needs --record: it keeps the bad records of a batch")
     if record:
-        if dask_address or jobs != 1:
+        if dask_address or jobs not in (None, 1):
             raise ConfigError("--record translates a batch in this process; -j and --dask "
                               "share out message files")
         return _translate_batch(spec, source, target, inputs, record, output=output,
@@ -159,7 +172,8 @@ def translate_command(from_xsd: tuple[str, ...], from_schema: str | None,
         if dask_address:
             reports = _on_dask(dask_address, spec, files)
         else:
-            reports = run_batch(files, spec, jobs=worker_count(jobs), stdin=stdin_of(files))
+            reports = run_batch(files, spec, stdin=stdin_of(files),
+                                jobs=worker_count(jobs if jobs is not None else config.jobs))
     except SchemaError as exc:  # a detected type's XSDs, or XSDs edited mid-run
         raise ConfigError(f"schema set cannot be built: {exc}") from None
     outcomes = [_finish(job, _translation_of(report), target, to)
