@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import os
+from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -117,6 +118,23 @@ def configured_schema(schema_id: str | None, xsd: tuple[str, ...], config: Confi
     if schema_id or xsd:
         return schema_id, xsd
     return config.schema, config.xsd
+
+
+def configured_format(fmt: str | None, config: Config, formats: Collection[str]) -> str:
+    """``--format`` when given, else the configuration file's ``format`` when the command
+    has that format, else text."""
+    if fmt:
+        return fmt
+    return config.format if config.format is not None and config.format in formats else "text"
+
+
+def configured_jobs(jobs: int | None, config: Config) -> int:
+    """Worker processes: ``-j`` when given, else the configuration file's ``jobs``, else 1;
+    0 means one per CPU."""
+    chosen = jobs if jobs is not None else config.jobs
+    if chosen == 0:
+        return os.cpu_count() or 1
+    return chosen or 1
 
 
 def read_config(config_path: str | None, no_config: bool) -> Config:

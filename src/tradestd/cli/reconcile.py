@@ -21,7 +21,13 @@ from ..schemaset import SchemaError
 from ..screen.options import ScreenOptions
 from ..screen.watchlist import WatchlistError
 from .dask import dask_option, dask_partition, dask_session
-from .options import ConfigError, command_config, config_options, limits_option
+from .options import (
+    ConfigError,
+    command_config,
+    config_options,
+    configured_format,
+    limits_option,
+)
 from .output import report_stream, unwritable
 
 
@@ -91,7 +97,7 @@ def reconcile_command(exports: tuple[str, ...], imports: tuple[str, ...],
     config = command_config()
     if not (xsd or export_xsd or import_xsd):
         xsd = config.xsd  # the configuration file's schema set, for both sides
-    fmt = fmt or (config.format if config.format in FORMATS else "text")
+    fmt = configured_format(fmt, config, FORMATS)
     if xsd and (export_xsd or import_xsd):
         raise ConfigError("give --xsd, or --export-xsd/--import-xsd, not both")
     if no_bundled_list and not watchlists:

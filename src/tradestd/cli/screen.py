@@ -31,6 +31,8 @@ from .options import (
     ConfigError,
     command_config,
     config_options,
+    configured_format,
+    configured_jobs,
     configured_schema,
     input_files,
     limits_option,
@@ -40,7 +42,7 @@ from .options import (
 from .output import report_stream, unwritable
 from .rule_options import make_rule_layer, rule_options
 from .stream import record_option
-from .validate import _jobs, _stdin, _write_report
+from .validate import _stdin, _write_report
 
 FORMATS = ("text", "json", "sarif", "html")
 
@@ -92,7 +94,7 @@ def screen_command(schema_id: str | None, xsd: tuple[str, ...], max_bytes: int |
         raise ConfigError("--no-bundled-list needs at least one --watchlist")
     config = command_config()
     schema_id, xsd = configured_schema(schema_id, xsd, config)
-    fmt = fmt or (config.format if config.format in FORMATS else "text")
+    fmt = configured_format(fmt, config, FORMATS)
     exclude = exclude or config.exclude
     resolve_schema(schema_id, xsd)
     # the options of ``rule_options``, passed on as validate passes them
@@ -111,7 +113,7 @@ def screen_command(schema_id: str | None, xsd: tuple[str, ...], max_bytes: int |
         validator = spec.build()
     except WatchlistError as exc:
         raise ConfigError(f"bad list: {exc}") from None
-    jobs = _jobs(jobs if jobs is not None else config.jobs)
+    jobs = configured_jobs(jobs, config)
     try:
         if dask_address:
             results = _on_dask(dask_address, spec, paths, record, exclude)

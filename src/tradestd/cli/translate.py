@@ -41,6 +41,8 @@ from .options import (
     ConfigError,
     command_config,
     config_options,
+    configured_format,
+    configured_jobs,
     configured_schema,
     limits_option,
     resolve_schema,
@@ -48,7 +50,6 @@ from .options import (
 from .output import report_stream, unwritable
 from .rule_options import make_rule_layer, rule_options
 from .stream import container_option, record_option
-from .validate import _jobs as worker_count
 from .validate import _stdin as stdin_of
 
 PLAN_FORMATS = ("table", "json", "csv")
@@ -140,7 +141,7 @@ def translate_command(from_xsd: tuple[str, ...], from_schema: str | None,
         if source is None:
             raise ConfigError("--plan needs the source schema set: --from-xsd or --from-schema")
         return _print_plan(_plan(source, target, mapping), fmt or "table", report_file)
-    fmt = fmt or (config.format if config.format in FORMATS else "text")
+    fmt = configured_format(fmt, config, FORMATS)
     if fmt not in FORMATS:
         raise ConfigError(f"--format {fmt} is for --plan; reports are text, json, sarif or html")
     if not inputs:
@@ -173,7 +174,7 @@ def translate_command(from_xsd: tuple[str, ...], from_schema: str | None,
             reports = _on_dask(dask_address, spec, files)
         else:
             reports = run_batch(files, spec, stdin=stdin_of(files),
-                                jobs=worker_count(jobs if jobs is not None else config.jobs))
+                                jobs=configured_jobs(jobs, config))
     except SchemaError as exc:  # a detected type's XSDs, or XSDs edited mid-run
         raise ConfigError(f"schema set cannot be built: {exc}") from None
     outcomes = [_finish(job, _translation_of(report), target, to)

@@ -30,6 +30,7 @@ from .options import (
     ConfigError,
     command_config,
     config_options,
+    configured_jobs,
     configured_schema,
     input_files,
     limits_option,
@@ -99,7 +100,7 @@ def validate_command(schema_id: str | None, xsd: tuple[str, ...], max_bytes: int
         format=fmt or config.format or "text",
         fail_on=Severity.parse(fail_on) if fail_on else config.fail_on or Severity.ERROR,
         max_issues=max_issues or config.max_issues,
-        jobs=_jobs(jobs if jobs is not None else config.jobs),
+        jobs=configured_jobs(jobs, config),
         exclude=exclude or config.exclude,
     )
     resolve_schema(settings.schema_id, settings.xsd)  # usage errors before any work
@@ -158,12 +159,6 @@ def _stdin(files: list[str]) -> BinaryIO | None:
     if STDIN not in files or sys.stdin is None:
         return None
     return sys.stdin.buffer
-
-
-def _jobs(jobs: int | None) -> int:
-    if jobs == 0:
-        return os.cpu_count() or 1
-    return jobs or 1
 
 
 def _reporter(fmt: str, verbosity: int, out: TextIO) -> Reporter:

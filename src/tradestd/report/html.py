@@ -135,9 +135,8 @@ def _file_section(run: RunResult, report: Report, index: int, source_lines: Sour
     kind = f"{escape(report.message_type)}; " if report.message_type else ""
     items = "".join(_issue_item(issue, lines) for issue in shown.issues)
     if shown.omitted:
-        hint = escape(run.max_issues_hint.format(limit=run.max_issues))
         items += (f'<li class="omitted">{_count(shown.omitted, "more issue")} not shown '
-                  f"({hint})</li>")
+                  f"({escape(run.max_issues_note())})</li>")
     listing = f'<ol class="issues">{items}</ol>' if items else ""
     return (f'<section class="file {state}" id="file-{index}"><h2>{escape(report.source)}</h2>'
             f'<div class="meta">{kind}{_count(len(report.issues), "issue")}</div>{listing}'

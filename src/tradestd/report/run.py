@@ -137,6 +137,11 @@ class RunResult:
         self.reports = reports
         self.notes = [*self.notes, *taker.notes()]
 
+    def max_issues_note(self) -> str:
+        """How to see the issues a report leaves out: ``--max-issues 50``, or the query
+        parameter of ``tradestd serve``."""
+        return self.max_issues_hint.format(limit=self.max_issues)
+
     def shown(self, report: Report) -> Shown:
         """The most relevant ``max_issues`` issues of ``report``, in line order."""
         cap = IssueCap(self.max_issues)

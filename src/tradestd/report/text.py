@@ -111,7 +111,7 @@ class TextReporter:
                 emit(_issue_segments(source, issue))
         if shown.omitted:
             note = (f"{source}: ... {shown.omitted} more issues not shown "
-                    f"({run.max_issues_hint.format(limit=run.max_issues)})")
+                    f"({run.max_issues_note()})")
             emit([(note, "dim")])
         if self.verbosity > 0 and not report.failed(run.fail_on):
             kind = f" ({report.message_type})" if report.message_type else ""
